@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// Entry point for `npx lab`. The runner is TypeScript that Node runs directly
+// (type stripping), so there is no build step to remember after `npm install`.
+import { spawnSync } from 'node:child_process';
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 13)) {
+  console.error(
+    `labrunner needs Node >= 22.13 (this is ${process.version}).\n` +
+      'Run it through npm so the project\'s own Node is used: `npx lab …` or `npm run lab -- …`.',
+  );
+  process.exit(2);
+}
+if (!process.features.typescript) {
+  // Node 22.13–22.17 has type stripping behind a flag: re-run with it on.
+  const r = spawnSync(
+    process.execPath,
+    ['--experimental-strip-types', '--no-warnings', ...process.argv.slice(1)],
+    { stdio: 'inherit' },
+  );
+  process.exit(r.status ?? 2);
+}
+const { main } = await import('../runner/main.ts');
+await main(process.argv.slice(2));
