@@ -1,0 +1,270 @@
+"""labrunner sandbox engine: moto's own WSGI server, with IAM enforcement and persistence.
+
+    python3 sandbox/engine/engine.py --host 127.0.0.1 --port P --state-dir D
+
+This is not an emulator: every AWS request goes to moto's DomainDispatcherApplication
+unchanged. Around it we add only what moto's `moto_server` lacks for a learner's sandbox:
+  * IAM enforcement from the first request (INITIAL_NO_AUTH_ACTION_COUNT=0), with the
+    sandbox's own identities created directly in the backend (identities.py);
+  * a snapshot of a service's state after every acknowledged mutation (snapshots.py),
+    so an answered write survives `kill -9`;
+  * private loopback endpoints for the gateway: /_labrunner/health and /_labrunner/whois.
+Prints `ready http://HOST:PORT` on stdout once it serves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from typing import Any, Callable
+from urllib.parse import parse_qs
+
+# moto reads these when its modules are imported, so set them first.
+os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"  # authenticate + authorise every request
+os.environ.pop("MOTO_ACCOUNT_ID", None)  # the account comes from the access key
+# The learner's AWS_* variables (a profile that does not exist here, say) must not leak
+# into botocore inside moto.
+for _name in [n for n in os.environ if n.startswith("AWS_")]:
+    del os.environ[_name]
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import snapshots  # noqa: E402
+import identities  # noqa: E402
+
+EXIT_PORT_BUSY = 3
+READ_PREFIXES = ("Get", "List", "Describe", "Lookup", "Head")
+
+
+class RWLock:
+    """Many readers or one writer. A mutation and its snapshot run alone, so a snapshot
+    never pickles a dict another request is changing, and the snapshot on disk always
+    includes every write that was acknowledged before it."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+
+    def acquire_read(self) -> None:
+        with self._cond:
+            while self._writer:
+                self._cond.wait()
+            self._readers += 1
+
+    def release_read(self) -> None:
+        with self._cond:
+            self._readers -= 1
+            if self._readers == 0:
+                self._cond.notify_all()
+
+    def acquire_write(self) -> None:
+        with self._cond:
+            while self._writer:
+                self._cond.wait()
+            self._writer = True
+            while self._readers:
+                self._cond.wait()
+
+    def release_write(self) -> None:
+        with self._cond:
+            self._writer = False
+            self._cond.notify_all()
+
+
+def log(msg: str) -> None:
+    sys.stderr.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} engine: {msg}\n")
+    sys.stderr.flush()
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    """Read the request body and put it back, so moto still sees it."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def operation_of(environ: dict[str, Any], body: bytes) -> str | None:
+    """The AWS operation name: X-Amz-Target (JSON protocols) or Action (query protocol)."""
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    if body and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        action = parse_qs(body.decode("utf-8", "replace")).get("Action")
+        if action:
+            return action[0]
+    action = parse_qs(environ.get("QUERY_STRING", "")).get("Action")
+    return action[0] if action else None
+
+
+def is_mutation(environ: dict[str, Any], op: str | None) -> bool:
+    if op is not None:
+        return not op.startswith(READ_PREFIXES)
+    # REST protocols (S3, Lambda, …): the method says it.
+    return environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD", "OPTIONS")
+
+
+def services_to_save(service: str) -> list[str]:
+    # STS keeps temporary keys in IAM's access_keys; save both.
+    return ["iam", "sts"] if service == "sts" else [service]
+
+
+class Engine:
+    def __init__(self, state_dir: str) -> None:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        self.state_dir = state_dir
+        self.moto = DomainDispatcherApplication(create_backend_app)
+        self.lock = RWLock()
+        self.account_id = identities.ACCOUNT_ID
+        self.touched: set[str] = set()
+
+    def save(self, service: str) -> None:
+        stats = snapshots.save(self.state_dir, service)
+        log(
+            f"snapshot {service}: {int(stats['bytes'])} bytes, pickle {stats['pickle_ms']:.1f} ms, "
+            f"write {stats['write_ms']:.1f} ms"
+        )
+
+    def start(self) -> None:
+        t0 = time.perf_counter()
+        loaded = snapshots.load_all(self.state_dir)
+        t1 = time.perf_counter()
+        identities.ensure(self.state_dir, lambda: self.save("iam"))
+        self.touched.update(loaded)
+        log(f"loaded {loaded or 'no snapshots'} in {(t1 - t0) * 1000:.0f} ms")
+
+    def save_all(self) -> None:
+        self.lock.acquire_write()
+        try:
+            for service in sorted(self.touched):
+                self.save(service)
+        finally:
+            self.lock.release_write()
+
+    # -- WSGI -------------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/_labrunner/"):
+            return self.private(environ, start_response, path)
+        body = _read_body(environ)
+        op = operation_of(environ, body)
+        if not is_mutation(environ, op):
+            self.lock.acquire_read()
+            try:
+                return list(self.moto(environ, start_response))
+            finally:
+                self.lock.release_read()
+        return self.mutate(environ, start_response)
+
+    def mutate(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: Any, exc_info: Any = None) -> Any:
+            captured["status"] = status
+            return start_response(status, headers, exc_info)
+
+        self.lock.acquire_write()
+        try:
+            app = self.moto.get_application(environ)
+            # Consume the body inside the lock: moto does its work while we iterate.
+            chunks = list(app(environ, capture))
+            if captured.get("status", "500").startswith("2"):
+                service = getattr(app, "service", None)
+                if service and service != "moto_api":
+                    for name in services_to_save(service):
+                        self.save(name)
+                        self.touched.add(name)
+            return chunks
+        finally:
+            self.lock.release_write()
+
+    def private(self, environ: dict[str, Any], start_response: Callable[..., Any], path: str) -> Any:
+        """Loopback-only endpoints for the gateway (it refuses /_labrunner/* from outside)."""
+        if path == "/_labrunner/health":
+            return _json(start_response, 200, {"ok": True, "accountId": self.account_id, "pid": os.getpid()})
+        if path == "/_labrunner/whois":
+            key_id = (parse_qs(environ.get("QUERY_STRING", "")).get("accessKeyId") or [""])[0]
+            self.lock.acquire_read()
+            try:
+                found = identities.whois(key_id) if key_id else None
+            finally:
+                self.lock.release_read()
+            return _json(start_response, 200 if found else 404, found or {})
+        return _json(start_response, 404, {"error": "unknown private endpoint"})
+
+
+def _json(start_response: Callable[..., Any], code: int, payload: dict[str, Any]) -> list[bytes]:
+    data = json.dumps(payload).encode()
+    reason = {200: "OK", 404: "Not Found"}.get(code, "Error")
+    start_response(
+        f"{code} {reason}",
+        [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],
+    )
+    return [data]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="labrunner sandbox engine (moto)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--state-dir", required=True)
+    args = parser.parse_args(argv)
+
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class QuietHandler(WSGIRequestHandler):
+        # Per-request lines would grow the log without bound; errors still go through log_error.
+        def log_request(self, code: Any = "-", size: Any = "-") -> None:
+            pass
+
+    os.makedirs(os.path.join(args.state_dir, "snapshots"), mode=0o700, exist_ok=True)
+    os.chmod(args.state_dir, 0o700)
+
+    holder: dict[str, Any] = {}
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        return holder["engine"](environ, start_response)
+
+    # Bind before the slow imports: a busy port fails in milliseconds, with a clear message.
+    try:
+        server = make_server(args.host, args.port, app, threaded=True, request_handler=QuietHandler)
+    except OSError as e:
+        sys.stderr.write(
+            f"engine: cannot listen on {args.host}:{args.port}: {e.strerror or e}. "
+            "Another process is using this port.\n"
+        )
+        return EXIT_PORT_BUSY
+
+    engine = Engine(args.state_dir)
+    engine.start()
+    holder["engine"] = engine
+
+    def stop(signum: int, frame: Any) -> None:
+        # Every mutation is already on disk; this only refreshes last-used data and exits.
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"ready http://{args.host}:{server.server_port}", flush=True)
+    log(f"serving on {args.host}:{server.server_port}, state in {args.state_dir}")
+    server.serve_forever()
+    engine.save_all()
+    log("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""Persistence of moto's in-memory state: one pickle snapshot per moto service.
+
+moto keeps every resource in module-level BackendDicts (account -> region -> backend).
+We pickle that mapping for a service after each acknowledged mutation and load it back
+before serving, so state survives `lab sandbox stop`/`start` and `kill -9`.
+
+Why snapshots and not journal-and-replay: replaying calls needs seeded ids and a replay
+that fails identically; a snapshot restores the exact objects (keys and their secrets,
+attachments, ids) and costs a few milliseconds for the services a lab touches.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pickle
+import tempfile
+import time
+from typing import Any
+
+SNAPSHOT_SUFFIX = ".pickle"
+
+
+def _aws_managed_policy_class() -> Any:
+    from moto.iam.models import AWSManagedPolicy
+
+    return AWSManagedPolicy
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles AWS managed policies by reference (arn + attachment count).
+
+    moto loads ~1,500 AWS managed policies into every IAM backend (MOTO_IAM_LOAD_MANAGED_POLICIES);
+    they are read-only in AWS, so storing them would make every IAM snapshot ~3 MB of constants.
+    The only mutable field moto keeps on them is attachment_count, which we keep.
+    """
+
+    def __init__(self, file: io.BytesIO, managed_cls: Any) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._managed_cls = managed_cls
+        self._index: dict[str, int] | None = None
+
+    def persistent_id(self, obj: Any) -> Any:  # noqa: D401 - pickle hook
+        if self._managed_cls is None or type(obj) is not self._managed_cls:
+            return None
+        if self._index is None:
+            self._index = {key: i for i, key in enumerate(_templates())}
+        # An index into moto's bundled policy data, not the arn: ~1,500 arns per backend
+        # would otherwise be most of the snapshot.
+        i = self._index[_template_key(obj.arn)]
+        return ("aws-managed-policy", obj.account_id, obj.partition, i, obj.attachment_count)
+
+
+_TEMPLATES: dict[str, tuple[str, dict[str, Any]]] | None = None
+_PARTITION_REGION = {
+    "aws": "us-east-1",
+    "aws-cn": "cn-north-1",
+    "aws-us-gov": "us-gov-west-1",
+    "aws-iso": "us-iso-east-1",
+    "aws-iso-b": "us-isob-east-1",
+    "aws-eusc": "eusc-de-east-1",
+}
+
+
+def _template_key(arn: str) -> str:
+    return arn.split(":", 5)[5]  # "policy/<path>/<name>", the same in every partition
+
+
+def _templates() -> dict[str, tuple[str, dict[str, Any]]]:
+    """moto's bundled AWS managed policy data, keyed like _template_key, in file order."""
+    global _TEMPLATES
+    if _TEMPLATES is None:
+        from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+        _TEMPLATES = {}
+        for name, data in json.loads(aws_managed_policies_data).items():
+            _TEMPLATES[f"policy{data.get('Path') or '/'}{name}"] = (name, data)
+    return _TEMPLATES
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file)
+        self._policies: dict[tuple[str, str, int], Any] = {}
+        self._list: list[tuple[str, dict[str, Any]]] | None = None
+
+    def persistent_load(self, pid: Any) -> Any:
+        kind, account_id, partition, index, count = pid
+        if kind != "aws-managed-policy":
+            raise pickle.UnpicklingError(f"unknown persistent id {kind!r}")
+        # Every reference to one policy must come back as one object (the backend's
+        # dict, its list and each user/role/group that attached it share it).
+        key = (account_id, partition, index)
+        policy = self._policies.get(key)
+        if policy is None:
+            if self._list is None:
+                self._list = list(_templates().values())
+            name, data = self._list[index]
+            region = _PARTITION_REGION.get(partition, "us-east-1")
+            policy = _aws_managed_policy_class().from_data(name, account_id, region, data)
+            self._policies[key] = policy
+        policy.attachment_count = count
+        return policy
+
+
+def _pristine_iam(backend: Any) -> bool:
+    """An IAM backend nobody wrote to. moto creates one per partition on every signed
+    request (get_account_id_from walks all partitions); those are recreated on demand,
+    so storing them would only multiply the snapshot by six."""
+    return not (
+        backend.users
+        or backend.roles
+        or backend.groups
+        or backend.access_keys
+        or backend.instance_profiles
+        or backend.inline_policies
+        or backend.account_aliases
+        or backend.saml_providers
+        or backend.open_id_providers
+        or backend.virtual_mfa_devices
+        or backend.account_password_policy
+        or any(not p.arn.split(":")[4] == "aws" for p in backend.managed_policies.values())
+    )
+
+
+def _backend_dict(service: str) -> Any:
+    from moto.backends import get_backend
+
+    return get_backend(service)  # type: ignore[arg-type]
+
+
+def snapshot_path(state_dir: str, service: str) -> str:
+    return os.path.join(state_dir, "snapshots", service + SNAPSHOT_SUFFIX)
+
+
+def atomic_write(path: str, data: bytes, mode: int = 0o600) -> None:
+    """temp file + fsync + rename + fsync(dir): a reader sees the old or the new file, never half."""
+    directory = os.path.dirname(path)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    dfd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)
+
+
+def save(state_dir: str, service: str) -> dict[str, float]:
+    """Snapshot one service's BackendDict. Returns timings for the log (no secrets)."""
+    started = time.perf_counter()
+    backends = _backend_dict(service)
+    buf = io.BytesIO()
+    accounts = dict(backends)
+    managed = None
+    if service == "iam":
+        managed = _aws_managed_policy_class()
+        accounts = {
+            account_id: _without_pristine(account_backend)
+            for account_id, account_backend in accounts.items()
+        }
+    _Pickler(buf, managed).dump(accounts)
+    pickled = time.perf_counter()
+    atomic_write(snapshot_path(state_dir, service), buf.getvalue())
+    done = time.perf_counter()
+    return {
+        "bytes": float(buf.tell()),
+        "pickle_ms": (pickled - started) * 1000,
+        "write_ms": (done - pickled) * 1000,
+    }
+
+
+def _without_pristine(account_backend: Any) -> Any:
+    """A shallow copy of an AccountSpecificBackend without its untouched partitions."""
+    import copy
+
+    trimmed = copy.copy(account_backend)
+    for partition in [p for p, b in account_backend.items() if p != "aws" and _pristine_iam(b)]:
+        dict.__delitem__(trimmed, partition)
+    return trimmed
+
+
+def load_all(state_dir: str) -> list[str]:
+    """Load every snapshot into moto's live BackendDicts (before serving). Returns services loaded."""
+    from moto.core.base_backend import BackendDict
+
+    directory = os.path.join(state_dir, "snapshots")
+    if not os.path.isdir(directory):
+        return []
+    loaded = []
+    # iam first: other services may look up identities while loading nothing else.
+    names = sorted(
+        (n[: -len(SNAPSHOT_SUFFIX)] for n in os.listdir(directory) if n.endswith(SNAPSHOT_SUFFIX)),
+        key=lambda s: (s != "iam", s),
+    )
+    for service in names:
+        with open(snapshot_path(state_dir, service), "rb") as f:
+            accounts = _Unpickler(io.BytesIO(f.read())).load()
+        live = _backend_dict(service)
+        # Keep the module-level object (moto modules hold references to it); swap its contents.
+        for account_id, account_backend in accounts.items():
+            dict.__setitem__(live, account_id, account_backend)
+        if accounts and live not in BackendDict._instances:
+            BackendDict._instances.append(live)
+        loaded.append(service)
+    return loaded
