@@ -1,0 +1,215 @@
+// Where checks look: the local sandbox (default) or a real AWS account.
+// One place decides the identity, region, clients and the learner's CLI files.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { LabError } from '../errors.ts';
+import type { Clients } from '../lab/define.ts';
+import type { SandboxInfo } from '../../sandbox/index.ts';
+import type { Env } from '../paths.ts';
+import { makeClients, destroyClients, USER_AGENT } from './clients.ts';
+import { environmentError } from './errors.ts';
+import { readProfiles, type LearnerFiles } from './profiles.ts';
+
+export { USER_AGENT, makeClients, destroyClients } from './clients.ts';
+export { environmentError } from './errors.ts';
+export { readProfiles, profilesWithKey, type Profile, type LearnerFiles } from './profiles.ts';
+
+export type TargetKind = 'sandbox' | 'aws';
+
+export interface Target {
+  kind: TargetKind;
+  accountId: string;
+  /** The runner's own identity (sandbox runner user, or whoever --profile is on AWS). */
+  callerArn: string;
+  /** True when the runner's identity is the account root: warn loudly, refuse cleanup. */
+  isRoot: boolean;
+  /** First line of output: "local sandbox, account 123456789012" or "AWS account 123…, profile foo". */
+  label: string;
+  region: string;
+  /** AWS profile name used for the runner's identity (AWS target only). */
+  profile?: string;
+  /** The sandbox gateway (sandbox target only). */
+  endpoint?: string;
+  clients: Clients;
+  /** The learner's CLI files: the sandbox's isolated pair, or AWS_CONFIG_FILE/… or ~/.aws. */
+  learnerFiles: LearnerFiles;
+  /** Clients signed as the learner's profile `name` (read from learnerFiles), same endpoint. */
+  clientsForProfile(name: string): Promise<Clients>;
+  /** Clients for the runner's identity in another region (CloudTrail event history is regional). */
+  clientsForRegion(region: string): Clients;
+  /** Map an SDK error to a LabError (exit 2) if it is about the environment. */
+  environmentError(e: unknown): LabError | undefined;
+  /** Close every client's sockets. */
+  close(): void;
+}
+
+export interface ResolveOptions {
+  target?: string;
+  profile?: string;
+  region?: string;
+  env?: Env;
+  home: string;
+  /** Injected for tests; defaults to sandbox/index.ts readSandboxInfo. */
+  readSandboxInfo?: (home: string) => Promise<SandboxInfo | undefined> | SandboxInfo | undefined;
+}
+
+export function targetKind(target: string | undefined, env: Env): TargetKind {
+  const t = target ?? env.LAB_TARGET ?? 'sandbox';
+  if (t !== 'sandbox' && t !== 'aws') {
+    throw new LabError(
+      'bad_target',
+      `Unknown target "${t}".`,
+      'Use --target sandbox or --target aws.',
+    );
+  }
+  return t;
+}
+
+export async function resolveTarget(o: ResolveOptions): Promise<Target> {
+  const env = o.env ?? process.env;
+  return targetKind(o.target, env) === 'sandbox' ? sandboxTarget(o) : awsTarget(o, env);
+}
+
+async function loadSandboxInfo(o: ResolveOptions): Promise<SandboxInfo | undefined> {
+  if (o.readSandboxInfo) return o.readSandboxInfo(o.home);
+  // Looked up at run time: sandbox/index.ts grows readSandboxInfo in the sandbox issue.
+  const mod = (await import('../../sandbox/index.ts')) as {
+    readSandboxInfo?: (home: string) => Promise<SandboxInfo | undefined> | SandboxInfo | undefined;
+  };
+  if (!mod.readSandboxInfo) {
+    throw new LabError('sandbox_missing', 'This build of labrunner has no sandbox.');
+  }
+  try {
+    return await mod.readSandboxInfo(o.home);
+  } catch (e) {
+    if ((e as { name?: string }).name === 'LabError') throw e;
+    return undefined;
+  }
+}
+
+async function sandboxTarget(o: ResolveOptions): Promise<Target> {
+  const info = await loadSandboxInfo(o);
+  if (!info) {
+    throw new LabError(
+      'sandbox_down',
+      'The local sandbox is not running.',
+      'Start it: `lab sandbox start` (or `lab start <lab>`, which starts it too).',
+    );
+  }
+  const region = o.region ?? info.region;
+  const ctx = { kind: 'sandbox' as const, endpoint: info.endpoint };
+  const forRegion = (r: string) =>
+    makeClients({ region: r, endpoint: info.endpoint, credentials: info.runner });
+  const clients = forRegion(region);
+  const extra: Clients[] = [];
+  const learnerFiles = { configFile: info.configFile, credentialsFile: info.credentialsFile };
+  return {
+    kind: 'sandbox',
+    accountId: info.accountId,
+    callerArn: info.runner.arn,
+    isRoot: false,
+    label: `local sandbox, account ${info.accountId}`,
+    region,
+    endpoint: info.endpoint,
+    clients,
+    learnerFiles,
+    clientsForProfile: async (name) => {
+      const c = await profileClients(learnerFiles, name, region, info.endpoint);
+      extra.push(c);
+      return c;
+    },
+    clientsForRegion: (r) => {
+      const c = forRegion(r);
+      extra.push(c);
+      return c;
+    },
+    environmentError: (e) => environmentError(e, ctx),
+    close: () => [clients, ...extra].forEach(destroyClients),
+  };
+}
+
+/** Clients signed with the static key of a learner profile (the SDK would read the same values). */
+async function profileClients(
+  files: LearnerFiles,
+  name: string,
+  fallbackRegion: string,
+  endpoint?: string,
+): Promise<Clients> {
+  const p = (await readProfiles(files)).get(name);
+  if (!p?.accessKeyId || !p.secretAccessKey) {
+    throw new LabError(
+      'no_profile',
+      `The profile "${name}" has no access key in ${files.credentialsFile}.`,
+    );
+  }
+  return makeClients({
+    region: p.region ?? fallbackRegion,
+    endpoint,
+    credentials: {
+      accessKeyId: p.accessKeyId,
+      secretAccessKey: p.secretAccessKey,
+      ...(p.sessionToken ? { sessionToken: p.sessionToken } : {}),
+    },
+  });
+}
+
+async function awsTarget(o: ResolveOptions, env: Env): Promise<Target> {
+  const learnerFiles = {
+    configFile: env.AWS_CONFIG_FILE || join(env.HOME || homedir(), '.aws', 'config'),
+    credentialsFile:
+      env.AWS_SHARED_CREDENTIALS_FILE || join(env.HOME || homedir(), '.aws', 'credentials'),
+  };
+  const profile = o.profile ?? env.AWS_PROFILE;
+  const profileName = profile ?? 'default';
+  const region =
+    o.region ??
+    env.AWS_REGION ??
+    env.AWS_DEFAULT_REGION ??
+    (await readProfiles(learnerFiles)).get(profileName)?.region ??
+    'us-east-1';
+  const ctx = { kind: 'aws' as const, profile: profileName };
+  // No credentials given: the SDK's default chain (env, SSO, profile files, instance roles).
+  const forRegion = (r: string) => makeClients({ region: r, profile });
+  const clients = forRegion(region);
+  const extra: Clients[] = [];
+  let caller: { Account?: string; Arn?: string };
+  try {
+    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    caller = await clients.sts.send(new GetCallerIdentityCommand({}));
+  } catch (e) {
+    destroyClients(clients);
+    throw environmentError(e, ctx) ?? e;
+  }
+  const accountId = caller.Account ?? '';
+  const callerArn = caller.Arn ?? '';
+  const usingEnvKeys = !profile && !!env.AWS_ACCESS_KEY_ID;
+  return {
+    kind: 'aws',
+    accountId,
+    callerArn,
+    isRoot: /:root$/.test(callerArn),
+    label: `AWS account ${accountId}, ${usingEnvKeys ? 'credentials from AWS_ACCESS_KEY_ID' : `profile ${profileName}`}`,
+    region,
+    profile: profileName,
+    clients,
+    learnerFiles,
+    clientsForProfile: async (name) => {
+      const c = await profileClients(learnerFiles, name, region);
+      extra.push(c);
+      return c;
+    },
+    clientsForRegion: (r) => {
+      const c = forRegion(r);
+      extra.push(c);
+      return c;
+    },
+    environmentError: (e) => environmentError(e, ctx),
+    close: () => [clients, ...extra].forEach(destroyClients),
+  };
+}
+
+/** The loud warning printed whenever the runner's identity is the account root. */
+export const ROOT_WARNING =
+  'WARNING: you are using the ROOT user of this AWS account. Never use root access keys: ' +
+  'create an IAM user or role for everyday work. labrunner will not run cleanup as root.';
+
