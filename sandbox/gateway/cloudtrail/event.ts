@@ -1,0 +1,37 @@
+// The CloudTrailEvent document (a JSON string inside each LookupEvents event), in the shape of
+// CloudTrail's record contents for an IAM user's management API call.
+import type { ActivityRecord } from '../activity-log.ts';
+
+export function cloudTrailEvent(r: ActivityRecord) {
+  const p = r.principal;
+  return {
+    eventVersion: '1.08',
+    userIdentity: p
+      ? {
+          type: 'IAMUser',
+          principalId: p.userId ?? r.accessKeyId,
+          arn: p.arn,
+          accountId: p.accountId,
+          accessKeyId: r.accessKeyId,
+          userName: p.userName,
+        }
+      : { type: 'Unknown', accessKeyId: r.accessKeyId },
+    // CloudTrail writes whole seconds.
+    eventTime: r.eventTime.replace(/\.\d{3}Z$/, 'Z'),
+    eventSource: `${r.service}.amazonaws.com`,
+    eventName: r.eventName,
+    awsRegion: r.region,
+    sourceIPAddress: r.sourceIp,
+    userAgent: r.userAgent,
+    ...(r.errorCode ? { errorCode: r.errorCode, errorMessage: r.errorMessage } : {}),
+    requestParameters: null,
+    responseElements: null,
+    requestID: r.requestId,
+    eventID: r.eventId,
+    readOnly: r.readOnly,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: r.accountId,
+    eventCategory: 'Management',
+  };
+}

@@ -1,0 +1,20 @@
+// The fixes in the order the gateway applies them. Pre-checks answer before the engine is asked
+// (cheapest first); error fixes rewrite the engine's error answers (first match wins).
+import type { ErrorFix, PreCheck } from './types.ts';
+import { missingAuth } from './missing-auth.ts';
+import { requestExpiry } from './request-expiry.ts';
+import { unknownAction } from './unknown-action.ts';
+import { inactiveKey } from './inactive-key.ts';
+import { internalFailure } from './internal-failure.ts';
+import { ec2Denial } from './ec2-denial.ts';
+import { ec2AuthFailure } from './ec2-auth-failure.ts';
+import { iamDenial } from './iam-denial.ts';
+
+/** Checks that need no principal. */
+export const requestChecks: PreCheck[] = [missingAuth, requestExpiry, unknownAction];
+/** Checks that need the key's owner (one cached whois). */
+export const principalChecks: PreCheck[] = [inactiveKey];
+export const errorFixes: ErrorFix[] = [internalFailure, ec2Denial, ec2AuthFailure, iamDenial];
+
+export { engineDown } from './engine-down.ts';
+export type { Call, EngineError, ErrorFix, PreCheck } from './types.ts';

@@ -1,0 +1,25 @@
+// The two kinds of fix: checks that answer before the engine is asked, and rewrites of the
+// engine's error answers. Each returns the AWS error to send, or undefined to let the call pass.
+import type { AwsError } from '../envelope.ts';
+import type { Principal } from '../identities.ts';
+import type { ParsedRequest } from '../request.ts';
+
+export interface Call {
+  req: ParsedRequest;
+  /** Owner of the signing key per the engine; undefined if unsigned or unknown to the engine. */
+  principal?: Principal;
+  /** The gateway's clock, ms since the epoch. */
+  now: number;
+}
+
+/** What the engine answered, when it answered with an error (HTTP >= 400). */
+export interface EngineError {
+  status: number;
+  code?: string;
+  message?: string;
+  /** The raw body, to recognise moto's HTML tracebacks. Never logged. */
+  body: string;
+}
+
+export type PreCheck = (call: Call) => AwsError | undefined;
+export type ErrorFix = (call: Call, answer: EngineError) => AwsError | undefined;

@@ -1,0 +1,60 @@
+// Turn one finished call into an activity record. Only names of resources are kept (user names,
+// policy ARNs, instance ids), picked from a fixed list of parameters: never a body, a signature,
+// a secret or response content.
+import { randomUUID } from 'node:crypto';
+import type { ActivityRecord } from './activity-log.ts';
+import type { Call } from './fixes/index.ts';
+
+const RESOURCE_PARAMS: [RegExp, string][] = [
+  [/^UserName$/, 'AWS::IAM::User'],
+  [/^RoleName$/, 'AWS::IAM::Role'],
+  [/^RoleArn$/, 'AWS::IAM::Role'],
+  [/^GroupName$/, 'AWS::IAM::Group'],
+  [/^PolicyArn$/, 'AWS::IAM::Policy'],
+  [/^AccessKeyId$/, 'AWS::IAM::AccessKey'],
+  [/^InstanceProfileName$/, 'AWS::IAM::InstanceProfile'],
+  [/^InstanceId(\.\d+)?$/, 'AWS::EC2::Instance'],
+  [/^KeyName$/, 'AWS::EC2::KeyPair'],
+  [/^GroupId(\.\d+)?$/, 'AWS::EC2::SecurityGroup'],
+  [/^VpcId$/, 'AWS::EC2::VPC'],
+  [/^SubnetId$/, 'AWS::EC2::Subnet'],
+];
+
+// AWS marks Get/List/Describe/Lookup calls read-only (CloudTrail's readOnly field).
+const READ_ONLY = /^(Get|List|Describe|Lookup)/;
+
+export function activityRecord(
+  call: Call,
+  outcome: { requestId: string; errorCode?: string; errorMessage?: string },
+  defaultAccount: string,
+): ActivityRecord {
+  const { req, principal } = call;
+  const resources: ActivityRecord['resources'] = [];
+  for (const [key, value] of req.params) {
+    const hit = RESOURCE_PARAMS.find(([re]) => re.test(key));
+    if (hit && value) resources.push({ type: hit[1], name: value });
+  }
+  const eventName = req.action ?? '';
+  return {
+    eventId: randomUUID(),
+    eventTime: new Date(call.now).toISOString(),
+    requestId: outcome.requestId,
+    service: req.service ?? 'unknown',
+    eventName,
+    region: req.region ?? 'us-east-1',
+    accessKeyId: req.accessKeyId,
+    principal: principal && {
+      arn: principal.arn,
+      userName: principal.userName,
+      accountId: principal.accountId,
+      userId: principal.userId,
+    },
+    accountId: principal?.accountId ?? defaultAccount,
+    userAgent: req.userAgent,
+    sourceIp: req.sourceIp,
+    errorCode: outcome.errorCode,
+    errorMessage: outcome.errorMessage,
+    readOnly: READ_ONLY.test(eventName),
+    resources,
+  };
+}

@@ -1,0 +1,216 @@
+// The gateway: a thin pipeline in front of the engine (moto).
+//   parse → pre-checks → forward (signed bytes intact) → fix the response → record activity.
+// Everything a learner would see differently from AWS is fixed in ./fixes/, one file per fix.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openActivityLog, type ActivityLog } from './activity-log.ts';
+import { lookupEvents, isLookupEvents } from './cloudtrail/lookup-events.ts';
+import { engineClient, isEngineDown, readBody } from './engine.ts';
+import {
+  newRequestId,
+  readError,
+  renderError,
+  type AwsError,
+  type GatewayResponse,
+} from './envelope.ts';
+import {
+  engineDown,
+  errorFixes,
+  principalChecks,
+  requestChecks,
+  type Call,
+} from './fixes/index.ts';
+import { identityCache } from './identities.ts';
+import { activityRecord } from './record.ts';
+import { parseRequest } from './request.ts';
+
+export interface GatewayOptions {
+  /** The engine's base URL, e.g. http://127.0.0.1:5000 */
+  engineUrl: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Where activity.jsonl lives. */
+  stateDir: string;
+  /** Wall clock in ms since the epoch (request expiry, event times); injectable for tests. */
+  clock?: () => number;
+}
+
+export interface Gateway {
+  url: string;
+  port: number;
+  activity: ActivityLog;
+  /** Stop listening, flush the activity log. */
+  close(): Promise<void>;
+}
+
+// The engine's own control surfaces must never be reachable by a client (a signed
+// /moto-api/reset would wipe the account; /_labrunner/* is loopback-only by design).
+const PRIVATE_PATH = /^\/+(_labrunner|moto-api)(\/|\?|$)/i;
+// Calls that change which keys exist or are active: the whois cache must forget them.
+const KEY_CHANGES = new Set([
+  'CreateAccessKey',
+  'UpdateAccessKey',
+  'DeleteAccessKey',
+  'DeleteUser',
+]);
+const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);
+const DEFAULT_ACCOUNT = '123456789012';
+
+export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
+  const clock = opts.clock ?? Date.now;
+  const engine = engineClient(opts.engineUrl);
+  const ids = identityCache(engine);
+  const activity = await openActivityLog(opts.stateDir);
+  const account = await engine
+    .getJson<{ accountId: string }>('/_labrunner/health')
+    .then((h) => h?.accountId ?? DEFAULT_ACCOUNT)
+    .catch(() => DEFAULT_ACCOUNT);
+
+  function record(call: Call, requestId: string, err?: AwsError) {
+    const outcome = { requestId, errorCode: err?.code, errorMessage: err?.message };
+    activity.append(activityRecord(call, outcome, account));
+  }
+
+  function send(res: http.ServerResponse, r: GatewayResponse) {
+    res.writeHead(r.status, { ...r.headers, 'content-length': String(r.body.length) });
+    res.end(r.body);
+  }
+
+  function reject(res: http.ServerResponse, call: Call, err: AwsError, requestId = newRequestId()) {
+    const r = renderError(call.req.protocol, call.req.service, err, requestId);
+    send(res, r);
+    record(call, requestId, { ...err, code: r.headers['x-amzn-errortype'] ?? err.code });
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const parsed = parseRequest(req, await readBody(req));
+    const call: Call = { req: parsed, now: clock() };
+    if (PRIVATE_PATH.test(parsed.url)) {
+      const r = renderError(
+        parsed.protocol,
+        parsed.service,
+        { status: 404, code: 'NotFound', message: 'Not Found' },
+        newRequestId(),
+      );
+      return send(res, r);
+    }
+    for (const check of requestChecks) {
+      const err = check(call);
+      if (err) return reject(res, call, err);
+    }
+    call.principal = await ids.lookup(parsed.accessKeyId!);
+    for (const check of principalChecks) {
+      const err = check(call);
+      if (err) return reject(res, call, err);
+    }
+
+    let upstream: http.IncomingMessage;
+    try {
+      upstream = await engine.forward(parsed);
+    } catch (err) {
+      if (isEngineDown(err)) return reject(res, call, engineDown());
+      throw err;
+    }
+    const status = upstream.statusCode ?? 500;
+    const requestId = String(upstream.headers['x-amzn-requestid'] ?? '') || newRequestId();
+
+    if (isLookupEvents(parsed)) {
+      // moto has no LookupEvents, but it authenticates and authorises the signed request
+      // (cloudtrail:LookupEvents) before it finds that out: a 4xx is the caller's auth error,
+      // anything else means the caller may look events up, and the gateway answers.
+      const body = await readBody(upstream);
+      if (status < 400 || status >= 500) {
+        const out = lookupEvents(parsed.body, activity.all(), call.now);
+        if ('error' in out) return reject(res, call, out.error, requestId);
+        send(res, {
+          status: 200,
+          headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId },
+          body: out.body,
+        });
+        return record(call, requestId);
+      }
+      return fixError(res, call, status, body, requestId);
+    }
+
+    if (status < 400) {
+      // Success streams through untouched; only the headers every AWS answer has are ensured.
+      const headers: http.OutgoingHttpHeaders = {};
+      for (const [k, v] of Object.entries(upstream.headers)) if (!HOP.has(k)) headers[k] = v;
+      headers['x-amzn-requestid'] = requestId;
+      res.writeHead(status, headers);
+      upstream.pipe(res);
+      if (KEY_CHANGES.has(parsed.action ?? '')) ids.invalidate();
+      return record(call, requestId);
+    }
+    return fixError(res, call, status, await readBody(upstream), requestId);
+  }
+
+  // Every engine error is re-rendered in the service's own envelope (moto uses IAM's
+  // <ErrorResponse><Errors> shape for EC2 and XML for JSON services), after the fixes.
+  function fixError(
+    res: http.ServerResponse,
+    call: Call,
+    status: number,
+    raw: Buffer,
+    requestId: string,
+  ) {
+    const body = raw.toString('utf8');
+    const answer = { status, body, ...readError(body) };
+    let err: AwsError | undefined;
+    for (const fix of errorFixes) if ((err = fix(call, answer))) break;
+    err ??= {
+      status,
+      code: answer.code ?? http.STATUS_CODES[status]?.replace(/\W/g, '') ?? 'InternalFailure',
+      message: answer.message ?? http.STATUS_CODES[status] ?? 'Error',
+      type: status >= 500 ? 'Receiver' : 'Sender',
+    };
+    reject(res, call, err, requestId);
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      // Never a stack trace to the client: log it here, answer like AWS would.
+      process.stderr.write(
+        `labrunner gateway: ${err instanceof Error ? err.stack : String(err)}\n`,
+      );
+      if (res.headersSent) return res.destroy();
+      const r = renderError(
+        'query',
+        undefined,
+        {
+          status: 500,
+          type: 'Receiver',
+          code: 'InternalFailure',
+          message:
+            'The request processing has failed because of an unknown error, exception or failure.',
+        },
+        newRequestId(),
+      );
+      send(res, r);
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    port,
+    activity,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      engine.close();
+      await activity.close();
+    },
+  };
+}
