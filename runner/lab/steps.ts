@@ -1,0 +1,149 @@
+// Read the steps out of a parsed lab body and check the container structure. Every
+// problem is collected with its file line, so `lab dev check` can show them all at once.
+import type { Token } from 'markdown-it';
+import type { LabProblem } from './error-map.ts';
+import { ID_PATTERN } from './schema.ts';
+import { CONTAINERS } from './markdown.ts';
+import { metaOf, parseOpener } from './plugins/container.ts';
+
+export interface LabStep {
+  /** The id after `::: step`; the key of this step's check in lab.ts. */
+  id: string;
+  /** 1-based position in the lab. */
+  index: number;
+  /** Text of the step's first heading. */
+  title: string;
+  /** File line of the `::: step` marker (1-based). */
+  line: number;
+  /** Markdown source of each `::: hint` in the step, in order. */
+  hints: string[];
+  /** Markdown source between the step's opening and closing markers. */
+  body: string;
+}
+
+const KNOWN = CONTAINERS as readonly string[];
+
+/**
+ * @param tokens  markdown-it tokens of the body
+ * @param lines   the body split into lines
+ * @param offset  file lines before the body (body line 0 is file line offset + 1)
+ */
+export function extractSteps(
+  tokens: Token[],
+  lines: string[],
+  file: string,
+  offset: number,
+): { steps: LabStep[]; problems: LabProblem[] } {
+  const problems: LabProblem[] = [];
+  const fileLine = (bodyLine: number) => bodyLine + offset + 1;
+  const problem = (bodyLine: number, message: string, fix: string) =>
+    problems.push({ file, line: fileLine(bodyLine), message, fix });
+  const slice = (t: Token) => lines.slice(t.map![0] + 1, metaOf(t).closeLine).join('\n');
+
+  const steps: LabStep[] = [];
+  const seen = new Map<string, number>();
+  let current: LabStep | undefined;
+
+  for (const t of tokens) {
+    if (t.type.startsWith('container_') && t.nesting === 1) {
+      const line = t.map![0];
+      const m = metaOf(t);
+      const marker = lines[line].trim();
+      if (m.unclosed) {
+        const nested = lines.slice(line + 1, m.closeLine).some((l) => parseOpener(l.trim()));
+        problem(
+          line,
+          `\`${marker}\` is never closed`,
+          nested
+            ? 'add a line `:::` where it ends; every container inside it needs its own `:::` too'
+            : 'add a line `:::` where it ends',
+        );
+      }
+      if (m.misplaced) {
+        problem(
+          line,
+          `\`${marker}\` is outside a \`::: variants\` block`,
+          'put the `::: sandbox` and `::: aws` blocks together inside `::: variants` … `:::`',
+        );
+      }
+    }
+
+    if (t.type === 'container_step_open') {
+      const line = t.map![0];
+      const m = metaOf(t);
+      const id = m.stepId ?? '';
+      current = undefined;
+      if (t.level > 0) {
+        problem(
+          line,
+          'a step is inside another container',
+          'steps must be at the top level of the lab: close the container before `::: step`',
+        );
+        continue;
+      }
+      if (!id) {
+        problem(line, '`::: step` has no id', 'give it one, like `::: step create-key`');
+        continue;
+      }
+      if (!ID_PATTERN.test(id)) {
+        problem(
+          line,
+          `step id \`${id}\` is not a valid id`,
+          'use lowercase letters, digits and single hyphens, like `create-key`',
+        );
+        continue;
+      }
+      const first = seen.get(id);
+      if (first !== undefined) {
+        problem(
+          line,
+          `step id \`${id}\` is used twice (first at line ${first})`,
+          'give each step its own id',
+        );
+        continue;
+      }
+      seen.set(id, fileLine(line));
+      if (!m.title) {
+        problem(
+          line,
+          `step \`${id}\` has no title`,
+          'start the step with a heading, like `## Create an access key`',
+        );
+      }
+      const step: LabStep = {
+        id,
+        index: steps.length + 1,
+        title: m.title ?? '',
+        line: fileLine(line),
+        hints: [],
+        body: slice(t),
+      };
+      steps.push(step);
+      current = step;
+    } else if (t.type === 'container_step_close' && t.level === 0) {
+      current = undefined;
+    } else if (t.type === 'container_hint_open' && current) {
+      current.hints.push(slice(t));
+    } else if (t.type === 'inline' && t.map) {
+      // A `:::` line that no container rule took: a misspelt name or a stray closing marker.
+      t.content.split('\n').forEach((text, k) => {
+        if (!/^:{3,}/.test(text)) return;
+        const opener = parseOpener(text);
+        if (opener && !KNOWN.includes(opener.name)) {
+          problem(
+            t.map![0] + k,
+            `unknown container \`::: ${opener.name}\``,
+            `use one of: ${KNOWN.join(', ')}`,
+          );
+        } else if (!opener) {
+          problem(
+            t.map![0] + k,
+            'a closing `:::` has no container to close',
+            'remove it, or add the opening line (like `::: hint`) above',
+          );
+        }
+      });
+    }
+  }
+  return { steps, problems };
+}
