@@ -1,0 +1,63 @@
+// Real AWS clients for gateway tests: SDK v3 clients pointed at the gateway, and the real `aws`
+// CLIs (pyenv v1 on PATH; Debian's v2 at /usr/bin/aws) run with --endpoint-url.
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { STSClient } from '@aws-sdk/client-sts';
+import { execFile } from 'node:child_process';
+import { REGION } from './gateway-fixture.ts';
+
+export interface Creds {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export function sdk(endpoint: string, credentials: Creds, extra: Record<string, unknown> = {}) {
+  const cfg = { endpoint, region: REGION, credentials, maxAttempts: 1, ...extra };
+  return {
+    iam: new IAMClient(cfg),
+    sts: new STSClient(cfg),
+    ec2: new EC2Client(cfg),
+    cloudtrail: new CloudTrailClient(cfg),
+  };
+}
+
+/** The AWS CLIs: v1 (pyenv, on PATH) and Debian's v2.9 (.ci/run installs it). Both required. */
+export const CLIS = ['aws', '/usr/bin/aws'];
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function aws(bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    execFile(bin, args, { env, timeout: 60_000 }, (err, stdout, stderr) => {
+      if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
+        return reject(new Error(`${bin} not found: install the AWS CLI (apt-get install awscli)`));
+      }
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Capture an SDK error (the test fails if the call succeeds). */
+export async function failure(p: Promise<unknown>) {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as Error & {
+      $metadata: { httpStatusCode?: number; requestId?: string };
+      Code?: string;
+    };
+    return {
+      name: err.name,
+      message: err.message,
+      status: err.$metadata?.httpStatusCode,
+      requestId: err.$metadata?.requestId,
+    };
+  }
+  throw new Error('expected the call to fail, it succeeded');
+}

@@ -1,0 +1,193 @@
+// Fixes a, b, f and the AWS-shaped answers to unknown actions, malformed bodies and engine
+// crashes, as the real SDK v3 and the real `aws` CLIs see them. Bare moto fails each of these.
+import {
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  ListUsersCommand,
+  SimulatePrincipalPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aws, CLIS, failure, sdk, type Creds } from './clients.ts';
+import { startGatewayFixture, type GatewayFixture } from './gateway-fixture.ts';
+import { signedFetch } from './sign.ts';
+
+let fx: GatewayFixture;
+let dev: Creds & { arn: string };
+
+beforeAll(async () => {
+  fx = await startGatewayFixture();
+  const { iam } = sdk(fx.gateway.url, fx.admin);
+  const user = await iam.send(new CreateUserCommand({ UserName: 'dev' }));
+  await iam.send(
+    new AttachUserPolicyCommand({
+      UserName: 'dev',
+      PolicyArn: 'arn:aws:iam::aws:policy/IAMFullAccess',
+    }),
+  );
+  const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'dev' }));
+  dev = {
+    accessKeyId: key.AccessKey!.AccessKeyId!,
+    secretAccessKey: key.AccessKey!.SecretAccessKey!,
+    arn: user.User!.Arn!,
+  };
+});
+afterAll(() => fx?.stop());
+
+const EC2_DENIED = (arn: string) =>
+  `You are not authorized to perform this operation. User: ${arn} is not authorized to perform: ec2:DescribeInstances because no identity-based policy allows the ec2:DescribeInstances action`;
+
+describe('a. EC2 denial', () => {
+  it('is UnauthorizedOperation 403 with AWS wording through the SDK', async () => {
+    const err = await failure(sdk(fx.gateway.url, dev).ec2.send(new DescribeInstancesCommand({})));
+    expect(err).toMatchObject({
+      name: 'UnauthorizedOperation',
+      status: 403,
+      message: EC2_DENIED(dev.arn),
+    });
+    expect(err.requestId).toMatch(/\S{10,}/);
+  });
+
+  it.each(CLIS)('prints the line AWS prints (%s)', async (bin) => {
+    const r = await aws(
+      bin,
+      ['--endpoint-url', fx.gateway.url, 'ec2', 'describe-instances'],
+      fx.cliEnv(dev),
+    );
+    expect(r.code).toBeGreaterThan(0);
+    expect(r.stderr).toContain(
+      `An error occurred (UnauthorizedOperation) when calling the DescribeInstances operation: ${EC2_DENIED(dev.arn)}`,
+    );
+  });
+
+  it('uses the EC2 error envelope on the wire', async () => {
+    const res = await signedFetch(
+      fx.gateway.url,
+      dev,
+      'ec2',
+      'Action=DescribeInstances&Version=2016-11-15',
+    );
+    expect(res.status).toBe(403);
+    expect(await res.text()).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\s*<Response><Errors><Error><Code>UnauthorizedOperation<\/Code><Message>You are not authorized[^<]*<\/Message><\/Error><\/Errors><RequestID>[^<]+<\/RequestID><\/Response>$/,
+    );
+  });
+});
+
+describe('b. IAM denial', () => {
+  it('names the resource and the reason, SDK and CLI', async () => {
+    const { iam } = sdk(fx.gateway.url, fx.admin);
+    await iam.send(new CreateUserCommand({ UserName: 'nopolicy' }));
+    const k = (await iam.send(new CreateAccessKeyCommand({ UserName: 'nopolicy' }))).AccessKey!;
+    const creds = { accessKeyId: k.AccessKeyId!, secretAccessKey: k.SecretAccessKey! };
+    const arn = 'arn:aws:iam::123456789012:user/nopolicy';
+    const expected = `User: ${arn} is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::123456789012:user/ because no identity-based policy allows the iam:ListUsers action`;
+    const err = await failure(sdk(fx.gateway.url, creds).iam.send(new ListUsersCommand({})));
+    expect(err).toMatchObject({ name: 'AccessDenied', status: 403, message: expected });
+    for (const bin of CLIS) {
+      const r = await aws(
+        bin,
+        ['--endpoint-url', fx.gateway.url, 'iam', 'list-users'],
+        fx.cliEnv(creds),
+      );
+      expect(r.stderr).toContain(
+        `An error occurred (AccessDenied) when calling the ListUsers operation: ${expected}`,
+      );
+    }
+    const r = await aws(
+      'aws',
+      ['--endpoint-url', fx.gateway.url, 'iam', 'get-user', '--user-name', 'dev'],
+      fx.cliEnv(creds),
+    );
+    expect(r.stderr).toContain(
+      `not authorized to perform: iam:GetUser on resource: arn:aws:iam::123456789012:user/dev because no identity-based policy allows the iam:GetUser action`,
+    );
+  });
+});
+
+describe('f. no credentials', () => {
+  it('is a clean 403 MissingAuthenticationToken (raw HTTP)', async () => {
+    const res = await fetch(fx.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'Action=ListUsers&Version=2010-05-08',
+    });
+    const text = await res.text();
+    expect(res.status).toBe(403);
+    expect(text).toContain('<Code>MissingAuthenticationToken</Code>');
+    expect(text).toContain('<Message>Request is missing Authentication Token</Message>');
+    expect(text).not.toMatch(/Traceback|<html/i);
+    expect(res.headers.get('x-amzn-requestid')).toBeTruthy();
+  });
+
+  it.each(CLIS)('is what `aws --no-sign-request` prints (%s)', async (bin) => {
+    const r = await aws(
+      bin,
+      ['--endpoint-url', fx.gateway.url, '--no-sign-request', 'iam', 'list-users'],
+      fx.cliEnv(),
+    );
+    expect(r.stderr).toContain(
+      'An error occurred (MissingAuthenticationToken) when calling the ListUsers operation: Request is missing Authentication Token',
+    );
+  });
+});
+
+describe('unknown action, malformed body, engine crash', () => {
+  it('an unknown Action is 400 InvalidAction with AWS wording', async () => {
+    const res = await signedFetch(
+      fx.gateway.url,
+      fx.admin,
+      'iam',
+      'Action=ListUnicorns&Version=2010-05-08',
+    );
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text).toContain('<Code>InvalidAction</Code>');
+    expect(text).toContain(
+      '<Message>Could not find operation ListUnicorns for version 2010-05-08</Message>',
+    );
+  });
+
+  it('a malformed body (no Action) is 400 MissingAction, not a 500', async () => {
+    const res = await signedFetch(fx.gateway.url, fx.admin, 'iam', '%%%garbage=&&==');
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('<Code>MissingAction</Code>');
+  });
+
+  it('a malformed JSON body to CloudTrail is 400 SerializationException', async () => {
+    const res = await signedFetch(fx.gateway.url, fx.admin, 'cloudtrail', '{not json', {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ __type: 'SerializationException' });
+  });
+
+  it('an operation moto crashes on is 500 InternalFailure without a traceback', async () => {
+    const err = await failure(
+      sdk(fx.gateway.url, fx.admin).iam.send(
+        new SimulatePrincipalPolicyCommand({
+          PolicySourceArn: dev.arn,
+          ActionNames: ['iam:ListUsers'],
+        }),
+      ),
+    );
+    expect(err.status).toBe(500);
+    expect(err.name).toBe('InternalFailure');
+    expect(err.message).not.toMatch(/Traceback|<html|File "/);
+    expect(err.requestId).toBeTruthy();
+  });
+
+  it("never exposes the engine's private endpoints", async () => {
+    for (const p of ['/_labrunner/health', '/moto-api/reset', '//moto-api/']) {
+      const res = await fetch(fx.gateway.url + p, { method: 'POST' });
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toContain('accountId');
+    }
+    const res = await signedFetch(fx.gateway.url + '/moto-api/reset', fx.admin, 'iam', '');
+    expect(res.status).toBe(404);
+    const users = await sdk(fx.gateway.url, fx.admin).iam.send(new ListUsersCommand({}));
+    expect(users.Users!.map((u) => u.UserName)).toContain('dev');
+  });
+});
