@@ -27,3 +27,18 @@ export interface SandboxInfo {
   configFile: string;
   credentialsFile: string;
 }
+
+export {
+  ensureSandbox,
+  stopSandbox,
+  sandboxStatus,
+  resetSandbox,
+  readSandboxInfo,
+  type EnsureOptions,
+  type SandboxStatus,
+  type ProcessStatus,
+} from './lifecycle/control.ts';
+export { sandboxEnv, sandboxProcessEnv, OVERRIDING_VARS } from './lifecycle/env.ts';
+export { PROFILE as SANDBOX_PROFILE } from './lifecycle/cli-files.ts';
+export { DEFAULT_PORT as DEFAULT_SANDBOX_PORT } from './lifecycle/ensure.ts';
+export { INSTALL_MOTO } from './lifecycle/moto.ts';

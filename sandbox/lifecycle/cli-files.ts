@@ -1,0 +1,89 @@
+// The isolated AWS CLI files (`<sandbox>/aws/config`, `credentials`) and the `aws` wrapper.
+// The learner's ~/.aws is never read or written: AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE
+// point here. Other profiles the learner adds (`aws configure --profile bob`) are kept.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse, stringify } from 'ini';
+import type { Identity } from '../index.ts';
+import type { Layout } from './layout.ts';
+
+export const PROFILE = 'sandbox-admin';
+
+/** Create or update the `sandbox-admin` profile; leave every other profile as the learner left it. */
+export function writeCliFiles(l: Layout, learner: Identity, region: string, fresh = false): void {
+  mkdirSync(l.awsDir, { recursive: true, mode: 0o700 });
+  chmodSync(l.awsDir, 0o700);
+  updateIni(l.configFile, `profile ${PROFILE}`, { region, output: 'json' }, fresh);
+  updateIni(
+    l.credentialsFile,
+    PROFILE,
+    { aws_access_key_id: learner.accessKeyId, aws_secret_access_key: learner.secretAccessKey },
+    fresh,
+  );
+}
+
+function updateIni(path: string, section: string, values: Record<string, string>, fresh: boolean) {
+  const doc = !fresh && existsSync(path) ? parse(readFileSync(path, 'utf8')) : {};
+  const before = JSON.stringify(doc[section] ?? null);
+  doc[section] = { ...(doc[section] ?? {}), ...values };
+  if (existsSync(path) && !fresh && before === JSON.stringify(doc[section])) return;
+  writeFileSync(path, stringify(doc, { whitespace: true }), { mode: 0o600 });
+  chmodSync(path, 0o600); // writeFileSync's mode applies only when it creates the file
+}
+
+/**
+ * `<sandbox>/bin/aws`: runs the next real `aws` on PATH. AWS CLI v1 >= 1.29 and v2 >= 2.13 read
+ * AWS_ENDPOINT_URL; older ones (Debian 12's 2.9) ignore it and would call real AWS, so for those
+ * the wrapper passes `--endpoint-url "$AWS_ENDPOINT_URL"` itself. The version check is cached
+ * per real binary (rerun when that binary changes), because `aws --version` takes ~0.5 s.
+ */
+export const AWS_WRAPPER = `#!/bin/sh
+# labrunner sandbox: make \`aws\` honour AWS_ENDPOINT_URL even where the CLI is too old for it.
+self_dir=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
+real=
+old_ifs=$IFS; IFS=:
+for d in $PATH; do
+  [ -n "$d" ] || continue
+  [ "$(CDPATH= cd -- "$d" 2>/dev/null && pwd)" = "$self_dir" ] && continue
+  if [ -x "$d/aws" ] && [ ! -d "$d/aws" ]; then real="$d/aws"; break; fi
+done
+IFS=$old_ifs
+if [ -z "$real" ]; then
+  echo "aws: the AWS CLI is not installed (see https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)" >&2
+  exit 127
+fi
+if [ -z "$AWS_ENDPOINT_URL" ]; then exec "$real" "$@"; fi
+for a in "$@"; do
+  case "$a" in --endpoint-url|--endpoint-url=*) exec "$real" "$@" ;; esac
+done
+cache="$self_dir/.endpoint-support$(printf '%s' "$real" | tr '/ ' '__')"
+if [ ! -f "$cache" ] || [ "$real" -nt "$cache" ]; then
+  ver=$("$real" --version 2>&1 | head -n 1)
+  ver=\${ver#aws-cli/}; ver=\${ver%% *}
+  major=\${ver%%.*}; minor=\${ver#*.}; minor=\${minor%%.*}
+  support=yes
+  case "$major.$minor" in
+    *[!0-9.]* | .* | *.) ;; # unknown version string: assume a current CLI
+    *)
+      if [ "$major" -eq 1 ] && [ "$minor" -lt 29 ]; then support=no; fi
+      if [ "$major" -eq 2 ] && [ "$minor" -lt 13 ]; then support=no; fi
+      ;;
+  esac
+  echo "$support" > "$cache" 2>/dev/null || true
+else
+  support=$(cat "$cache")
+fi
+if [ "$support" = no ]; then
+  exec "$real" --endpoint-url "$AWS_ENDPOINT_URL" "$@"
+fi
+exec "$real" "$@"
+`;
+
+export function writeAwsWrapper(l: Layout): string {
+  mkdirSync(l.binDir, { recursive: true, mode: 0o700 });
+  const path = `${l.binDir}/aws`;
+  if (!existsSync(path) || readFileSync(path, 'utf8') !== AWS_WRAPPER) {
+    writeFileSync(path, AWS_WRAPPER, { mode: 0o755 });
+    chmodSync(path, 0o755);
+  }
+  return path;
+}

@@ -1,0 +1,50 @@
+// The environment that points `aws` (and SDKs) at the sandbox with the isolated CLI files.
+import { delimiter } from 'node:path';
+import type { SandboxInfo } from '../index.ts';
+import { layout } from './layout.ts';
+import { PROFILE } from './cli-files.ts';
+
+/** Variables to set for `aws` to use the sandbox as `sandbox-admin`. PATH puts the `aws` wrapper first. */
+export function sandboxEnv(
+  info: SandboxInfo,
+  base: Record<string, string | undefined> = process.env,
+): Record<string, string> {
+  const l = layout(info.home);
+  return {
+    AWS_CONFIG_FILE: info.configFile,
+    AWS_SHARED_CREDENTIALS_FILE: info.credentialsFile,
+    AWS_ENDPOINT_URL: info.endpoint,
+    AWS_DEFAULT_REGION: info.region,
+    AWS_REGION: info.region,
+    AWS_PROFILE: PROFILE,
+    PATH: [l.binDir, ...(base.PATH ?? '').split(delimiter).filter((d) => d && d !== l.binDir)].join(
+      delimiter,
+    ),
+  };
+}
+
+/**
+ * Variables that would override the profile or the endpoint if the learner's shell has them
+ * (environment credentials beat AWS_PROFILE in every AWS CLI and SDK). Unset them in the sandbox.
+ */
+export const OVERRIDING_VARS = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_CA_BUNDLE',
+];
+
+/** A full process environment for a child that should talk to the sandbox: base minus AWS_*, plus sandboxEnv. */
+export function sandboxProcessEnv(
+  info: SandboxInfo,
+  base: Record<string, string | undefined> = process.env,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(base)) {
+    if (v === undefined || k.startsWith('AWS_')) continue;
+    out[k] = v;
+  }
+  return { ...out, ...sandboxEnv(info, base) };
+}

@@ -1,0 +1,66 @@
+// Is a process answering? Short timeouts: a status check must not hang on a stuck process.
+import { request } from 'node:http';
+
+/** The engine's private health endpoint answers 200. */
+export async function engineHealthy(port: number, timeoutMs = 2_000): Promise<boolean> {
+  return (await get('127.0.0.1', port, '/_labrunner/health', timeoutMs)) === 200;
+}
+
+/** The engine's account id (from its health endpoint), or undefined. */
+export function engineHealth(
+  port: number,
+  timeoutMs = 2_000,
+): Promise<{ ok: boolean; accountId: string } | undefined> {
+  return new Promise((resolve) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: '/_labrunner/health', timeout: timeoutMs },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => {
+          try {
+            resolve(res.statusCode === 200 ? JSON.parse(body) : undefined);
+          } catch {
+            resolve(undefined);
+          }
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+    req.end();
+  });
+}
+
+/**
+ * The gateway answers HTTP at all (any status: without credentials it answers 403, and 503
+ * while the engine is down). The request is unsigned, so it is nobody's activity.
+ */
+export async function gatewayAnswers(
+  host: string,
+  port: number,
+  timeoutMs = 2_000,
+): Promise<boolean> {
+  return (await get(host, port, '/', timeoutMs)) !== undefined;
+}
+
+function get(
+  host: string,
+  port: number,
+  path: string,
+  timeoutMs: number,
+): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const req = request(
+      { host, port, path, timeout: timeoutMs, headers: { 'user-agent': 'labrunner/health' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+    req.end();
+  });
+}
