@@ -1,0 +1,47 @@
+// The report as CSV: one row per learner × step, flat, so a spreadsheet can
+// pivot it any way the instructor likes. Times are ISO 8601 UTC.
+import type { ClassReport } from '../report.ts';
+import { csvLine } from './escape.ts';
+
+const iso = (ms: number | null | undefined) => (ms == null ? '' : new Date(ms).toISOString());
+
+export function reportCsv(report: ClassReport): string {
+  let out = csvLine([
+    'lab',
+    'learner',
+    'iam_user',
+    'learner_state',
+    'keys_at_risk',
+    'step',
+    'status',
+    'passed_at',
+    'attempts',
+    'failures',
+    'last_evidence',
+    'verification',
+    'last_activity',
+  ]);
+  for (const lab of report.labs) {
+    for (const l of lab.learners) {
+      for (const step of lab.steps) {
+        const c = l.cells[step];
+        out += csvLine([
+          lab.lab,
+          l.name,
+          l.iamUser ?? '',
+          l.state === 'stuck' ? `stuck at ${l.currentStep}` : l.state,
+          l.keysAtRisk ? 'yes' : 'no',
+          step,
+          c.status,
+          iso(c.passedAt),
+          c.attempts,
+          c.failures,
+          c.evidence ?? '',
+          c.verification ?? 'self-reported',
+          iso(l.lastActivity),
+        ]);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,270 @@
+// The instructor report, computed from the per-step progress rows the store
+// aggregates at ingest (so a report reads one row per learner × step, not every
+// result): who finished, who is stuck where and why, how long steps take, and
+// — first, because it is a live security risk — whose lab keys still exist.
+import type { ClassStore, LearnerRow, ProgressRow } from './store/index.ts';
+import type { StepOrder } from './labs.ts';
+
+export type CellStatus = 'passed' | 'failed' | 'pending' | 'not-started';
+export type Verification = 'verified' | 'self-reported' | 'contradicted';
+
+export interface Cell {
+  /** Passed once = done (a later re-check of an earlier step may fail: its key was deleted). */
+  status: CellStatus;
+  firstAt: number | null;
+  passedAt: number | null;
+  attempts: number;
+  failures: number;
+  lastStatus: ProgressRow['lastStatus'] | null;
+  lastAt: number | null;
+  evidence: string | null;
+  /** Set by `lab report --verify`. */
+  verification?: Verification;
+  verifiedEvidence?: string;
+}
+
+export interface LearnerReport {
+  id: string;
+  name: string;
+  iamUser: string | null;
+  state: 'finished' | 'stuck' | 'in-progress' | 'not-started';
+  /** The first step in order not yet passed. */
+  currentStep: string | null;
+  completedAt: number | null;
+  lastActivity: number | null;
+  keysAtRisk: boolean;
+  /** Set by `lab report --verify`: what the account itself says about the lab key. */
+  keyCheck?: 'exists' | 'gone';
+  cells: Record<string, Cell>;
+}
+
+export interface StuckPoint {
+  step: string;
+  /** Learners whose current step this is and whose last attempt failed. */
+  learnersStuck: number;
+  failedAttempts: number;
+  reasons: { reason: string; count: number }[];
+}
+
+export interface LabReport {
+  lab: string;
+  steps: string[];
+  /** Learners at risk first, then by name. */
+  keysAtRisk: { id: string; name: string; since: number | null; verified: boolean }[];
+  completion: { completed: number; learners: number; rate: number };
+  stuck: StuckPoint[];
+  medianStepMs: Record<string, number | null>;
+  learners: LearnerReport[];
+  /** Completion times, ascending (the dashboard charts them). */
+  completions: number[];
+}
+
+export interface ClassReport {
+  class: { id: string; name: string };
+  generatedAt: number;
+  labs: LabReport[];
+}
+
+/** Steps whose passing creates a credential, and the step that removes it. */
+export const KEY_RULE = { create: 'create-key', remove: 'cleanup' } as const;
+
+export async function buildReport(
+  store: ClassStore,
+  classId: string,
+  opts: { lab?: string; stepOrder: StepOrder; now?: number },
+): Promise<ClassReport | undefined> {
+  const cls = await store.getClass(classId);
+  if (!cls) return undefined;
+  const [learners, rows, reasons] = await Promise.all([
+    store.learners(classId),
+    store.progress(classId, opts.lab),
+    store.failureReasons(classId, opts.lab),
+  ]);
+  const byLab = new Map<string, ProgressRow[]>();
+  for (const r of rows) byLab.set(r.lab, [...(byLab.get(r.lab) ?? []), r]);
+  if (opts.lab && !byLab.has(opts.lab)) byLab.set(opts.lab, []);
+  const labs: LabReport[] = [];
+  for (const lab of [...byLab.keys()].sort()) {
+    const labRows = byLab.get(lab)!;
+    const steps = (await opts.stepOrder(lab)) ?? seenOrder(labRows);
+    labs.push(
+      labReport(
+        lab,
+        steps,
+        learners,
+        labRows,
+        reasons.filter((r) => r.lab === lab),
+      ),
+    );
+  }
+  return { class: { id: cls.id, name: cls.name }, generatedAt: opts.now ?? Date.now(), labs };
+}
+
+function seenOrder(rows: ProgressRow[]): string[] {
+  const first = new Map<string, number>();
+  for (const r of rows) first.set(r.step, Math.min(first.get(r.step) ?? Infinity, r.firstAt));
+  return [...first.keys()].sort((a, b) => first.get(a)! - first.get(b)! || a.localeCompare(b));
+}
+
+export function labReport(
+  lab: string,
+  steps: string[],
+  learners: LearnerRow[],
+  rows: ProgressRow[],
+  reasons: { step: string; reason: string; count: number }[],
+): LabReport {
+  const byLearner = new Map<string, Map<string, ProgressRow>>();
+  for (const r of rows) {
+    let m = byLearner.get(r.learnerId);
+    if (!m) byLearner.set(r.learnerId, (m = new Map()));
+    m.set(r.step, r);
+  }
+  const out: LearnerReport[] = learners.map((l) => learnerReport(l, steps, byLearner.get(l.id)));
+  return summarize(lab, steps, out, reasons);
+}
+
+/** Recompute every derived figure from the learners' cells (also after --verify changed some). */
+export function summarize(
+  lab: string,
+  steps: string[],
+  learners: LearnerReport[],
+  reasons: { step: string; reason: string; count: number }[],
+): LabReport {
+  for (const l of learners) derive(l, steps);
+  const active = learners.filter((l) => l.state !== 'not-started');
+  const completions = active
+    .map((l) => l.completedAt)
+    .filter((t): t is number => t != null)
+    .sort((a, b) => a - b);
+  const stuck: StuckPoint[] = steps
+    .map((step) => ({
+      step,
+      learnersStuck: active.filter((l) => l.state === 'stuck' && l.currentStep === step).length,
+      failedAttempts: active.reduce((n, l) => n + (l.cells[step]?.failures ?? 0), 0),
+      reasons: reasons
+        .filter((r) => r.step === step)
+        .map((r) => ({ reason: r.reason, count: r.count })),
+    }))
+    .filter((s) => s.learnersStuck > 0 || s.failedAttempts > 0)
+    .sort((a, b) => b.learnersStuck - a.learnersStuck || b.failedAttempts - a.failedAttempts);
+  const keysAtRisk = learners
+    .filter((l) => l.keysAtRisk)
+    .map((l) => ({
+      id: l.id,
+      name: l.name,
+      since: l.cells[KEY_RULE.create]?.passedAt ?? null,
+      verified: l.keyCheck === 'exists',
+    }));
+  const order = { stuck: 0, 'in-progress': 1, finished: 2, 'not-started': 3 } as const;
+  learners.sort(
+    (a, b) =>
+      Number(b.keysAtRisk) - Number(a.keysAtRisk) ||
+      order[a.state] - order[b.state] ||
+      a.name.localeCompare(b.name),
+  );
+  return {
+    lab,
+    steps,
+    keysAtRisk,
+    completion: {
+      completed: completions.length,
+      learners: active.length,
+      rate: active.length ? completions.length / active.length : 0,
+    },
+    stuck,
+    medianStepMs: Object.fromEntries(
+      steps.map((s, i) => [s, median(stepDurations(active, steps, i))]),
+    ),
+    learners,
+    completions,
+  };
+}
+
+function learnerReport(
+  l: LearnerRow,
+  steps: string[],
+  mine: Map<string, ProgressRow> | undefined,
+): LearnerReport {
+  const cells: Record<string, Cell> = {};
+  for (const step of steps) {
+    const r = mine?.get(step);
+    cells[step] = r
+      ? {
+          status: r.passedAt != null ? 'passed' : r.lastStatus,
+          firstAt: r.firstAt,
+          passedAt: r.passedAt,
+          attempts: r.attempts,
+          failures: r.failures,
+          lastStatus: r.lastStatus,
+          lastAt: r.lastAt,
+          evidence: r.lastEvidence,
+        }
+      : emptyCell();
+  }
+  const report: LearnerReport = {
+    id: l.id,
+    name: l.name,
+    iamUser: l.iamUser,
+    state: 'not-started',
+    currentStep: null,
+    completedAt: null,
+    lastActivity: mine ? Math.max(...[...mine.values()].map((r) => r.lastAt)) : null,
+    keysAtRisk: false,
+    cells,
+  };
+  // Key risk needs the latest pass of each step, which only the raw rows hold.
+  const created = mine?.get(KEY_RULE.create)?.lastPassedAt ?? null;
+  const removed = mine?.get(KEY_RULE.remove)?.lastPassedAt ?? null;
+  report.keysAtRisk =
+    steps.includes(KEY_RULE.create) && created != null && (removed == null || removed < created);
+  return report;
+}
+
+function emptyCell(): Cell {
+  return {
+    status: 'not-started',
+    firstAt: null,
+    passedAt: null,
+    attempts: 0,
+    failures: 0,
+    lastStatus: null,
+    lastAt: null,
+    evidence: null,
+  };
+}
+
+function derive(l: LearnerReport, steps: string[]): void {
+  const started = steps.some((s) => l.cells[s]?.status !== 'not-started');
+  const current = steps.find((s) => l.cells[s]?.status !== 'passed') ?? null;
+  l.currentStep = current;
+  if (!started) l.state = 'not-started';
+  else if (current == null) l.state = 'finished';
+  else l.state = l.cells[current].lastStatus === 'failed' ? 'stuck' : 'in-progress';
+  l.completedAt =
+    current == null && started ? Math.max(...steps.map((s) => l.cells[s].passedAt ?? 0)) : null;
+  // What the account says about the key overrides what the learner last reported.
+  if (l.keyCheck) l.keysAtRisk = l.keyCheck === 'exists';
+}
+
+/** Time from the previous step's pass (or the learner's first check) to this step's first pass. */
+function stepDurations(learners: LearnerReport[], steps: string[], i: number): number[] {
+  const out: number[] = [];
+  for (const l of learners) {
+    const at = l.cells[steps[i]]?.passedAt;
+    if (at == null) continue;
+    const start =
+      i > 0
+        ? l.cells[steps[i - 1]]?.passedAt
+        : Math.min(...steps.map((s) => l.cells[s].firstAt ?? Infinity), at);
+    if (start == null) continue;
+    out.push(Math.max(0, at - start));
+  }
+  return out;
+}
+
+export function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : Math.round((s[m - 1] + s[m]) / 2);
+}

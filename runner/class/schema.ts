@@ -1,0 +1,76 @@
+// Every payload the class API accepts, as zod schemas. The schema is the
+// documentation (docs/class-api.md repeats it for humans); `validate` turns a
+// zod error into a 400 that names the field path.
+import { z } from 'zod';
+import { LabError } from '../errors.ts';
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase id: a-z 0-9 . _ -');
+const text = (max: number) => z.string().max(max);
+/** A display name: printable, no control characters, 1–80 characters. */
+const displayName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(80)
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+
+export const CreateClassIn = z.strictObject({
+  /** The class's name, shown on the dashboard. */
+  name: displayName,
+});
+
+export const JoinIn = z.strictObject({
+  /** The join code the instructor handed out (case, spaces and dashes ignored). */
+  code: z.string().min(4).max(40),
+  /** How the learner appears in reports. */
+  name: displayName,
+  /** The learner's IAM user in a shared class account (for `lab report --verify`). */
+  iamUser: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, 'an IAM user name')
+    .optional(),
+});
+
+export const ResultIn = z.strictObject({
+  /** Idempotency key: the same key from the same learner is counted once. */
+  key: z.string().min(8).max(200),
+  /** Lab id, e.g. day42. */
+  lab: id,
+  /** Step id, e.g. create-key. */
+  step: id,
+  status: z.enum(['passed', 'failed', 'pending']),
+  /** What the check saw (never a secret). */
+  evidence: text(2000).optional(),
+  hint: text(2000).optional(),
+  /** When the check ran, milliseconds since the epoch. */
+  at: z.number().int().min(0).max(8.64e15),
+});
+export type ResultIn = z.infer<typeof ResultIn>;
+
+export const ResultsIn = z.strictObject({
+  /** Up to 500 results per request (the outbox sends its queue in batches). */
+  results: z.array(ResultIn).min(1).max(500),
+});
+
+export const ReportQuery = z.strictObject({
+  lab: id.optional(),
+  format: z.enum(['json', 'csv', 'html']).default('json'),
+});
+
+/** Parse `input` or throw a 400-worthy LabError naming the first bad field. */
+export function validate<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => ({
+    path: i.path.map(String).join('.') || '(body)',
+    message: i.message,
+  }));
+  const first = issues[0];
+  const err = new LabError(
+    'invalid_payload',
+    `${first.path}: ${first.message}`,
+    'See docs/class-api.md for the payload format.',
+  );
+  (err as LabError & { issues?: unknown }).issues = issues;
+  throw err;
+}

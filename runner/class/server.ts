@@ -1,0 +1,131 @@
+// Starting a class server: where its data lives, its admin token, and a
+// node:http server around the class API. `lab class serve` and
+// `lab serve --class` both come here.
+import { createServer, type Server } from 'node:http';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { LabError } from '../errors.ts';
+import { classApi, type ClassApiOptions, type ClassHandler } from './api.ts';
+import { openClassStore, type ClassStore } from './store/index.ts';
+import { hashToken, newToken } from './tokens.ts';
+
+/** The class server's directory inside a lab home. */
+export function classHome(home: string): string {
+  return join(home, 'class');
+}
+
+/** Default SQLite file of the class store. */
+export function classDbPath(home: string): string {
+  return join(classHome(home), 'class.db');
+}
+
+export function adminTokenPath(home: string): string {
+  return join(classHome(home), 'admin-token');
+}
+
+/**
+ * The admin token lets `lab class create --server <url>` create classes over
+ * HTTP. Generated on first start, kept 0600 next to the store; the server keeps
+ * only its hash in memory.
+ */
+export function ensureAdminToken(home: string): string {
+  const file = adminTokenPath(home);
+  mkdirSync(classHome(home), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) {
+    writeFileSync(file, newToken('admin') + '\n', { mode: 0o600, flag: 'wx' });
+  }
+  chmodSync(file, 0o600);
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** Open the store a class server (or `lab class create` on the server machine) uses. */
+export async function openServerStore(opts: {
+  home: string;
+  databaseUrl?: string;
+  dbPath?: string;
+}): Promise<ClassStore> {
+  try {
+    return await openClassStore({
+      databaseUrl: opts.databaseUrl || undefined,
+      sqlitePath: opts.dbPath ?? classDbPath(opts.home),
+    });
+  } catch (e) {
+    const where = opts.databaseUrl
+      ? 'PostgreSQL at DATABASE_URL'
+      : (opts.dbPath ?? classDbPath(opts.home));
+    throw new LabError(
+      'class_store_unavailable',
+      `Cannot open the class store (${where}): ${(e as Error).message}`,
+      opts.databaseUrl
+        ? 'Check DATABASE_URL (postgres://user@host:port/db) and that the server is up.'
+        : 'Check that the directory is writable, or pass --db <path>.',
+    );
+  }
+}
+
+/** Build the class handler with the home's admin token, for mounting in another server. */
+export async function classHandler(opts: {
+  home: string;
+  databaseUrl?: string;
+  dbPath?: string;
+  api?: Partial<ClassApiOptions>;
+}): Promise<{ handler: ClassHandler; store: ClassStore }> {
+  const store = await openServerStore(opts);
+  const admin = ensureAdminToken(opts.home);
+  const handler = classApi({ store, adminTokenHash: hashToken(admin), ...opts.api });
+  return { handler, store };
+}
+
+export interface RunningClassServer {
+  url: string;
+  server: Server;
+  store: ClassStore;
+  close(): Promise<void>;
+}
+
+/** Serve the class API + dashboard alone on host:port (port 0 = any free port). */
+export async function startClassServer(opts: {
+  home: string;
+  databaseUrl?: string;
+  dbPath?: string;
+  host?: string;
+  port?: number;
+  api?: Partial<ClassApiOptions>;
+}): Promise<RunningClassServer> {
+  const { handler, store } = await classHandler(opts);
+  const server = createServer((req, res) => {
+    handler(req, res).then((handled) => {
+      if (!handled) {
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(
+          'Not found. The class API is under /api/v1/, dashboards under /class/<id>/dashboard.\n',
+        );
+      }
+    });
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  }).catch(async (e) => {
+    await store.close();
+    throw new LabError(
+      'class_listen_failed',
+      `Cannot listen on ${host}:${opts.port}: ${e.message}`,
+      'Pick another --port.',
+    );
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    server,
+    store,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await store.close();
+    },
+  };
+}
