@@ -1,10 +1,148 @@
+// `lab cleanup <lab>`: remove what a run of the lab created (see docs/cleanup.md).
 import { defineCommand } from 'citty';
-import { LabError } from '../errors.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXIT, LabError } from '../errors.ts';
+import { labHome } from '../paths.ts';
+import { findLab } from '../lab/index.ts';
+import { openStore, currentRun, listRuns, type Run } from '../store/index.ts';
+import { resolveTarget, type Target } from '../target/index.ts';
+import {
+  runCleanup,
+  cleanupExitCode,
+  expiredRuns,
+  limitMinutes,
+  ROOT_IN_USE,
+  type CleanupReport,
+} from '../cleanup/index.ts';
+import { color } from '../ui.ts';
 
-// Placeholder: replaced by the issue that builds `lab cleanup`.
 export default defineCommand({
-  meta: { name: 'cleanup', description: '(not built yet)' },
-  run() {
-    throw new LabError('not_implemented', '`lab cleanup` is not built yet.');
+  meta: {
+    name: 'cleanup',
+    description:
+      'Remove what a lab run created (keys, profile sections, the lab user), then verify',
+  },
+  args: {
+    lab: { type: 'positional', required: false, description: 'Lab id, e.g. day42' },
+    'dry-run': { type: 'boolean', description: 'Print the plan and change nothing' },
+    yes: { type: 'boolean', description: 'AWS: do not ask for the account id to be typed back' },
+    expired: {
+      type: 'boolean',
+      description: 'Clean up every run left open past its lab time limit (all labs, or <lab>)',
+    },
+    json: { type: 'boolean', description: 'Print one JSON object instead of text' },
+    target: { type: 'string', description: 'sandbox (default) or aws' },
+    profile: { type: 'string', description: 'AWS profile of the runner identity (--target aws)' },
+    region: { type: 'string', description: 'Region for the runner clients' },
+  },
+  async run({ args }) {
+    if (!args.lab && !args.expired) {
+      throw new LabError('usage', 'Which lab? `lab cleanup <lab>`, or `lab cleanup --expired`.');
+    }
+    const home = labHome();
+    const target = await resolveTarget({
+      target: args.target,
+      profile: args.profile,
+      region: args.region,
+      home,
+    });
+    const store = openStore(home);
+    const print = !args.json;
+    try {
+      if (print) console.log(`lab cleanup: ${target.label}`);
+      if (target.isRoot) console.error(color.bold(color.red(ROOT_IN_USE)));
+      const runs = args.expired
+        ? await expired(store, target, args.lab)
+        : [openRun(store, String(args.lab), target)];
+      if (print && runs.length === 0)
+        console.log('Nothing to clean up: no run is past its time limit.');
+      const reports: CleanupReport[] = [];
+      for (const run of runs) {
+        reports.push(
+          await runCleanup({
+            run,
+            target,
+            store,
+            lab: await labDefinition(run.lab),
+            dryRun: args['dry-run'],
+            yes: args.yes,
+            print,
+          }),
+        );
+      }
+      if (args.json) {
+        console.log(
+          JSON.stringify({
+            lab: args.lab ?? null,
+            target: target.kind,
+            accountId: target.accountId,
+            runs: reports.map((r) => ({
+              runId: r.plan.runId,
+              lab: r.plan.lab,
+              dryRun: r.dryRun,
+              clean: r.clean,
+              plan: r.plan.actions.map((a) => a.text),
+              done: r.done,
+              kept: r.plan.kept,
+              remaining: r.remaining,
+            })),
+          }),
+        );
+      }
+      process.exitCode = Math.max(EXIT.ok, ...reports.map(cleanupExitCode));
+    } finally {
+      store.close();
+      target.close();
+    }
   },
 });
+
+/** The open run of `lab` in this account; refuse if the only open run is in another account. */
+function openRun(store: ReturnType<typeof openStore>, lab: string, target: Target): Run {
+  const run = currentRun(store, lab, target.kind, target.accountId);
+  if (run) return run;
+  const elsewhere = listRuns(store, lab).find(
+    (r) => r.target === target.kind && (r.status === 'running' || r.status === 'completed'),
+  );
+  if (elsewhere) {
+    throw new LabError(
+      'wrong_account',
+      `Refusing to clean up: the open run of ${lab} (run ${elsewhere.id}) was in account ${elsewhere.accountId}, but ${target.label}.`,
+      `Use credentials for account ${elsewhere.accountId} (--profile).`,
+    );
+  }
+  throw new LabError(
+    'no_run',
+    `No open run of ${lab} in ${target.label}: nothing to clean up.`,
+    `\`lab status\` lists your runs; \`lab start ${lab}\` starts one.`,
+    EXIT.usage,
+  );
+}
+
+async function expired(store: ReturnType<typeof openStore>, target: Target, lab?: string) {
+  const limits = new Map<string, number>();
+  for (const r of listRuns(store, lab)) {
+    if (limits.has(r.lab)) continue;
+    const meta = await findLab(r.lab).then(
+      (l) => l.meta,
+      () => undefined,
+    );
+    limits.set(r.lab, limitMinutes(meta));
+  }
+  return expiredRuns(store, {
+    target: target.kind,
+    accountId: target.accountId,
+    now: new Date(),
+    lab,
+    limitFor: (l) => limits.get(l) ?? limitMinutes(undefined),
+  }).reverse();
+}
+
+/** The lab's lab.ts default export (names the lab's users), if the lab folder has one. */
+async function labDefinition(id: string): Promise<unknown> {
+  const lab = await findLab(id).catch(() => undefined);
+  const file = lab && join(lab.dir, 'lab.ts');
+  if (!file || !existsSync(file)) return undefined;
+  return (await import(file)).default;
+}

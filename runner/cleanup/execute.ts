@@ -1,0 +1,130 @@
+// Execute: carry out a plan one action at a time, marking each ledger entry
+// removed the moment its action completes. A cleanup killed halfway leaves the
+// ledger saying exactly what is done; the rerun plans again and finishes.
+import {
+  DeactivateMFADeviceCommand,
+  DeleteAccessKeyCommand,
+  DeleteLoginProfileCommand,
+  DeleteUserCommand,
+  DeleteUserPolicyCommand,
+  DetachUserPolicyCommand,
+  ListAttachedUserPoliciesCommand,
+  ListGroupsForUserCommand,
+  ListMFADevicesCommand,
+  ListUserPoliciesCommand,
+  RemoveUserFromGroupCommand,
+  UpdateAccessKeyCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+import { ledgerFor, markRemoved, type Store } from '../store/index.ts';
+import type { Env } from '../paths.ts';
+import { ignoreGone } from './aws-errors.ts';
+import { listKeys } from './plan.ts';
+import { removeProfileSections } from './profiles.ts';
+import type { CleanupAction, CleanupPlan, CleanupTarget } from './types.ts';
+
+export interface ExecuteOptions {
+  target: CleanupTarget;
+  store: Store;
+  /** Called after each completed action with its plan text. */
+  onDone?: (text: string) => void;
+  /**
+   * Test hook: LAB_CLEANUP_CRASH_AFTER=N kills this process (SIGKILL, as a
+   * crash or Ctrl-\ would) right after the Nth completed action, so tests can
+   * prove that a rerun finishes a cleanup interrupted at a known point.
+   */
+  env?: Env;
+}
+
+export async function executePlan(plan: CleanupPlan, o: ExecuteOptions): Promise<string[]> {
+  const done: string[] = [];
+  const crashAfter = Number(o.env?.LAB_CLEANUP_CRASH_AFTER ?? 0);
+  const keyIds = new Set(plan.keyIds);
+  for (const action of plan.actions) {
+    await perform(action, o, keyIds, plan.runId);
+    for (const id of action.ledgerIds) markRemoved(o.store, id);
+    done.push(action.text);
+    o.onDone?.(action.text);
+    if (crashAfter > 0 && done.length >= crashAfter) process.kill(process.pid, 'SIGKILL');
+  }
+  return done;
+}
+
+async function perform(
+  a: CleanupAction,
+  o: ExecuteOptions,
+  keyIds: Set<string>,
+  runId: number,
+): Promise<void> {
+  const iam = o.target.clients.iam;
+  switch (a.kind) {
+    case 'deactivate-key':
+      // The lab teaches deactivate-then-delete: an inactive key can be re-enabled if
+      // something still needed it; a deleted one cannot.
+      await ignoreGone(
+        iam.send(
+          new UpdateAccessKeyCommand({
+            UserName: a.userName,
+            AccessKeyId: a.keyId,
+            Status: 'Inactive',
+          }),
+        ),
+      );
+      return;
+    case 'delete-key':
+      await ignoreGone(
+        iam.send(new DeleteAccessKeyCommand({ UserName: a.userName, AccessKeyId: a.keyId })),
+      );
+      return;
+    case 'remove-profile-section':
+      if (a.headers!.length) await removeProfileSections(a.path!, a.file!, a.headers!, keyIds);
+      return;
+    case 'delete-user':
+      await deleteUser(iam, a.userName!);
+      // Its keys went with it: close their ledger entries too.
+      for (const e of ledgerFor(o.store, runId)) {
+        if (e.kind === 'access-key' && !e.removedAt && e.details.userName === a.userName) {
+          markRemoved(o.store, e.id);
+        }
+      }
+      return;
+  }
+}
+
+/**
+ * IAM refuses DeleteUser while anything hangs off the user (DeleteConflict), so
+ * remove those first: managed and inline policies, group memberships, the
+ * console password, access keys (deactivated first), MFA devices.
+ */
+export async function deleteUser(iam: IAMClient, UserName: string): Promise<void> {
+  const attached = await ignoreGone(iam.send(new ListAttachedUserPoliciesCommand({ UserName })));
+  if (!attached) return; // the user is already gone
+  for (const p of attached.AttachedPolicies ?? []) {
+    await ignoreGone(iam.send(new DetachUserPolicyCommand({ UserName, PolicyArn: p.PolicyArn })));
+  }
+  const inline = await ignoreGone(iam.send(new ListUserPoliciesCommand({ UserName })));
+  for (const PolicyName of inline?.PolicyNames ?? []) {
+    await ignoreGone(iam.send(new DeleteUserPolicyCommand({ UserName, PolicyName })));
+  }
+  const groups = await ignoreGone(iam.send(new ListGroupsForUserCommand({ UserName })));
+  for (const g of groups?.Groups ?? []) {
+    await ignoreGone(
+      iam.send(new RemoveUserFromGroupCommand({ UserName, GroupName: g.GroupName })),
+    );
+  }
+  await ignoreGone(iam.send(new DeleteLoginProfileCommand({ UserName })));
+  for (const k of await listKeys(iam, UserName)) {
+    const AccessKeyId = k.AccessKeyId;
+    await ignoreGone(
+      iam.send(new UpdateAccessKeyCommand({ UserName, AccessKeyId, Status: 'Inactive' })),
+    );
+    await ignoreGone(iam.send(new DeleteAccessKeyCommand({ UserName, AccessKeyId })));
+  }
+  const mfa = await ignoreGone(iam.send(new ListMFADevicesCommand({ UserName })));
+  for (const d of mfa?.MFADevices ?? []) {
+    await ignoreGone(
+      iam.send(new DeactivateMFADeviceCommand({ UserName, SerialNumber: d.SerialNumber })),
+    );
+  }
+  await ignoreGone(iam.send(new DeleteUserCommand({ UserName })));
+}

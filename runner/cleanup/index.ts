@@ -1,0 +1,18 @@
+// Public surface of the automatic cleanup: plan → confirm → execute → verify.
+export { runCleanup, formatPlan, labUsersOf, cleanupExitCode, noRunError } from './run.ts';
+export type { RunCleanupOptions } from './run.ts';
+export { planCleanup, discoverLearnerKeys, runStartSecond } from './plan.ts';
+export { executePlan, deleteUser } from './execute.ts';
+export { verifyCleanup } from './verify.ts';
+export { assertSafeAccount, confirmAccount, ROOT_IN_USE, ROOT_KEYS_PRESENT } from './safety.ts';
+export { expiredRuns, limitMinutes, DEFAULT_LIMIT_MINUTES } from './expired.ts';
+export { findProfileSections, removeProfileSections } from './profiles.ts';
+export { removeSections, parseSections, writeAtomic } from './profile-file.ts';
+export type {
+  CleanupAction,
+  CleanupPlan,
+  CleanupReport,
+  CleanupTarget,
+  Kept,
+  PlanInput,
+} from './types.ts';

@@ -1,0 +1,121 @@
+// One cleanup of one run: plan → (safety, confirmation) → execute → verify.
+// `lab cleanup` and `lab check` (when the last step passes) both call this.
+import type { Readable, Writable } from 'node:stream';
+import { EXIT, LabError } from '../errors.ts';
+import type { Env } from '../paths.ts';
+import { ledgerFor, setRunStatus, type Run, type Store } from '../store/index.ts';
+import { color } from '../ui.ts';
+import { executePlan } from './execute.ts';
+import { planCleanup } from './plan.ts';
+import { assertSafeAccount, confirmAccount } from './safety.ts';
+import type { CleanupPlan, CleanupReport, CleanupTarget } from './types.ts';
+import { verifyCleanup } from './verify.ts';
+
+export interface RunCleanupOptions {
+  run: Run;
+  target: CleanupTarget;
+  store: Store;
+  /** The lab definition (lab.ts default export) or anything naming the lab's users. */
+  lab?: unknown;
+  /** Override the lab users whose new keys are the learner's. */
+  labUsers?: string[];
+  dryRun?: boolean;
+  /** Skip typing the account id back (AWS). */
+  yes?: boolean;
+  /** Human output (the plan, progress, verdict); `false` for --json. */
+  print?: boolean;
+  stdout?: Writable;
+  stderr?: Writable;
+  /** Where the typed account id comes from (AWS). */
+  stdin?: Readable;
+  env?: Env;
+}
+
+/**
+ * The IAM users whose keys created during the run are the learner's: what the
+ * lab definition names (`cleanup.users`, `resources.users`, or `labUser`), and
+ * every user the ledger of the run mentions.
+ */
+export function labUsersOf(lab: unknown, store: Store, run: Run): string[] {
+  const def = (lab ?? {}) as Record<string, any>;
+  const named: unknown[] = [
+    ...(def.cleanup?.users ?? []),
+    ...(def.resources?.users ?? []),
+    ...(typeof def.labUser === 'string' ? [def.labUser] : []),
+    ...(typeof def.user === 'string' ? [def.user] : []),
+  ];
+  for (const e of ledgerFor(store, run.id)) {
+    if (e.kind === 'iam-user') named.push(e.resourceId);
+    if (e.kind === 'access-key' && typeof e.details.userName === 'string')
+      named.push(e.details.userName);
+  }
+  return [...new Set(named.filter((u): u is string => typeof u === 'string' && u !== ''))];
+}
+
+export function formatPlan(plan: CleanupPlan): string[] {
+  const lines = [
+    `Cleanup plan for ${plan.lab} (run ${plan.runId}, started ${plan.startedAt}), ${plan.target.label}:`,
+  ];
+  if (plan.actions.length === 0) lines.push('  nothing to remove: the ledger has no open entries');
+  plan.actions.forEach((a, i) => lines.push(`  ${i + 1}. ${a.text}`));
+  for (const k of plan.kept) lines.push(`  keep ${k.resource}: ${k.why}`);
+  return lines;
+}
+
+export async function runCleanup(o: RunCleanupOptions): Promise<CleanupReport> {
+  const stdout = o.stdout ?? process.stdout;
+  const stderr = o.stderr ?? process.stderr;
+  const say = (s: string) => {
+    if (o.print !== false) stdout.write(`${s}\n`);
+  };
+  const warn = (s: string) => stderr.write(`${color.bold(color.red(s))}\n`);
+  const { run, target, store } = o;
+
+  // Refuse before looking any further: wrong account, or root anywhere near.
+  await assertSafeAccount(run, target, warn);
+  const labUsers = o.labUsers ?? labUsersOf(o.lab, store, run);
+  const plan = await planCleanup({ run, target, store, labUsers });
+  for (const line of formatPlan(plan)) say(line);
+
+  if (o.dryRun) {
+    say('Dry run: nothing was changed.');
+    return { plan, done: [], remaining: [], clean: plan.actions.length === 0, dryRun: true };
+  }
+  if (target.kind === 'aws' && !o.yes && plan.actions.length > 0) {
+    await confirmAccount(run.accountId, o.stdin ?? process.stdin, stdout);
+  }
+
+  const done = await executePlan(plan, {
+    target,
+    store,
+    env: o.env ?? process.env,
+    onDone: (t) => say(`  ${color.green('done')} ${t}`),
+  });
+  const remaining = await verifyCleanup(plan, { target, store });
+  const clean = remaining.length === 0;
+  if (clean) {
+    setRunStatus(store, run.id, 'cleaned');
+    say(
+      `${color.green('clean')} nothing the lab created remains (checked the account and ${target.learnerFiles.credentialsFile}, ${target.learnerFiles.configFile}).`,
+    );
+  } else {
+    say(`${color.red('not clean')} ${remaining.length} thing(s) the lab created remain:`);
+    for (const r of remaining) say(`  ${r.resource}: ${r.why}`);
+    say('Run `lab cleanup` again; it picks up where it stopped.');
+  }
+  return { plan, done, remaining, clean, dryRun: false };
+}
+
+/** Exit code for a cleanup report: 0 clean, 1 something remains. */
+export function cleanupExitCode(r: CleanupReport): number {
+  return r.clean || r.dryRun ? EXIT.ok : EXIT.incomplete;
+}
+
+export function noRunError(lab: string, label: string): LabError {
+  return new LabError(
+    'no_run',
+    `No run of ${lab} to clean up in ${label}.`,
+    `Start one with \`lab start ${lab}\`; \`lab status\` lists your runs.`,
+    EXIT.usage,
+  );
+}

@@ -1,0 +1,63 @@
+// Verify: after executing, look again, at the account and at the files, rather
+// than trusting that every call did what it said. The report names anything
+// the lab created that is still there, and why.
+import { GetUserCommand } from '@aws-sdk/client-iam';
+import { ledgerFor, type Store } from '../store/index.ts';
+import { ignoreGone } from './aws-errors.ts';
+import { listKeys } from './plan.ts';
+import { findProfileSections } from './profiles.ts';
+import type { CleanupPlan, CleanupTarget, Kept } from './types.ts';
+
+export async function verifyCleanup(
+  plan: CleanupPlan,
+  o: { target: CleanupTarget; store: Store },
+): Promise<Kept[]> {
+  const iam = o.target.clients.iam;
+  const remaining: Kept[] = [];
+  const entries = ledgerFor(o.store, plan.runId);
+
+  const keysByUser = new Map<string, string[]>();
+  for (const e of entries.filter((x) => x.kind === 'access-key')) {
+    const user = String(e.details.userName ?? '');
+    keysByUser.set(user, [...(keysByUser.get(user) ?? []), e.resourceId]);
+  }
+  for (const [user, ids] of keysByUser) {
+    const live = new Set((await listKeys(iam, user)).map((k) => k.AccessKeyId));
+    for (const id of ids.filter((i) => live.has(i))) {
+      remaining.push({
+        resource: `access key ${id} of ${user}`,
+        why: 'still exists in the account',
+      });
+    }
+  }
+  for (const e of entries.filter((x) => x.kind === 'iam-user' && x.createdBy === 'lab')) {
+    const u = await ignoreGone(iam.send(new GetUserCommand({ UserName: e.resourceId })));
+    if (u)
+      remaining.push({ resource: `IAM user ${e.resourceId}`, why: 'still exists in the account' });
+  }
+  const keyIds = new Set(entries.filter((x) => x.kind === 'access-key').map((x) => x.resourceId));
+  const { remove } = await findProfileSections(o.target.learnerFiles, keyIds);
+  for (const s of remove) {
+    remaining.push({
+      resource: `[${s.header}] in ${s.path}`,
+      why:
+        s.reason === 'holds-key'
+          ? `still holds the deleted key ${s.keyId}`
+          : `still configures profile ${s.profile}`,
+    });
+  }
+  // Anything the ledger still lists as not removed is not finished either.
+  const reported = new Set(remaining.map((r) => r.resource));
+  for (const e of entries.filter((x) => !x.removedAt)) {
+    const what =
+      e.kind === 'profile-section'
+        ? `[${e.resourceId.split('#').pop()}] in ${e.resourceId.slice(0, e.resourceId.lastIndexOf('#'))}`
+        : e.kind === 'iam-user'
+          ? `IAM user ${e.resourceId}`
+          : `access key ${e.resourceId} of ${String(e.details.userName ?? '')}`;
+    if (e.kind === 'iam-user' && e.createdBy !== 'lab') continue;
+    if (!reported.has(what))
+      remaining.push({ resource: what, why: 'not yet marked done in the ledger' });
+  }
+  return remaining;
+}
