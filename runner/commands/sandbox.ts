@@ -1,10 +1,16 @@
 import { defineCommand } from 'citty';
-import { LabError } from '../errors.ts';
 
-// Placeholder: replaced by the issue that builds `lab sandbox`.
+// `lab sandbox <sub>`: the local AWS sandbox (moto engine + gateway). One file per subcommand.
 export default defineCommand({
-  meta: { name: 'sandbox', description: '(not built yet)' },
-  run() {
-    throw new LabError('not_implemented', '`lab sandbox` is not built yet.');
+  meta: {
+    name: 'sandbox',
+    description: 'The local AWS sandbox: start | stop | status | reset | env',
+  },
+  subCommands: {
+    start: () => import('./sandbox/start.ts').then((m) => m.default),
+    stop: () => import('./sandbox/stop.ts').then((m) => m.default),
+    status: () => import('./sandbox/status.ts').then((m) => m.default),
+    reset: () => import('./sandbox/reset.ts').then((m) => m.default),
+    env: () => import('./sandbox/env.ts').then((m) => m.default),
   },
 });

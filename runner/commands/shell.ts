@@ -1,10 +1,78 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { defineCommand } from 'citty';
 import { LabError } from '../errors.ts';
+import { color } from '../ui.ts';
+import { sandboxProcessEnv, type SandboxInfo } from '../../sandbox/index.ts';
+import { layout } from '../../sandbox/lifecycle/layout.ts';
+import { parsePort, portArg, startWithProgress } from './sandbox/common.ts';
 
-// Placeholder: replaced by the issue that builds `lab shell`.
 export default defineCommand({
-  meta: { name: 'shell', description: '(not built yet)' },
-  run() {
-    throw new LabError('not_implemented', '`lab shell` is not built yet.');
+  meta: {
+    name: 'shell',
+    description: 'Open a shell where `aws` talks to the local sandbox as sandbox-admin',
+  },
+  args: { ...portArg },
+  async run({ args }) {
+    const info = await startWithProgress({ port: parsePort(args.port) });
+    const shell = process.env.SHELL || '/bin/bash';
+    const { argv, env } = shellSetup(shell, info);
+    banner(info);
+    const code = await new Promise<number>((resolve, reject) => {
+      const child = spawn(shell, argv, { stdio: 'inherit', env });
+      child.once('error', (e) =>
+        reject(
+          new LabError(
+            'shell_failed',
+            `Could not start ${shell}: ${e.message}`,
+            'Set SHELL to a shell you have.',
+          ),
+        ),
+      );
+      child.once('exit', (c) => resolve(c ?? 0));
+    });
+    console.error(
+      color.dim('Left the sandbox shell. The sandbox keeps running (lab sandbox stop).'),
+    );
+    process.exitCode = code === 0 ? 0 : 1;
   },
 });
+
+/** The shell's arguments and environment: the sandbox env, plus a `(sandbox)` prompt marker. */
+function shellSetup(shell: string, info: SandboxInfo): { argv: string[]; env: NodeJS.ProcessEnv } {
+  const env: NodeJS.ProcessEnv = { ...sandboxProcessEnv(info), LAB_SANDBOX: info.endpoint };
+  const dir = join(layout(info.home).dir, 'shell');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const name = basename(shell);
+  // Shells set their prompt in their rc files, after our environment: hook in after them.
+  if (name === 'bash') {
+    const rc = join(dir, 'bashrc');
+    writeFileSync(rc, '[ -f ~/.bashrc ] && . ~/.bashrc\nPS1="(sandbox) ${PS1:-\\$ }"\n', {
+      mode: 0o600,
+    });
+    return { argv: ['--rcfile', rc], env };
+  }
+  if (name === 'zsh') {
+    const home = process.env.ZDOTDIR || process.env.HOME || '';
+    writeFileSync(
+      join(dir, '.zshrc'),
+      `[ -f "${home}/.zshrc" ] && ZDOTDIR="${home}" . "${home}/.zshrc"\nPROMPT="(sandbox) $PROMPT"\n`,
+      { mode: 0o600 },
+    );
+    return { argv: [], env: { ...env, ZDOTDIR: dir } };
+  }
+  return { argv: [], env: { ...env, PS1: `(sandbox) ${process.env.PS1 ?? '$ '}` } };
+}
+
+function banner(info: SandboxInfo): void {
+  const say = (s: string) => console.error(s);
+  say(
+    `${color.bold('labrunner sandbox shell')} — \`aws\` talks to ${info.endpoint} (account ${info.accountId})`,
+  );
+  say(`as ${color.bold('sandbox-admin')}; your own ~/.aws is not used here. Try:`);
+  say(`  aws sts get-caller-identity`);
+  say(`  aws iam list-users`);
+  say(`  aws iam create-user --user-name alice`);
+  say(`Type ${color.bold('exit')} to leave.`);
+}

@@ -30,7 +30,6 @@ const EXIT_PORT_BUSY = 3; // engine.py / gateway exit status when they cannot bi
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENGINE_SCRIPT = fileURLToPath(new URL('../engine/engine.py', import.meta.url));
 const GATEWAY_MAIN = fileURLToPath(new URL('../gateway/main.ts', import.meta.url));
-const FALLBACK_GATEWAY = fileURLToPath(new URL('./passthrough-gateway.ts', import.meta.url));
 
 export interface EnsureOptions {
   home: string;
@@ -44,7 +43,14 @@ export interface EnsureOptions {
 }
 
 export function gatewayScript(): string {
-  return existsSync(GATEWAY_MAIN) ? GATEWAY_MAIN : FALLBACK_GATEWAY;
+  if (!existsSync(GATEWAY_MAIN)) {
+    throw new LabError(
+      'sandbox_broken',
+      `The sandbox gateway is missing (${GATEWAY_MAIN}).`,
+      'Reinstall labrunner.',
+    );
+  }
+  return GATEWAY_MAIN;
 }
 
 /** Lay out the sandbox directory with private permissions. */

@@ -2,7 +2,12 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { ListUsersCommand } from '@aws-sdk/client-iam';
-import { adminClients, clientsFor, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import {
+  adminClients,
+  clientsFor,
+  startTestSandbox,
+  type TestSandbox,
+} from '../helpers/sandbox.ts';
 
 let sb: TestSandbox;
 beforeAll(async () => {

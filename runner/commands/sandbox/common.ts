@@ -1,0 +1,47 @@
+// Shared bits of the `lab sandbox …` and `lab shell` commands.
+import { LabError } from '../../errors.ts';
+import { labHome } from '../../paths.ts';
+import { progress } from '../../ui.ts';
+import { ensureSandbox, type SandboxInfo } from '../../../sandbox/index.ts';
+
+export const portArg = {
+  port: {
+    type: 'string',
+    description:
+      'Port for the sandbox endpoint (default: the last one used, $LAB_SANDBOX_PORT, or 4566)',
+    valueHint: 'port',
+  },
+} as const;
+
+export function parsePort(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new LabError('bad_port', `Invalid --port: ${raw}.`, 'Use a number between 1 and 65535.');
+  }
+  return port;
+}
+
+/** Start the sandbox if needed, with a progress line on stderr while something starts. */
+export async function startWithProgress(
+  opts: { port?: number; quiet?: boolean } = {},
+): Promise<SandboxInfo> {
+  let spinner: ReturnType<typeof progress> | undefined;
+  try {
+    return await ensureSandbox({
+      home: labHome(),
+      port: opts.port,
+      onProgress: (m) => {
+        if (spinner) spinner.update(m);
+        else spinner = progress(m, { quiet: opts.quiet });
+      },
+    });
+  } finally {
+    spinner?.stop();
+  }
+}
+
+/** POSIX shell single-quoting: safe for any value in `eval "$(lab sandbox env)"`. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,20 @@
+import { defineCommand } from 'citty';
+import { OVERRIDING_VARS, sandboxEnv } from '../../../sandbox/index.ts';
+import { parsePort, portArg, shellQuote, startWithProgress } from './common.ts';
+
+export default defineCommand({
+  meta: {
+    name: 'env',
+    description: 'Print shell lines that point `aws` at the sandbox: eval "$(lab sandbox env)"',
+  },
+  args: { ...portArg },
+  async run({ args }) {
+    // Starting here means the exported endpoint answers as soon as the lines are evaluated.
+    const info = await startWithProgress({ port: parsePort(args.port) });
+    const lines = Object.entries(sandboxEnv(info)).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
+    // Credentials in the environment beat AWS_PROFILE in every CLI and SDK: drop them here.
+    lines.push(`unset ${OVERRIDING_VARS.join(' ')}`);
+    lines.push('# Run this command as: eval "$(lab sandbox env)"');
+    console.log(lines.join('\n'));
+  },
+});

@@ -1,0 +1,17 @@
+import { defineCommand } from 'citty';
+import { labHome } from '../../paths.ts';
+import { layout } from '../../../sandbox/lifecycle/layout.ts';
+import { stopSandbox } from '../../../sandbox/index.ts';
+
+export default defineCommand({
+  meta: {
+    name: 'stop',
+    description: 'Stop the sandbox; everything in it is kept for the next start',
+  },
+  async run() {
+    const home = labHome();
+    const { stopped } = await stopSandbox({ home });
+    if (stopped.length === 0) console.log('The sandbox was not running.');
+    else console.log(`Sandbox stopped. Its state is kept in ${layout(home).dir}`);
+  },
+});
