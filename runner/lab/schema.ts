@@ -59,7 +59,7 @@ export const FIELD_EXAMPLES: Record<keyof LabMeta, string> = {
   title: 'title: "Day 42: IAM programmatic access and the AWS CLI"',
   summary: 'summary: Create an access key, configure the AWS CLI and see IAM apply to API calls.',
   minutes: 'minutes: 45',
-  level: 'level: beginner   # or intermediate, advanced',
+  level: 'level: beginner',
   services: 'services: [IAM, EC2]',
   permissions: 'permissions: ["Manage IAM users and their access keys"]',
   cost: 'cost: Free (IAM has no charge)',

@@ -43,12 +43,23 @@ export function extractSteps(
   const steps: LabStep[] = [];
   const seen = new Map<string, number>();
   let current: LabStep | undefined;
+  // Containers open around the current token, to name the parent of a misplaced step.
+  const open: { marker: string; line: number }[] = [];
+  // Misspelt openers whose closing `:::` has not been seen yet (that close is not stray).
+  let unknownOpen = 0;
 
   for (const t of tokens) {
+    if (t.type.startsWith('container_') && t.nesting === -1) {
+      open.pop();
+      if (t.type === 'container_step_close' && open.length === 0) current = undefined;
+      continue;
+    }
     if (t.type.startsWith('container_') && t.nesting === 1) {
       const line = t.map![0];
       const m = metaOf(t);
       const marker = lines[line].trim();
+      const parent = open.at(-1);
+      open.push({ marker, line: fileLine(line) });
       if (m.unclosed) {
         const nested = lines.slice(line + 1, m.closeLine).some((l) => parseOpener(l.trim()));
         problem(
@@ -66,18 +77,15 @@ export function extractSteps(
           'put the `::: sandbox` and `::: aws` blocks together inside `::: variants` … `:::`',
         );
       }
-    }
+      if (t.type === 'container_hint_open' && current) current.hints.push(slice(t));
+      if (t.type !== 'container_step_open') continue;
 
-    if (t.type === 'container_step_open') {
-      const line = t.map![0];
-      const m = metaOf(t);
       const id = m.stepId ?? '';
-      current = undefined;
-      if (t.level > 0) {
+      if (parent) {
         problem(
           line,
-          'a step is inside another container',
-          'steps must be at the top level of the lab: close the container before `::: step`',
+          `\`${marker}\` is inside \`${parent.marker}\` (line ${parent.line})`,
+          'steps belong at the top level: close the container above with a `:::` line first',
         );
         continue;
       }
@@ -110,7 +118,7 @@ export function extractSteps(
           'start the step with a heading, like `## Create an access key`',
         );
       }
-      const step: LabStep = {
+      current = {
         id,
         index: steps.length + 1,
         title: m.title ?? '',
@@ -118,26 +126,25 @@ export function extractSteps(
         hints: [],
         body: slice(t),
       };
-      steps.push(step);
-      current = step;
-    } else if (t.type === 'container_step_close' && t.level === 0) {
-      current = undefined;
-    } else if (t.type === 'container_hint_open' && current) {
-      current.hints.push(slice(t));
+      steps.push(current);
     } else if (t.type === 'inline' && t.map) {
       // A `:::` line that no container rule took: a misspelt name or a stray closing marker.
+      const at = t.map[0];
       t.content.split('\n').forEach((text, k) => {
         if (!/^:{3,}/.test(text)) return;
         const opener = parseOpener(text);
         if (opener && !KNOWN.includes(opener.name)) {
+          unknownOpen++;
           problem(
-            t.map![0] + k,
+            at + k,
             `unknown container \`::: ${opener.name}\``,
             `use one of: ${KNOWN.join(', ')}`,
           );
+        } else if (!opener && unknownOpen > 0) {
+          unknownOpen--; // the close of the misspelt container reported above
         } else if (!opener) {
           problem(
-            t.map![0] + k,
+            at + k,
             'a closing `:::` has no container to close',
             'remove it, or add the opening line (like `::: hint`) above',
           );
