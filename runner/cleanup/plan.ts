@@ -199,7 +199,12 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
   const found = await findProfileSections(target.learnerFiles, keyIds);
   kept.push(...found.kept.map((k) => ({ resource: `[${k.header}] in ${k.path}`, why: k.why })));
   const byPath = new Map<string, CleanupAction>();
+  const why = new Map<string, string>();
   for (const s of found.remove) {
+    why.set(
+      `${s.path}#${s.header}`,
+      s.reason === 'holds-key' ? `holds key ${s.keyId}` : `the rest of profile ${s.profile}`,
+    );
     const entry = recordCreated(store, {
       runId: run.id,
       kind: 'profile-section',
@@ -240,7 +245,7 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
   }
   for (const a of byPath.values()) {
     a.text = a.headers!.length
-      ? `remove ${a.headers!.map((h) => `[${h}]`).join(', ')} from ${a.path} (holds a deleted lab key); the rest of the file is kept byte for byte`
+      ? `remove ${a.headers!.map((h) => `[${h}] (${why.get(`${a.path}#${h}`)})`).join(', ')} from ${a.path}; every other byte of the file is kept`
       : `forget profile sections already gone from ${a.path}`;
     actions.push(a);
   }
