@@ -1,10 +1,84 @@
 import { defineCommand } from 'citty';
-import { LabError } from '../errors.ts';
+import { labHome } from '../paths.ts';
+import { color, progress } from '../ui.ts';
+import { targetArgs } from '../target/args.ts';
 
-// Placeholder: replaced by the issue that builds `lab start`.
 export default defineCommand({
-  meta: { name: 'start', description: '(not built yet)' },
-  run() {
-    throw new LabError('not_implemented', '`lab start` is not built yet.');
+  meta: {
+    name: 'start',
+    description:
+      "Start a lab: the sandbox if needed, then the lab's setup (what it creates is recorded)",
+  },
+  args: {
+    lab: { type: 'positional', description: 'Lab id, e.g. day42', required: true },
+    ...targetArgs,
+  },
+  async run({ args }) {
+    const env = process.env;
+    const home = labHome(env);
+    const { resolveTarget, targetKind, ROOT_WARNING } = await import('../target/index.ts');
+    const { startLab } = await import('../check/start.ts');
+    const { loadDefinition } = await import('../check/load.ts');
+    await loadDefinition(args.lab, { env }); // an unknown lab fails before anything starts
+
+    const kind = targetKind(args.target, env);
+    if (kind === 'sandbox') {
+      const { ensureSandbox } = await import('../../sandbox/index.ts');
+      const spin = progress('Starting the local sandbox…');
+      try {
+        await ensureSandbox({ home, env, onProgress: (m) => spin.update(m) });
+      } finally {
+        spin.stop();
+      }
+    }
+    const target = await resolveTarget({
+      target: kind,
+      profile: args.profile,
+      region: args.region,
+      env,
+      home,
+    });
+    try {
+      console.log(color.bold(target.label));
+      if (target.isRoot) console.error(color.bold(color.red(ROOT_WARNING)));
+      const spin = progress(`Setting up ${args.lab}…`);
+      let res;
+      try {
+        res = await startLab({ lab: args.lab, target, home, env, say: (t) => spin.update(t) });
+      } finally {
+        spin.stop();
+      }
+      const started = new Date(res.run.startedAt).toISOString().slice(11, 19);
+      if (res.started) {
+        console.log(
+          `${color.green('✔')} ${args.lab} started at ${started} UTC (run ${res.run.id}).`,
+        );
+        for (const c of res.created) console.log(`  created ${c} (removed again by the cleanup)`);
+      } else {
+        console.log(
+          `${args.lab} is already under way (run ${res.run.id}, started ${started} UTC): keeping your progress.`,
+        );
+      }
+      console.log('');
+      console.log('Next:');
+      if (target.kind === 'sandbox') {
+        console.log(`  1. Open a terminal wired to the sandbox: ${color.bold('lab shell')}`);
+        console.log(
+          `     (the sandbox's own aws profile is "sandbox-admin"; your real ~/.aws is untouched)`,
+        );
+      } else {
+        console.log(
+          `  1. Work in your AWS account as the lab text says (account ${target.accountId}).`,
+        );
+      }
+      console.log(
+        `  2. Follow the steps of the lab (${color.bold(`lab hint ${args.lab} <step>`)} when stuck).`,
+      );
+      console.log(
+        `  3. Check your work at any time: ${color.bold(`lab check ${args.lab}${kind === 'aws' ? ' --target aws' : ''}`)}`,
+      );
+    } finally {
+      target.close();
+    }
   },
 });

@@ -1,10 +1,40 @@
 import { defineCommand } from 'citty';
-import { LabError } from '../errors.ts';
+import { labHome } from '../paths.ts';
+import { color } from '../ui.ts';
 
-// Placeholder: replaced by the issue that builds `lab status`.
 export default defineCommand({
-  meta: { name: 'status', description: '(not built yet)' },
-  run() {
-    throw new LabError('not_implemented', '`lab status` is not built yet.');
+  meta: { name: 'status', description: "Each lab's progress per step, and its current run" },
+  args: {
+    json: { type: 'boolean', description: 'Print one JSON object: {labs:[{lab,title,run,steps}]}' },
+  },
+  async run({ args }) {
+    const { labStatus } = await import('../check/status.ts');
+    const labs = await labStatus({ home: labHome(process.env), env: process.env });
+    if (args.json) {
+      console.log(JSON.stringify({ labs }));
+      return;
+    }
+    if (!labs.length) {
+      console.log('No labs found. See `lab list`.');
+      return;
+    }
+    const mark = { passed: color.green('✔'), failed: color.red('✘'), pending: color.yellow('…') };
+    for (const l of labs) {
+      const done = l.steps.filter((s) => s.status === 'passed').length;
+      const run = l.run
+        ? `run ${l.run.id} on ${l.run.target} (account ${l.run.accountId}), started ${l.run.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${l.run.status}`
+        : 'not started';
+      console.log(`${color.bold(l.lab)}  ${l.title}  ${done}/${l.steps.length}  ${color.dim(run)}`);
+      for (const s of l.steps) {
+        const m = s.status ? mark[s.status] : color.dim('·');
+        const detail =
+          s.status === 'passed'
+            ? s.evidence
+            : s.status
+              ? (s.hint ?? s.evidence)
+              : 'not checked yet';
+        console.log(`  ${m} ${s.id.padEnd(12)} ${color.dim(detail ?? '')}`);
+      }
+    }
   },
 });

@@ -51,6 +51,9 @@ const MIGRATIONS: string[] = [
      learner TEXT NOT NULL
    );
    CREATE INDEX results_latest ON results (lab, step, id);`,
+  // What the account held when the run started (e.g. the lab user's existing key ids), as JSON:
+  // checks tell the learner's new resources from old ones by it.
+  `ALTER TABLE runs ADD COLUMN baseline TEXT NOT NULL DEFAULT '{}';`,
 ];
 
 /** Open (creating and migrating if needed) the store under `home`. Close it with `store.close()`. */

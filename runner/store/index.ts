@@ -6,6 +6,7 @@ export {
   getRun,
   listRuns,
   setRunStatus,
+  setRunBaseline,
   type Run,
   type RunStatus,
 } from './runs.ts';

@@ -13,6 +13,8 @@ export interface Run {
   startedAt: string;
   endedAt: string | null;
   status: RunStatus;
+  /** What the account held when the run started (set by the lab's setup). */
+  baseline: Record<string, unknown>;
 }
 
 interface RunRow {
@@ -24,6 +26,7 @@ interface RunRow {
   started_at: string;
   ended_at: string | null;
   status: RunStatus;
+  baseline: string;
 }
 
 function toRun(r: RunRow): Run {
@@ -36,6 +39,7 @@ function toRun(r: RunRow): Run {
     startedAt: r.started_at,
     endedAt: r.ended_at,
     status: r.status,
+    baseline: JSON.parse(r.baseline),
   };
 }
 
@@ -107,5 +111,12 @@ export function setRunStatus(
       ended,
       id,
     );
+  });
+}
+
+/** Record what the account held when the run started (never a secret: ids and names only). */
+export function setRunBaseline(db: Store, id: number, baseline: Record<string, unknown>): void {
+  tx(db, () => {
+    db.prepare('UPDATE runs SET baseline = ? WHERE id = ?').run(JSON.stringify(baseline), id);
   });
 }

@@ -212,4 +212,3 @@ async function awsTarget(o: ResolveOptions, env: Env): Promise<Target> {
 export const ROOT_WARNING =
   'WARNING: you are using the ROOT user of this AWS account. Never use root access keys: ' +
   'create an IAM user or role for everyday work. labrunner will not run cleanup as root.';
-

@@ -1,0 +1,442 @@
+// day42: programmatic access for the IAM user iam-admin. One check per
+// `::: step` in README.md; the same code runs against the sandbox and AWS.
+// Evidence of what the learner did comes from CloudTrail event history
+// (the sandbox serves its activity log through the same API).
+import {
+  AttachUserPolicyCommand,
+  CreateUserCommand,
+  GetUserCommand,
+  ListAccessKeysCommand,
+} from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { defineLab, type StepVerdict } from '../../runner/lab/define.ts';
+import type { CheckContext, SetupContext } from '../../runner/check/context.ts';
+import { lookupEvents, targetKeyId, hhmmss, type TrailEvent } from '../../runner/check/events.ts';
+import { grantsForService } from '../../runner/check/policies.ts';
+import { readProfiles, type Profile } from '../../runner/target/profiles.ts';
+
+const USER = 'iam-admin';
+const POLICY_ARN = 'arn:aws:iam::aws:policy/IAMFullAccess';
+const REGION = 'ap-southeast-2';
+const UNAUTHORIZED = new Set(['UnauthorizedOperation', 'Client.UnauthorizedOperation']);
+const WAITING = 'waiting for CloudTrail, usually under 5 minutes';
+
+interface Key {
+  id: string;
+  status?: string;
+  created?: Date;
+}
+
+interface LabKeys {
+  userMissing: boolean;
+  /** iam-admin's keys as they are now. */
+  current: Key[];
+  /** Keys made during this run: new since setup, or recorded earlier by a check. */
+  lab: Key[];
+  /** Keys that existed before the run (they do not count). */
+  older: Key[];
+}
+
+// SDK v3 names the modelled error NoSuchEntityException; its wire code is NoSuchEntity.
+const isNoSuchEntity = (e: unknown) => {
+  const x = e as { name?: string; Code?: string };
+  return (
+    x?.name === 'NoSuchEntityException' || x?.name === 'NoSuchEntity' || x?.Code === 'NoSuchEntity'
+  );
+};
+
+/** The run's keys: iam-admin's keys now, minus those setup saw, plus any recorded before. */
+function labKeys(ctx: CheckContext): Promise<LabKeys> {
+  return ctx.memo('keys', async () => {
+    let current: Key[] = [];
+    let userMissing = false;
+    try {
+      const r = await ctx.clients.iam.send(new ListAccessKeysCommand({ UserName: USER }));
+      current = (r.AccessKeyMetadata ?? []).map((k) => ({
+        id: k.AccessKeyId!,
+        status: k.Status,
+        created: k.CreateDate,
+      }));
+    } catch (e) {
+      if (!isNoSuchEntity(e)) throw e;
+      userMissing = true;
+    }
+    const baseline = new Set((ctx.run.baseline.keys as string[] | undefined) ?? []);
+    // CreateDate has whole seconds: compare against the second the run started in.
+    const startSecond = Math.floor(ctx.run.startedAt.getTime() / 1000) * 1000;
+    const isNew = (k: Key) => !baseline.has(k.id) && (k.created?.getTime() ?? 0) >= startSecond;
+    const lab = current.filter(isNew);
+    for (const k of lab) {
+      ctx.remember('access-key', k.id, { userName: USER, createdAt: k.created?.toISOString() });
+    }
+    // Keys recorded by an earlier check and since deleted still count as the learner's work.
+    for (const e of ctx.ledger('access-key')) {
+      if (!lab.some((k) => k.id === e.resourceId)) lab.push({ id: e.resourceId });
+    }
+    // Deleted before any check saw them: the run's DeleteAccessKey events name them.
+    for (const ev of await deletions(ctx)) {
+      const id = targetKeyId(ev);
+      const mine = ev.resources.some((r) => r.name === USER) || ev.userName === USER;
+      if (id && mine && !baseline.has(id) && !lab.some((k) => k.id === id)) lab.push({ id });
+    }
+    return { userMissing, current, lab, older: current.filter((k) => !isNew(k)) };
+  });
+}
+
+const events = (ctx: CheckContext, name: string, region?: string) =>
+  ctx.memo(`events:${name}:${region ?? ''}`, () => {
+    const ct = region ? ctx.target.clientsForRegion(region).cloudtrail : ctx.clients.cloudtrail;
+    return lookupEvents(ct, name, ctx.run.startedAt);
+  });
+const deletions = (ctx: CheckContext) =>
+  events(ctx, 'DeleteAccessKey', iamTrailRegion(ctx)).then((evs) =>
+    evs.filter((e) => !e.errorCode),
+  );
+
+/** IAM is global: on AWS its events are in us-east-1's event history. */
+const iamTrailRegion = (ctx: CheckContext) => (ctx.target.kind === 'aws' ? 'us-east-1' : undefined);
+
+function needKey(): StepVerdict {
+  return {
+    status: 'failed',
+    expected: `an access key for ${USER} created during this lab`,
+    evidence: 'none yet',
+    hint: 'Do step create-key first.',
+  };
+}
+
+/** Not there yet: on AWS CloudTrail lags, so wait; in the sandbox the call was not made. */
+function missing(
+  ctx: CheckContext,
+  v: Required<Pick<StepVerdict, 'expected' | 'hint'>>,
+): StepVerdict {
+  return ctx.target.kind === 'aws'
+    ? { status: 'pending', evidence: WAITING, ...v }
+    : { status: 'failed', evidence: 'no such call recorded since the lab started', ...v };
+}
+
+const keyHolders = (ctx: CheckContext, ids: string[]) =>
+  ctx.memo('profiles', async () =>
+    [...(await readProfiles(ctx.target.learnerFiles)).values()].filter(
+      (p) => p.accessKeyId && ids.includes(p.accessKeyId),
+    ),
+  );
+
+const usedBy = (evs: TrailEvent[], ids: string[]) =>
+  evs.filter((e) => e.accessKeyId && ids.includes(e.accessKeyId));
+
+export default defineLab<CheckContext, any>({
+  id: 'day42',
+  /**
+   * What the lab may create. Cleanup removes only what the ledger recorded: the user if
+   * setup created it, keys of `users` made during the run, profile sections holding them.
+   */
+  resources: {
+    users: [USER],
+    createdBySetup: [{ kind: 'iam-user', name: USER, policyArn: POLICY_ARN, onlyIfAbsent: true }],
+    learnerCreates: ['access-key', 'profile-section'],
+  },
+
+  async setup(ctx: SetupContext) {
+    const iam = ctx.clients.iam;
+    try {
+      await iam.send(new GetUserCommand({ UserName: USER }));
+    } catch (e) {
+      if (!isNoSuchEntity(e)) throw e;
+      ctx.say(`creating IAM user ${USER} with ${POLICY_ARN.split('/').pop()}`);
+      await iam.send(
+        new CreateUserCommand({
+          UserName: USER,
+          Tags: [{ Key: 'labrunner:lab', Value: 'day42' }],
+        }),
+      );
+      ctx.created('iam-user', USER, { policyArn: POLICY_ARN });
+      await iam.send(new AttachUserPolicyCommand({ UserName: USER, PolicyArn: POLICY_ARN }));
+    }
+    const keys = await iam.send(new ListAccessKeysCommand({ UserName: USER }));
+    // Keys that exist now are the learner's own; the lab's checks ignore them.
+    return { keys: (keys.AccessKeyMetadata ?? []).map((k) => k.AccessKeyId!) };
+  },
+
+  steps: {
+    'create-key': {
+      async check(ctx: CheckContext): Promise<StepVerdict> {
+        const keys = await labKeys(ctx);
+        const active = keys.lab.find((k) => k.status === 'Active');
+        if (active) {
+          return {
+            status: 'passed',
+            evidence: `${active.id} is Active, created ${hhmmss(active.created!)}`,
+          };
+        }
+        const earlier = keys.lab[0];
+        if (earlier) {
+          const state = keys.current.find((k) => k.id === earlier.id)?.status;
+          return {
+            status: 'passed',
+            evidence: `${earlier.id} was created during this lab (${state ? `now ${state}` : 'since deleted'})`,
+          };
+        }
+        const expected = `an Active access key for ${USER} created after the lab started (${hhmmss(ctx.run.startedAt)})`;
+        if (keys.userMissing) {
+          return {
+            status: 'failed',
+            expected,
+            evidence: `there is no IAM user ${USER}`,
+            hint: 'Run `lab start day42`: its setup creates the user.',
+          };
+        }
+        const hint = `Create one: IAM console → Users → ${USER} → Security credentials → Create access key (or \`aws iam create-access-key --user-name ${USER}\`).`;
+        if (keys.older.length) {
+          const list = keys.older.map(
+            (k) => `${k.id} (created ${k.created?.toISOString() ?? '?'})`,
+          );
+          return {
+            status: 'failed',
+            expected,
+            evidence: `only keys from before the lab started: ${list.join(', ')}`,
+            hint,
+          };
+        }
+        return { status: 'failed', expected, evidence: `${USER} has no access keys`, hint };
+      },
+    },
+
+    configure: {
+      async check(ctx: CheckContext): Promise<StepVerdict> {
+        const keys = await labKeys(ctx);
+        const ids = keys.lab.map((k) => k.id);
+        if (!ids.length) return needKey();
+        // Verified while the key was alive: still true after the learner deleted it.
+        const verified = ctx
+          .ledger('profile-section')
+          .find((e) => ids.includes(String(e.details.keyId)));
+        const holders = await keyHolders(ctx, ids);
+        const expected = `a profile in ${ctx.target.learnerFiles.credentialsFile} holding ${ids.join(' or ')}, with a region`;
+        if (!holders.length) {
+          if (verified)
+            return {
+              status: 'passed',
+              evidence: `profile ${verified.details.profile} held ${verified.details.keyId} (verified ${String(verified.details.verifiedAt).slice(11, 19)} UTC)`,
+            };
+          return {
+            status: 'failed',
+            expected,
+            evidence: 'no profile in your AWS CLI files holds that key',
+            hint: `Run \`aws configure --profile ${USER}\`, paste the access key id and secret, region ${REGION}, output json.`,
+          };
+        }
+        const withRegion = holders.find((p) => p.region);
+        if (!withRegion) {
+          return {
+            status: 'failed',
+            expected,
+            evidence: `profile ${holders[0].name} holds the key but has no region`,
+            hint: `Run \`aws configure set region ${REGION} --profile ${holders[0].name}\`.`,
+          };
+        }
+        const live = keys.current.find(
+          (k) => k.id === withRegion.accessKeyId && k.status === 'Active',
+        );
+        if (!live) {
+          // The key is deactivated or gone (step 5): STS cannot answer any more.
+          if (verified)
+            return {
+              status: 'passed',
+              evidence: `profile ${withRegion.name} held ${withRegion.accessKeyId} (verified earlier)`,
+            };
+          const used = usedBy(await events(ctx, 'ListUsers', iamTrailRegion(ctx)), ids);
+          if (used.length)
+            return {
+              status: 'passed',
+              evidence: `profile ${withRegion.name} holds ${withRegion.accessKeyId}; the key was used with it at ${hhmmss(used[0].time)}`,
+            };
+          return {
+            status: 'failed',
+            expected,
+            evidence: `profile ${withRegion.name} holds ${withRegion.accessKeyId}, but the key is no longer active`,
+            hint: 'Create a new key (step create-key) and configure it.',
+          };
+        }
+        return verifyProfile(ctx, withRegion, expected);
+      },
+    },
+
+    'list-users': {
+      async check(ctx: CheckContext): Promise<StepVerdict> {
+        const ids = (await labKeys(ctx)).lab.map((k) => k.id);
+        if (!ids.length) return needKey();
+        const mine = usedBy(await events(ctx, 'ListUsers', iamTrailRegion(ctx)), ids);
+        const ok = mine.find((e) => !e.errorCode);
+        if (ok) {
+          return {
+            status: 'passed',
+            evidence: `ListUsers with ${ok.accessKeyId} at ${hhmmss(ok.time)} (${agent(ok)})`,
+          };
+        }
+        const expected = `a successful iam ListUsers call made with ${ids.join(' or ')}`;
+        if (mine.length) {
+          return {
+            status: 'failed',
+            expected,
+            evidence: `ListUsers with the key failed: ${mine[0].errorCode}`,
+            hint: 'Check the profile (step configure) and run `aws iam list-users --profile <your profile>` again.',
+          };
+        }
+        return missing(ctx, {
+          expected,
+          hint: 'Run `aws iam list-users --profile <the profile holding the key>`.',
+        });
+      },
+    },
+
+    'denied-ec2': {
+      async check(ctx: CheckContext): Promise<StepVerdict> {
+        const ids = (await labKeys(ctx)).lab.map((k) => k.id);
+        if (!ids.length) return needKey();
+        // EC2 calls are recorded in the region they were made in: the learner's profile region.
+        const regions =
+          ctx.target.kind === 'aws'
+            ? [
+                ...new Set([
+                  (await keyHolders(ctx, ids)).find((p) => p.region)?.region ?? REGION,
+                  ctx.target.region,
+                ]),
+              ]
+            : [undefined];
+        const [evs, grants] = await Promise.all([
+          Promise.all(regions.map((r) => events(ctx, 'DescribeInstances', r))).then((l) =>
+            usedBy(l.flat(), ids),
+          ),
+          grantsForService(ctx.clients.iam, USER, 'ec2'),
+        ]);
+        const expected = `ec2 DescribeInstances with ${ids.join(' or ')} denied (UnauthorizedOperation), and ${USER} still without EC2 permissions`;
+        if (grants.length) {
+          return {
+            status: 'failed',
+            expected,
+            evidence: `${USER} now has EC2 permissions: ${grants.join(', ')}`,
+            hint: `Remove them (e.g. \`aws iam detach-user-policy --user-name ${USER} --policy-arn …\`). The denial is the lesson: the key carries exactly ${USER}'s IAM-only permissions, for the CLI as for the console. Granting EC2 hides that and breaks least privilege.`,
+          };
+        }
+        const denied = evs.find((e) => e.errorCode && UNAUTHORIZED.has(e.errorCode));
+        if (denied) {
+          return {
+            status: 'passed',
+            evidence: `DescribeInstances with ${denied.accessKeyId} denied: ${denied.errorCode} at ${hhmmss(denied.time)}`,
+          };
+        }
+        const other = evs[0];
+        if (other) {
+          return {
+            status: 'failed',
+            expected,
+            evidence: other.errorCode
+              ? `DescribeInstances failed with ${other.errorCode}`
+              : 'DescribeInstances succeeded',
+            hint: `Run \`aws ec2 describe-instances --profile <the profile holding the key> --region ${REGION}\`: it should be denied.`,
+          };
+        }
+        return missing(ctx, {
+          expected,
+          hint: `Run \`aws ec2 describe-instances --profile <the profile holding the key>\`; expect UnauthorizedOperation.`,
+        });
+      },
+    },
+
+    cleanup: {
+      async check(ctx: CheckContext): Promise<StepVerdict> {
+        const keys = await labKeys(ctx);
+        if (!keys.lab.length) return needKey();
+        const expected = `every key you created deactivated, then deleted`;
+        const left = keys.current.filter((k) => keys.lab.some((l) => l.id === k.id));
+        if (left.length) {
+          const k = left[0];
+          return {
+            status: 'failed',
+            expected,
+            evidence: `${k.id} still exists (${k.status})`,
+            hint:
+              k.status === 'Active'
+                ? `Deactivate it first: \`aws iam update-access-key --user-name ${USER} --access-key-id ${k.id} --status Inactive\`, then delete it.`
+                : `Now delete it: \`aws iam delete-access-key --user-name ${USER} --access-key-id ${k.id}\`.`,
+          };
+        }
+        const region = iamTrailRegion(ctx);
+        const [updates, deletes] = await Promise.all([
+          events(ctx, 'UpdateAccessKey', region),
+          events(ctx, 'DeleteAccessKey', region),
+        ]);
+        const proof: string[] = [];
+        for (const k of keys.lab) {
+          const del = deletes.find((e) => !e.errorCode && targetKeyId(e) === k.id);
+          if (!del)
+            return missing(ctx, {
+              expected,
+              hint: `The DeleteAccessKey call for ${k.id} is not in the event history yet.`,
+            });
+          // requestParameters.status is checked when the trail has it (AWS does); else any
+          // successful UpdateAccessKey of that key before the delete counts.
+          const off = updates.find(
+            (e) =>
+              !e.errorCode &&
+              targetKeyId(e) === k.id &&
+              e.time <= del.time &&
+              (e.requestParameters?.status ?? 'Inactive') === 'Inactive',
+          );
+          if (!off) {
+            return {
+              status: 'failed',
+              expected,
+              evidence: `${k.id} was deleted at ${hhmmss(del.time)} without being deactivated first`,
+              hint: 'Deactivating first lets you find what still uses a key before it is gone for good. Start the lab again (`lab cleanup day42`, then `lab start day42`) and practise it.',
+            };
+          }
+          proof.push(`${k.id} deactivated ${hhmmss(off.time)}, deleted ${hhmmss(del.time)}`);
+        }
+        return { status: 'passed', evidence: proof.join('; ') };
+      },
+    },
+  },
+});
+
+async function verifyProfile(
+  ctx: CheckContext,
+  p: Profile,
+  expected: string,
+): Promise<StepVerdict> {
+  try {
+    const c = await ctx.target.clientsForProfile(p.name);
+    const who = await c.sts.send(new GetCallerIdentityCommand({}));
+    if (!who.Arn?.endsWith(`:user/${USER}`)) {
+      return {
+        status: 'failed',
+        expected,
+        evidence: `profile ${p.name} signs in as ${who.Arn}`,
+        hint: `Put ${USER}'s key in it.`,
+      };
+    }
+    const src = p.keySource!;
+    ctx.remember('profile-section', `${src.file}#${src.section}`, {
+      file: src.file,
+      section: src.section,
+      profile: p.name,
+      keyId: p.accessKeyId,
+      region: p.region,
+      verifiedAt: ctx.clock.now().toISOString(),
+    });
+    return { status: 'passed', evidence: `profile ${p.name} (region ${p.region}) is ${who.Arn}` };
+  } catch (e) {
+    const env = ctx.target.environmentError(e);
+    if (env && env.code !== 'bad_credentials') throw env;
+    return {
+      status: 'failed',
+      expected,
+      evidence: `profile ${p.name}: AWS rejected the key (${(e as Error).name})`,
+      hint: `The secret in profile ${p.name} does not match the key: run \`aws configure --profile ${p.name}\` and paste both again.`,
+    };
+  }
+}
+
+/** The program that made the call, e.g. "aws-cli/1.45.0". */
+const agent = (e: TrailEvent) => e.userAgent.split(' ')[0] || 'unknown client';

@@ -1,0 +1,162 @@
+// `lab check`: target line, concurrent checks behind a progress line, one
+// verdict per step, what to do next; --json, --watch, automatic cleanup.
+import { EXIT, LabError } from '../errors.ts';
+import type { Env } from '../paths.ts';
+import { color, progress } from '../ui.ts';
+import { resolveTarget, ROOT_WARNING, type Target } from '../target/index.ts';
+import { openStore } from '../store/index.ts';
+import { checkLab, type CheckResult } from './engine.ts';
+import { verdictLines, nextLines, jsonReport } from './format.ts';
+import { systemClock, type Clock } from './context.ts';
+import type { RunnableLab } from './load.ts';
+import type { Run } from '../store/index.ts';
+
+export interface CheckCommandOptions {
+  lab: string;
+  step?: string;
+  watch?: boolean;
+  intervalSec?: number;
+  json?: boolean;
+  cleanup?: boolean;
+  yes?: boolean;
+  target?: string;
+  profile?: string;
+  region?: string;
+  home: string;
+  env: Env;
+  clock?: Clock;
+  out?: (line: string) => void;
+  err?: (line: string) => void;
+}
+
+/** Run `lab check`; returns the exit code (0 all passed, 1 not all passed). Throws LabError (2). */
+export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
+  const out = o.out ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const err = o.err ?? ((l: string) => process.stderr.write(`${l}\n`));
+  if (o.intervalSec !== undefined && !(o.intervalSec > 0)) {
+    throw new LabError('bad_interval', '--interval must be a positive number of seconds.');
+  }
+  const target = await resolveTarget({
+    target: o.target,
+    profile: o.profile,
+    region: o.region,
+    env: o.env,
+    home: o.home,
+  });
+  try {
+    if (!o.json) out(color.bold(target.label));
+    if (target.isRoot) err(color.bold(color.red(ROOT_WARNING)));
+    const clock = o.clock ?? systemClock;
+    const interval = (o.intervalSec ?? (target.kind === 'aws' ? 30 : 5)) * 1000;
+    const stop = watchInterrupt(o.watch);
+    try {
+      for (let pass = 1; ; pass++) {
+        const { results, run, def, completedNow } = await checkOnce(o, target);
+        const passed = results.every((r) => r.status === 'passed');
+        const last = !o.watch || passed || stop.requested;
+        if (o.json) {
+          if (last) out(JSON.stringify(jsonReport(o.lab, target.kind, results)));
+        } else {
+          if (pass > 1) out(color.dim(`— ${clock.now().toISOString().slice(11, 19)} UTC`));
+          for (const l of verdictLines(results)) out(l);
+          for (const l of nextLines(o.lab, results, Object.keys(def.steps).length)) out(l);
+        }
+        if (completedNow) await autoCleanup(o, target, run, def, out, err);
+        if (last) return passed ? EXIT.ok : EXIT.incomplete;
+        if (!o.json) out(color.dim(`Checking again in ${interval / 1000} s (Ctrl-C to stop)…`));
+        await stop.sleep(interval, clock);
+        if (stop.requested) return EXIT.incomplete;
+      }
+    } finally {
+      stop.dispose();
+    }
+  } finally {
+    target.close();
+  }
+}
+
+async function checkOnce(o: CheckCommandOptions, target: Target) {
+  const spin = progress(`Checking ${o.lab} (${target.label})…`, {
+    quiet: o.json || !process.stderr.isTTY,
+  });
+  try {
+    return await checkLab({
+      lab: o.lab,
+      target,
+      home: o.home,
+      step: o.step,
+      env: o.env,
+      clock: o.clock,
+      onStep: (_r: CheckResult, done: number, total: number) =>
+        spin.update(`Checking ${o.lab}: ${done}/${total} steps checked…`),
+    });
+  } finally {
+    spin.stop();
+  }
+}
+
+/** When the last step passes: remove what the lab created (runner/cleanup, `lab cleanup`'s engine). */
+async function autoCleanup(
+  o: CheckCommandOptions,
+  target: Target,
+  run: Run,
+  def: RunnableLab,
+  out: (l: string) => void,
+  err: (l: string) => void,
+) {
+  if (!o.cleanup) {
+    if (!o.json)
+      out(`Every step passed. Remove what the lab created with \`lab cleanup ${o.lab}\`.`);
+    return;
+  }
+  // On AWS the account id must be typed back (or --yes): only where someone can type it.
+  if (target.kind === 'aws' && !o.yes && (o.json || !process.stdin.isTTY)) {
+    if (!o.json)
+      out(`Every step passed. Remove what the lab created: \`lab cleanup ${o.lab} --target aws\`.`);
+    return;
+  }
+  if (!o.json) out(color.bold('Every step passed: cleaning up what the lab created.'));
+  const { runCleanup } = await import('../cleanup/index.ts');
+  const store = openStore(o.home);
+  try {
+    await runCleanup({ run, target, store, lab: def, yes: o.yes, print: !o.json, env: o.env });
+  } catch (e) {
+    err(`${color.red('automatic cleanup did not finish:')} ${(e as Error).message}`);
+    err(
+      `Run \`lab cleanup ${o.lab}${target.kind === 'aws' ? ' --target aws' : ''}\` to finish it.`,
+    );
+  } finally {
+    store.close();
+  }
+}
+
+/** Ctrl-C during --watch ends the loop cleanly (exit 1, no stack trace). */
+function watchInterrupt(watch?: boolean) {
+  const state = { requested: false, wake: () => {} };
+  const onSig = () => {
+    state.requested = true;
+    state.wake();
+  };
+  if (watch) process.on('SIGINT', onSig);
+  return {
+    get requested() {
+      return state.requested;
+    },
+    sleep(ms: number, clock: Clock) {
+      if (clock !== systemClock) {
+        return Promise.race([clock.sleep(ms), new Promise<void>((r) => (state.wake = r))]);
+      }
+      // A real timer is cleared on Ctrl-C, so the process exits at once.
+      return new Promise<void>((r) => {
+        const t = setTimeout(r, ms);
+        state.wake = () => {
+          clearTimeout(t);
+          r();
+        };
+      });
+    },
+    dispose() {
+      if (watch) process.off('SIGINT', onSig);
+    },
+  };
+}

@@ -1,0 +1,183 @@
+// The check engine: run a lab's step checks against a target, concurrently
+// where steps are independent, retrying failures with backoff (IAM is
+// eventually consistent), and record every result in the progress store.
+import { LabError } from '../errors.ts';
+import type { StepResult, StepVerdict } from '../lab/define.ts';
+import type { Env } from '../paths.ts';
+import type { Target } from '../target/index.ts';
+import {
+  openStore,
+  currentRun,
+  ledgerFor,
+  recordCreated,
+  recordResults,
+  setRunStatus,
+  type Run,
+  type Store,
+} from '../store/index.ts';
+import { systemClock, type CheckContext, type Clock } from './context.ts';
+import { loadDefinition, type RunnableLab } from './load.ts';
+
+export interface CheckResult extends StepResult {
+  durationMs: number;
+}
+
+export interface RunChecksOptions {
+  lab: string;
+  /** A resolved target (see resolveTarget). */
+  target: Target;
+  /** Lab home (progress store). */
+  home: string;
+  /** Check only this step. */
+  step?: string;
+  clock?: Clock;
+  /** Waits before each retry of a failed step; default: sandbox [150], AWS [1000, 2000, 4000]. */
+  retryDelays?: number[];
+  /** Who is doing the lab (stored with results); default $LAB_LEARNER or the OS user. */
+  learner?: string;
+  labsDir?: string;
+  env?: Env;
+  /** Called as each step finishes (for a progress line). */
+  onStep?: (r: CheckResult, done: number, total: number) => void;
+  /** An open store to use (the caller closes it); otherwise one is opened and closed here. */
+  store?: Store;
+}
+
+/** Check `lab` against `target`: one result per step, in the lab's step order. Records them. */
+export async function runChecks(o: RunChecksOptions): Promise<CheckResult[]> {
+  return (await checkLab(o)).results;
+}
+
+/** runChecks plus the run it checked (the check command needs it for automatic cleanup). */
+export async function checkLab(
+  o: RunChecksOptions,
+): Promise<{ results: CheckResult[]; run: Run; def: RunnableLab; completedNow: boolean }> {
+  const env = o.env ?? process.env;
+  const def = await loadDefinition(o.lab, { labsDir: o.labsDir, env });
+  const ids = Object.keys(def.steps);
+  if (o.step && !ids.includes(o.step)) {
+    throw new LabError(
+      'unknown_step',
+      `Lab ${o.lab} has no step "${o.step}".`,
+      `Its steps: ${ids.join(', ')}.`,
+    );
+  }
+  const store = o.store ?? openStore(o.home);
+  try {
+    const run = currentRun(store, o.lab, o.target.kind, o.target.accountId);
+    if (!run) {
+      throw new LabError(
+        'not_started',
+        `Lab ${o.lab} is not started in ${o.target.label}.`,
+        `Run \`lab start ${o.lab}${o.target.kind === 'aws' ? ' --target aws' : ''}\` first.`,
+      );
+    }
+    const clock = o.clock ?? systemClock;
+    const learner = o.learner ?? env.LAB_LEARNER ?? env.USER ?? 'learner';
+    const delays = o.retryDelays ?? (o.target.kind === 'aws' ? [1000, 2000, 4000] : [150]);
+    const selected = o.step ? [o.step] : ids;
+    const scope = newScope();
+    const ctxFor = (memo: Scope): CheckContext => ({
+      lab: o.lab,
+      target: o.target,
+      clients: o.target.clients,
+      run: { id: run.id, startedAt: new Date(run.startedAt), baseline: run.baseline },
+      clock,
+      memo: memo.memo,
+      ledger: (kind) => ledgerFor(store, run.id).filter((e) => !kind || e.kind === kind),
+      remember: (kind, resourceId, details) =>
+        void recordCreated(store, {
+          runId: run.id,
+          kind,
+          resourceId,
+          details,
+          createdBy: 'learner',
+        }),
+    });
+
+    let done = 0;
+    const finished = new Map<string, Promise<CheckResult>>();
+    const checkOne = async (id: string): Promise<CheckResult> => {
+      // `after`: wait for the steps this one builds on (if they are being checked too).
+      await Promise.all((def.steps[id].after ?? []).map((d) => finished.get(d)));
+      const t0 = performance.now();
+      let verdict = await attempt(def, id, ctxFor(scope), o.target);
+      for (const ms of delays) {
+        if (verdict.status !== 'failed') break;
+        await clock.sleep(ms);
+        verdict = await attempt(def, id, ctxFor(newScope()), o.target);
+      }
+      const r: CheckResult = { id, ...verdict, durationMs: performance.now() - t0 };
+      o.onStep?.(r, ++done, selected.length);
+      return r;
+    };
+    for (const id of selected) finished.set(id, checkOne(id));
+    const results = await Promise.all(selected.map((id) => finished.get(id)!));
+
+    recordResults(store, {
+      runId: run.id,
+      lab: o.lab,
+      learner,
+      at: clock.now(),
+      results: results.map((r) => ({
+        step: r.id,
+        status: r.status,
+        evidence: r.evidence,
+        hint: r.hint,
+        durationMs: r.durationMs,
+      })),
+    });
+    // A run is complete when every step has passed (in this check or, with --step, earlier).
+    let completedNow = false;
+    if (run.status === 'running' && allPassed(store, o.lab, run.id, ids)) {
+      setRunStatus(store, run.id, 'completed', clock.now());
+      completedNow = true;
+    }
+    return { results, run, def, completedNow };
+  } finally {
+    if (!o.store) store.close();
+  }
+}
+
+async function attempt(
+  def: RunnableLab,
+  id: string,
+  ctx: CheckContext,
+  target: Target,
+): Promise<StepVerdict> {
+  try {
+    return await def.steps[id].check(ctx);
+  } catch (e) {
+    if ((e as Error)?.name === 'LabError') throw e;
+    // Environment trouble (network, credentials, throttling) stops the whole check: exit 2.
+    const env = target.environmentError(e);
+    if (env) throw env;
+    throw e;
+  }
+}
+
+function allPassed(store: Store, lab: string, runId: number, ids: string[]): boolean {
+  const rows = store
+    .prepare(
+      `SELECT step, status FROM results WHERE id IN
+         (SELECT MAX(id) FROM results WHERE lab = ? AND run_id = ? GROUP BY step)`,
+    )
+    .all(lab, runId) as { step: string; status: string }[];
+  const passed = new Set(rows.filter((r) => r.status === 'passed').map((r) => r.step));
+  return ids.every((id) => passed.has(id));
+}
+
+interface Scope {
+  memo<T>(key: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** Lookups shared by the steps of one pass; a retry gets a fresh scope so it sees new state. */
+function newScope(): Scope {
+  const cache = new Map<string, Promise<unknown>>();
+  return {
+    memo<T>(key: string, fn: () => Promise<T>): Promise<T> {
+      if (!cache.has(key)) cache.set(key, fn());
+      return cache.get(key) as Promise<T>;
+    },
+  };
+}

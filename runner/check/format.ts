@@ -1,0 +1,70 @@
+// How check results read: one verdict line per step, then what to do next.
+// Failed steps say what was expected, what was found, and the hint.
+import type { StepResult } from '../lab/define.ts';
+import { color } from '../ui.ts';
+
+const MARK = {
+  passed: () => color.green('✔'),
+  failed: () => color.red('✘'),
+  pending: () => color.yellow('…'),
+};
+
+export function verdictLines(results: StepResult[]): string[] {
+  const width = Math.max(...results.map((r) => r.id.length));
+  const pad = ' '.repeat(width + 3);
+  const lines: string[] = [];
+  for (const r of results) {
+    const head = `${MARK[r.status]()} ${r.id.padEnd(width)} `;
+    if (r.status === 'passed') {
+      lines.push(head + color.dim(r.evidence ?? 'done'));
+      continue;
+    }
+    if (r.status === 'pending') {
+      lines.push(head + color.yellow(r.evidence ?? 'waiting'));
+      if (r.expected) lines.push(`${pad}${color.dim('expected')} ${r.expected}`);
+      continue;
+    }
+    lines.push(head + color.red('not done'));
+    if (r.expected) lines.push(`${pad}${color.dim('expected')} ${r.expected}`);
+    if (r.evidence) lines.push(`${pad}${color.dim('found   ')} ${r.evidence}`);
+    if (r.hint) lines.push(`${pad}${color.dim('hint    ')} ${r.hint}`);
+  }
+  return lines;
+}
+
+/** The closing line(s): progress and the one thing to do next. */
+export function nextLines(lab: string, results: StepResult[], all: number): string[] {
+  const passed = results.filter((r) => r.status === 'passed').length;
+  const firstOpen = results.find((r) => r.status !== 'passed');
+  if (!firstOpen) {
+    return [color.green(`${passed}/${all} steps complete.`)];
+  }
+  const lines = [`${passed}/${results.length} steps complete.`];
+  if (firstOpen.status === 'failed') {
+    lines.push(`Next: step ${firstOpen.id}${firstOpen.hint ? ` — ${firstOpen.hint}` : ''}`);
+    lines.push(
+      color.dim(
+        `Then run \`lab check ${lab}\` again (\`lab hint ${lab} ${firstOpen.id}\` for help).`,
+      ),
+    );
+  } else {
+    lines.push(
+      `Waiting for step ${firstOpen.id}: run \`lab check ${lab} --watch\` to keep checking until it shows up.`,
+    );
+  }
+  return lines;
+}
+
+/** The `--json` shape: exactly {lab, target, steps:[{id, status, evidence, hint}]}. */
+export function jsonReport(lab: string, target: string, results: StepResult[]) {
+  return {
+    lab,
+    target,
+    steps: results.map((r) => ({
+      id: r.id,
+      status: r.status,
+      evidence: r.evidence ?? '',
+      hint: r.hint ?? '',
+    })),
+  };
+}

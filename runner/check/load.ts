@@ -1,0 +1,32 @@
+// Find a lab's definition (labs/<id>/lab.ts). Only lab.ts is imported on the
+// check path: README.md (and markdown-it) are not needed to run checks.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LabError } from '../errors.ts';
+import { labsRoot } from '../lab/paths.ts';
+import type { LabDefinition } from '../lab/define.ts';
+import type { Env } from '../paths.ts';
+import type { CheckContext, SetupContext } from './context.ts';
+
+export interface RunnableLab extends LabDefinition<CheckContext> {
+  setup?: (ctx: SetupContext) => Promise<Record<string, unknown> | void>;
+}
+
+export async function loadDefinition(
+  lab: string,
+  opts: { labsDir?: string; env?: Env } = {},
+): Promise<RunnableLab> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(lab)) {
+    throw new LabError('unknown_lab', `"${lab}" is not a lab id.`, 'See the labs with `lab list`.');
+  }
+  const file = join(labsRoot(opts.labsDir, opts.env), lab, 'lab.ts');
+  if (!existsSync(file)) {
+    throw new LabError('unknown_lab', `There is no lab "${lab}".`, 'See the labs with `lab list`.');
+  }
+  const mod = (await import(pathToFileURL(file).href)) as { default?: RunnableLab };
+  if (!mod.default?.steps) {
+    throw new LabError('bad_lab', `${file} does not export a defineLab({...}) as default.`);
+  }
+  return mod.default;
+}

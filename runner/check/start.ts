@@ -1,0 +1,77 @@
+// `lab start`: open a run and run the lab's setup (create what the lab needs,
+// record it in the ledger, note what already existed).
+import type { Env } from '../paths.ts';
+import type { Target } from '../target/index.ts';
+import {
+  openStore,
+  currentRun,
+  startRun,
+  recordCreated,
+  setRunBaseline,
+  getRun,
+  type Run,
+} from '../store/index.ts';
+import { systemClock, type Clock } from './context.ts';
+import { loadDefinition } from './load.ts';
+
+export interface StartResult {
+  run: Run;
+  /** False when a run of this lab was already going in this account (it is kept as is). */
+  started: boolean;
+  /** What setup created, e.g. ["iam-user iam-admin"]. */
+  created: string[];
+}
+
+export async function startLab(o: {
+  lab: string;
+  target: Target;
+  home: string;
+  learner?: string;
+  clock?: Clock;
+  labsDir?: string;
+  env?: Env;
+  say?: (text: string) => void;
+}): Promise<StartResult> {
+  const env = o.env ?? process.env;
+  const def = await loadDefinition(o.lab, { labsDir: o.labsDir, env });
+  const clock = o.clock ?? systemClock;
+  const store = openStore(o.home);
+  try {
+    const existing = currentRun(store, o.lab, o.target.kind, o.target.accountId);
+    // A run in progress is kept: setup again would count the learner's new key as "already
+    // there". Unless its setup never finished (interrupted, sandbox down): then finish it.
+    if (existing?.status === 'running' && existing.baseline.setupAt) {
+      return { run: existing, started: false, created: [] };
+    }
+    const run =
+      existing?.status === 'running'
+        ? existing
+        : startRun(store, {
+            lab: o.lab,
+            target: o.target.kind,
+            accountId: o.target.accountId,
+            learner: o.learner ?? env.LAB_LEARNER ?? env.USER ?? 'learner',
+            now: clock.now(),
+          });
+    const created: string[] = [];
+    try {
+      const baseline = await def.setup?.({
+        lab: o.lab,
+        target: o.target,
+        clients: o.target.clients,
+        run: { id: run.id, startedAt: new Date(run.startedAt), baseline: {} },
+        created: (kind, resourceId, details) => {
+          recordCreated(store, { runId: run.id, kind, resourceId, details, createdBy: 'lab' });
+          created.push(`${kind} ${resourceId}`);
+        },
+        say: o.say ?? (() => {}),
+      });
+      setRunBaseline(store, run.id, { ...(baseline ?? {}), setupAt: clock.now().toISOString() });
+    } catch (e) {
+      throw o.target.environmentError(e) ?? e;
+    }
+    return { run: getRun(store, run.id)!, started: true, created };
+  } finally {
+    store.close();
+  }
+}
