@@ -44,3 +44,12 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   }
   return { ...out, ...extra };
 }
+
+/**
+ * The same environment with Debian's AWS CLI v2.9 (/usr/bin/aws, too old for AWS_ENDPOINT_URL)
+ * as the `aws` found right after the sandbox's wrapper dir, so `aws` means v2.9 via the wrapper.
+ */
+export function withDebianCli(env: Record<string, string>): Record<string, string> {
+  const [wrapperDir, ...rest] = env.PATH.split(':');
+  return { ...env, PATH: [wrapperDir, '/usr/bin', ...rest].join(':') };
+}
