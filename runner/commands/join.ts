@@ -1,10 +1,76 @@
 import { defineCommand } from 'citty';
 import { LabError } from '../errors.ts';
+import { labHome } from '../paths.ts';
+import { color } from '../ui.ts';
 
-// Placeholder: replaced by the issue that builds `lab join`.
+// `lab join`: become a learner of a class. The learner token is stored 0600 in
+// the lab home; from then on every `lab check` result also goes to the class.
 export default defineCommand({
-  meta: { name: 'join', description: '(not built yet)' },
-  run() {
-    throw new LabError('not_implemented', '`lab join` is not built yet.');
+  meta: {
+    name: 'join',
+    description: 'Join a class: your `lab check` results go to its instructor',
+  },
+  args: {
+    url: {
+      type: 'positional',
+      description: 'The class server URL the instructor gave you',
+      required: false,
+    },
+    code: { type: 'string', description: 'The join code' },
+    name: { type: 'string', description: 'Your name as the instructor will see it' },
+    'iam-user': {
+      type: 'string',
+      description: 'Your IAM user in the class account, if the instructor gave you one',
+    },
+    flush: { type: 'boolean', description: 'Only send results still queued for your class' },
+  },
+  async run({ args }) {
+    const home = labHome(process.env);
+    const { flushOutbox } = await import('../class/outbox.ts');
+    if (args.flush) {
+      const out = await flushOutbox(home);
+      if (!out.joined)
+        throw new LabError(
+          'class_not_joined',
+          'This lab home has not joined a class.',
+          'Run `lab join <url> --code <code> --name <name>` first.',
+        );
+      if (out.error)
+        throw new LabError(
+          'class_sync_failed',
+          `Sent ${out.sent}; ${out.pending} still queued: ${out.error}`,
+          'They stay queued; try again later.',
+        );
+      console.log(`Sent ${out.sent} queued result(s); ${out.pending} left.`);
+      return;
+    }
+    if (!args.url || !args.code || !args.name) {
+      throw new LabError(
+        'usage',
+        '`lab join` needs the server URL, --code and --name.',
+        'Example: lab join http://10.0.0.5:4380 --code K7QX-M2PA-9TZD --name "Ada Lovelace"',
+      );
+    }
+    const { ClassClient } = await import('../class/client.ts');
+    const { writeMembership, readMembership } = await import('../class/membership.ts');
+    const { validate, JoinIn } = await import('../class/schema.ts');
+    const body = validate(JoinIn, { code: args.code, name: args.name, iamUser: args['iam-user'] });
+    const client = new ClassClient({ url: args.url });
+    const previous = readMembership(home);
+    const joined = await client.join(body.code, body.name, body.iamUser);
+    writeMembership(home, {
+      url: client.base,
+      classId: joined.classId,
+      className: joined.className,
+      learnerId: joined.learnerId,
+      name: body.name,
+      token: joined.token,
+      joinedAt: new Date().toISOString(),
+    });
+    if (previous && previous.classId !== joined.classId) {
+      console.log(color.dim(`(You left class ${previous.className}.)`));
+    }
+    console.log(`Joined ${color.bold(joined.className)} as ${body.name}.`);
+    console.log('Every `lab check` now also sends its results to the class (queued when offline).');
   },
 });

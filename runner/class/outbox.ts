@@ -1,0 +1,178 @@
+// The learner's outbox: every `lab check` result goes into a small SQLite
+// queue in the lab home (0600) with an idempotency key, then the queue is
+// flushed to the class server. A row leaves the queue only once the server has
+// acknowledged it (stored, or already stored), so a server that is down or a
+// laptop that is offline loses nothing; the key makes a resend count once.
+import { DatabaseSync } from 'node:sqlite';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { StepResult } from '../lab/define.ts';
+import { isLabError } from '../errors.ts';
+import { ClassClient, type Fetch } from './client.ts';
+import { readMembership, type Membership } from './membership.ts';
+import { stripSecrets } from './redact.ts';
+import type { ResultIn } from './schema.ts';
+
+export function outboxPath(home: string): string {
+  return join(home, 'class-outbox.db');
+}
+
+function openOutbox(home: string): DatabaseSync {
+  mkdirSync(home, { recursive: true });
+  const file = outboxPath(home);
+  const fresh = !existsSync(file);
+  const db = new DatabaseSync(file, { timeout: 10_000 });
+  if (fresh) chmodSync(file, 0o600);
+  db.exec(`PRAGMA journal_mode = WAL;
+    CREATE TABLE IF NOT EXISTS outbox (
+      key TEXT PRIMARY KEY,
+      class_id TEXT NOT NULL,
+      payload TEXT NOT NULL,
+      queued_at INTEGER NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      last_error TEXT
+    )`);
+  return db;
+}
+
+export interface PublishOutcome {
+  /** Not joined to a class: nothing queued, nothing sent. */
+  joined: boolean;
+  queued: number;
+  sent: number;
+  /** Still in the outbox after this attempt. */
+  pending: number;
+  error?: string;
+}
+
+export interface PublishOptions {
+  runId?: number | string;
+  now?: () => number;
+  fetch?: Fetch;
+  timeoutMs?: number;
+  /** Where the one-line notice goes when results stay queued (default: stderr). */
+  log?: (line: string) => void;
+}
+
+/**
+ * Queue `results` of one `lab check` of `lab` for the class this lab home has
+ * joined, then try to send everything queued. Never throws: a class server
+ * being down must not fail a check.
+ */
+export async function publishResults(
+  home: string,
+  lab: string,
+  results: StepResult[],
+  opts: PublishOptions = {},
+): Promise<PublishOutcome> {
+  let member: Membership | undefined;
+  try {
+    member = readMembership(home);
+  } catch (e) {
+    return { joined: false, queued: 0, sent: 0, pending: 0, error: (e as Error).message };
+  }
+  if (!member) return { joined: false, queued: 0, sent: 0, pending: 0 };
+  const now = opts.now ?? Date.now;
+  const attempt = randomUUID();
+  const db = openOutbox(home);
+  try {
+    const insert = db.prepare(
+      'INSERT OR IGNORE INTO outbox (key, class_id, payload, queued_at) VALUES (?, ?, ?, ?)',
+    );
+    db.exec('BEGIN IMMEDIATE');
+    for (const r of results) {
+      // run id + step + a uuid per check run: unique per attempt, stable across resends.
+      const key = `${opts.runId ?? 'run'}:${lab}:${r.id}:${attempt}`;
+      const payload: ResultIn = {
+        key,
+        lab,
+        step: r.id,
+        status: r.status,
+        at: now(),
+        ...(r.evidence ? { evidence: stripSecrets(r.evidence)!.slice(0, 2000) } : {}),
+        ...(r.hint ? { hint: stripSecrets(r.hint)!.slice(0, 2000) } : {}),
+      };
+      insert.run(key, member.classId, JSON.stringify(payload), now());
+    }
+    db.exec('COMMIT');
+  } catch (e) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    db.close();
+    return { joined: true, queued: 0, sent: 0, pending: 0, error: (e as Error).message };
+  }
+  db.close();
+  const out = await flushOutbox(home, { ...opts, member });
+  const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  if (out.error) {
+    log(
+      `class: ${out.pending} result(s) queued, not sent (${out.error}); they go out with the next check or \`lab class sync\`.`,
+    );
+  }
+  return { ...out, queued: results.length };
+}
+
+/** Send everything queued for the joined class, in batches; stop at the first failure. */
+export async function flushOutbox(
+  home: string,
+  opts: PublishOptions & { member?: Membership } = {},
+): Promise<PublishOutcome> {
+  const member = opts.member ?? readMembership(home);
+  if (!member) return { joined: false, queued: 0, sent: 0, pending: 0 };
+  const client = new ClassClient({
+    url: member.url,
+    token: member.token,
+    fetch: opts.fetch,
+    timeoutMs: opts.timeoutMs ?? 5_000,
+  });
+  const db = openOutbox(home);
+  let sent = 0;
+  let error: string | undefined;
+  try {
+    const rows = db
+      .prepare('SELECT key, payload FROM outbox WHERE class_id = ? ORDER BY queued_at, key')
+      .all(member.classId) as { key: string; payload: string }[];
+    for (const batch of batches(rows)) {
+      try {
+        await client.sendResults(batch.map((r) => JSON.parse(r.payload) as ResultIn));
+      } catch (e) {
+        error = isLabError(e) ? e.message : String(e);
+        const bump = db.prepare(
+          'UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE key = ?',
+        );
+        for (const r of batch) bump.run(error, r.key);
+        break;
+      }
+      // Acknowledged (stored now or before): only now does a row leave the queue.
+      const del = db.prepare('DELETE FROM outbox WHERE key = ?');
+      db.exec('BEGIN IMMEDIATE');
+      for (const r of batch) del.run(r.key);
+      db.exec('COMMIT');
+      sent += batch.length;
+    }
+    const pending = (
+      db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE class_id = ?').get(member.classId) as {
+        n: number;
+      }
+    ).n;
+    return { joined: true, queued: 0, sent, pending, ...(error ? { error } : {}) };
+  } finally {
+    db.close();
+  }
+}
+
+/** Batches under the server's limits: ≤ 200 results and ≤ ~48 KB of JSON each. */
+function* batches<T extends { payload: string }>(rows: T[]): Generator<T[]> {
+  let batch: T[] = [];
+  let size = 0;
+  for (const r of rows) {
+    if (batch.length && (batch.length >= 200 || size + r.payload.length > 48_000)) {
+      yield batch;
+      batch = [];
+      size = 0;
+    }
+    batch.push(r);
+    size += r.payload.length + 1;
+  }
+  if (batch.length) yield batch;
+}

@@ -1,0 +1,80 @@
+// The report for a terminal: live keys first, then completion, stuck points,
+// median step times, and the learners × steps grid.
+import type { ClassReport, LabReport } from '../report.ts';
+import { fmtDuration, fmtTime } from './escape.ts';
+
+type Paint = {
+  red: (s: string) => string;
+  green: (s: string) => string;
+  bold: (s: string) => string;
+  dim: (s: string) => string;
+};
+const plain: Paint = { red: (s) => s, green: (s) => s, bold: (s) => s, dim: (s) => s };
+
+/** Control characters in learner-supplied text could move a terminal's cursor: show them escaped. */
+const safe = (s: string) =>
+  s.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+
+export function reportTable(report: ClassReport, paint: Paint = plain): string {
+  const out: string[] = [
+    paint.bold(`Class ${safe(report.class.name)}`) +
+      paint.dim(` (${report.class.id}, ${fmtTime(report.generatedAt)} UTC)`),
+  ];
+  if (report.labs.length === 0) out.push('No results yet.');
+  for (const lab of report.labs) out.push('', ...labTable(lab, paint));
+  return out.join('\n') + '\n';
+}
+
+function labTable(lab: LabReport, p: Paint): string[] {
+  const out = [p.bold(`Lab ${lab.lab}`)];
+  if (lab.keysAtRisk.length) {
+    out.push(p.red(`! Lab access keys still live: ${lab.keysAtRisk.length}`));
+    for (const k of lab.keysAtRisk) {
+      out.push(
+        p.red(
+          `  - ${safe(k.name)}: key created ${fmtTime(k.since)} UTC ${k.verified ? '(verified)' : '(self-reported)'}`,
+        ),
+      );
+    }
+  } else {
+    out.push(p.green('No lab keys left live.'));
+  }
+  out.push(
+    `Completion: ${lab.completion.completed}/${lab.completion.learners} learners (${Math.round(lab.completion.rate * 100)}%)`,
+  );
+  if (lab.stuck.length) {
+    out.push('Stuck points:');
+    for (const s of lab.stuck) {
+      out.push(`  ${s.step}: ${s.learnersStuck} stuck, ${s.failedAttempts} failed attempts`);
+      for (const r of s.reasons) out.push(p.dim(`    ×${r.count} ${safe(r.reason)}`));
+    }
+  }
+  out.push(
+    'Median time per step: ' +
+      lab.steps.map((s) => `${s} ${fmtDuration(lab.medianStepMs[s])}`).join(', '),
+  );
+  const header = ['learner', 'state', ...lab.steps, 'last activity'];
+  const rows = lab.learners.map((l) => [
+    safe(l.name) + (l.keysAtRisk ? ' [key live]' : ''),
+    l.state === 'stuck' ? `stuck at ${l.currentStep}` : l.state,
+    ...lab.steps.map((s) => {
+      const c = l.cells[s];
+      const mark = { passed: 'ok', failed: 'FAIL', pending: 'wait', 'not-started': '-' }[c.status];
+      const v =
+        c.verification === 'verified' ? '✓v' : c.verification === 'contradicted' ? '!v' : '';
+      return mark + v;
+    }),
+    fmtTime(l.lastActivity),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  out.push(line(header), ...rows.map(line));
+  return out;
+}
