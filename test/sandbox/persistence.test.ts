@@ -12,6 +12,7 @@ import {
   ListAccessKeysCommand,
   ListAttachedUserPoliciesCommand,
   ListGroupsForUserCommand,
+  ListUsersCommand,
   PutUserPolicyCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
@@ -114,6 +115,10 @@ test('kill -9 of the engine right after a write loses nothing; the gateway answe
   await waitFor(async () => !(await sandboxStatus({ home: sb.home })).engine.alive);
 
   // The gateway stays up and says what happened and what to run.
+  const err = await adminClients(sb)
+    .iam.send(new ListUsersCommand({}))
+    .catch((e) => e);
+  expect(err.$metadata?.httpStatusCode).toBe(503);
   const down = await run('aws', ['iam', 'list-users'], sb.env);
   expect(down.code).not.toBe(0);
   expect(down.stderr).toContain('lab sandbox start');
