@@ -1,10 +1,9 @@
 import { defineCommand } from 'citty';
-import { LabError } from '../errors.ts';
 
-// Placeholder: replaced by the issue that builds `lab dev`.
+// `lab dev <sub>`: tools for lab authors. One file per subcommand.
 export default defineCommand({
-  meta: { name: 'dev', description: '(not built yet)' },
-  run() {
-    throw new LabError('not_implemented', '`lab dev` is not built yet.');
+  meta: { name: 'dev', description: 'Tools for lab authors: check' },
+  subCommands: {
+    check: () => import('./dev/check.ts').then((m) => m.default),
   },
 });

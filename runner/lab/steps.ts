@@ -17,6 +17,8 @@ export interface LabStep {
   line: number;
   /** Markdown source of each `::: hint` in the step, in order. */
   hints: string[];
+  /** The summary written after each `::: hint` ('' when none), parallel to `hints`. */
+  hintSummaries: string[];
   /** Markdown source between the step's opening and closing markers. */
   body: string;
 }
@@ -77,7 +79,10 @@ export function extractSteps(
           'put the `::: sandbox` and `::: aws` blocks together inside `::: variants` … `:::`',
         );
       }
-      if (t.type === 'container_hint_open' && current) current.hints.push(slice(t));
+      if (t.type === 'container_hint_open' && current) {
+        current.hints.push(slice(t));
+        current.hintSummaries.push(t.info);
+      }
       if (t.type !== 'container_step_open') continue;
 
       const id = m.stepId ?? '';
@@ -124,6 +129,7 @@ export function extractSteps(
         title: m.title ?? '',
         line: fileLine(line),
         hints: [],
+        hintSummaries: [],
         body: slice(t),
       };
       steps.push(current);
