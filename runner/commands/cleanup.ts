@@ -1,10 +1,9 @@
 // `lab cleanup <lab>`: remove what a run of the lab created (see docs/cleanup.md).
 import { defineCommand } from 'citty';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { EXIT, LabError } from '../errors.ts';
 import { labHome } from '../paths.ts';
 import { findLab } from '../lab/index.ts';
+import { loadDefinition } from '../check/load.ts';
 import { openStore, currentRun, listRuns, type Run } from '../store/index.ts';
 import { resolveTarget, type Target } from '../target/index.ts';
 import {
@@ -139,10 +138,7 @@ async function expired(store: ReturnType<typeof openStore>, target: Target, lab?
   }).reverse();
 }
 
-/** The lab's lab.ts default export (names the lab's users), if the lab folder has one. */
+/** The lab's lab.ts default export (it names the lab's users); none for a lab that is gone. */
 async function labDefinition(id: string): Promise<unknown> {
-  const lab = await findLab(id).catch(() => undefined);
-  const file = lab && join(lab.dir, 'lab.ts');
-  if (!file || !existsSync(file)) return undefined;
-  return (await import(file)).default;
+  return loadDefinition(id).catch(() => undefined);
 }

@@ -1,0 +1,194 @@
+// `lab test <lab>`: prove a lab's checks test its steps, in a fresh sandbox.
+//   setup → for each step: its check must not pass before the step's part of
+//   solve.mjs runs, and must pass after → cleanup → the account and the
+//   isolated CLI files are as setup found them.
+// Each phase gives one verdict line; the test goes on after a failed phase
+// (so one run shows every problem) and always cleans up and stops its sandbox.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Writable } from 'node:stream';
+import { $ as zx, type Shell } from 'zx';
+import { LabError } from '../errors.ts';
+import { labsRoot } from '../lab/paths.ts';
+import type { Env } from '../paths.ts';
+import { checkLab, loadDefinition, startLab } from '../check/index.ts';
+import { getRun, openStore } from '../store/index.ts';
+import { resolveTarget, type Target } from '../target/index.ts';
+import { runCleanup } from '../cleanup/index.ts';
+import {
+  ensureSandbox,
+  sandboxProcessEnv,
+  stopSandbox,
+  type SandboxInfo,
+} from '../../sandbox/index.ts';
+import { freePort } from '../../sandbox/lifecycle/ports.ts';
+import { diffFiles, diffSnapshots, snapshotAccount, snapshotFiles } from './snapshot.ts';
+
+export interface PhaseVerdict {
+  phase: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** A solve.mjs step: performs the step as a learner would, with the real `aws` CLI. */
+export type SolveStep = (ctx: {
+  $: Shell;
+  env: Record<string, string>;
+  state: Record<string, unknown>;
+}) => Promise<unknown>;
+
+export interface LabTestOptions {
+  lab: string;
+  env?: Env;
+  labsDir?: string;
+  /** Called with each verdict as soon as its phase ends. */
+  onVerdict?: (v: PhaseVerdict) => void;
+  /** Progress text for slow parts (sandbox start). */
+  say?: (text: string) => void;
+}
+
+export async function loadSolve(lab: string, labsDir?: string, env?: Env) {
+  const file = join(labsRoot(labsDir, env), lab, 'solve.mjs');
+  if (!existsSync(file)) {
+    throw new LabError(
+      'no_solve',
+      `${file} is missing.`,
+      '`lab test` runs the lab through solve.mjs: export `steps = { <step id>: async ({ $, env, state }) => … }`.',
+    );
+  }
+  const mod = (await import(pathToFileURL(file).href)) as { steps?: Record<string, SolveStep> };
+  if (!mod.steps) throw new LabError('no_solve', `${file} does not export \`steps\`.`);
+  return mod.steps;
+}
+
+export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
+  const env = o.env ?? process.env;
+  const def = await loadDefinition(o.lab, { labsDir: o.labsDir, env });
+  const solve = await loadSolve(o.lab, o.labsDir, env);
+  const verdicts: PhaseVerdict[] = [];
+  const verdict = (phase: string, ok: boolean, detail: string) => {
+    const v = { phase, ok, detail };
+    verdicts.push(v);
+    o.onVerdict?.(v);
+  };
+
+  const home = await mkdtemp(join(tmpdir(), `lab-test-${o.lab}-`));
+  let info: SandboxInfo | undefined;
+  let target: Target | undefined;
+  try {
+    o.say?.('starting a fresh sandbox');
+    info = await ensureSandbox({ home, port: await freePort() });
+    target = await resolveTarget({ home, target: 'sandbox', env: {} });
+    const t = target;
+    const files = [info.configFile, info.credentialsFile];
+    const accountBefore = await snapshotAccount(t.clients.iam);
+    const filesBefore = await snapshotFiles(files);
+
+    // Setup: what `lab start` does.
+    const started = await startLab({ lab: o.lab, target: t, home, env, learner: 'lab-test' });
+    verdict(
+      'setup',
+      true,
+      started.created.length ? `created ${started.created.join(', ')}` : 'nothing to create',
+    );
+
+    // Each step: not passed before its solve step, passed after.
+    const learnerEnv = { ...sandboxProcessEnv(info, env), LAB_HOME: home };
+    const $ = zx({ env: learnerEnv, cwd: home, quiet: true, verbose: false });
+    const state: Record<string, unknown> = {};
+    const check = async (step: string) =>
+      (await checkLab({ lab: o.lab, target: t, home, step, env, learner: 'lab-test' })).results[0];
+    for (const step of Object.keys(def.steps)) {
+      const before = await check(step);
+      const fn = solve[step];
+      if (!fn) {
+        verdict(step, false, `solve.mjs has no step "${step}"`);
+        continue;
+      }
+      try {
+        await fn({ $, env: learnerEnv, state });
+      } catch (e) {
+        verdict(step, false, `its solve step failed: ${firstLine(e)}`);
+        continue;
+      }
+      const after = await check(step);
+      const okBefore = before.status !== 'passed';
+      const okAfter = after.status === 'passed';
+      const detail = [
+        okBefore
+          ? `${before.status} before its step`
+          : `PASSED BEFORE its step ran (${before.evidence ?? ''}): the check does not test the step`,
+        okAfter
+          ? `passed after (${after.evidence ?? 'no evidence'})`
+          : `${after.status.toUpperCase()} after its step: expected ${after.expected ?? '?'}, found ${after.evidence ?? '?'}`,
+      ].join(', ');
+      verdict(step, okBefore && okAfter, detail);
+    }
+
+    // Cleanup, then compare with what setup found.
+    const store = openStore(home);
+    try {
+      const run = started.run && getRun(store, started.run.id);
+      if (!run) throw new Error('the run disappeared from the store');
+      let log = '';
+      const sink = new Writable({
+        write(chunk, _enc, cb) {
+          log += chunk;
+          cb();
+        },
+      });
+      const report = await runCleanup({
+        run,
+        target: t,
+        store,
+        lab: def,
+        yes: true,
+        stdout: sink,
+        stderr: sink,
+        env: {},
+      });
+      // Named apart from any step id (day42 has a step called `cleanup`).
+      verdict(
+        'lab cleanup',
+        report.clean,
+        report.clean
+          ? `removed ${report.done.length} thing(s); nothing the lab created remains`
+          : `left ${report.remaining.map((r) => `${r.resource} (${r.why})`).join('; ')}`,
+      );
+      if (!report.clean) o.say?.(log);
+    } finally {
+      store.close();
+    }
+    const accountDiff = diffSnapshots(accountBefore, await snapshotAccount(t.clients.iam));
+    verdict(
+      'account',
+      accountDiff.length === 0,
+      accountDiff.length === 0
+        ? 'users, keys and policies are as setup found them'
+        : accountDiff.join('; '),
+    );
+    const changed = diffFiles(filesBefore, await snapshotFiles(files));
+    verdict(
+      'cli-files',
+      changed.length === 0,
+      changed.length === 0
+        ? 'config and credentials are byte for byte as setup found them'
+        : `changed: ${changed.join(', ')}`,
+    );
+  } finally {
+    target?.close();
+    await stopSandbox({ home }).catch(() => {});
+    await rm(home, { recursive: true, force: true });
+  }
+  return verdicts;
+}
+
+// A failed command's message can be long; its first line names what failed.
+// (Commands run quietly: their output, which may hold a new secret, is never printed.)
+function firstLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n').find((l) => l.trim()) ?? msg;
+}
