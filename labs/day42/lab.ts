@@ -75,6 +75,7 @@ function labKeys(ctx: CheckContext): Promise<LabKeys> {
     }
     // Deleted before any check saw them: the run's DeleteAccessKey events name them.
     for (const ev of await deletions(ctx)) {
+      if (!sinceStart(ctx, ev.time)) continue;
       const id = targetKeyId(ev);
       const mine = ev.resources.some((r) => r.name === USER) || ev.userName === USER;
       if (id && mine && !baseline.has(id) && !lab.some((k) => k.id === id)) lab.push({ id });
@@ -82,6 +83,13 @@ function labKeys(ctx: CheckContext): Promise<LabKeys> {
     return { userMissing, current, lab, older: current.filter((k) => !isNew(k)) };
   });
 }
+
+/**
+ * Did this happen after the run started? AWS event times are whole seconds (then the
+ * run's first second counts); the sandbox's have milliseconds and are compared exactly.
+ */
+const sinceStart = (ctx: CheckContext, t: Date) =>
+  t.getTime() >= ctx.run.startedAt.getTime() - (t.getUTCMilliseconds() === 0 ? 999 : 0);
 
 const events = (ctx: CheckContext, name: string, region?: string) =>
   ctx.memo(`events:${name}:${region ?? ''}`, () => {

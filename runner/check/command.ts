@@ -51,7 +51,7 @@ export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
     const stop = watchInterrupt(o.watch);
     try {
       for (let pass = 1; ; pass++) {
-        const { results, run, def, completedNow } = await checkOnce(o, target);
+        const { results, run, def, completedNow, finished } = await checkOnce(o, target);
         const passed = results.every((r) => r.status === 'passed');
         const last = !o.watch || passed || stop.requested;
         if (o.json) {
@@ -60,8 +60,15 @@ export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
           if (pass > 1) out(color.dim(`— ${clock.now().toISOString().slice(11, 19)} UTC`));
           for (const l of verdictLines(results)) out(l);
           for (const l of nextLines(o.lab, results, Object.keys(def.steps).length)) out(l);
+          if (finished) {
+            out(
+              `Run ${run.id} is finished and cleaned up. \`lab start ${o.lab}\` starts the lab again.`,
+            );
+          }
         }
-        if (completedNow) await autoCleanup(o, target, run, def, out, err);
+        // Every step passed and the run is not cleaned up yet (this check, or an earlier --no-cleanup).
+        const due = !finished && (completedNow || (passed && !o.step && run.status === 'completed'));
+        if (due) await autoCleanup(o, target, run, def, out, err);
         if (last) return passed ? EXIT.ok : EXIT.incomplete;
         if (!o.json) out(color.dim(`Checking again in ${interval / 1000} s (Ctrl-C to stop)…`));
         await stop.sleep(interval, clock);

@@ -8,6 +8,8 @@ import type { Target } from '../target/index.ts';
 import {
   openStore,
   currentRun,
+  latestRun,
+  latestResults,
   ledgerFor,
   recordCreated,
   recordResults,
@@ -48,10 +50,18 @@ export async function runChecks(o: RunChecksOptions): Promise<CheckResult[]> {
   return (await checkLab(o)).results;
 }
 
+export interface CheckOutcome {
+  results: CheckResult[];
+  run: Run;
+  def: RunnableLab;
+  /** This check saw the last step pass (the run went from running to completed). */
+  completedNow: boolean;
+  /** The run was already cleaned up: results are the stored final ones, the account was not read. */
+  finished: boolean;
+}
+
 /** runChecks plus the run it checked (the check command needs it for automatic cleanup). */
-export async function checkLab(
-  o: RunChecksOptions,
-): Promise<{ results: CheckResult[]; run: Run; def: RunnableLab; completedNow: boolean }> {
+export async function checkLab(o: RunChecksOptions): Promise<CheckOutcome> {
   const env = o.env ?? process.env;
   const def = await loadDefinition(o.lab, { labsDir: o.labsDir, env });
   const ids = Object.keys(def.steps);
@@ -65,6 +75,24 @@ export async function checkLab(
   const store = o.store ?? openStore(o.home);
   try {
     const run = currentRun(store, o.lab, o.target.kind, o.target.accountId);
+    const last = run ? undefined : latestRun(store, o.lab, o.target.kind, o.target.accountId);
+    if (last?.status === 'cleaned') {
+      // Done and cleaned up: what the lab created is gone, so report the final results as stored.
+      const stored = latestResults(store, o.lab, { runId: last.id });
+      const results = (o.step ? [o.step] : ids).map((id): CheckResult => {
+        const r = stored.find((x) => x.step === id);
+        return r
+          ? {
+              id,
+              status: r.status,
+              evidence: r.evidence ?? undefined,
+              hint: r.hint ?? undefined,
+              durationMs: 0,
+            }
+          : { id, status: 'failed', evidence: 'not checked in this run', durationMs: 0 };
+      });
+      return { results, run: last, def, completedNow: false, finished: true };
+    }
     if (!run) {
       throw new LabError(
         'not_started',
@@ -133,7 +161,7 @@ export async function checkLab(
       setRunStatus(store, run.id, 'completed', clock.now());
       completedNow = true;
     }
-    return { results, run, def, completedNow };
+    return { results, run, def, completedNow, finished: false };
   } finally {
     if (!o.store) store.close();
   }

@@ -1,5 +1,11 @@
 // Public surface of the check engine (used by `lab check`, `lab start`, the site server).
-export { runChecks, checkLab, type CheckResult, type RunChecksOptions } from './engine.ts';
+export {
+  runChecks,
+  checkLab,
+  type CheckResult,
+  type CheckOutcome,
+  type RunChecksOptions,
+} from './engine.ts';
 export { startLab, type StartResult } from './start.ts';
 export { loadDefinition, type RunnableLab } from './load.ts';
 export {

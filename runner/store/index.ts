@@ -3,6 +3,7 @@ export { openStore, storePath, type Store } from './db.ts';
 export {
   startRun,
   currentRun,
+  latestRun,
   getRun,
   listRuns,
   setRunStatus,

@@ -81,6 +81,21 @@ export function currentRun(
   return row && toRun(row);
 }
 
+/** The latest run of `lab` against this target and account, whatever its status. */
+export function latestRun(
+  db: Store,
+  lab: string,
+  target: string,
+  accountId: string,
+): Run | undefined {
+  const row = db
+    .prepare(
+      'SELECT * FROM runs WHERE lab = ? AND target = ? AND account_id = ? ORDER BY id DESC LIMIT 1',
+    )
+    .get(lab, target, accountId) as RunRow | undefined;
+  return row && toRun(row);
+}
+
 export function getRun(db: Store, id: number): Run | undefined {
   const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
   return row && toRun(row);
