@@ -67,7 +67,8 @@ export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
           }
         }
         // Every step passed and the run is not cleaned up yet (this check, or an earlier --no-cleanup).
-        const due = !finished && (completedNow || (passed && !o.step && run.status === 'completed'));
+        const due =
+          !finished && (completedNow || (passed && !o.step && run.status === 'completed'));
         if (due) await autoCleanup(o, target, run, def, out, err);
         if (last) return passed ? EXIT.ok : EXIT.incomplete;
         if (!o.json) out(color.dim(`Checking again in ${interval / 1000} s (Ctrl-C to stop)…`));
