@@ -1,0 +1,113 @@
+// `lab sandbox env` and the isolated CLI files, as a learner's shell sees them: eval the lines
+// in bash and run the real `aws`. The learner's own ~/.aws and AWS_* variables must not matter,
+// and ~/.aws must not change.
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { cleanEnv, lab, run } from './run-cli.ts';
+
+let sb: TestSandbox;
+let fakeHome: string;
+let learnerEnv: Record<string, string>;
+const REAL_AWS_FILES = {
+  credentials:
+    '[default]\naws_access_key_id = AKIAREALACCOUNTKEY00\naws_secret_access_key = real/secret\n[sandbox-admin]\naws_access_key_id = AKIAWRONGPROFILE0000\naws_secret_access_key = wrong\n',
+  config:
+    '[default]\nregion = eu-central-1\n[profile sandbox-admin]\nregion = ap-south-1\nendpoint_url = https://example.invalid\n',
+};
+
+beforeAll(async () => {
+  sb = await startTestSandbox();
+  fakeHome = mkdtempSync(join(tmpdir(), 'lab-home-'));
+  mkdirSync(join(fakeHome, '.aws'));
+  for (const [name, text] of Object.entries(REAL_AWS_FILES)) {
+    writeFileSync(join(fakeHome, '.aws', name), text);
+  }
+  // A learner whose shell points at their real account.
+  learnerEnv = cleanEnv({
+    HOME: fakeHome,
+    LAB_HOME: sb.home,
+    LAB_SANDBOX_PORT: new URL(sb.endpoint).port,
+    AWS_ACCESS_KEY_ID: 'AKIAREALACCOUNTKEY00',
+    AWS_SECRET_ACCESS_KEY: 'real/secret',
+    AWS_PROFILE: 'default',
+    AWS_MAX_ATTEMPTS: '1',
+  });
+});
+afterAll(async () => {
+  await sb?.stop();
+});
+
+test('eval "$(lab sandbox env)" points aws at the sandbox as sandbox-admin', async () => {
+  const out = await lab(['sandbox', 'env'], learnerEnv);
+  expect(out.code, out.stderr).toBe(0);
+  expect(out.stdout).toContain(`export AWS_ENDPOINT_URL='${sb.endpoint}'`);
+  expect(out.stdout).toContain("export AWS_PROFILE='sandbox-admin'");
+  expect(out.stdout).not.toContain(sb.learner.secretAccessKey); // secrets stay in the 0600 file
+
+  const r = await run(
+    'bash',
+    [
+      '-c',
+      'eval "$(node bin/lab.mjs sandbox env)" && aws iam list-users --query "Users[].UserName" --output text && aws sts get-caller-identity --query Arn --output text && env | grep -c "^AWS_ACCESS_KEY_ID=" || true',
+    ],
+    learnerEnv,
+  );
+  expect(r.code, r.stderr).toBe(0);
+  const [users, arn, leftover] = r.stdout.trim().split('\n');
+  expect(users.split(/\s+/).sort()).toEqual(['labrunner', 'sandbox-admin']);
+  expect(arn).toBe(sb.learner.arn);
+  expect(leftover).toBe('0'); // the learner's real keys were unset in this shell
+});
+
+test("the learner's ~/.aws is neither used nor changed, even by aws configure", async () => {
+  const before = snapshot(join(fakeHome, '.aws'));
+  const r = await run(
+    'bash',
+    [
+      '-c',
+      'eval "$(node bin/lab.mjs sandbox env)" && aws configure set region eu-west-3 --profile scratch && aws configure get region --profile scratch',
+    ],
+    learnerEnv,
+  );
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout.trim()).toBe('eu-west-3');
+  expect(snapshot(join(fakeHome, '.aws'))).toEqual(before);
+  expect(readFileSync(sb.configFile, 'utf8')).toContain('[profile scratch]');
+  // The next start rewrites only the sandbox-admin profile.
+  expect((await lab(['sandbox', 'start'], learnerEnv)).code).toBe(0);
+  expect(readFileSync(sb.configFile, 'utf8')).toContain('[profile scratch]');
+});
+
+test('lab shell: the environment reaches the shell, with a prompt marker for bash', async () => {
+  const r = await lab(
+    ['shell'],
+    { ...learnerEnv, SHELL: '/bin/bash' },
+    'aws sts get-caller-identity --query Arn --output text\necho "endpoint=$AWS_ENDPOINT_URL lab=$LAB_SANDBOX"\n',
+  );
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toContain(sb.learner.arn);
+  expect(r.stdout).toContain(`endpoint=${sb.endpoint} lab=${sb.endpoint}`);
+  const rc = readFileSync(join(sb.home, 'sandbox', 'shell', 'bashrc'), 'utf8');
+  expect(rc).toContain('(sandbox)');
+  const help = await lab(['shell', '--help'], learnerEnv);
+  expect(help.code).toBe(0);
+  expect(help.stdout).toContain('--port');
+});
+
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(dir)) {
+    out[f] = `${statSync(join(dir, f)).mtimeMs}:${readFileSync(join(dir, f), 'utf8')}`;
+  }
+  return out;
+}
