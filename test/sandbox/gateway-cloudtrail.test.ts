@@ -19,7 +19,7 @@ const ARN = 'arn:aws:iam::123456789012:user/alice';
 
 beforeAll(async () => {
   fx = await startGatewayFixture();
-  const { iam } = sdk(fx.gateway.url, fx.admin);
+  const { iam } = sdk(fx.url, fx.admin);
   await iam.send(new CreateUserCommand({ UserName: 'alice' }));
   await iam.send(
     new AttachUserPolicyCommand({
@@ -32,14 +32,12 @@ beforeAll(async () => {
   before = new Date(Date.now() - 1000);
   // What the learner does, with the real CLI.
   const env = fx.cliEnv(alice);
+  expect((await aws('aws', ['--endpoint-url', fx.url, 'iam', 'list-users'], env)).code).toBe(0);
   expect(
-    (await aws('aws', ['--endpoint-url', fx.gateway.url, 'iam', 'list-users'], env)).code,
-  ).toBe(0);
-  expect(
-    (await aws('aws', ['--endpoint-url', fx.gateway.url, 'ec2', 'describe-instances'], env)).code,
+    (await aws('aws', ['--endpoint-url', fx.url, 'ec2', 'describe-instances'], env)).code,
   ).toBeGreaterThan(0);
   expect(
-    (await aws('aws', ['--endpoint-url', fx.gateway.url, 'sts', 'get-caller-identity'], env)).code,
+    (await aws('aws', ['--endpoint-url', fx.url, 'sts', 'get-caller-identity'], env)).code,
   ).toBe(0);
   await new Promise((r) => setTimeout(r, 1100));
   after = new Date();
@@ -47,7 +45,7 @@ beforeAll(async () => {
 afterAll(() => fx?.stop());
 
 const lookup = (input: LookupEventsCommandInput) =>
-  sdk(fx.gateway.url, fx.admin).cloudtrail.send(new LookupEventsCommand(input));
+  sdk(fx.url, fx.admin).cloudtrail.send(new LookupEventsCommand(input));
 const byUser = {
   LookupAttributes: [{ AttributeKey: 'Username' as const, AttributeValue: 'alice' }],
 };
@@ -195,9 +193,7 @@ describe('LookupEvents through the SDK', () => {
 
 describe('LookupEvents is authenticated and authorised', () => {
   it('a user without cloudtrail:LookupEvents is denied with AWS wording', async () => {
-    const err = await failure(
-      sdk(fx.gateway.url, alice).cloudtrail.send(new LookupEventsCommand({})),
-    );
+    const err = await failure(sdk(fx.url, alice).cloudtrail.send(new LookupEventsCommand({})));
     expect(err).toMatchObject({
       name: 'AccessDeniedException',
       status: 403,
@@ -207,14 +203,12 @@ describe('LookupEvents is authenticated and authorised', () => {
 
   it('a forged signature (right key id, wrong secret) sees no events', async () => {
     const forged = { accessKeyId: fx.admin.accessKeyId, secretAccessKey: 'A'.repeat(40) };
-    const err = await failure(
-      sdk(fx.gateway.url, forged).cloudtrail.send(new LookupEventsCommand({})),
-    );
+    const err = await failure(sdk(fx.url, forged).cloudtrail.send(new LookupEventsCommand({})));
     expect(err).toMatchObject({ name: 'InvalidSignatureException', status: 403 });
     expect(err.message).toContain('The request signature we calculated does not match');
     const unknown = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'A'.repeat(40) };
     expect(
-      await failure(sdk(fx.gateway.url, unknown).cloudtrail.send(new LookupEventsCommand({}))),
+      await failure(sdk(fx.url, unknown).cloudtrail.send(new LookupEventsCommand({}))),
     ).toMatchObject({
       name: 'UnrecognizedClientException',
       message: 'The security token included in the request is invalid.',
@@ -226,7 +220,7 @@ describe.each(CLIS)('aws cloudtrail lookup-events (%s)', (bin) => {
   it('filters and paginates', async () => {
     const base = [
       '--endpoint-url',
-      fx.gateway.url,
+      fx.url,
       'cloudtrail',
       'lookup-events',
       '--lookup-attributes',
@@ -259,7 +253,7 @@ describe.each(CLIS)('aws cloudtrail lookup-events (%s)', (bin) => {
   it('prints the denial line for a user who may not look events up', async () => {
     const r = await aws(
       bin,
-      ['--endpoint-url', fx.gateway.url, 'cloudtrail', 'lookup-events'],
+      ['--endpoint-url', fx.url, 'cloudtrail', 'lookup-events'],
       fx.cliEnv(alice),
     );
     expect(r.stderr).toContain(

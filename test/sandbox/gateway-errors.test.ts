@@ -18,7 +18,7 @@ let dev: Creds & { arn: string };
 
 beforeAll(async () => {
   fx = await startGatewayFixture();
-  const { iam } = sdk(fx.gateway.url, fx.admin);
+  const { iam } = sdk(fx.url, fx.admin);
   const user = await iam.send(new CreateUserCommand({ UserName: 'dev' }));
   await iam.send(
     new AttachUserPolicyCommand({
@@ -40,7 +40,7 @@ const EC2_DENIED = (arn: string) =>
 
 describe('a. EC2 denial', () => {
   it('is UnauthorizedOperation 403 with AWS wording through the SDK', async () => {
-    const err = await failure(sdk(fx.gateway.url, dev).ec2.send(new DescribeInstancesCommand({})));
+    const err = await failure(sdk(fx.url, dev).ec2.send(new DescribeInstancesCommand({})));
     expect(err).toMatchObject({
       name: 'UnauthorizedOperation',
       status: 403,
@@ -52,7 +52,7 @@ describe('a. EC2 denial', () => {
   it.each(CLIS)('prints the line AWS prints (%s)', async (bin) => {
     const r = await aws(
       bin,
-      ['--endpoint-url', fx.gateway.url, 'ec2', 'describe-instances'],
+      ['--endpoint-url', fx.url, 'ec2', 'describe-instances'],
       fx.cliEnv(dev),
     );
     expect(r.code).toBeGreaterThan(0);
@@ -63,7 +63,7 @@ describe('a. EC2 denial', () => {
 
   it('uses the EC2 error envelope on the wire', async () => {
     const res = await signedFetch(
-      fx.gateway.url,
+      fx.url,
       dev,
       'ec2',
       'Action=DescribeInstances&Version=2016-11-15',
@@ -77,27 +77,23 @@ describe('a. EC2 denial', () => {
 
 describe('b. IAM denial', () => {
   it('names the resource and the reason, SDK and CLI', async () => {
-    const { iam } = sdk(fx.gateway.url, fx.admin);
+    const { iam } = sdk(fx.url, fx.admin);
     await iam.send(new CreateUserCommand({ UserName: 'nopolicy' }));
     const k = (await iam.send(new CreateAccessKeyCommand({ UserName: 'nopolicy' }))).AccessKey!;
     const creds = { accessKeyId: k.AccessKeyId!, secretAccessKey: k.SecretAccessKey! };
     const arn = 'arn:aws:iam::123456789012:user/nopolicy';
     const expected = `User: ${arn} is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::123456789012:user/ because no identity-based policy allows the iam:ListUsers action`;
-    const err = await failure(sdk(fx.gateway.url, creds).iam.send(new ListUsersCommand({})));
+    const err = await failure(sdk(fx.url, creds).iam.send(new ListUsersCommand({})));
     expect(err).toMatchObject({ name: 'AccessDenied', status: 403, message: expected });
     for (const bin of CLIS) {
-      const r = await aws(
-        bin,
-        ['--endpoint-url', fx.gateway.url, 'iam', 'list-users'],
-        fx.cliEnv(creds),
-      );
+      const r = await aws(bin, ['--endpoint-url', fx.url, 'iam', 'list-users'], fx.cliEnv(creds));
       expect(r.stderr).toContain(
         `An error occurred (AccessDenied) when calling the ListUsers operation: ${expected}`,
       );
     }
     const r = await aws(
       'aws',
-      ['--endpoint-url', fx.gateway.url, 'iam', 'get-user', '--user-name', 'dev'],
+      ['--endpoint-url', fx.url, 'iam', 'get-user', '--user-name', 'dev'],
       fx.cliEnv(creds),
     );
     expect(r.stderr).toContain(
@@ -108,7 +104,7 @@ describe('b. IAM denial', () => {
 
 describe('f. no credentials', () => {
   it('is a clean 403 MissingAuthenticationToken (raw HTTP)', async () => {
-    const res = await fetch(fx.gateway.url, {
+    const res = await fetch(fx.url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'Action=ListUsers&Version=2010-05-08',
@@ -124,7 +120,7 @@ describe('f. no credentials', () => {
   it.each(CLIS)('is what `aws --no-sign-request` prints (%s)', async (bin) => {
     const r = await aws(
       bin,
-      ['--endpoint-url', fx.gateway.url, '--no-sign-request', 'iam', 'list-users'],
+      ['--endpoint-url', fx.url, '--no-sign-request', 'iam', 'list-users'],
       fx.cliEnv(),
     );
     expect(r.stderr).toContain(
@@ -136,7 +132,7 @@ describe('f. no credentials', () => {
 describe('unknown action, malformed body, engine crash', () => {
   it('an unknown Action is 400 InvalidAction with AWS wording', async () => {
     const res = await signedFetch(
-      fx.gateway.url,
+      fx.url,
       fx.admin,
       'iam',
       'Action=ListUnicorns&Version=2010-05-08',
@@ -150,13 +146,13 @@ describe('unknown action, malformed body, engine crash', () => {
   });
 
   it('a malformed body (no Action) is 400 MissingAction, not a 500', async () => {
-    const res = await signedFetch(fx.gateway.url, fx.admin, 'iam', '%%%garbage=&&==');
+    const res = await signedFetch(fx.url, fx.admin, 'iam', '%%%garbage=&&==');
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('<Code>MissingAction</Code>');
   });
 
   it('a malformed JSON body to CloudTrail is 400 SerializationException', async () => {
-    const res = await signedFetch(fx.gateway.url, fx.admin, 'cloudtrail', '{not json', {
+    const res = await signedFetch(fx.url, fx.admin, 'cloudtrail', '{not json', {
       'content-type': 'application/x-amz-json-1.1',
       'x-amz-target': 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents',
     });
@@ -166,7 +162,7 @@ describe('unknown action, malformed body, engine crash', () => {
 
   it('an operation moto crashes on is 500 InternalFailure without a traceback', async () => {
     const err = await failure(
-      sdk(fx.gateway.url, fx.admin).iam.send(
+      sdk(fx.url, fx.admin).iam.send(
         new SimulatePrincipalPolicyCommand({
           PolicySourceArn: dev.arn,
           ActionNames: ['iam:ListUsers'],
@@ -181,13 +177,13 @@ describe('unknown action, malformed body, engine crash', () => {
 
   it("never exposes the engine's private endpoints", async () => {
     for (const p of ['/_labrunner/health', '/moto-api/reset', '//moto-api/']) {
-      const res = await fetch(fx.gateway.url + p, { method: 'POST' });
+      const res = await fetch(fx.url + p, { method: 'POST' });
       expect(res.status).toBe(404);
       expect(await res.text()).not.toContain('accountId');
     }
-    const res = await signedFetch(fx.gateway.url + '/moto-api/reset', fx.admin, 'iam', '');
+    const res = await signedFetch(fx.url + '/moto-api/reset', fx.admin, 'iam', '');
     expect(res.status).toBe(404);
-    const users = await sdk(fx.gateway.url, fx.admin).iam.send(new ListUsersCommand({}));
+    const users = await sdk(fx.url, fx.admin).iam.send(new ListUsersCommand({}));
     expect(users.Users!.map((u) => u.UserName)).toContain('dev');
   });
 });

@@ -28,7 +28,7 @@ afterAll(() => fx?.stop());
 
 describe('d. request expiry', () => {
   it('refuses a request signed more than 5 minutes ago with AWS wording (SDK)', async () => {
-    const c = sdk(fx.gateway.url, fx.admin, { systemClockOffset: -10 * 60_000 });
+    const c = sdk(fx.url, fx.admin, { systemClockOffset: -10 * 60_000 });
     const err = await failure(c.iam.send(new ListUsersCommand({})));
     expect(err).toMatchObject({ name: 'SignatureDoesNotMatch', status: 403 });
     expect(err.message).toMatch(
@@ -40,7 +40,7 @@ describe('d. request expiry', () => {
     const now = Date.UTC(2026, 0, 2, 3, 4, 5);
     const signedAt = now - 6 * 60_000;
     const res = await signedFetch(
-      fx.gateway.url,
+      fx.url,
       fx.admin,
       'ec2',
       'Action=DescribeInstances&Version=2016-11-15',
@@ -60,7 +60,7 @@ describe('d. request expiry', () => {
       for (const bin of CLIS) {
         const r = await aws(
           bin,
-          ['--endpoint-url', fx.gateway.url, 'sts', 'get-caller-identity'],
+          ['--endpoint-url', fx.url, 'sts', 'get-caller-identity'],
           fx.cliEnv(),
         );
         expect(r.stderr).toMatch(
@@ -73,11 +73,11 @@ describe('d. request expiry', () => {
   });
 
   it('within 5 minutes is accepted, and the SDK recovers from real skew using the Date header', async () => {
-    const near = sdk(fx.gateway.url, fx.admin, { systemClockOffset: -4 * 60_000 });
+    const near = sdk(fx.url, fx.admin, { systemClockOffset: -4 * 60_000 });
     expect((await near.sts.send(new GetCallerIdentityCommand({}))).Account).toBe('123456789012');
     // SDK v3 reads the gateway's Date header on the refusal and corrects its clock offset:
     // the same client's next call succeeds (as against AWS).
-    const far = sdk(fx.gateway.url, fx.admin, { systemClockOffset: -30 * 60_000 });
+    const far = sdk(fx.url, fx.admin, { systemClockOffset: -30 * 60_000 });
     expect(await failure(far.sts.send(new GetCallerIdentityCommand({})))).toMatchObject({
       name: 'SignatureDoesNotMatch',
     });
@@ -87,7 +87,7 @@ describe('d. request expiry', () => {
 
 describe('e. x-amzn-RequestId and Date on every response', () => {
   it('the SDK sees a request id on successes and on every kind of error', async () => {
-    const c = sdk(fx.gateway.url, fx.admin);
+    const c = sdk(fx.url, fx.admin);
     const outputs = [
       await c.iam.send(new ListUsersCommand({})),
       await c.sts.send(new GetCallerIdentityCommand({})),
@@ -107,7 +107,7 @@ describe('e. x-amzn-RequestId and Date on every response', () => {
         ),
       ),
       await failure(
-        sdk(fx.gateway.url, {
+        sdk(fx.url, {
           accessKeyId: 'AKIAAAAAAAAAAAAAAAAA',
           secretAccessKey: 'x'.repeat(40),
         }).ec2.send(new DescribeInstancesCommand({})),
@@ -123,9 +123,9 @@ describe('e. x-amzn-RequestId and Date on every response', () => {
 
   it('raw responses carry both headers, and the request id matches the body', async () => {
     const cases = [
-      await signedFetch(fx.gateway.url, fx.admin, 'iam', 'Action=ListUsers&Version=2010-05-08'),
-      await signedFetch(fx.gateway.url, fx.admin, 'iam', 'Action=Nope&Version=2010-05-08'),
-      await fetch(fx.gateway.url, { method: 'POST', body: 'Action=ListUsers' }),
+      await signedFetch(fx.url, fx.admin, 'iam', 'Action=ListUsers&Version=2010-05-08'),
+      await signedFetch(fx.url, fx.admin, 'iam', 'Action=Nope&Version=2010-05-08'),
+      await fetch(fx.url, { method: 'POST', body: 'Action=ListUsers' }),
     ];
     for (const res of cases) {
       const id = res.headers.get('x-amzn-requestid');

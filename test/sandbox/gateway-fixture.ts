@@ -1,24 +1,45 @@
-// A real engine (sandbox/engine/engine.py: moto with IAM enforcement) and a real gateway
-// (in-process, so a test can give it a clock), on free ports in a temp state dir.
+// Two ways to get a real engine and a real gateway for gateway tests:
+//  * startGatewayFixture(): the whole sandbox as `lab sandbox start` runs it (engine.py + the
+//    detached gateway process, via test/helpers/sandbox.ts) in a temp LAB_HOME on a free port;
+//  * startGatewayFixture({ clock }): engine.py plus an in-process gateway whose clock the test
+//    controls (request expiry).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { createGateway, type Gateway, type GatewayOptions } from '../../sandbox/gateway/server.ts';
+import { createGateway } from '../../sandbox/gateway/server.ts';
 import type { Identity } from '../../sandbox/index.ts';
+import { layout } from '../../sandbox/lifecycle/layout.ts';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 
 const ENGINE = path.resolve(import.meta.dirname, '../../sandbox/engine/engine.py');
 export const REGION = 'eu-west-1';
 
+export interface ActivityLine {
+  eventName: string;
+  accessKeyId?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  requestId: string;
+  userAgent: string;
+  principal?: { arn: string; userName: string };
+  resources: { type: string; name: string }[];
+  [k: string]: unknown;
+}
+
 export interface GatewayFixture {
-  gateway: Gateway;
-  engineUrl: string;
-  stateDir: string;
+  url: string;
   admin: Identity;
-  runner: Identity;
-  /** Environment for the real `aws` CLI: isolated files, the admin's keys, no ~/.aws. */
+  activityFile: string;
+  /** Environment for the real `aws` CLI: isolated empty files, explicit keys, no ~/.aws. */
   cliEnv(creds?: { accessKeyId: string; secretAccessKey: string }): NodeJS.ProcessEnv;
+  /** The activity log as written to disk, once `ready(lines)` holds (appends are async). */
+  readActivity(
+    ready?: (lines: ActivityLine[]) => boolean,
+  ): Promise<{ text: string; lines: ActivityLine[] }>;
+  /** The full sandbox, when started through the lifecycle. */
+  sandbox?: TestSandbox;
   killEngine(): void;
   stop(): Promise<void>;
 }
@@ -45,24 +66,17 @@ export async function startEngine(stateDir: string): Promise<{ url: string; proc
 }
 
 export async function startGatewayFixture(
-  extra: Partial<Pick<GatewayOptions, 'clock'>> = {},
+  opts: { clock?: () => number } = {},
 ): Promise<GatewayFixture> {
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'labrunner-gw-'));
-  const engine = await startEngine(stateDir);
-  const ids = JSON.parse(fs.readFileSync(path.join(stateDir, 'identities.json'), 'utf8'));
-  const gateway = await createGateway({ engineUrl: engine.url, stateDir, ...extra });
-  const cliDir = path.join(stateDir, 'cli');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'labrunner-gw-'));
+  const cliDir = path.join(tmp, 'cli');
   fs.mkdirSync(cliDir);
   fs.writeFileSync(path.join(cliDir, 'config'), `[default]\nregion = ${REGION}\noutput = json\n`);
   fs.writeFileSync(path.join(cliDir, 'credentials'), '');
-  let killed = false;
-  return {
-    gateway,
-    engineUrl: engine.url,
-    stateDir,
-    admin: ids.learner,
-    runner: ids.runner,
-    cliEnv(creds = ids.learner) {
+  const common = (admin: Identity, activityFile: string) => ({
+    admin,
+    activityFile,
+    cliEnv(creds: { accessKeyId: string; secretAccessKey: string } = admin) {
       const env: NodeJS.ProcessEnv = {};
       for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
       return {
@@ -76,6 +90,31 @@ export async function startGatewayFixture(
         AWS_PAGER: '',
       };
     },
+    readActivity: (ready?: (lines: ActivityLine[]) => boolean) => readActivity(activityFile, ready),
+  });
+
+  if (!opts.clock) {
+    const sandbox = await startTestSandbox({ home: path.join(tmp, 'home') });
+    return {
+      ...common(sandbox.learner, path.join(layout(sandbox.home).gatewayState, 'activity.jsonl')),
+      url: sandbox.endpoint,
+      sandbox,
+      killEngine: () => sandbox.kill('engine'),
+      async stop() {
+        await sandbox.stop();
+        fs.rmSync(tmp, { recursive: true, force: true });
+      },
+    };
+  }
+
+  const stateDir = path.join(tmp, 'state');
+  const engine = await startEngine(stateDir);
+  const ids = JSON.parse(fs.readFileSync(path.join(stateDir, 'identities.json'), 'utf8'));
+  const gateway = await createGateway({ engineUrl: engine.url, stateDir, clock: opts.clock });
+  let killed = false;
+  return {
+    ...common(ids.learner, path.join(stateDir, 'activity.jsonl')),
+    url: gateway.url,
     killEngine() {
       killed = true;
       engine.proc.kill('SIGKILL');
@@ -86,7 +125,20 @@ export async function startGatewayFixture(
         engine.proc.kill('SIGTERM');
         await new Promise((r) => engine.proc.once('exit', r));
       }
-      fs.rmSync(stateDir, { recursive: true, force: true });
+      fs.rmSync(tmp, { recursive: true, force: true });
     },
   };
+}
+
+async function readActivity(file: string, ready: (lines: ActivityLine[]) => boolean = () => true) {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    const lines = text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as ActivityLine);
+    if (ready(lines) || Date.now() > deadline) return { text, lines };
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -10,17 +10,16 @@ import {
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aws, CLIS, failure, sdk, type Creds } from './clients.ts';
-import { startGatewayFixture, type GatewayFixture } from './gateway-fixture.ts';
+import { startGatewayFixture, type ActivityLine, type GatewayFixture } from './gateway-fixture.ts';
 
 let fx: GatewayFixture;
 let key: Creds;
 
 beforeAll(async () => {
   fx = await startGatewayFixture();
-  const { iam } = sdk(fx.gateway.url, fx.admin);
+  const { iam } = sdk(fx.url, fx.admin);
   await iam.send(new CreateUserCommand({ UserName: 'ops' }));
   await iam.send(
     new AttachUserPolicyCommand({
@@ -34,13 +33,13 @@ beforeAll(async () => {
 afterAll(() => fx?.stop());
 
 const setStatus = (Status: 'Active' | 'Inactive') =>
-  sdk(fx.gateway.url, fx.admin).iam.send(
+  sdk(fx.url, fx.admin).iam.send(
     new UpdateAccessKeyCommand({ UserName: 'ops', AccessKeyId: key.accessKeyId, Status }),
   );
 
 describe('c. an Inactive access key', () => {
   it('works, is refused once deactivated, and works again once reactivated', async () => {
-    const c = sdk(fx.gateway.url, key);
+    const c = sdk(fx.url, key);
     // Warm the gateway's identity cache: deactivation must still apply at once.
     expect((await c.iam.send(new ListUsersCommand({}))).Users!.length).toBeGreaterThan(0);
     await c.ec2.send(new DescribeInstancesCommand({}));
@@ -63,17 +62,13 @@ describe('c. an Inactive access key', () => {
       message: 'AWS was not able to validate the provided access credentials',
     });
     for (const bin of CLIS) {
-      const r = await aws(
-        bin,
-        ['--endpoint-url', fx.gateway.url, 'iam', 'list-users'],
-        fx.cliEnv(key),
-      );
+      const r = await aws(bin, ['--endpoint-url', fx.url, 'iam', 'list-users'], fx.cliEnv(key));
       expect(r.stderr).toContain(
         `An error occurred (InvalidClientTokenId) when calling the ListUsers operation: ${token}`,
       );
       const e = await aws(
         bin,
-        ['--endpoint-url', fx.gateway.url, 'ec2', 'describe-instances'],
+        ['--endpoint-url', fx.url, 'ec2', 'describe-instances'],
         fx.cliEnv(key),
       );
       expect(e.stderr).toContain(
@@ -85,11 +80,7 @@ describe('c. an Inactive access key', () => {
     expect((await c.sts.send(new GetCallerIdentityCommand({}))).Arn).toBe(
       'arn:aws:iam::123456789012:user/ops',
     );
-    const r = await aws(
-      'aws',
-      ['--endpoint-url', fx.gateway.url, 'iam', 'list-users'],
-      fx.cliEnv(key),
-    );
+    const r = await aws('aws', ['--endpoint-url', fx.url, 'iam', 'list-users'], fx.cliEnv(key));
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).Users.map((u: { UserName: string }) => u.UserName)).toContain(
       'ops',
@@ -97,13 +88,13 @@ describe('c. an Inactive access key', () => {
   });
 
   it('is refused when deactivated with the CLI by another user', async () => {
-    const c = sdk(fx.gateway.url, key);
+    const c = sdk(fx.url, key);
     await c.iam.send(new ListUsersCommand({}));
     const off = await aws(
       'aws',
       [
         '--endpoint-url',
-        fx.gateway.url,
+        fx.url,
         'iam',
         'update-access-key',
         '--user-name',
@@ -125,23 +116,23 @@ describe('c. an Inactive access key', () => {
 
 describe('the activity log', () => {
   it('records the calls but never a secret, even one created through the gateway', async () => {
-    const { iam } = sdk(fx.gateway.url, fx.admin);
+    const { iam } = sdk(fx.url, fx.admin);
     await iam.send(new CreateUserCommand({ UserName: 'temp' }));
     const created = (await iam.send(new CreateAccessKeyCommand({ UserName: 'temp' }))).AccessKey!;
     // The client got its secret (it passes through once, as on AWS) ...
     expect(created.SecretAccessKey).toMatch(/^[A-Za-z0-9+/]{40}$/);
     const cli = await aws(
       'aws',
-      ['--endpoint-url', fx.gateway.url, 'iam', 'create-access-key', '--user-name', 'temp'],
+      ['--endpoint-url', fx.url, 'iam', 'create-access-key', '--user-name', 'temp'],
       fx.cliEnv(),
     );
     const cliSecret = JSON.parse(cli.stdout).AccessKey.SecretAccessKey as string;
     expect(cliSecret).toMatch(/^[A-Za-z0-9+/]{40}$/);
 
-    await fx.gateway.activity.flush();
-    const file = path.join(fx.stateDir, 'activity.jsonl');
-    const text = fs.readFileSync(file, 'utf8');
-    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const isTempKey = (l: ActivityLine) =>
+      l.eventName === 'CreateAccessKey' && l.resources.some((r) => r.name === 'temp');
+    const { text, lines } = await fx.readActivity((ls) => ls.filter(isTempKey).length === 2);
+    expect(fs.statSync(fx.activityFile).mode & 0o777).toBe(0o600);
     // ... but no secret reached the log: not the new ones, not the signers'.
     for (const secret of [
       created.SecretAccessKey!,
@@ -152,15 +143,7 @@ describe('the activity log', () => {
       expect(text).not.toContain(secret);
     }
     expect(text).not.toMatch(/Signature=|AWS4-HMAC-SHA256/);
-    const lines = text
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    const create = lines.filter(
-      (l) =>
-        l.eventName === 'CreateAccessKey' &&
-        l.resources.some((r: { name: string }) => r.name === 'temp'),
-    );
+    const create = lines.filter(isTempKey);
     expect(create).toHaveLength(2);
     expect(create[0]).toMatchObject({
       service: 'iam',
