@@ -17,7 +17,8 @@ export function completionsChart(times: number[], title = 'Completions over time
   const buckets = new Array<number>(Math.min(n, 120)).fill(0);
   for (const t of times) buckets[Math.min(buckets.length - 1, Math.floor((t - start) / unit))]++;
   const max = Math.max(...buckets);
-  const bw = (W - 2 * PAD) / buckets.length;
+  // At most 40 units per bar: one busy hour should not look like a wall.
+  const bw = Math.min(40, (W - 2 * PAD) / buckets.length);
   const label = (i: number) => {
     const iso = new Date(start + i * unit).toISOString();
     return unit === 3_600_000 ? iso.slice(0, 13).replace('T', ' ') + ':00' : iso.slice(0, 10);
@@ -34,7 +35,7 @@ export function completionsChart(times: number[], title = 'Completions over time
 <line x1="${PAD}" y1="${H - PAD}" x2="${W - PAD}" y2="${H - PAD}" class="axis"/>
 ${bars}
 <text x="${PAD}" y="${H - 8}" class="tick">${escapeHtml(label(0))}</text>
-<text x="${W - PAD}" y="${H - 8}" text-anchor="end" class="tick">${escapeHtml(label(buckets.length - 1))}</text>
+<text x="${(PAD + bw * buckets.length).toFixed(1)}" y="${H - 8}" text-anchor="end" class="tick">${buckets.length > 4 ? escapeHtml(label(buckets.length - 1)) : ''}</text>
 <text x="${PAD - 4}" y="${PAD}" text-anchor="end" class="tick">${max}</text>
 </svg>`;
 }

@@ -13,7 +13,7 @@ table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:14px}
 th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:left;vertical-align:top}
 .passed{color:var(--ok)}.failed,.risk{color:var(--bad)}.pending{color:var(--warn)}.muted,.not-started{color:var(--muted)}
 .alert{border:2px solid var(--bad);padding:.5rem 1rem;border-radius:6px}
-.chart rect{fill:var(--ok)}.chart .axis{stroke:var(--muted)}.chart .tick{font-size:11px;fill:var(--muted)}
+.chart{max-width:40rem;display:block}.chart rect{fill:var(--ok)}.chart .axis{stroke:var(--muted)}.chart .tick{font-size:11px;fill:var(--muted)}
 a:focus,button:focus,input:focus{outline:3px solid #0969da;outline-offset:2px}
 `;
 

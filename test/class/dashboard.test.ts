@@ -1,0 +1,190 @@
+// The instructor dashboard in real Chromium, on both stores: sign-in with the
+// instructor token, the day42 scenario shown exactly (live keys first), the
+// SVG chart, the CSV download, and learner names that try XSS rendered inert.
+// Screenshots go to test-results/ (a CI artifact).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startClassServer, type RunningClassServer } from '../../runner/class/server.ts';
+import { ClassClient } from '../../runner/class/client.ts';
+import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { ROOT, tempHome } from './helpers.ts';
+
+const ARTIFACTS = `${ROOT}test-results`;
+let pg: TestPostgres;
+let browser: Browser;
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  [pg, browser] = await Promise.all([
+    startTestPostgres(),
+    chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    }),
+  ]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await pg?.stop();
+});
+
+const STEPS = ['create-key', 'configure', 'list-users', 'denied-ec2', 'cleanup'];
+const T0 = Date.parse('2026-11-23T09:00:00Z');
+
+/** Join `name` to the class; returns a function that sends one `lab check` pass for them. */
+async function learner(srv: RunningClassServer, cls: { joinCode: string }, name: string) {
+  const j = (await srv.store.join(cls.joinCode, name, undefined))!;
+  const client = new ClassClient({ url: srv.url, token: j.token });
+  return (passed: string[], at: number, why = 'no such call recorded') =>
+    client.sendResults(
+      STEPS.map((step) => ({
+        key: `${step}-${at}`,
+        lab: 'day42',
+        step,
+        status: passed.includes(step) ? ('passed' as const) : ('failed' as const),
+        evidence: passed.includes(step)
+          ? 'ok'
+          : step === 'denied-ec2'
+            ? why
+            : 'AKIAIOSFODNN7EXAMPLE still exists (Active)',
+        at,
+      })),
+    );
+}
+
+async function signIn(page: Page, srv: RunningClassServer, classId: string, token: string) {
+  const res = await page.goto(`${srv.url}/class/${classId}/dashboard`);
+  expect(res?.status()).toBe(401);
+  await page.getByLabel(/Instructor token/).fill(token);
+  await page.getByRole('button', { name: 'Open dashboard' }).click();
+  await page.waitForURL(`**/class/${classId}/dashboard`);
+}
+
+describe.each(['sqlite', 'postgres'])('class dashboard in Chromium (%s)', (store) => {
+  let srv: RunningClassServer;
+  let home: string;
+  beforeAll(async () => {
+    home = tempHome();
+    srv = await startClassServer({
+      home,
+      databaseUrl: store === 'postgres' ? await pg.createDatabase() : undefined,
+    });
+  });
+  afterAll(async () => {
+    await srv?.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('shows the day42 scenario exactly: live keys first, one finisher, stuck points, chart, CSV', async () => {
+    const cls = await srv.store.createClass('Cohort 7');
+    const ada = await learner(srv, cls, 'Ada');
+    await ada(STEPS.slice(0, 1), T0);
+    await ada(STEPS, T0 + 20 * 60_000);
+    const bo = await learner(srv, cls, 'Bo');
+    await bo(STEPS.slice(0, 3), T0 + 60_000, 'DescribeInstances succeeded');
+    const cy = await learner(srv, cls, 'Cy');
+    await cy(STEPS.slice(0, 4), T0 + 120_000);
+    const page = await browser.newPage({ acceptDownloads: true });
+    try {
+      // A wrong token is refused on the page, without a dashboard.
+      await page.goto(`${srv.url}/class/${cls.classId}/dashboard`);
+      await page.getByLabel(/Instructor token/).fill('lci_wrong');
+      await page.getByRole('button', { name: 'Open dashboard' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toContain(
+        'not the instructor token',
+      );
+      expect(await page.locator('table.learners').count()).toBe(0);
+
+      await signIn(page, srv, cls.classId, cls.instructorToken);
+      // The security risk is the first thing in the lab's section.
+      const headings = await page.locator('section h3').allTextContents();
+      expect(headings[0]).toBe('Lab access keys still live (2)');
+      const risky = await page.locator('[data-testid=risk] li strong').allTextContents();
+      expect(risky.sort()).toEqual(['Bo', 'Cy']);
+      expect(await page.locator('#completion-day42').textContent()).toMatch(
+        /1 of 3\s+learners finished \(33%\)/,
+      );
+
+      const states = Object.fromEntries(
+        await page
+          .locator('table.learners tbody tr')
+          .evaluateAll((rows) =>
+            rows.map((r) => [
+              r.querySelector('th')!.textContent!.replace(' key live', ''),
+              r.querySelectorAll('td')[0].textContent,
+            ]),
+          ),
+      );
+      expect(states).toEqual({
+        Ada: 'finished',
+        Bo: 'stuck at denied-ec2',
+        Cy: 'stuck at cleanup',
+      });
+      const cleanupCell = page.locator('tr', { hasText: 'Ada' }).locator('td[data-step=cleanup]');
+      expect(await cleanupCell.textContent()).toContain('✓ 2026-11-23 09:20');
+
+      const stuck = await page.locator('table.stuck tbody tr').allTextContents();
+      expect(stuck.find((r) => r.startsWith('denied-ec2'))).toContain(
+        'DescribeInstances succeeded',
+      );
+
+      // The chart: one completion, drawn as a bar with a readable title.
+      const bars = page.locator('svg.chart rect');
+      expect(await bars.count()).toBe(1);
+      expect(Number(await bars.first().getAttribute('height'))).toBeGreaterThan(0);
+      expect(await page.locator('svg.chart > title').textContent()).toContain('1 in total');
+
+      await page.screenshot({ path: `${ARTIFACTS}/class-dashboard-${store}.png`, fullPage: true });
+
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'Download CSV' }).click(),
+      ]);
+      const csv = readFileSync((await download.path())!, 'utf8');
+      expect(csv.split('\r\n')[0]).toMatch(
+        /^lab,learner,iam_user,learner_state,keys_at_risk,step,status/,
+      );
+      expect(csv).toContain('day42,Bo,,stuck at denied-ec2,yes,denied-ec2,failed');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('renders learner names that try XSS as inert text', async () => {
+    const cls = await srv.store.createClass('<script>window.__xss=0</script>Class');
+    const names = [
+      '<script>window.__xss=1</script>',
+      '<img src=x onerror="window.__xss=2">',
+      '"><svg onload="window.__xss=3">',
+    ];
+    for (const [i, n] of names.entries())
+      await (
+        await learner(srv, cls, n)
+      )(STEPS.slice(0, i + 1), T0 + i);
+    const page = await browser.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    try {
+      await signIn(page, srv, cls.classId, cls.instructorToken);
+      const shown = await page.locator('table.learners tbody th').allTextContents();
+      for (const n of names) expect(shown.some((s) => s.startsWith(n))).toBe(true);
+      expect(await page.locator('h1').textContent()).toBe('<script>window.__xss=0</script>Class');
+      expect(
+        await page.evaluate(() => (window as unknown as { __xss?: number }).__xss),
+      ).toBeUndefined();
+      expect(
+        await page.locator('table.learners img, table.learners script, table.learners svg').count(),
+      ).toBe(0);
+      expect(dialogs).toEqual([]);
+      await page.screenshot({
+        path: `${ARTIFACTS}/class-dashboard-xss-${store}.png`,
+        fullPage: true,
+      });
+    } finally {
+      await page.close();
+    }
+  });
+});
