@@ -81,6 +81,7 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
   try {
     o.say?.('starting a fresh sandbox');
     info = await ensureSandbox({ home, port: await freePort() });
+    o.say?.(`sandbox ${info.endpoint} in ${home}`);
     target = await resolveTarget({ home, target: 'sandbox', env: {} });
     const t = target;
     const files = [info.configFile, info.credentialsFile];

@@ -1,0 +1,100 @@
+// `lab test <lab>` through the real CLI: day42 passes end to end in a fresh
+// sandbox that is gone afterwards; a solve.mjs that does not match its checks
+// fails, naming the phase.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lab } from './cleanup-fixture.ts';
+
+const DAY42 = fileURLToPath(new URL('../../labs/day42/', import.meta.url));
+const SECRETISH = /(^|[^A-Za-z0-9+/])[A-Za-z0-9+/]{40}([^A-Za-z0-9+/=]|$)/;
+
+/** The environment of someone with no sandbox running and no AWS settings. */
+function cleanEnv(home: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('AWS_') && !k.startsWith('LAB_')) env[k] = v;
+  }
+  return { ...env, LAB_HOME: home };
+}
+
+const refused = (url: string) =>
+  new Promise<boolean>((resolve) => {
+    const u = new URL(url);
+    const s = connect(Number(u.port), u.hostname);
+    s.once('connect', () => (s.destroy(), resolve(false)));
+    s.once('error', () => resolve(true));
+  });
+
+let home: string;
+let labs: string;
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'lab-test-cmd-'));
+  // A copy of day42 whose solve.mjs does not fit its checks: create-key also
+  // configures the profile (so `configure` passes before its step), and
+  // list-users does nothing (so that check cannot pass after it).
+  labs = await mkdtemp(join(tmpdir(), 'lab-test-labs-'));
+  await mkdir(join(labs, 'day42'));
+  await symlink(join(DAY42, 'README.md'), join(labs, 'day42', 'README.md'));
+  await symlink(join(DAY42, 'lab.ts'), join(labs, 'day42', 'lab.ts'));
+  await writeFile(
+    join(labs, 'day42', 'solve.mjs'),
+    `import { steps as real } from ${JSON.stringify(join(DAY42, 'solve.mjs'))};
+export const steps = {
+  ...real,
+  'create-key': async (ctx) => { await real['create-key'](ctx); await real.configure(ctx); },
+  'list-users': async () => {},
+};
+`,
+  );
+});
+afterAll(async () => {
+  await rm(home, { recursive: true, force: true });
+  await rm(labs, { recursive: true, force: true });
+});
+
+describe('lab test', () => {
+  it('passes day42 in a fresh sandbox, one verdict line per phase, and stops the sandbox', async () => {
+    const r = await lab(['test', 'day42'], cleanEnv(home));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^lab test day42: a fresh local sandbox/);
+    const phases = lines.slice(1, -1).map((l) => l.replace(/^(✓|✗) ([^:]+):.*$/, '$1 $2'));
+    expect(phases).toEqual([
+      '✓ setup',
+      '✓ create-key',
+      '✓ configure',
+      '✓ list-users',
+      '✓ denied-ec2',
+      '✓ cleanup',
+      '✓ lab cleanup',
+      '✓ account',
+      '✓ cli-files',
+    ]);
+    expect(lines.at(-1)).toBe('PASS day42: 9 phases');
+    expect(r.stdout).toMatch(/✓ create-key: failed before its step, passed after/);
+    // The new key's secret went through the solve script, never to the output.
+    expect(SECRETISH.test(r.stdout + r.stderr)).toBe(false);
+    // The sandbox it used is stopped and its temporary home deleted; the user's home untouched.
+    const m = /sandbox (http:\/\/\S+) in (\S+)/.exec(r.stderr);
+    expect(m, r.stderr).not.toBeNull();
+    expect(await refused(m![1])).toBe(true);
+    expect(existsSync(m![2])).toBe(false);
+    expect(existsSync(join(home, 'sandbox'))).toBe(false);
+  }, 240_000);
+
+  it('fails, naming the phase, when solve.mjs and the checks do not fit', async () => {
+    const r = await lab(['test', 'day42', '--labs', labs], cleanEnv(home));
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/✗ configure: PASSED BEFORE its step ran/);
+    expect(r.stdout).toMatch(
+      /✗ list-users: failed before its step, FAILED after its step: expected/,
+    );
+    expect(r.stdout).toMatch(/✓ lab cleanup: /);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('FAIL day42: configure, list-users');
+  }, 240_000);
+});
