@@ -33,7 +33,7 @@ export interface RunChecksOptions {
   /** Check only this step. */
   step?: string;
   clock?: Clock;
-  /** Waits before each retry of a failed step; default: sandbox [150], AWS [1000, 2000, 4000]. */
+  /** Waits before each retry of a failed step; default: sandbox [150], AWS [1000, 3000]. */
   retryDelays?: number[];
   /** Who is doing the lab (stored with results); default $LAB_LEARNER or the OS user. */
   learner?: string;
@@ -102,7 +102,7 @@ export async function checkLab(o: RunChecksOptions): Promise<CheckOutcome> {
     }
     const clock = o.clock ?? systemClock;
     const learner = o.learner ?? env.LAB_LEARNER ?? env.USER ?? 'learner';
-    const delays = o.retryDelays ?? (o.target.kind === 'aws' ? [1000, 2000, 4000] : [150]);
+    const delays = o.retryDelays ?? (o.target.kind === 'aws' ? [1000, 3000] : [150]);
     const selected = o.step ? [o.step] : ids;
     const scope = newScope();
     const ctxFor = (memo: Scope): CheckContext => ({

@@ -1,0 +1,186 @@
+// `lab start` / `lab check` / `lab status` through the real CLI, with the learner
+// working through the real `aws` CLI in the sandbox's isolated files.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+
+const BIN = new URL('../../bin/lab.mjs', import.meta.url).pathname;
+let sb: TestSandbox;
+/** Everything the runner printed, for the secret scan. */
+const printed: string[] = [];
+
+beforeAll(async () => {
+  sb = await startTestSandbox();
+});
+afterAll(async () => {
+  await sb?.stop();
+});
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function lab(...args: string[]): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [BIN, ...args], { env: { ...sb.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('error', reject);
+    p.on('close', (code) => {
+      printed.push(stdout, stderr);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+function aws(...args: string[]): string {
+  const r = spawnSync('aws', args, { env: sb.env, encoding: 'utf8' });
+  if (r.status !== 0 && !args.includes('describe-instances')) {
+    throw new Error(`aws ${args.join(' ')} failed: ${r.stderr}`);
+  }
+  return r.stdout + r.stderr;
+}
+
+/** Every file under `dir`, except the sandbox engine's own state (it holds keys, as AWS does). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .filter((f) => !relative(dir, f).startsWith(join('sandbox', 'engine')));
+}
+
+describe('lab check through the CLI', () => {
+  it('exits 2 with a clear message on usage and environment errors', async () => {
+    const notStarted = await lab('check', 'day42');
+    expect(notStarted.code).toBe(2);
+    expect(notStarted.stdout.split('\n')[0]).toBe(`local sandbox, account ${sb.accountId}`);
+    expect(notStarted.stderr).toMatch(/not started.*\n.*lab start day42/);
+
+    const badTarget = await lab('check', 'day42', '--target', 'mars');
+    expect(badTarget.code).toBe(2);
+    expect(badTarget.stderr).toMatch(/--target sandbox or --target aws/);
+
+    const noLab = await lab('check', 'day99');
+    expect(noLab.code).toBe(2);
+    expect(noLab.stderr).toMatch(/no lab "day99"/);
+  });
+
+  it('says when the sandbox is down (exit 2, how to start it)', async () => {
+    const r = await new Promise<Ran>((resolve) => {
+      const env = { ...sb.env, NO_COLOR: '1', LAB_HOME: sb.home + '-nowhere' };
+      const p = spawnSync(process.execPath, [BIN, 'check', 'day42'], { env, encoding: 'utf8' });
+      resolve({ code: p.status ?? -1, stdout: p.stdout, stderr: p.stderr });
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sandbox is not running[\s\S]*lab sandbox start/);
+  });
+
+  let secret = '';
+  it('follows a learner from start to automatic cleanup', async () => {
+    const start = await lab('start', 'day42');
+    expect(start.code, start.stderr).toBe(0);
+    expect(start.stdout.split('\n')[0]).toBe(`local sandbox, account ${sb.accountId}`);
+    expect(start.stdout).toMatch(/created iam-user iam-admin/);
+    expect(start.stdout).toMatch(/lab shell/);
+
+    const first = await lab('check', 'day42', '--json');
+    expect(first.code).toBe(1);
+    const report = JSON.parse(first.stdout);
+    expect(first.stdout.trim().split('\n')).toHaveLength(1);
+    expect(Object.keys(report)).toEqual(['lab', 'target', 'steps']);
+    expect(report.lab).toBe('day42');
+    expect(report.target).toBe('sandbox');
+    expect(report.steps.map((s: any) => s.id)).toEqual([
+      'create-key',
+      'configure',
+      'list-users',
+      'denied-ec2',
+      'cleanup',
+    ]);
+    for (const s of report.steps) {
+      expect(Object.keys(s)).toEqual(['id', 'status', 'evidence', 'hint']);
+      expect(s.status).toBe('failed');
+      expect(s.hint).not.toBe('');
+    }
+
+    // The learner's steps, with the real aws CLI (profile name of their choosing).
+    const key = JSON.parse(aws('iam', 'create-access-key', '--user-name', 'iam-admin')).AccessKey;
+    secret = key.SecretAccessKey;
+    aws('configure', 'set', 'aws_access_key_id', key.AccessKeyId, '--profile', 'work');
+    aws('configure', 'set', 'aws_secret_access_key', secret, '--profile', 'work');
+    aws('configure', 'set', 'region', 'ap-southeast-2', '--profile', 'work');
+    aws('configure', 'set', 'output', 'json', '--profile', 'work');
+    const human = await lab('check', 'day42');
+    expect(human.code).toBe(1);
+    expect(human.stdout).toMatch(/✔ create-key/);
+    expect(human.stdout).toMatch(/✔ configure +profile work/);
+    expect(human.stdout).toMatch(/✘ list-users/);
+    expect(human.stdout).toMatch(/Next: step list-users/);
+
+    aws('iam', 'list-users', '--profile', 'work');
+    expect(aws('ec2', 'describe-instances', '--profile', 'work')).toMatch(/UnauthorizedOperation/);
+    aws(
+      'iam',
+      'update-access-key',
+      '--user-name',
+      'iam-admin',
+      '--access-key-id',
+      key.AccessKeyId,
+      '--status',
+      'Inactive',
+    );
+    aws('iam', 'delete-access-key', '--user-name', 'iam-admin', '--access-key-id', key.AccessKeyId);
+
+    // Two checks at once: both complete, both recorded, the store stays sound.
+    const [a, b] = await Promise.all([
+      lab('check', 'day42', '--json', '--no-cleanup'),
+      lab('check', 'day42', '--json', '--no-cleanup'),
+    ]);
+    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    for (const r of [a, b]) {
+      expect(JSON.parse(r.stdout).steps.every((s: any) => s.status === 'passed')).toBe(true);
+    }
+    const db = new DatabaseSync(join(sb.home, 'progress.db'));
+    const rows = db.prepare('SELECT COUNT(*) n FROM results').get() as { n: number };
+    expect(rows.n).toBe(5 * 4); // four checks so far, five steps each
+    expect(db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+    db.close();
+
+    // The last step has passed: this check cleans up what the lab created.
+    const done = await lab('check', 'day42');
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toMatch(/5\/5 steps complete/);
+    expect(done.stdout).toMatch(/nothing the lab created remains/);
+    expect(aws('iam', 'list-users')).not.toMatch(/iam-admin/);
+    expect(readFileSync(sb.credentialsFile, 'utf8')).not.toContain(key.AccessKeyId);
+
+    const after = await lab('check', 'day42');
+    expect(after.code).toBe(0);
+    expect(after.stdout).toMatch(/finished and cleaned up/);
+
+    const status = await lab('status', '--json');
+    const day42 = JSON.parse(status.stdout).labs.find((l: any) => l.lab === 'day42');
+    expect(day42.run.status).toBe('cleaned');
+    expect(day42.steps.map((s: any) => s.status)).toEqual(Array(5).fill('passed'));
+    const statusText = await lab('status');
+    expect(statusText.stdout).toMatch(/day42 .* 5\/5 .*cleaned/);
+  });
+
+  it('never prints, logs or stores the secret access key', () => {
+    expect(secret).toMatch(/^[A-Za-z0-9+/]{40}$/);
+    for (const text of printed) expect(text).not.toContain(secret);
+    const files = filesUnder(sb.home);
+    expect(files.some((f) => f.endsWith('progress.db'))).toBe(true);
+    for (const f of files) {
+      if (statSync(f).size === 0) continue;
+      expect(readFileSync(f).includes(Buffer.from(secret)), f).toBe(false);
+    }
+  });
+});
