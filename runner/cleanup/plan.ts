@@ -6,6 +6,7 @@
 import { ListAccessKeysCommand, type AccessKeyMetadata, type IAMClient } from '@aws-sdk/client-iam';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { ledgerFor, recordCreated } from '../store/index.ts';
+import { lookupEvents, targetKeyId } from '../check/events.ts';
 import { findProfileSections } from './profiles.ts';
 import { isNoSuchEntity } from './aws-errors.ts';
 import type { CleanupAction, CleanupPlan, Kept, PlanInput } from './types.ts';
@@ -85,14 +86,49 @@ export async function discoverLearnerKeys({
   }
   for (const ev of await createKeyEvents(target, since)) {
     if (!labUsers.includes(ev.userName) || before.has(ev.keyId)) continue;
+    record(ev.keyId, ev.userName, ev.at);
+  }
+  // A key the learner created and deleted again before any check saw it: only its
+  // deletion names it (the sandbox's history, like CloudTrail's, names the key acted
+  // on). It counts only when the run's baseline lists the keys that existed before.
+  if (before.size > 0 || (run as { baseline?: Record<string, unknown> }).baseline?.setupAt) {
+    for (const ev of await keyEvents(target, 'DeleteAccessKey', since)) {
+      const keyId = targetKeyId(ev);
+      // The key's owner: the user the call named, else (no UserName: own key) the caller.
+      const owner =
+        ev.resources.find((r) => r.type === 'AWS::IAM::User')?.name ?? ev.userName ?? '';
+      const user = labUsers.find((u) => u === owner);
+      if (keyId && user && !ev.errorCode && !before.has(keyId)) record(keyId, user, ev.time);
+    }
+  }
+
+  function record(keyId: string, userName: string, at: Date) {
     recordCreated(store, {
       runId: run.id,
       kind: 'access-key',
-      resourceId: ev.keyId,
-      details: { userName: ev.userName },
+      resourceId: keyId,
+      details: { userName },
       createdBy: 'learner',
-      createdAt: ev.at,
+      createdAt: at,
     });
+  }
+}
+
+/** IAM is global: on AWS its events are in us-east-1's history; the sandbox has one. */
+function trail(target: PlanInput['target']) {
+  if (target.kind === 'aws' && target.clientsForRegion) {
+    return target.clientsForRegion('us-east-1').cloudtrail;
+  }
+  return target.clients.cloudtrail;
+}
+
+async function keyEvents(target: PlanInput['target'], name: string, since: Date) {
+  const ct = trail(target);
+  if (!ct) return [];
+  try {
+    return await lookupEvents(ct, name, since);
+  } catch {
+    return []; // history unreadable (permissions, lag): the live listing still applies
   }
 }
 
@@ -105,7 +141,7 @@ async function createKeyEvents(
   target: PlanInput['target'],
   since: Date,
 ): Promise<Array<{ keyId: string; userName: string; at: Date }>> {
-  const ct = target.clients.cloudtrail;
+  const ct = trail(target);
   if (!ct) return [];
   const out: Array<{ keyId: string; userName: string; at: Date }> = [];
   try {

@@ -14,6 +14,8 @@ export interface CleanupTarget {
   /** The runner's own identity: never the learner's lab key. */
   clients: { iam: IAMClient; sts: STSClient; cloudtrail?: CloudTrailClient };
   learnerFiles: LearnerFiles;
+  /** The runner's clients in another region (IAM's event history is in us-east-1 on AWS). */
+  clientsForRegion?: (region: string) => { cloudtrail: CloudTrailClient };
 }
 
 export type ActionKind = 'deactivate-key' | 'delete-key' | 'remove-profile-section' | 'delete-user';

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import { writeFile } from 'node:fs/promises';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
-import { ledgerFor, openStore, getRun } from '../../runner/store/index.ts';
+import { execFileSync } from 'node:child_process';
+import { ledgerFor, openStore, getRun, setRunBaseline } from '../../runner/store/index.ts';
 import { resolveTarget } from '../../runner/target/index.ts';
 import { runCleanup } from '../../runner/cleanup/index.ts';
 import {
@@ -140,6 +141,26 @@ describe('lab cleanup in the sandbox', () => {
     const again = await lab(['cleanup', 'crash'], sb.env);
     expect(again.code).toBe(2); // the run is closed: no open run of that lab
     expect(again.stderr).toContain('No open run of crash');
+  });
+
+  it('removes the profile of a key the learner created and deleted before any check saw it', async () => {
+    const run = await startLabRun(sb, { lab: 'gone', user: 'gone-user' });
+    const store = openStore(sb.home);
+    setRunBaseline(store, run.id, { keys: [], setupAt: new Date().toISOString() });
+    store.close();
+    const filesAtStart = await cliFiles(sb);
+    const key = await learnerKeyAndProfile(sb, 'gone-user', 'gone');
+    // The learner deletes it with the CLI (step 5); the profile still holds it.
+    execFileSync(
+      'aws',
+      ['iam', 'delete-access-key', '--user-name', 'gone-user', '--access-key-id', key],
+      { env: sb.env },
+    );
+    expect((await cliFiles(sb)).credentials).toContain(key);
+    const r = await lab(['cleanup', 'gone'], sb.env);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain(`[gone] (holds key ${key})`);
+    expect(await cliFiles(sb)).toEqual(filesAtStart);
   });
 
   it('refuses a run that was recorded in another account', async () => {
