@@ -61,7 +61,9 @@ export const steps = {
     }
     const answers = `${state.accessKeyId}\n${state.secretAccessKey}\n${REGION}\njson\n`;
     const out = await $({ input: answers })`aws configure --profile ${PROFILE}`.nothrow();
-    if (out.exitCode !== 0) fail('configure', 'aws configure failed', out);
+    // Only stderr: stdout echoes the prompts, which show the end of a key already configured.
+    if (out.exitCode !== 0)
+      fail('configure', 'aws configure failed', { stderr: out.stderr, stdout: '' });
     const saved = await $`aws configure get aws_access_key_id --profile ${PROFILE}`.nothrow();
     if (saved.stdout.trim() !== state.accessKeyId) {
       fail('configure', `profile ${PROFILE} does not hold the new key after aws configure`, saved);

@@ -6,6 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import type { MarkdownIt, Token } from 'markdown-it';
 import { createMarkdown } from './markdown.ts';
 import { LabFileError, type LabProblem } from './error-map.ts';
+import { LabError } from '../errors.ts';
 import { parseFrontmatter, splitFrontmatter } from './frontmatter.ts';
 import { extractSteps, type LabStep } from './steps.ts';
 import type { LabMeta } from './schema.ts';
@@ -128,7 +129,13 @@ export function renderLab(lab: Lab, md?: MarkdownIt): string {
 
 /** Folders under `root` that hold a README.md (skipping names that start with `.` or `_`). */
 export async function labDirs(root: string = labsRoot()): Promise<string[]> {
-  const entries = await readdir(root, { withFileTypes: true });
+  const entries = await readdir(root, { withFileTypes: true }).catch((e) => {
+    throw new LabError(
+      'no_labs_dir',
+      `Cannot read the labs folder ${root} (${e?.code ?? e}).`,
+      'Point at the folder that holds the labs with `--labs <dir>` or LAB_LABS_DIR.',
+    );
+  });
   const dirs = entries
     .filter((e) => e.isDirectory() && !/^[._]/.test(e.name))
     .map((e) => join(root, e.name));
@@ -156,7 +163,6 @@ export async function findLab(id: string, root: string = labsRoot()): Promise<La
   const dirs = await labDirs(root);
   const dir = dirs.find((d) => basename(d) === id);
   if (dir) return loadLab(dir);
-  const { LabError } = await import('../errors.ts');
   const ids = dirs.map((d) => basename(d)).sort(byId.compare);
   throw new LabError(
     'unknown_lab',

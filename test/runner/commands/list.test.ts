@@ -45,4 +45,11 @@ describe('lab list', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/malformed\/[\w-]+\/README\.md:\d+ — /);
   });
+
+  it('a labs folder that does not exist: exit 2 with what to do', async () => {
+    const r = await lab(['list', '--labs', '/nonexistent/labs']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Cannot read the labs folder /nonexistent/labs (ENOENT).');
+    expect(r.stderr).toContain('--labs <dir>');
+  });
 });
