@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// Gateway overhead: the same signed calls sent directly to the engine (moto) and through the
+// gateway, side by side in one run. p50/p99 latency and requests/s at 1 and 32 concurrent clients.
+//   node bench/gateway.mjs [--requests 2000] [--rounds 3]
+// Starts its own engine (sandbox/engine/engine.py) and gateway process (sandbox/gateway/main.ts)
+// on free ports in a temp dir; prints a Markdown table (results go in bench/gateway.md).
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '2000' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+const REQUESTS = Number(values.requests);
+const ROUNDS = Number(values.rounds);
+
+function startProcess(cmd, args) {
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  proc.stderr.on('data', (c) => (err += c));
+  const ready = new Promise((resolve, reject) => {
+    createInterface({ input: proc.stdout }).on('line', (l) => {
+      const m = /^ready (\S+)/.exec(l);
+      if (m) resolve(m[1]);
+    });
+    proc.once('exit', (code) => reject(new Error(`${cmd} exited ${code}: ${err}`)));
+  });
+  return { proc, ready };
+}
+
+const OPS = {
+  'sts GetCallerIdentity': { service: 'sts', body: 'Action=GetCallerIdentity&Version=2011-06-15' },
+  'iam ListUsers': { service: 'iam', body: 'Action=ListUsers&Version=2010-05-08' },
+};
+
+// Signed once per target (the Host header is signed, so direct and gateway differ): the client's
+// signing cost stays out of the measurement. The run is well inside the 5-minute expiry window.
+async function presign(url, creds, op) {
+  const u = new URL(url);
+  const signer = new SignatureV4({
+    credentials: creds,
+    region: 'us-east-1',
+    service: op.service,
+    sha256: Sha256,
+  });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: u.hostname,
+    port: Number(u.port),
+    path: '/',
+    headers: { host: u.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body: op.body,
+  });
+  return {
+    url: u,
+    headers: { ...signed.headers, 'content-length': String(Buffer.byteLength(op.body)) },
+    body: op.body,
+  };
+}
+
+function send(agent, req) {
+  return new Promise((resolve, reject) => {
+    const r = http.request(
+      {
+        hostname: req.url.hostname,
+        port: req.url.port,
+        path: '/',
+        method: 'POST',
+        headers: req.headers,
+        agent,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
+      },
+    );
+    r.on('error', reject);
+    r.end(req.body);
+  });
+}
+
+async function measure(req, concurrency, total) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const lat = [];
+  let next = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < total) {
+        const s = process.hrtime.bigint();
+        await send(agent, req);
+        lat.push(Number(process.hrtime.bigint() - s) / 1e6);
+      }
+    }),
+  );
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  agent.destroy();
+  lat.sort((a, b) => a - b);
+  const q = (p) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
+  return { p50: q(0.5), p99: q(0.99), rps: total / secs };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labrunner-bench-'));
+  const engine = startProcess('python3', [
+    path.join(root, 'sandbox/engine/engine.py'),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--state-dir',
+    path.join(dir, 'engine'),
+  ]);
+  const engineUrl = await engine.ready;
+  const gateway = startProcess(process.execPath, [
+    path.join(root, 'sandbox/gateway/main.ts'),
+    '--port',
+    '0',
+    '--engine',
+    engineUrl,
+    '--state-dir',
+    path.join(dir, 'gateway'),
+  ]);
+  const gatewayUrl = await gateway.ready;
+  const creds = JSON.parse(
+    fs.readFileSync(path.join(dir, 'engine', 'identities.json'), 'utf8'),
+  ).runner;
+  const rows = [];
+  try {
+    for (const [name, op] of Object.entries(OPS)) {
+      const direct = await presign(engineUrl, creds, op);
+      const via = await presign(gatewayUrl, creds, op);
+      await measure(direct, 4, 200); // warm-up: imports, caches, pooled sockets
+      await measure(via, 4, 200);
+      for (const c of [1, 32]) {
+        const d = [];
+        const g = [];
+        // Alternate direct and gateway rounds so drift (GC, other load) hits both alike.
+        for (let i = 0; i < ROUNDS; i++) {
+          d.push(await measure(direct, c, REQUESTS));
+          g.push(await measure(via, c, REQUESTS));
+        }
+        const pick = (rs, k) => median(rs.map((r) => r[k]));
+        rows.push({
+          name,
+          c,
+          d: { p50: pick(d, 'p50'), p99: pick(d, 'p99'), rps: pick(d, 'rps') },
+          g: { p50: pick(g, 'p50'), p99: pick(g, 'p99'), rps: pick(g, 'rps') },
+        });
+      }
+    }
+  } finally {
+    gateway.proc.kill('SIGTERM');
+    engine.proc.kill('SIGTERM');
+  }
+  const f = (x) => x.toFixed(2);
+  console.log(
+    `\n${os.cpus().length} CPUs (${os.cpus()[0].model}), node ${process.version}, ${REQUESTS} requests × ${ROUNDS} rounds per cell (median of rounds)\n`,
+  );
+  console.log(
+    '| call | clients | direct p50 ms | gateway p50 ms | p50 overhead ms | direct p99 ms | gateway p99 ms | direct req/s | gateway req/s | throughput ratio |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const { name, c, d, g } of rows) {
+    console.log(
+      `| ${name} | ${c} | ${f(d.p50)} | ${f(g.p50)} | ${f(g.p50 - d.p50)} | ${f(d.p99)} | ${f(g.p99)} | ${d.rps.toFixed(0)} | ${g.rps.toFixed(0)} | ${((g.rps / d.rps) * 100).toFixed(1)} % |`,
+    );
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+await main();
