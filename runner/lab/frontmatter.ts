@@ -22,7 +22,8 @@ export function splitFrontmatter(
   source: string,
   file: string,
 ): { split?: SplitSource; problems: LabProblem[] } {
-  const lines = source.split(/\r?\n/);
+  // A byte-order mark (some Windows editors add one) is not part of the first line.
+  const lines = source.replace(/^\uFEFF/, '').split(/\r?\n/);
   if (!FENCE.test(lines[0] ?? '')) {
     return {
       problems: [

@@ -44,6 +44,17 @@ describe('loadLab', () => {
     expect(lab.bodyLine).toBe(11);
   });
 
+  it('reads a file with Windows line endings and a byte-order mark the same way', async () => {
+    const file = join(labs, 'alpha', 'README.md');
+    const unix = readFileSync(file, 'utf8');
+    const windows = '\uFEFF' + unix.replace(/\n/g, '\r\n');
+    const a = inspectLab(unix, file).lab!;
+    const b = inspectLab(windows, file).lab!;
+    expect(b.meta).toEqual(a.meta);
+    expect(b.steps).toEqual(a.steps);
+    expect(renderLab(b)).toBe(renderLab(a));
+  });
+
   it('a missing README.md is a LabFileError naming the file', async () => {
     const err = await loadLab(join(labs, 'notalab')).catch((e) => e);
     expect(isLabFileError(err)).toBe(true);
