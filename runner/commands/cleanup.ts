@@ -53,9 +53,10 @@ export default defineCommand({
       if (target.isRoot) console.error(color.bold(color.red(ROOT_IN_USE)));
       const runs = args.expired
         ? await expired(store, target, args.lab)
-        : [openRun(store, String(args.lab), target)];
-      if (print && runs.length === 0)
+        : openRun(store, String(args.lab), target, print);
+      if (print && args.expired && runs.length === 0) {
         console.log('Nothing to clean up: no run is past its time limit.');
+      }
       const reports: CleanupReport[] = [];
       for (const run of runs) {
         reports.push(
@@ -98,9 +99,27 @@ export default defineCommand({
 });
 
 /** The open run of `lab` in this account; refuse if the only open run is in another account. */
-function openRun(store: ReturnType<typeof openStore>, lab: string, target: Target): Run {
+function openRun(
+  store: ReturnType<typeof openStore>,
+  lab: string,
+  target: Target,
+  print: boolean,
+): Run[] {
   const run = currentRun(store, lab, target.kind, target.accountId);
-  if (run) return run;
+  if (run) return [run];
+  // Already cleaned: a rerun is a no-op, not an error. (The closed run is not planned
+  // again: a key made after it ended is not that run's to delete.)
+  const last = listRuns(store, lab).find(
+    (r) => r.target === target.kind && r.accountId === target.accountId,
+  );
+  if (last?.status === 'cleaned') {
+    if (print) {
+      console.log(
+        `Nothing to clean up: run ${last.id} of ${lab} was cleaned up at ${last.endedAt}.`,
+      );
+    }
+    return [];
+  }
   const elsewhere = listRuns(store, lab).find(
     (r) => r.target === target.kind && (r.status === 'running' || r.status === 'completed'),
   );
