@@ -10,6 +10,7 @@ import { verdictLines, nextLines, jsonReport } from './format.ts';
 import { systemClock, type Clock } from './context.ts';
 import type { RunnableLab } from './load.ts';
 import type { Run } from '../store/index.ts';
+import { publishResults } from '../class/outbox.ts';
 
 export interface CheckCommandOptions {
   lab: string;
@@ -88,7 +89,7 @@ async function checkOnce(o: CheckCommandOptions, target: Target) {
     quiet: o.json || !process.stderr.isTTY,
   });
   try {
-    return await checkLab({
+    const checked = await checkLab({
       lab: o.lab,
       target,
       home: o.home,
@@ -98,6 +99,9 @@ async function checkOnce(o: CheckCommandOptions, target: Target) {
       onStep: (_r: CheckResult, done: number, total: number) =>
         spin.update(`Checking ${o.lab}: ${done}/${total} steps checked…`),
     });
+    // Joined a class (`lab join`)? Send the recorded results there too; queued when offline.
+    await publishResults(o.home, o.lab, checked.results, { runId: checked.run.id });
+    return checked;
   } finally {
     spin.stop();
   }

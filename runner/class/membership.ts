@@ -1,21 +1,22 @@
 // A learner's class membership: which class server, and the learner token it
 // issued. Kept in the lab home, readable by the learner only (0600), like
-// ~/.aws/credentials.
+// ~/.aws/credentials. (Validated by hand, without zod: `lab check` reads this
+// on every run and should not pay for loading a schema library.)
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { LabError } from '../errors.ts';
 
-export const Membership = z.object({
-  url: z.string(),
-  classId: z.string(),
-  className: z.string(),
-  learnerId: z.string(),
-  name: z.string(),
-  token: z.string(),
-  joinedAt: z.string(),
-});
-export type Membership = z.infer<typeof Membership>;
+export interface Membership {
+  url: string;
+  classId: string;
+  className: string;
+  learnerId: string;
+  name: string;
+  token: string;
+  joinedAt: string;
+}
+
+const FIELDS = ['url', 'classId', 'className', 'learnerId', 'name', 'token', 'joinedAt'] as const;
 
 export function membershipPath(home: string): string {
   return join(home, 'class.json');
@@ -24,15 +25,20 @@ export function membershipPath(home: string): string {
 export function readMembership(home: string): Membership | undefined {
   const file = membershipPath(home);
   if (!existsSync(file)) return undefined;
-  const parsed = Membership.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) {
+  let data: Record<string, unknown> | undefined;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    data = undefined;
+  }
+  if (!data || FIELDS.some((f) => typeof data![f] !== 'string')) {
     throw new LabError(
       'class_membership_corrupt',
       `${file} is not a valid class membership.`,
       'Join again with `lab join <url> --code <code> --name <name>`.',
     );
   }
-  return parsed.data;
+  return Object.fromEntries(FIELDS.map((f) => [f, data![f]])) as unknown as Membership;
 }
 
 export function writeMembership(home: string, m: Membership): void {

@@ -112,22 +112,38 @@ export function verifyLearner(
   f: AccountFacts,
   since: Date,
 ): LearnerReport {
+  // A key event concerns `user` when it names them (request, or resources), or when
+  // they made it for themselves (no userName in the request = the caller's own keys).
   const forUser = (e: TrailEvent) =>
-    (e.requestParameters?.userName ?? e.userName) === user && !e.errorCode;
-  const createdIds = new Set(
-    f.created.filter(forUser).map(targetKeyId).filter(Boolean) as string[],
-  );
-  for (const k of f.keys) if (k.created && k.created >= since) createdIds.add(k.id);
+    !e.errorCode &&
+    (e.requestParameters?.userName === user ||
+      e.resources.some((r) => r.type === 'AWS::IAM::User' && r.name === user) ||
+      (!e.requestParameters?.userName && e.userName === user));
+  const createdEvents = f.created.filter(forUser);
+  const liveNew = f.keys.filter((k) => k.created && k.created >= since);
+  // The id of a created key is in CloudTrail's response elements, which event history may
+  // not carry: the user's live new keys and the keys later deactivated or deleted name them.
+  const createdIds = new Set<string>(liveNew.map((k) => k.id));
+  for (const e of createdEvents) {
+    const id = targetKeyId(e);
+    if (id) createdIds.add(id);
+  }
+  if (createdEvents.length) {
+    for (const e of [...f.deleted, ...f.deactivated].filter(forUser)) {
+      const id = targetKeyId(e);
+      if (id) createdIds.add(id);
+    }
+  }
   const ids = [...createdIds];
   const live = f.keys.filter((k) => createdIds.has(k.id));
   const byMe = (e: TrailEvent) =>
-    e.userName === user || (e.accessKeyId && createdIds.has(e.accessKeyId));
+    e.userName === user || (e.accessKeyId !== undefined && createdIds.has(e.accessKeyId));
   const listed = f.listUsers.find((e) => byMe(e) && !e.errorCode);
   const denied = f.describe.find((e) => byMe(e) && e.errorCode && UNAUTHORIZED.has(e.errorCode));
   const deletedIds = new Set(f.deleted.filter(forUser).map(targetKeyId));
   const deactivatedIds = new Set(
     f.deactivated
-      .filter((e) => forUser(e) && e.requestParameters?.status === 'Inactive')
+      .filter((e) => forUser(e) && e.requestParameters?.status !== 'Active')
       .map(targetKeyId),
   );
   const cleaned =
@@ -135,7 +151,10 @@ export function verifyLearner(
     live.length === 0 &&
     ids.every((id) => deletedIds.has(id) && deactivatedIds.has(id));
   const proof: Record<string, string | undefined> = {
-    'create-key': ids.length ? `${user} has a lab key: ${ids.join(', ')}` : undefined,
+    'create-key':
+      createdEvents.length || liveNew.length
+        ? `a key was created for ${user}${ids.length ? `: ${ids.join(', ')}` : ''}`
+        : undefined,
     // A call signed with the key proves a profile held it.
     configure: listed ? `the key signed ListUsers at ${hhmmss(listed.time)}` : undefined,
     'list-users': listed ? `ListUsers by ${user} at ${hhmmss(listed.time)}` : undefined,

@@ -1,0 +1,288 @@
+// The whole chain with the real runner: learners do day42 in their own sandbox
+// with the real `aws` CLI, the real `lab check` sends each result to the class
+// (both stores at once: the membership is switched between two classes), and
+// the reports show Ada finished, Bo stuck on step 4, Cy never cleaned up.
+// Then `lab report --verify` in a shared class account, against the sandbox.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { startClassServer, type RunningClassServer } from '../../runner/class/server.ts';
+import { publishResults } from '../../runner/class/outbox.ts';
+import type { ClassReport } from '../../runner/class/report.ts';
+import { lab, labEnv, must, tempHome } from './helpers.ts';
+
+const STEPS = ['create-key', 'configure', 'list-users', 'denied-ec2', 'cleanup'];
+
+/** The real `aws` CLI in the sandbox; `env` overrides (undefined removes a variable). */
+function aws(
+  sb: TestSandbox,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): string {
+  const merged: Record<string, string | undefined> = { ...sb.env, ...env };
+  for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
+  const r = spawnSync('aws', args, { env: merged as Record<string, string>, encoding: 'utf8' });
+  if (r.status !== 0 && !args.includes('describe-instances')) {
+    throw new Error(`aws ${args.join(' ')} failed: ${r.stderr}`);
+  }
+  return r.stdout + r.stderr;
+}
+
+describe('real `lab check` results reach the class (SQLite and PostgreSQL)', () => {
+  let pg: TestPostgres;
+  const servers: RunningClassServer[] = [];
+  const sandboxes: Record<string, TestSandbox> = {};
+  const classes: { classId: string; joinCode: string; instructorToken: string }[] = [];
+  const serverHomes: string[] = [];
+
+  beforeAll(async () => {
+    pg = await startTestPostgres();
+    for (const databaseUrl of [undefined, await pg.createDatabase()]) {
+      const home = tempHome();
+      serverHomes.push(home);
+      const srv = await startClassServer({ home, databaseUrl });
+      servers.push(srv);
+      classes.push(await srv.store.createClass('Cohort 7'));
+    }
+    const names = ['Ada', 'Bo', 'Cy'];
+    const started = await Promise.all(names.map(() => startTestSandbox()));
+    names.forEach((n, i) => (sandboxes[n] = started[i]));
+    for (const n of names) {
+      const sb = sandboxes[n];
+      must(await lab(['start', 'day42'], { ...sb.env, NO_COLOR: '1' }));
+      // Join both classes; keep each membership to switch between them.
+      for (const [i, srv] of servers.entries()) {
+        must(
+          await lab(['join', srv.url, '--code', classes[i].joinCode, '--name', n], {
+            ...sb.env,
+            NO_COLOR: '1',
+          }),
+        );
+        copyFileSync(join(sb.home, 'class.json'), join(sb.home, `class-${i}.json`));
+      }
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all(Object.values(sandboxes).map((s) => s.stop()));
+    for (const s of servers) await s.close();
+    await pg?.stop();
+    for (const h of serverHomes) rmSync(h, { recursive: true, force: true });
+  });
+
+  /** `lab check day42` once per class (the membership switched in between). */
+  async function check(name: string) {
+    const sb = sandboxes[name];
+    const codes: number[] = [];
+    for (const i of servers.keys()) {
+      copyFileSync(join(sb.home, `class-${i}.json`), join(sb.home, 'class.json'));
+      const r = await lab(['check', 'day42', '--no-cleanup'], { ...sb.env, NO_COLOR: '1' });
+      expect(r.code, r.stderr).toBeLessThan(2);
+      expect(r.stderr).not.toContain('queued, not sent');
+      codes.push(r.code);
+    }
+    return codes;
+  }
+
+  function createAndConfigure(sb: TestSandbox) {
+    const key = JSON.parse(
+      aws(sb, ['iam', 'create-access-key', '--user-name', 'iam-admin']),
+    ).AccessKey;
+    aws(sb, ['configure', 'set', 'aws_access_key_id', key.AccessKeyId, '--profile', 'work']);
+    aws(sb, [
+      'configure',
+      'set',
+      'aws_secret_access_key',
+      key.SecretAccessKey,
+      '--profile',
+      'work',
+    ]);
+    aws(sb, ['configure', 'set', 'region', 'ap-southeast-2', '--profile', 'work']);
+    return key.AccessKeyId as string;
+  }
+
+  it('Ada finishes, Bo is stuck on step 4, Cy never cleans up — in both reports', async () => {
+    const { Ada, Bo, Cy } = sandboxes;
+    expect(await check('Ada')).toEqual([1, 1]);
+    const adaKey = createAndConfigure(Ada);
+    aws(Ada, ['iam', 'list-users', '--profile', 'work']);
+    expect(aws(Ada, ['ec2', 'describe-instances', '--profile', 'work'])).toMatch(
+      /UnauthorizedOperation/,
+    );
+    await check('Ada');
+    aws(Ada, [
+      'iam',
+      'update-access-key',
+      '--user-name',
+      'iam-admin',
+      '--access-key-id',
+      adaKey,
+      '--status',
+      'Inactive',
+    ]);
+    aws(Ada, ['iam', 'delete-access-key', '--user-name', 'iam-admin', '--access-key-id', adaKey]);
+    expect(await check('Ada')).toEqual([0, 0]);
+
+    createAndConfigure(Bo);
+    aws(Bo, ['iam', 'list-users', '--profile', 'work']);
+    // Bo "fixes" the denial by granting iam-admin EC2 rights: the check must not pass.
+    aws(Bo, [
+      'iam',
+      'put-user-policy',
+      '--user-name',
+      'iam-admin',
+      '--policy-name',
+      'ec2-read',
+      '--policy-document',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' }],
+      }),
+    ]);
+    aws(Bo, ['ec2', 'describe-instances', '--profile', 'work']);
+    expect(await check('Bo')).toEqual([1, 1]);
+
+    createAndConfigure(Cy);
+    aws(Cy, ['iam', 'list-users', '--profile', 'work']);
+    aws(Cy, ['ec2', 'describe-instances', '--profile', 'work']);
+    expect(await check('Cy')).toEqual([1, 1]);
+
+    for (const [i, srv] of servers.entries()) {
+      const r = must(
+        await lab(['report', 'day42', '--class', srv.url, '--format', 'json'], {
+          ...labEnv(tempHome()),
+          LAB_CLASS_TOKEN: classes[i].instructorToken,
+        }),
+      );
+      const day42 = (JSON.parse(r.stdout) as ClassReport).labs[0];
+      const by = Object.fromEntries(day42.learners.map((l) => [l.name, l]));
+      expect(by.Ada.state, srv.store.kind).toBe('finished');
+      expect(by.Bo).toMatchObject({ state: 'stuck', currentStep: 'denied-ec2', keysAtRisk: true });
+      expect(by.Cy).toMatchObject({ state: 'stuck', currentStep: 'cleanup', keysAtRisk: true });
+      expect(STEPS.slice(0, 4).map((s) => by.Cy.cells[s].status)).toEqual(Array(4).fill('passed'));
+      expect(day42.keysAtRisk.map((k) => k.name).sort()).toEqual(['Bo', 'Cy']);
+      expect(day42.completion).toMatchObject({ completed: 1, learners: 3 });
+      const ec2 = day42.stuck.find((s) => s.step === 'denied-ec2')!;
+      expect(ec2.learnersStuck).toBe(1);
+      expect(ec2.reasons.map((x) => x.reason).join('\n')).toContain(
+        'iam-admin now has EC2 permissions',
+      );
+    }
+  });
+});
+
+describe('lab report --verify in a shared class account (the sandbox)', () => {
+  let sb: TestSandbox;
+  let srv: RunningClassServer;
+  let home: string;
+  beforeAll(async () => {
+    home = tempHome();
+    [sb, srv] = await Promise.all([startTestSandbox(), startClassServer({ home })]);
+  });
+  afterAll(async () => {
+    await sb?.stop();
+    await srv?.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('marks what the account proves as verified, and a false claim as contradicted', async () => {
+    const cls = await srv.store.createClass('Shared account');
+    const keys: Record<string, { id: string; secret: string }> = {};
+    for (const user of ['learner-ann', 'learner-ben']) {
+      aws(sb, ['iam', 'create-user', '--user-name', user]);
+      aws(sb, [
+        'iam',
+        'attach-user-policy',
+        '--user-name',
+        user,
+        '--policy-arn',
+        'arn:aws:iam::aws:policy/IAMFullAccess',
+      ]);
+      const k = JSON.parse(aws(sb, ['iam', 'create-access-key', '--user-name', user])).AccessKey;
+      keys[user] = { id: k.AccessKeyId, secret: k.SecretAccessKey };
+      const as = {
+        AWS_ACCESS_KEY_ID: k.AccessKeyId,
+        AWS_SECRET_ACCESS_KEY: k.SecretAccessKey,
+        AWS_PROFILE: undefined,
+      };
+      aws(sb, ['iam', 'list-users'], as);
+      aws(sb, ['ec2', 'describe-instances'], as);
+    }
+    // Ann cleans up the way the lab teaches; Ben says he did, but his key is still there.
+    aws(sb, [
+      'iam',
+      'update-access-key',
+      '--user-name',
+      'learner-ann',
+      '--access-key-id',
+      keys['learner-ann'].id,
+      '--status',
+      'Inactive',
+    ]);
+    aws(sb, [
+      'iam',
+      'delete-access-key',
+      '--user-name',
+      'learner-ann',
+      '--access-key-id',
+      keys['learner-ann'].id,
+    ]);
+
+    for (const [name, user] of [
+      ['Ann', 'learner-ann'],
+      ['Ben', 'learner-ben'],
+    ]) {
+      const lh = tempHome();
+      must(
+        await lab(
+          ['join', srv.url, '--code', cls.joinCode, '--name', name, '--iam-user', user],
+          labEnv(lh),
+        ),
+      );
+      await publishResults(
+        lh,
+        'day42',
+        STEPS.map((id) => ({ id, status: 'passed', evidence: 'done' })),
+      );
+    }
+    const selfReported = JSON.parse(
+      must(
+        await lab(['report', 'day42', '--class', srv.url, '--format', 'json'], {
+          ...labEnv(tempHome()),
+          LAB_CLASS_TOKEN: cls.instructorToken,
+        }),
+      ).stdout,
+    ) as ClassReport;
+    expect(selfReported.labs[0].keysAtRisk).toEqual([]);
+
+    const r = await lab(
+      [
+        'report',
+        'day42',
+        '--class',
+        srv.url,
+        '--format',
+        'json',
+        '--verify',
+        '--profile',
+        'sandbox-admin',
+      ],
+      { ...sb.env, NO_COLOR: '1', LAB_HOME: tempHome(), LAB_CLASS_TOKEN: cls.instructorToken },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const day42 = (JSON.parse(r.stdout) as ClassReport).labs[0];
+    const by = Object.fromEntries(day42.learners.map((l) => [l.name, l]));
+    for (const s of STEPS) expect(by.Ann.cells[s].verification, `Ann ${s}`).toBe('verified');
+    expect(by.Ann.keysAtRisk).toBe(false);
+    expect(by.Ben.cells['list-users'].verification).toBe('verified');
+    expect(by.Ben.cells['denied-ec2'].verification).toBe('verified');
+    expect(by.Ben.cells.cleanup.verification).toBe('contradicted');
+    expect(by.Ben.keysAtRisk).toBe(true);
+    expect(day42.keysAtRisk).toEqual([expect.objectContaining({ name: 'Ben', verified: true })]);
+    // The instructor's own calls (runner user agent) were not taken for the learners'.
+    expect(r.stdout).not.toContain(keys['learner-ben'].secret);
+  });
+});
