@@ -9,6 +9,7 @@ import type { Env } from '../paths.ts';
 import { makeClients, destroyClients, USER_AGENT } from './clients.ts';
 import { environmentError } from './errors.ts';
 import { readProfiles, type LearnerFiles } from './profiles.ts';
+import { readSandboxInfoFast } from './sandbox-info.ts';
 
 export { USER_AGENT, makeClients, destroyClients } from './clients.ts';
 export { environmentError } from './errors.ts';
@@ -72,6 +73,8 @@ export async function resolveTarget(o: ResolveOptions): Promise<Target> {
 
 async function loadSandboxInfo(o: ResolveOptions): Promise<SandboxInfo | undefined> {
   if (o.readSandboxInfo) return o.readSandboxInfo(o.home);
+  const fast = await readSandboxInfoFast(o.home);
+  if (fast) return fast;
   // Looked up at run time: sandbox/index.ts grows readSandboxInfo in the sandbox issue.
   const mod = (await import('../../sandbox/index.ts')) as {
     readSandboxInfo?: (home: string) => Promise<SandboxInfo | undefined> | SandboxInfo | undefined;
