@@ -45,7 +45,7 @@ class _Pickler(pickle.Pickler):
         if self._managed_cls is None or type(obj) is not self._managed_cls:
             return None
         if self._index is None:
-            self._index = {key: i for i, key in enumerate(_templates())}
+            self._index = _policy_index()
         # An index into moto's bundled policy data, not the arn: ~1,500 arns per backend
         # would otherwise be most of the snapshot.
         i = self._index[_template_key(obj.arn)]
@@ -77,6 +77,20 @@ def _templates() -> dict[str, tuple[str, dict[str, Any]]]:
         for name, data in json.loads(aws_managed_policies_data).items():
             _TEMPLATES[f"policy{data.get('Path') or '/'}{name}"] = (name, data)
     return _TEMPLATES
+
+
+def _policy_index() -> dict[str, int]:
+    """template key -> position in moto's bundled data. A live IAM backend lists its AWS
+    managed policies in that same order, so read it from there (no 2 MB JSON parse)."""
+    from moto.iam.models import iam_backends
+
+    for account in list(iam_backends.values()):
+        for backend in list(dict.values(account)):
+            if backend.aws_managed_policies:
+                return {
+                    _template_key(p.arn): i for i, p in enumerate(backend.aws_managed_policies)
+                }
+    return {key: i for i, key in enumerate(_templates())}
 
 
 class _Unpickler(pickle.Unpickler):

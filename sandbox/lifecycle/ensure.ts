@@ -9,7 +9,7 @@ import { writeAwsWrapper, writeCliFiles } from './cli-files.ts';
 import { layout, type Layout } from './layout.ts';
 import { findMotoPython } from './moto.ts';
 import { freePort, portIsFree } from './ports.ts';
-import { isOurs, launch, stop } from './processes.ts';
+import { isOurs, launch, sleep, stop } from './processes.ts';
 import { engineHealthy, gatewayAnswers } from './probe.ts';
 import {
   readIdentities,
@@ -83,6 +83,19 @@ export function portBusyError(host: string, port: number): LabError {
   );
 }
 
+/**
+ * Is the port free? If our own gateway held it a moment ago (it just crashed or was killed),
+ * give the kernel a second to release it rather than blame "another program".
+ */
+async function portFreesUp(host: string, port: number, run: RunFile): Promise<boolean> {
+  const ours = run.gateway?.port === port && run.gateway.host === host;
+  for (let i = 0; ; i++) {
+    if (await portIsFree(host, port)) return true;
+    if (!ours || i >= 20) return false;
+    await sleep(50);
+  }
+}
+
 /** Start what is missing (both processes on first use) and return the sandbox's coordinates. */
 export async function ensureUnlocked(opts: EnsureOptions): Promise<SandboxInfo> {
   const env = opts.env ?? process.env;
@@ -98,29 +111,54 @@ export async function ensureUnlocked(opts: EnsureOptions): Promise<SandboxInfo> 
   let gateway = run.gateway;
   const gatewayAlive = !!gateway && isOurs(gateway.pid, l.gatewayState);
   const gatewayMoves = !!gateway && (gateway.port !== gatewayPort || gateway.host !== host);
-  if ((!gatewayAlive || gatewayMoves) && !(await portIsFree(host, gatewayPort))) {
+  if ((!gatewayAlive || gatewayMoves) && !(await portFreesUp(host, gatewayPort, run))) {
     throw portBusyError(host, gatewayPort);
   }
 
+  const startedAt = run.startedAt ?? new Date().toISOString();
   let engine: ProcessRecord | undefined = run.engine;
-  if (!(engine && isOurs(engine.pid, l.engineState) && (await engineHealthy(engine.port)))) {
-    if (engine && isOurs(engine.pid, l.engineState)) await stop(engine.pid); // alive but not answering
-    engine = await startEngine(l, env, ports.enginePort, say);
-  }
-  writePorts(l, { enginePort: engine.port, gatewayPort, host });
-  writeRun(l, { ...run, engine, startedAt: run.startedAt ?? new Date().toISOString() });
+  const engineAlive = !!engine && isOurs(engine.pid, l.engineState);
+  const engineOk = engineAlive && (await engineHealthy(engine!.port));
+  if (engineAlive && !engineOk) await stop(engine!.pid); // alive but not answering
+  const python = engineOk ? undefined : findMotoPython(env); // fail before starting anything
+  // The private port is kept across restarts, so the gateway keeps pointing at it; only if
+  // someone else took it do we move (and then restart the gateway too).
+  const enginePort = engineOk
+    ? engine!.port
+    : ports.enginePort && (await portIsFree('127.0.0.1', ports.enginePort))
+      ? ports.enginePort
+      : await freePort();
 
   const gatewayOk =
-    gateway &&
     gatewayAlive &&
     !gatewayMoves &&
-    gateway.enginePort === engine.port &&
-    (await gatewayAnswers(host, gateway.port));
-  if (!gatewayOk) {
-    if (gateway && gatewayAlive) await stop(gateway.pid);
+    gateway!.enginePort === enginePort &&
+    (await gatewayAnswers(host, gateway!.port));
+  if (gatewayAlive && !gatewayOk) await stop(gateway!.pid);
+
+  // Both start at once: the gateway does not need the engine to listen (it answers 503 until
+  // then), and moto's imports are the slow part of a cold start.
+  const [e, g] = await Promise.allSettled([
+    engineOk ? Promise.resolve(engine!) : startEngine(l, env, python!, enginePort, say),
+    gatewayOk
+      ? Promise.resolve(gateway!)
+      : startGateway(l, env, host, gatewayPort, enginePort, say),
+  ]);
+  if (e.status === 'rejected' || g.status === 'rejected') {
+    // Leave nothing half-started behind: what did start is stopped again.
+    if (!engineOk && e.status === 'fulfilled') await stop(e.value.pid);
+    if (!gatewayOk && g.status === 'fulfilled') await stop(g.value.pid);
+    throw e.status === 'rejected' ? e.reason : (g as PromiseRejectedResult).reason;
+  }
+  engine = e.value;
+  gateway = g.value;
+  if (gateway.enginePort !== engine.port) {
+    // The engine lost its port in a race and moved: point a new gateway at it.
+    await stop(gateway.pid);
     gateway = await startGateway(l, env, host, gatewayPort, engine.port, say);
   }
-  writeRun(l, { engine, gateway: gateway!, startedAt: run.startedAt ?? new Date().toISOString() });
+  writePorts(l, { enginePort: engine.port, gatewayPort, host });
+  writeRun(l, { engine, gateway, startedAt });
 
   const ids = readIdentities(l);
   if (!ids) {
@@ -130,7 +168,7 @@ export async function ensureUnlocked(opts: EnsureOptions): Promise<SandboxInfo> 
       `See ${l.engineLog}; \`lab sandbox reset\` starts afresh.`,
     );
   }
-  return finish(l, opts.home, ids, `http://${host}:${gateway!.port}`);
+  return finish(l, opts.home, ids, `http://${host}:${gateway.port}`);
 }
 
 /** Write the isolated CLI files and the aws wrapper, and build the SandboxInfo. */
@@ -152,13 +190,12 @@ export function finish(l: Layout, home: string, ids: Identities, endpoint: strin
 async function startEngine(
   l: Layout,
   env: Env,
-  savedPort: number | undefined,
+  python: string,
+  initialPort: number,
   say: (m: string) => void,
 ): Promise<ProcessRecord> {
-  const python = findMotoPython(env);
   say('Starting the sandbox engine (moto)…');
-  // The private port is kept across restarts; only if someone else took it do we move.
-  let port = savedPort && (await portIsFree('127.0.0.1', savedPort)) ? savedPort : await freePort();
+  let port = initialPort;
   for (let attempt = 0; ; attempt++) {
     try {
       const started = await launch({

@@ -17,6 +17,9 @@ import {
 import { freePort } from '../../sandbox/lifecycle/ports.ts';
 import { readRun } from '../../sandbox/lifecycle/state.ts';
 import { layout } from '../../sandbox/lifecycle/layout.ts';
+import { alive } from '../../sandbox/lifecycle/processes.ts';
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 export interface TestSandbox extends SandboxInfo {
   /** A full environment for child processes (`aws`, `lab`): LAB_HOME, the isolated CLI files, PATH. */
@@ -44,6 +47,9 @@ export async function startTestSandbox(opts: { home?: string } = {}): Promise<Te
       const pid = readRun(layout(home))[which]?.pid;
       if (!pid) throw new Error(`no ${which} pid recorded for ${home}`);
       process.kill(pid, 'SIGKILL');
+      // Return once it is gone (its port released), as after a real crash.
+      const deadline = Date.now() + 5_000;
+      while (alive(pid) && Date.now() < deadline) Atomics.wait(PAUSE, 0, 0, 10);
     },
   };
 }
