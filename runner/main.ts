@@ -38,7 +38,8 @@ async function resolve(rawArgs: string[]): Promise<[CommandDef<any>, CommandDef<
   let parent: CommandDef<any> | undefined;
   for (const arg of rawArgs) {
     if (arg.startsWith('-')) continue;
-    const subs = typeof cmd.subCommands === 'function' ? await cmd.subCommands() : cmd.subCommands;
+    const subs =
+      typeof cmd.subCommands === 'function' ? await cmd.subCommands() : await cmd.subCommands;
     const next = subs?.[arg];
     if (!next) break;
     parent = cmd;
