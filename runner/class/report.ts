@@ -81,7 +81,11 @@ export async function buildReport(
     store.failureReasons(classId, opts.lab),
   ]);
   const byLab = new Map<string, ProgressRow[]>();
-  for (const r of rows) byLab.set(r.lab, [...(byLab.get(r.lab) ?? []), r]);
+  for (const r of rows) {
+    const list = byLab.get(r.lab);
+    if (list) list.push(r);
+    else byLab.set(r.lab, [r]);
+  }
   if (opts.lab && !byLab.has(opts.lab)) byLab.set(opts.lab, []);
   const labs: LabReport[] = [];
   for (const lab of [...byLab.keys()].sort()) {

@@ -113,6 +113,43 @@ describe.each(stores)('class store on %s', (_kind, open) => {
     }
   });
 
+  it('folds a batch with repeats and several attempts at one step into the same progress', async () => {
+    const s = await open();
+    try {
+      const c = await s.createClass('c');
+      const j = (await s.join(c.joinCode, 'Bo', undefined))!;
+      const who = { classId: c.classId, learnerId: j.learnerId };
+      const r = (key: string, status: 'passed' | 'failed' | 'pending', at: number) => ({
+        key,
+        lab: 'day42',
+        step: 'cleanup',
+        status,
+        at,
+        evidence: `${status} at ${at}`,
+      });
+      const batch = [
+        r('b-0001', 'failed', 10),
+        r('b-0001', 'failed', 10),
+        r('b-0002', 'passed', 30),
+      ];
+      batch.push(r('b-0003', 'pending', 20), r('b-0004', 'passed', 25));
+      expect(await s.recordResults(who, batch)).toEqual({ accepted: 4, duplicates: 1 });
+      const [p] = await s.progress(c.classId, 'day42');
+      expect(p).toMatchObject({
+        firstAt: 10,
+        passedAt: 25,
+        lastPassedAt: 30,
+        attempts: 4,
+        failures: 1,
+        lastStatus: 'passed',
+        lastAt: 30,
+        lastEvidence: 'passed at <n>'.replace('<n>', '30'),
+      });
+    } finally {
+      await s.close();
+    }
+  });
+
   it('keeps idempotency keys per learner: another learner cannot shadow my results', async () => {
     const s = await open();
     try {

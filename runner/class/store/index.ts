@@ -175,37 +175,42 @@ export class ClassStore {
     results: ResultIn[],
     now = Date.now(),
   ): Promise<Ingested> {
+    if (results.length === 0) return { accepted: 0, duplicates: 0 };
     return this.sql.tx(async (db) => {
-      let accepted = 0;
-      for (const r of results) {
+      // One multi-row INSERT for the batch; the conflict clause skips keys already stored
+      // (and repeats inside the batch), RETURNING says which rows are new.
+      const values = results.map((r) => {
         const evidence = stripSecrets(r.evidence) ?? null;
-        const inserted = await db.all(
-          `INSERT INTO results (class_id, learner_id, idem_key, lab, step, status, evidence, hint, reason, at, received_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (learner_id, idem_key) DO NOTHING RETURNING idem_key`,
-          [
-            who.classId,
-            who.learnerId,
-            r.key,
-            r.lab,
-            r.step,
-            r.status,
-            evidence,
-            stripSecrets(r.hint) ?? null,
-            r.status === 'failed' ? (reasonOf(evidence) ?? '(no evidence given)') : null,
-            r.at,
-            now,
-          ],
-        );
-        if (inserted.length === 0) continue;
-        accepted++;
-        const passed = r.status === 'passed' ? r.at : null;
+        return [
+          who.classId,
+          who.learnerId,
+          r.key,
+          r.lab,
+          r.step,
+          r.status,
+          evidence,
+          stripSecrets(r.hint) ?? null,
+          r.status === 'failed' ? (reasonOf(evidence) ?? '(no evidence given)') : null,
+          r.at,
+          now,
+        ];
+      });
+      const inserted = await db.all<{ idem_key: string }>(
+        `INSERT INTO results (class_id, learner_id, idem_key, lab, step, status, evidence, hint, reason, at, received_at)
+         VALUES ${values.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (learner_id, idem_key) DO NOTHING RETURNING idem_key`,
+        values.flat(),
+      );
+      const fresh = new Set(inserted.map((r) => r.idem_key));
+      const seen = new Set<string>();
+      const kept = results.filter((r) => fresh.has(r.key) && !seen.has(r.key) && seen.add(r.key));
+      for (const p of aggregate(kept)) {
         // Results may arrive out of order (a queue flushed late): "last" is by the
         // check's own time, not by arrival.
         await db.run(
           `INSERT INTO progress (class_id, learner_id, lab, step, first_at, passed_at, last_passed_at,
              attempts, failures, last_status, last_at, last_evidence)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (learner_id, lab, step) DO UPDATE SET
              first_at = CASE WHEN excluded.first_at < progress.first_at
                THEN excluded.first_at ELSE progress.first_at END,
@@ -215,7 +220,7 @@ export class ClassStore {
              last_passed_at = CASE WHEN progress.last_passed_at IS NULL
                OR (excluded.last_passed_at IS NOT NULL AND excluded.last_passed_at > progress.last_passed_at)
                THEN COALESCE(excluded.last_passed_at, progress.last_passed_at) ELSE progress.last_passed_at END,
-             attempts = progress.attempts + 1,
+             attempts = progress.attempts + excluded.attempts,
              failures = progress.failures + excluded.failures,
              last_status = CASE WHEN excluded.last_at >= progress.last_at
                THEN excluded.last_status ELSE progress.last_status END,
@@ -226,19 +231,20 @@ export class ClassStore {
           [
             who.classId,
             who.learnerId,
-            r.lab,
-            r.step,
-            r.at,
-            passed,
-            passed,
-            r.status === 'failed' ? 1 : 0,
-            r.status,
-            r.at,
-            evidence,
+            p.lab,
+            p.step,
+            p.firstAt,
+            p.passedAt,
+            p.lastPassedAt,
+            p.attempts,
+            p.failures,
+            p.lastStatus,
+            p.lastAt,
+            p.lastEvidence,
           ],
         );
       }
-      return { accepted, duplicates: results.length - accepted };
+      return { accepted: kept.length, duplicates: results.length - kept.length };
     });
   }
 
@@ -320,4 +326,60 @@ export class ClassStore {
     );
     return Number(row?.n ?? 0);
   }
+}
+
+/**
+ * Fold a batch's new results into one progress row per (lab, step), so the upsert
+ * runs once per step (PostgreSQL refuses to update one row twice in a statement).
+ */
+function aggregate(results: ResultIn[]) {
+  const out = new Map<
+    string,
+    {
+      lab: string;
+      step: string;
+      firstAt: number;
+      passedAt: number | null;
+      lastPassedAt: number | null;
+      attempts: number;
+      failures: number;
+      lastStatus: string;
+      lastAt: number;
+      lastEvidence: string | null;
+    }
+  >();
+  for (const r of results) {
+    const k = `${r.lab}\u0000${r.step}`;
+    const passed = r.status === 'passed' ? r.at : null;
+    const evidence = stripSecrets(r.evidence) ?? null;
+    const p = out.get(k);
+    if (!p) {
+      out.set(k, {
+        lab: r.lab,
+        step: r.step,
+        firstAt: r.at,
+        passedAt: passed,
+        lastPassedAt: passed,
+        attempts: 1,
+        failures: r.status === 'failed' ? 1 : 0,
+        lastStatus: r.status,
+        lastAt: r.at,
+        lastEvidence: evidence,
+      });
+      continue;
+    }
+    p.firstAt = Math.min(p.firstAt, r.at);
+    if (passed != null) {
+      p.passedAt = p.passedAt == null ? passed : Math.min(p.passedAt, passed);
+      p.lastPassedAt = p.lastPassedAt == null ? passed : Math.max(p.lastPassedAt, passed);
+    }
+    p.attempts++;
+    if (r.status === 'failed') p.failures++;
+    if (r.at >= p.lastAt) {
+      p.lastAt = r.at;
+      p.lastStatus = r.status;
+      p.lastEvidence = evidence;
+    }
+  }
+  return out.values();
 }

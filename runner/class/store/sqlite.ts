@@ -16,7 +16,11 @@ export function openSqlite(path: string): Sql {
   const stmts = new Map<string, ReturnType<DatabaseSync['prepare']>>();
   const prepare = (sql: string) => {
     let s = stmts.get(sql);
-    if (!s) stmts.set(sql, (s = db.prepare(sql)));
+    if (!s) {
+      // Batch inserts vary in size: keep the cache bounded.
+      if (stmts.size > 200) stmts.clear();
+      stmts.set(sql, (s = db.prepare(sql)));
+    }
     return s;
   };
   const bind = (params: unknown[]) => params.map((p) => (p === undefined ? null : p)) as never[];
