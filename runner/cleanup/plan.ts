@@ -8,6 +8,7 @@ import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { ledgerFor, recordCreated } from '../store/index.ts';
 import { lookupEvents, targetKeyId } from '../check/events.ts';
 import { findProfileSections } from './profiles.ts';
+import { parseSections, readCliFile } from './profile-file.ts';
 import { isNoSuchEntity } from './aws-errors.ts';
 import type { CleanupAction, CleanupPlan, Kept, PlanInput } from './types.ts';
 
@@ -260,23 +261,34 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
     a.headers!.push(s.header);
     byPath.set(s.path, a);
   }
-  // Sections recorded earlier that are already gone from the files: just mark them done.
+  // Sections recorded by an earlier, interrupted cleanup: finish those still in the
+  // files (the other half of a profile may no longer sit next to its key), and
+  // close the ledger entries of those already gone.
   for (const e of ledgerFor(store, run.id)) {
     if (e.kind !== 'profile-section' || e.removedAt) continue;
-    const path = String(
-      e.details.file === 'config'
-        ? target.learnerFiles.configFile
-        : target.learnerFiles.credentialsFile,
-    );
+    const cut = e.resourceId.lastIndexOf('#');
+    const path = e.resourceId.slice(0, cut);
+    const header = e.resourceId.slice(cut + 1);
+    const file = e.details.file === 'config' ? 'config' : 'credentials';
     const a = byPath.get(path) ?? {
       kind: 'remove-profile-section' as const,
       ledgerIds: [],
       text: '',
       path,
-      file: e.details.file as 'config' | 'credentials',
+      file: file as 'config' | 'credentials',
       headers: [],
     };
     if (!a.ledgerIds.includes(e.id)) a.ledgerIds.push(e.id);
+    const text = await readCliFile(path);
+    const present =
+      text !== undefined && parseSections(text).sections.some((x) => x.header === header);
+    if (present && !a.headers!.includes(header)) {
+      a.headers!.push(header);
+      why.set(
+        `${path}#${header}`,
+        `left by an interrupted cleanup: profile ${String(e.details.profile)}`,
+      );
+    }
     byPath.set(path, a);
   }
   for (const a of byPath.values()) {

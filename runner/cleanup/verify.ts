@@ -6,6 +6,7 @@ import { ledgerFor, type Store } from '../store/index.ts';
 import { ignoreGone } from './aws-errors.ts';
 import { listKeys } from './plan.ts';
 import { findProfileSections } from './profiles.ts';
+import { parseSections, readCliFile, settingValue } from './profile-file.ts';
 import type { CleanupPlan, CleanupTarget, Kept } from './types.ts';
 
 export async function verifyCleanup(
@@ -22,6 +23,9 @@ export async function verifyCleanup(
     keysByUser.set(user, [...(keysByUser.get(user) ?? []), e.resourceId]);
   }
   for (const [user, ids] of keysByUser) {
+    // No user name: ListAccessKeys would list the runner's own keys instead. Every writer
+    // of the ledger records one; the ledger check below still reports an unfinished entry.
+    if (!user) continue;
     const live = new Set((await listKeys(iam, user)).map((k) => k.AccessKeyId));
     for (const id of ids.filter((i) => live.has(i))) {
       remaining.push({
@@ -46,8 +50,23 @@ export async function verifyCleanup(
           : `still configures profile ${s.profile}`,
     });
   }
-  // Anything the ledger still lists as not removed is not finished either.
+  // Every profile section the ledger recorded must be gone from its file, unless it
+  // now holds some other key (re-configured by the learner since: theirs again).
   const reported = new Set(remaining.map((r) => r.resource));
+  for (const e of entries.filter((x) => x.kind === 'profile-section')) {
+    const cut = e.resourceId.lastIndexOf('#');
+    const path = e.resourceId.slice(0, cut);
+    const header = e.resourceId.slice(cut + 1);
+    const text = await readCliFile(path);
+    const s = text && parseSections(text).sections.find((x) => x.header === header);
+    const id = s && s.settings.find(([k]) => k === 'aws_access_key_id');
+    const resource = `[${header}] in ${path}`;
+    if (s && (!id || keyIds.has(settingValue(id[1]))) && !reported.has(resource)) {
+      remaining.push({ resource, why: 'recorded for removal, still in the file' });
+      reported.add(resource);
+    }
+  }
+  // Anything the ledger still lists as not removed is not finished either.
   for (const e of entries.filter((x) => !x.removedAt)) {
     const what =
       e.kind === 'profile-section'

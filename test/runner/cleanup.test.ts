@@ -143,6 +143,26 @@ describe('lab cleanup in the sandbox', () => {
     expect(again.stdout).toContain(`Nothing to clean up: run ${run.id} of crash was cleaned up`);
   });
 
+  it('a rerun finishes a cleanup killed after any of its actions', async () => {
+    // Plan: deactivate, delete key, credentials section, config section, delete user.
+    for (const n of [2, 3, 4]) {
+      const name = `crash${n}`;
+      const filesAtStart = await cliFiles(sb);
+      await startLabRun(sb, { lab: name, user: `${name}-user` });
+      await learnerKeyAndProfile(sb, `${name}-user`, name);
+      const killed = await lab(['cleanup', name], {
+        ...sb.env,
+        LAB_CLEANUP_CRASH_AFTER: String(n),
+      });
+      expect(killed.signal, `after ${n}`).toBe('SIGKILL');
+      expect(killed.stdout.match(/^ {2}done /gm)?.length, `after ${n}`).toBe(n);
+      const rerun = await lab(['cleanup', name], sb.env);
+      expect(rerun.code, `after ${n}: ${rerun.stdout}${rerun.stderr}`).toBe(0);
+      expect(await userExists(sb, `${name}-user`)).toBe(false);
+      expect(await cliFiles(sb), `after ${n}`).toEqual(filesAtStart);
+    }
+  });
+
   it('removes the profile of a key the learner created and deleted before any check saw it', async () => {
     const run = await startLabRun(sb, { lab: 'gone', user: 'gone-user' });
     const store = openStore(sb.home);
