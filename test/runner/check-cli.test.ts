@@ -110,6 +110,26 @@ describe('lab check through the CLI', () => {
       expect(s.hint).not.toBe('');
     }
 
+    // --watch keeps checking; Ctrl-C ends it cleanly (exit 1: not all passed, no stack trace).
+    const watch = spawn(process.execPath, [BIN, 'check', 'day42', '--watch', '--interval', '1'], {
+      env: { ...sb.env, NO_COLOR: '1' },
+    });
+    let watched = '';
+    let watchErr = '';
+    watch.stderr.on('data', (d) => (watchErr += d));
+    await new Promise<void>((resolve) =>
+      watch.stdout.on('data', (d) => {
+        watched += d;
+        if ((watched.match(/Checking again in 1 s/g) ?? []).length >= 2) resolve();
+      }),
+    );
+    const watchCode = new Promise((r) => watch.on('close', (code) => r(code)));
+    watch.kill('SIGINT');
+    expect(await watchCode).toBe(1);
+    expect(watchErr).not.toMatch(/unexpected|Error:/);
+    expect(watched).toMatch(/— \d\d:\d\d:\d\d UTC/); // the second pass
+    printed.push(watched, watchErr);
+
     // The learner's steps, with the real aws CLI (profile name of their choosing).
     const key = JSON.parse(aws('iam', 'create-access-key', '--user-name', 'iam-admin')).AccessKey;
     secret = key.SecretAccessKey;
@@ -149,7 +169,11 @@ describe('lab check through the CLI', () => {
     }
     const db = new DatabaseSync(join(sb.home, 'progress.db'));
     const rows = db.prepare('SELECT COUNT(*) n FROM results').get() as { n: number };
-    expect(rows.n).toBe(5 * 4); // four checks so far, five steps each
+    expect(rows.n).toBeGreaterThanOrEqual(5 * 6); // ≥ two watch passes + four checks, five steps each
+    const twoAtOnce = db
+      .prepare("SELECT COUNT(*) n FROM results WHERE status = 'passed' AND step = 'cleanup'")
+      .get() as { n: number };
+    expect(twoAtOnce.n).toBe(2); // both concurrent checks recorded their passing cleanup step
     expect(db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
     db.close();
 
