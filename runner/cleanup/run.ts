@@ -82,7 +82,13 @@ export async function runCleanup(o: RunCleanupOptions): Promise<CleanupReport> {
     return { plan, done: [], remaining: [], clean: plan.actions.length === 0, dryRun: true };
   }
   if (target.kind === 'aws' && !o.yes && plan.actions.length > 0) {
-    await confirmAccount(run.accountId, o.stdin ?? process.stdin, stdout);
+    // With --json, stdout is for the one JSON object: show the plan and ask on stderr.
+    if (o.print === false) for (const line of formatPlan(plan)) stderr.write(`${line}\n`);
+    await confirmAccount(
+      run.accountId,
+      o.stdin ?? process.stdin,
+      o.print === false ? stderr : stdout,
+    );
   }
 
   const done = await executePlan(plan, {

@@ -112,13 +112,19 @@ describe('lab cleanup against an AWS account', () => {
     expect(none.stderr).toContain('no account id was typed');
     expect(await userExists(sb, 'aws-user')).toBe(true);
 
+    // With --json the plan and the question go to stderr; stdout is one JSON object.
     const right = await lab(
-      ['cleanup', 'aws-lab', '--target', 'aws'],
+      ['cleanup', 'aws-lab', '--target', 'aws', '--json'],
       awsEnv(sb.endpoint),
       `${sb.accountId}\n`,
     );
     expect(right.code, right.stdout + right.stderr).toBe(0);
-    expect(right.stdout).toContain('nothing the lab created remains');
+    expect(right.stderr).toContain(`Type the account id ${sb.accountId}`);
+    expect(right.stderr).toContain(`deactivate access key ${key} of aws-user`);
+    const json = JSON.parse(right.stdout);
+    expect(json).toMatchObject({ lab: 'aws-lab', target: 'aws', accountId: sb.accountId });
+    expect(json.runs[0]).toMatchObject({ clean: true, remaining: [] });
+    expect(json.runs[0].done).toContain(`delete access key ${key} of aws-user`);
     expect(await userExists(sb, 'aws-user')).toBe(false);
     expect((await cliFiles(sb)).credentials).not.toContain(key);
   });
