@@ -19,7 +19,7 @@ import {
 import { ledgerFor, markRemoved, type Store } from '../store/index.ts';
 import type { Env } from '../paths.ts';
 import { ignoreGone } from './aws-errors.ts';
-import { listKeys } from './plan.ts';
+import { listKeys } from './discover.ts';
 import { removeProfileSections } from './profiles.ts';
 import type { CleanupAction, CleanupPlan, CleanupTarget } from './types.ts';
 

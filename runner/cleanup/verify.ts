@@ -4,7 +4,7 @@
 import { GetUserCommand } from '@aws-sdk/client-iam';
 import { ledgerFor, type Store } from '../store/index.ts';
 import { ignoreGone } from './aws-errors.ts';
-import { listKeys } from './plan.ts';
+import { listKeys } from './discover.ts';
 import { findProfileSections } from './profiles.ts';
 import { parseSections, readCliFile, settingValue } from './profile-file.ts';
 import type { CleanupPlan, CleanupTarget, Kept } from './types.ts';
