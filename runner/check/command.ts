@@ -86,7 +86,7 @@ export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
 
 async function checkOnce(o: CheckCommandOptions, target: Target) {
   const spin = progress(`Checking ${o.lab} (${target.label})…`, {
-    quiet: o.json || !process.stderr.isTTY,
+    quiet: o.json,
   });
   try {
     const checked = await checkLab({
