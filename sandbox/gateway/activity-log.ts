@@ -13,7 +13,7 @@ export interface ActivityRecord {
   eventName: string;
   region: string;
   accessKeyId?: string;
-  principal?: { arn: string; userName: string; accountId: string; userId?: string };
+  principal?: { arn: string; userName: string | null; accountId: string; userId?: string };
   accountId: string;
   userAgent: string;
   sourceIp: string;

@@ -5,7 +5,8 @@ import type { EngineClient } from './engine.ts';
 export interface Principal {
   accessKeyId: string;
   status: 'Active' | 'Inactive';
-  userName: string;
+  /** null for temporary (assumed-role) keys. */
+  userName: string | null;
   arn: string;
   accountId: string;
   /** The user's unique id (AIDA…), when the engine reports it. */

@@ -160,6 +160,15 @@ describe('unknown action, malformed body, engine crash', () => {
     expect(await res.json()).toMatchObject({ __type: 'SerializationException' });
   });
 
+  it('an unknown CloudTrail operation is 400 UnknownOperationException', async () => {
+    const res = await signedFetch(fx.url, fx.admin, 'cloudtrail', '{}', {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupUnicorns',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ __type: 'UnknownOperationException' });
+  });
+
   it('an operation moto crashes on is 500 InternalFailure without a traceback', async () => {
     const err = await failure(
       sdk(fx.url, fx.admin).iam.send(

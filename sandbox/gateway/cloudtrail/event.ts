@@ -8,12 +8,13 @@ export function cloudTrailEvent(r: ActivityRecord) {
     eventVersion: '1.08',
     userIdentity: p
       ? {
-          type: 'IAMUser',
+          // Temporary keys from sts:AssumeRole act as the role's session.
+          type: p.arn.includes(':assumed-role/') ? 'AssumedRole' : 'IAMUser',
           principalId: p.userId ?? r.accessKeyId,
           arn: p.arn,
           accountId: p.accountId,
           accessKeyId: r.accessKeyId,
-          userName: p.userName,
+          ...(p.userName ? { userName: p.userName } : {}),
         }
       : { type: 'Unknown', accessKeyId: r.accessKeyId },
     // CloudTrail writes whole seconds.

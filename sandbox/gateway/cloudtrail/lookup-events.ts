@@ -122,7 +122,7 @@ function toEvent(r: ActivityRecord) {
     AccessKeyId: r.accessKeyId,
     EventTime: Date.parse(r.eventTime) / 1000,
     EventSource: `${r.service}.amazonaws.com`,
-    Username: r.principal?.userName,
+    Username: r.principal?.userName ?? undefined,
     Resources: r.resources.map((x) => ({ ResourceType: x.type, ResourceName: x.name })),
     CloudTrailEvent: JSON.stringify(cloudTrailEvent(r)),
   };
