@@ -131,6 +131,14 @@ export async function verifyProfile(
   p: Profile,
   expected: string,
 ): Promise<StepVerdict> {
+  if (!p.secretAccessKey) {
+    return {
+      status: 'failed',
+      expected,
+      evidence: `profile ${p.name} holds the key id but no secret access key`,
+      hint: `Run \`aws configure --profile ${p.name}\` and paste the secret shown when the key was created.`,
+    };
+  }
   try {
     const c = await ctx.target.clientsForProfile(p.name);
     const who = await c.sts.send(new GetCallerIdentityCommand({}));

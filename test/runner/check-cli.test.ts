@@ -90,6 +90,9 @@ describe('lab check through the CLI', () => {
     expect(start.stdout).toMatch(/created iam-user iam-admin/);
     expect(start.stdout).toMatch(/lab shell/);
 
+    const again = await lab('start', 'day42');
+    expect(again.stdout).toMatch(/already under way .*keeping your progress/);
+
     const first = await lab('check', 'day42', '--json');
     expect(first.code).toBe(1);
     const report = JSON.parse(first.stdout);
