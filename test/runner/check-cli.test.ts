@@ -63,6 +63,10 @@ describe('lab check through the CLI', () => {
     expect(notStarted.stdout.split('\n')[0]).toBe(`local sandbox, account ${sb.accountId}`);
     expect(notStarted.stderr).toMatch(/not started.*\n.*lab start day42/);
 
+    const notStartedJson = await lab('check', 'day42', '--json');
+    expect(notStartedJson.code).toBe(2);
+    expect(notStartedJson.stdout).toBe(''); // machine-readable stdout stays empty on errors
+
     const badTarget = await lab('check', 'day42', '--target', 'mars');
     expect(badTarget.code).toBe(2);
     expect(badTarget.stderr).toMatch(/--target sandbox or --target aws/);
