@@ -118,9 +118,10 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     if (isLookupEvents(parsed)) {
       // moto has no LookupEvents, but it authenticates and authorises the signed request
       // (cloudtrail:LookupEvents) before it finds that out: a 4xx is the caller's auth error,
-      // anything else means the caller may look events up, and the gateway answers.
+      // its "not implemented" 500 (or a 2xx, should moto ever implement it) means the caller
+      // may look events up, and the gateway answers.
       const body = await readBody(upstream);
-      if (status < 400 || status >= 500) {
+      if (status < 400 || status === 500) {
         const out = lookupEvents(parsed.body, activity.all(), call.now);
         if ('error' in out) return reject(res, call, out.error, requestId);
         send(res, {
@@ -139,6 +140,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       for (const [k, v] of Object.entries(upstream.headers)) if (!HOP.has(k)) headers[k] = v;
       headers['x-amzn-requestid'] = requestId;
       res.writeHead(status, headers);
+      // An engine dying mid-answer must not leave the client waiting forever.
+      upstream.on('error', () => res.destroy());
       upstream.pipe(res);
       if (KEY_CHANGES.has(parsed.action ?? '')) ids.invalidate();
       return record(call, requestId);
