@@ -150,6 +150,37 @@ describe.each(stores)('class store on %s', (_kind, open) => {
     }
   });
 
+  it('concurrent requests (grouped into shared transactions) count every key exactly once', async () => {
+    const s = await open();
+    try {
+      const c = await s.createClass('c');
+      const learners = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => s.join(c.joinCode, `L${i}`, undefined)),
+      );
+      const send = (i: number, n: number) =>
+        s.recordResults({ classId: c.classId, learnerId: learners[i]!.learnerId }, [
+          { key: `k-${n}-a`, lab: 'day42', step: 'configure', status: 'failed', at: n },
+          { key: `k-${n}-b`, lab: 'day42', step: 'cleanup', status: 'passed', at: n },
+        ]);
+      // Every learner sends 10 checks, each twice (a retry racing the original).
+      const outs = await Promise.all(
+        learners.flatMap((_, i) => Array.from({ length: 20 }, (_, j) => send(i, j % 10))),
+      );
+      expect(outs.reduce((n, o) => n + o.accepted, 0)).toBe(20 * 10 * 2);
+      expect(outs.reduce((n, o) => n + o.duplicates, 0)).toBe(20 * 10 * 2);
+      expect(await s.countResults(c.classId)).toBe(400);
+      const rows = await s.progress(c.classId, 'day42');
+      expect(rows).toHaveLength(40);
+      for (const r of rows) {
+        expect(r.attempts).toBe(10);
+        expect(r.failures).toBe(r.step === 'configure' ? 10 : 0);
+        expect(r.lastAt).toBe(9);
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
   it('keeps idempotency keys per learner: another learner cannot shadow my results', async () => {
     const s = await open();
     try {

@@ -2,10 +2,10 @@
 // progress the reports read. One implementation over the `Sql` interface, so
 // SQLite and PostgreSQL run the same statements with the same semantics.
 import { newId, newJoinCode, newToken, hashToken, normalizeJoinCode, sameHash } from '../tokens.ts';
-import { reasonOf, stripSecrets } from '../redact.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { openSqlite } from './sqlite.ts';
 import { openPostgres } from './postgres.ts';
+import { GroupCommit, type Ingested } from './ingest.ts';
 import type { Sql } from './sql.ts';
 import type { ResultIn } from '../schema.ts';
 
@@ -52,10 +52,7 @@ export interface FailureReason {
   count: number;
 }
 
-export interface Ingested {
-  accepted: number;
-  duplicates: number;
-}
+export type { Ingested } from './ingest.ts';
 
 /** Open the class store: PostgreSQL when `databaseUrl` is given, else SQLite at `sqlitePath`. */
 export async function openClassStore(opts: {
@@ -77,8 +74,10 @@ export async function openClassStore(opts: {
 
 export class ClassStore {
   readonly sql: Sql;
+  private readonly ingest: GroupCommit;
   constructor(sql: Sql) {
     this.sql = sql;
+    this.ingest = new GroupCommit(sql);
   }
 
   get kind(): Sql['kind'] {
@@ -144,9 +143,15 @@ export class ClassStore {
     return { classId: cls.id, className: cls.name, learnerId, token };
   }
 
+  // Tokens are never reissued or changed, so a known hash → principal can be remembered:
+  // one query less per request under load. Bounded; unknown tokens are never cached.
+  private readonly known = new Map<string, Principal>();
+
   /** Who holds this token, or undefined. */
   async authenticate(token: string): Promise<Principal | undefined> {
     const hash = hashToken(token);
+    const cached = this.known.get(hash);
+    if (cached) return cached;
     const [row] = await this.sql.all<{
       hash: string;
       role: 'instructor' | 'learner';
@@ -154,7 +159,10 @@ export class ClassStore {
       learner_id: string | null;
     }>('SELECT hash, role, class_id, learner_id FROM tokens WHERE hash = ?', [hash]);
     if (!row || !sameHash(row.hash, hash)) return undefined;
-    return { role: row.role, classId: row.class_id, learnerId: row.learner_id };
+    const who: Principal = { role: row.role, classId: row.class_id, learnerId: row.learner_id };
+    if (this.known.size >= 10_000) this.known.clear();
+    this.known.set(hash, who);
+    return who;
   }
 
   async getClass(id: string): Promise<ClassInfo | undefined> {
@@ -170,82 +178,13 @@ export class ClassStore {
    * per learner: a result sent twice (a retry after a lost response, a flushed
    * outbox) is stored and counted once.
    */
-  async recordResults(
+  recordResults(
     who: { classId: string; learnerId: string },
     results: ResultIn[],
     now = Date.now(),
   ): Promise<Ingested> {
-    if (results.length === 0) return { accepted: 0, duplicates: 0 };
-    return this.sql.tx(async (db) => {
-      // One multi-row INSERT for the batch; the conflict clause skips keys already stored
-      // (and repeats inside the batch), RETURNING says which rows are new.
-      const values = results.map((r) => {
-        const evidence = stripSecrets(r.evidence) ?? null;
-        return [
-          who.classId,
-          who.learnerId,
-          r.key,
-          r.lab,
-          r.step,
-          r.status,
-          evidence,
-          stripSecrets(r.hint) ?? null,
-          r.status === 'failed' ? (reasonOf(evidence) ?? '(no evidence given)') : null,
-          r.at,
-          now,
-        ];
-      });
-      const inserted = await db.all<{ idem_key: string }>(
-        `INSERT INTO results (class_id, learner_id, idem_key, lab, step, status, evidence, hint, reason, at, received_at)
-         VALUES ${values.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
-         ON CONFLICT (learner_id, idem_key) DO NOTHING RETURNING idem_key`,
-        values.flat(),
-      );
-      const fresh = new Set(inserted.map((r) => r.idem_key));
-      const seen = new Set<string>();
-      const kept = results.filter((r) => fresh.has(r.key) && !seen.has(r.key) && seen.add(r.key));
-      for (const p of aggregate(kept)) {
-        // Results may arrive out of order (a queue flushed late): "last" is by the
-        // check's own time, not by arrival.
-        await db.run(
-          `INSERT INTO progress (class_id, learner_id, lab, step, first_at, passed_at, last_passed_at,
-             attempts, failures, last_status, last_at, last_evidence)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (learner_id, lab, step) DO UPDATE SET
-             first_at = CASE WHEN excluded.first_at < progress.first_at
-               THEN excluded.first_at ELSE progress.first_at END,
-             passed_at = CASE WHEN progress.passed_at IS NULL
-               OR (excluded.passed_at IS NOT NULL AND excluded.passed_at < progress.passed_at)
-               THEN COALESCE(excluded.passed_at, progress.passed_at) ELSE progress.passed_at END,
-             last_passed_at = CASE WHEN progress.last_passed_at IS NULL
-               OR (excluded.last_passed_at IS NOT NULL AND excluded.last_passed_at > progress.last_passed_at)
-               THEN COALESCE(excluded.last_passed_at, progress.last_passed_at) ELSE progress.last_passed_at END,
-             attempts = progress.attempts + excluded.attempts,
-             failures = progress.failures + excluded.failures,
-             last_status = CASE WHEN excluded.last_at >= progress.last_at
-               THEN excluded.last_status ELSE progress.last_status END,
-             last_evidence = CASE WHEN excluded.last_at >= progress.last_at
-               THEN excluded.last_evidence ELSE progress.last_evidence END,
-             last_at = CASE WHEN excluded.last_at >= progress.last_at
-               THEN excluded.last_at ELSE progress.last_at END`,
-          [
-            who.classId,
-            who.learnerId,
-            p.lab,
-            p.step,
-            p.firstAt,
-            p.passedAt,
-            p.lastPassedAt,
-            p.attempts,
-            p.failures,
-            p.lastStatus,
-            p.lastAt,
-            p.lastEvidence,
-          ],
-        );
-      }
-      return { accepted: kept.length, duplicates: results.length - kept.length };
-    });
+    if (results.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
+    return this.ingest.submit({ who, results, now });
   }
 
   async learners(classId: string): Promise<LearnerRow[]> {
@@ -326,60 +265,4 @@ export class ClassStore {
     );
     return Number(row?.n ?? 0);
   }
-}
-
-/**
- * Fold a batch's new results into one progress row per (lab, step), so the upsert
- * runs once per step (PostgreSQL refuses to update one row twice in a statement).
- */
-function aggregate(results: ResultIn[]) {
-  const out = new Map<
-    string,
-    {
-      lab: string;
-      step: string;
-      firstAt: number;
-      passedAt: number | null;
-      lastPassedAt: number | null;
-      attempts: number;
-      failures: number;
-      lastStatus: string;
-      lastAt: number;
-      lastEvidence: string | null;
-    }
-  >();
-  for (const r of results) {
-    const k = `${r.lab}\u0000${r.step}`;
-    const passed = r.status === 'passed' ? r.at : null;
-    const evidence = stripSecrets(r.evidence) ?? null;
-    const p = out.get(k);
-    if (!p) {
-      out.set(k, {
-        lab: r.lab,
-        step: r.step,
-        firstAt: r.at,
-        passedAt: passed,
-        lastPassedAt: passed,
-        attempts: 1,
-        failures: r.status === 'failed' ? 1 : 0,
-        lastStatus: r.status,
-        lastAt: r.at,
-        lastEvidence: evidence,
-      });
-      continue;
-    }
-    p.firstAt = Math.min(p.firstAt, r.at);
-    if (passed != null) {
-      p.passedAt = p.passedAt == null ? passed : Math.min(p.passedAt, passed);
-      p.lastPassedAt = p.lastPassedAt == null ? passed : Math.max(p.lastPassedAt, passed);
-    }
-    p.attempts++;
-    if (r.status === 'failed') p.failures++;
-    if (r.at >= p.lastAt) {
-      p.lastAt = r.at;
-      p.lastStatus = r.status;
-      p.lastEvidence = evidence;
-    }
-  }
-  return out.values();
 }
