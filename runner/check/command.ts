@@ -3,7 +3,8 @@
 import { EXIT, LabError } from '../errors.ts';
 import type { Env } from '../paths.ts';
 import { color, progress } from '../ui.ts';
-import { resolveTarget, ROOT_WARNING, type Target } from '../target/index.ts';
+import { resolveTarget, type Target } from '../target/index.ts';
+import { rootWarnings } from '../target/root.ts';
 import { openStore } from '../store/index.ts';
 import { checkLab, type CheckResult } from './engine.ts';
 import { verdictLines, nextLines, jsonReport } from './format.ts';
@@ -46,7 +47,10 @@ export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
   });
   try {
     if (!o.json) out(color.bold(target.label));
-    if (target.isRoot) err(color.bold(color.red(ROOT_WARNING)));
+    // On AWS: root in use, or root keys in the account (one IAM call, alongside the checks).
+    const warnings = rootWarnings(target).then((ws) => {
+      for (const w of ws) err(color.bold(color.red(w)));
+    });
     const clock = o.clock ?? systemClock;
     const interval = (o.intervalSec ?? (target.kind === 'aws' ? 30 : 5)) * 1000;
     const stop = watchInterrupt(o.watch);
@@ -78,6 +82,7 @@ export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
       }
     } finally {
       stop.dispose();
+      await warnings;
     }
   } finally {
     target.close();

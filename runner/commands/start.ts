@@ -16,7 +16,7 @@ export default defineCommand({
   async run({ args }) {
     const env = process.env;
     const home = labHome(env);
-    const { resolveTarget, targetKind, ROOT_WARNING } = await import('../target/index.ts');
+    const { resolveTarget, targetKind } = await import('../target/index.ts');
     const { startLab } = await import('../check/start.ts');
     const { loadDefinition } = await import('../check/load.ts');
     await loadDefinition(args.lab, { env }); // an unknown lab fails before anything starts
@@ -40,7 +40,8 @@ export default defineCommand({
     });
     try {
       console.log(color.bold(target.label));
-      if (target.isRoot) console.error(color.bold(color.red(ROOT_WARNING)));
+      const { rootWarnings } = await import('../target/root.ts');
+      for (const w of await rootWarnings(target)) console.error(color.bold(color.red(w)));
       const spin = progress(`Setting up ${args.lab}…`);
       let res;
       try {
