@@ -78,7 +78,11 @@ export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
         if (last) return passed ? EXIT.ok : EXIT.incomplete;
         if (!o.json) out(color.dim(`Checking again in ${interval / 1000} s (Ctrl-C to stop)…`));
         await stop.sleep(interval, clock);
-        if (stop.requested) return EXIT.incomplete;
+        if (stop.requested) {
+          // Ctrl-C while waiting: --json still prints its one object (the latest pass).
+          if (o.json) out(JSON.stringify(jsonReport(o.lab, target.kind, results)));
+          return EXIT.incomplete;
+        }
       }
     } finally {
       stop.dispose();
