@@ -113,6 +113,17 @@ async function measure(req, concurrency, total) {
   return { p50: q(0.5), p99: q(0.99), rps: total / secs };
 }
 
+// CPU time (user + system) a process has used, in ms; Linux /proc only, else NaN. On a shared
+// machine this is steadier than wall-clock figures: it is the gateway's own cost per request.
+function cpuMs(pid) {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10; // clock ticks of 10 ms (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
@@ -151,9 +162,15 @@ async function main() {
         const d = [];
         const g = [];
         // Alternate direct and gateway rounds so drift (GC, other load) hits both alike.
+        let gwCpu = 0;
+        let engineCpuDirect = 0;
         for (let i = 0; i < ROUNDS; i++) {
+          const e0 = cpuMs(engine.proc.pid);
           d.push(await measure(direct, c, REQUESTS));
+          engineCpuDirect += cpuMs(engine.proc.pid) - e0;
+          const g0 = cpuMs(gateway.proc.pid);
           g.push(await measure(via, c, REQUESTS));
+          gwCpu += cpuMs(gateway.proc.pid) - g0;
         }
         const pick = (rs, k) => median(rs.map((r) => r[k]));
         rows.push({
@@ -161,6 +178,10 @@ async function main() {
           c,
           d: { p50: pick(d, 'p50'), p99: pick(d, 'p99'), rps: pick(d, 'rps') },
           g: { p50: pick(g, 'p50'), p99: pick(g, 'p99'), rps: pick(g, 'rps') },
+          cpu: {
+            gateway: gwCpu / (ROUNDS * REQUESTS),
+            engine: engineCpuDirect / (ROUNDS * REQUESTS),
+          },
         });
       }
     }
@@ -173,14 +194,20 @@ async function main() {
     `\n${os.cpus().length} CPUs (${os.cpus()[0].model}), node ${process.version}, ${REQUESTS} requests × ${ROUNDS} rounds per cell (median of rounds)\n`,
   );
   console.log(
-    '| call | clients | direct p50 ms | gateway p50 ms | p50 overhead ms | direct p99 ms | gateway p99 ms | direct req/s | gateway req/s | throughput ratio |',
+    '| call | clients | direct p50 ms | gateway p50 ms | p50 overhead ms | direct p99 ms | gateway p99 ms | direct req/s | gateway req/s | throughput ratio | gateway CPU ms/req | engine CPU ms/req |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const { name, c, d, g } of rows) {
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const { name, c, d, g, cpu } of rows) {
     console.log(
-      `| ${name} | ${c} | ${f(d.p50)} | ${f(g.p50)} | ${f(g.p50 - d.p50)} | ${f(d.p99)} | ${f(g.p99)} | ${d.rps.toFixed(0)} | ${g.rps.toFixed(0)} | ${((g.rps / d.rps) * 100).toFixed(1)} % |`,
+      `| ${name} | ${c} | ${f(d.p50)} | ${f(g.p50)} | ${f(g.p50 - d.p50)} | ${f(d.p99)} | ${f(g.p99)} | ${d.rps.toFixed(0)} | ${g.rps.toFixed(0)} | ${((g.rps / d.rps) * 100).toFixed(1)} % | ${f(cpu.gateway)} | ${f(cpu.engine)} |`,
     );
   }
+  console.log(
+    `\nload average during the run (1/5/15 min): ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' / ')}`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
