@@ -11,10 +11,8 @@ import {
   cleanupExitCode,
   expiredRuns,
   limitMinutes,
-  ROOT_IN_USE,
   type CleanupReport,
 } from '../cleanup/index.ts';
-import { color } from '../ui.ts';
 
 export default defineCommand({
   meta: {
@@ -50,7 +48,6 @@ export default defineCommand({
     const print = !args.json;
     try {
       if (print) console.log(`lab cleanup: ${target.label}`);
-      if (target.isRoot) console.error(color.bold(color.red(ROOT_IN_USE)));
       const runs = args.expired
         ? await expired(store, target, args.lab)
         : openRun(store, String(args.lab), target, print);
