@@ -39,7 +39,10 @@ function serve(home, env) {
     const child = spawn(
       process.execPath,
       [join(ROOT, 'bin/lab.mjs'), 'class', 'serve', '--port', String(port)],
-      { env: { ...process.env, LAB_HOME: home, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+      {
+        env: { ...process.env, LAB_HOME: home, NO_COLOR: '1', ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
     );
     child.stdout.on('data', (d) => {
       if (/Class server: http/.test(String(d))) resolve({ url: `http://127.0.0.1:${port}`, child });
@@ -53,7 +56,8 @@ async function ingest(kind, databaseUrl) {
   const store = await openClassStore({ databaseUrl, sqlitePath: join(home, 'class', 'class.db') });
   const cls = await store.createClass('bench');
   const tokens = [];
-  for (let i = 0; i < CLIENTS; i++) tokens.push((await store.join(cls.joinCode, `learner ${i}`)).token);
+  for (let i = 0; i < CLIENTS; i++)
+    tokens.push((await store.join(cls.joinCode, `learner ${i}`)).token);
   await store.close();
   const { url, child } = await serve(home, databaseUrl ? { DATABASE_URL: databaseUrl } : {});
   const stepIds = Array.from({ length: STEPS }, (_, i) => `step-${i}`);
@@ -130,12 +134,32 @@ async function report(kind, databaseUrl) {
           for (let s = 0; s < STEPS; s++) {
             const fails = s < reached ? rand(2) : s === reached ? 1 + rand(2) : 0;
             for (let f = 0; f < fails; f++) {
-              results.push({ key: `${lab}-${s}-f${f}`, lab: `lab-${lab}`, step: `step-${s}`, status: 'failed', evidence: `reason ${rand(3)}`, at: (t += 60_000) });
+              results.push({
+                key: `${lab}-${s}-f${f}`,
+                lab: `lab-${lab}`,
+                step: `step-${s}`,
+                status: 'failed',
+                evidence: `reason ${rand(3)}`,
+                at: (t += 60_000),
+              });
             }
             if (s < reached) {
-              results.push({ key: `${lab}-${s}-p`, lab: `lab-${lab}`, step: `step-${s}`, status: 'passed', evidence: 'ok', at: (t += 60_000) });
+              results.push({
+                key: `${lab}-${s}-p`,
+                lab: `lab-${lab}`,
+                step: `step-${s}`,
+                status: 'passed',
+                evidence: 'ok',
+                at: (t += 60_000),
+              });
             } else if (s > reached) {
-              results.push({ key: `${lab}-${s}-n`, lab: `lab-${lab}`, step: `step-${s}`, status: 'pending', at: t });
+              results.push({
+                key: `${lab}-${s}-n`,
+                lab: `lab-${lab}`,
+                step: `step-${s}`,
+                status: 'pending',
+                at: t,
+              });
             }
           }
         }
@@ -149,7 +173,9 @@ async function report(kind, databaseUrl) {
   const { url, child } = await serve(home, databaseUrl ? { DATABASE_URL: databaseUrl } : {});
   const get = async (path) => {
     const r0 = performance.now();
-    const res = await fetch(url + path, { headers: { authorization: `Bearer ${cls.instructorToken}` } });
+    const res = await fetch(url + path, {
+      headers: { authorization: `Bearer ${cls.instructorToken}` },
+    });
     const text = await res.text();
     if (res.status !== 200) throw new Error(`${res.status} ${text}`);
     return { ms: performance.now() - r0, bytes: text.length };
@@ -161,13 +187,18 @@ async function report(kind, databaseUrl) {
     for (let i = 0; i < 5; i++) runs.push(await get(path));
     runs.sort((a, b) => a.ms - b.ms);
     const med = runs[2];
-    console.log(`${kind.padEnd(8)} report ${label}: median ${med.ms.toFixed(0)} ms (min ${runs[0].ms.toFixed(0)}, max ${runs[4].ms.toFixed(0)}), ${(med.bytes / 1024).toFixed(0)} KB`);
+    console.log(
+      `${kind.padEnd(8)} report ${label}: median ${med.ms.toFixed(0)} ms (min ${runs[0].ms.toFixed(0)}, max ${runs[4].ms.toFixed(0)}), ${(med.bytes / 1024).toFixed(0)} KB`,
+    );
   };
-  console.log(`${kind.padEnd(8)} seeded ${L} learners × ${LABS} labs × ${STEPS} steps: ${seeded} results in ${seedS.toFixed(1)} s`);
+  console.log(
+    `${kind.padEnd(8)} seeded ${L} learners × ${LABS} labs × ${STEPS} steps: ${seeded} results in ${seedS.toFixed(1)} s`,
+  );
   await time('one lab, JSON', `${base}?lab=lab-3`);
   await time('one lab, CSV', `${base}?lab=lab-3&format=csv`);
   await time('one lab, HTML dashboard', `${base}?lab=lab-3&format=html`);
-  await time(`all ${LABS} labs, JSON`, base);
+  await time(`all ${LABS} labs, HTML overview`, `${base}?format=html`);
+  await time(`all ${LABS} labs, JSON (every cell)`, base);
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   rmSync(home, { recursive: true, force: true });

@@ -302,6 +302,7 @@ function links(classId: string, lab?: string) {
   return {
     csv: `/class/${classId}/report.csv${lab ? `?lab=${encodeURIComponent(lab)}` : ''}`,
     lab: (l: string) => `/class/${classId}/dashboard?lab=${encodeURIComponent(l)}`,
+    all: lab ? `/class/${classId}/dashboard` : undefined,
   };
 }
 

@@ -150,6 +150,43 @@ describe.each(['sqlite', 'postgres'])('class dashboard in Chromium (%s)', (store
     }
   });
 
+  it('with several labs, opens on an overview (live keys first) with each lab one click away', async () => {
+    const cls = await srv.store.createClass('Two labs');
+    const j = (await srv.store.join(cls.joinCode, 'Dee', undefined))!;
+    const client = new ClassClient({ url: srv.url, token: j.token });
+    await client.sendResults([
+      { key: 'key-a-0001', lab: 'day41', step: 'read', status: 'passed', at: T0 },
+      { key: 'key-b-0001', lab: 'day42', step: 'create-key', status: 'passed', at: T0 },
+      {
+        key: 'key-b-0002',
+        lab: 'day42',
+        step: 'cleanup',
+        status: 'failed',
+        at: T0,
+        evidence: 'still there',
+      },
+    ]);
+    const page = await browser.newPage();
+    try {
+      await signIn(page, srv, cls.classId, cls.instructorToken);
+      const labs = await page.locator('table.overview tbody th').allTextContents();
+      expect(labs).toEqual(['day42', 'day41']);
+      expect(await page.getByRole('alert').textContent()).toContain(
+        'Lab access keys still live: 1',
+      );
+      await page.getByRole('link', { name: 'day42' }).click();
+      await page.waitForURL('**/dashboard?lab=day42');
+      expect(await page.locator('section h3').first().textContent()).toBe(
+        'Lab access keys still live (1)',
+      );
+      await page.getByRole('link', { name: 'All labs' }).click();
+      await page.waitForURL(`**/class/${cls.classId}/dashboard`);
+      expect(await page.locator('table.overview').count()).toBe(1);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('renders learner names that try XSS as inert text', async () => {
     const cls = await srv.store.createClass('<script>window.__xss=0</script>Class');
     const names = [

@@ -22,25 +22,49 @@ export interface DashboardLinks {
   csv: string;
   /** Href of the dashboard for one lab. */
   lab: (lab: string) => string;
+  /** Href of the all-labs overview (when showing one lab). */
+  all?: string;
 }
 
 export function dashboardHtml(report: ClassReport, links: DashboardLinks, nonce: string): string {
   const labs = report.labs;
-  const body = labs.length
-    ? labs.map(labSection).join('\n')
-    : '<p>No results yet. Learners join with <code>lab join</code>, then run <code>lab check</code>.</p>';
-  const nav =
-    labs.length > 1
-      ? `<nav aria-label="Labs"><ul>${labs.map((l) => `<li><a href="${e(links.lab(l.lab))}">${e(l.lab)}</a></li>`).join('')}</ul></nav>`
-      : '';
+  // Several labs: an overview (live keys first), each lab one click away; a lab's page
+  // for 1,000 learners is big enough on its own.
+  const body =
+    labs.length === 0
+      ? '<p>No results yet. Learners join with <code>lab join</code>, then run <code>lab check</code>.</p>'
+      : labs.length === 1
+        ? labSection(labs[0])
+        : overview(labs, links);
   return page(
     `${report.class.name} — class dashboard`,
     nonce,
     `<header><h1>${e(report.class.name)}</h1>
 <p class="muted">Class dashboard · generated ${e(fmtTime(report.generatedAt))} UTC ·
-<a href="${e(links.csv)}" download>Download CSV</a></p>${nav}</header>
+<a href="${e(links.csv)}" download>Download CSV</a>${links.all ? ` · <a href="${e(links.all)}">All labs</a>` : ''}</p></header>
 <main>${body}</main>`,
   );
+}
+
+function overview(labs: LabReport[], links: DashboardLinks): string {
+  const sorted = [...labs].sort(
+    (a, b) => b.keysAtRisk.length - a.keysAtRisk.length || a.lab.localeCompare(b.lab),
+  );
+  const rows = sorted
+    .map((l) => {
+      const stuck = l.learners.filter((x) => x.state === 'stuck').length;
+      const risk = l.keysAtRisk.length
+        ? `<span class="risk">${l.keysAtRisk.length}</span>`
+        : '<span class="passed">0</span>';
+      return `<tr><th scope="row"><a href="${e(links.lab(l.lab))}">${e(l.lab)}</a></th><td>${risk}</td>
+<td>${l.completion.completed} of ${l.completion.learners} (${Math.round(l.completion.rate * 100)}%)</td><td>${stuck}</td></tr>`;
+    })
+    .join('');
+  const totalRisk = labs.reduce((n, l) => n + l.keysAtRisk.length, 0);
+  return `<section aria-labelledby="overview"><h2 id="overview">Labs</h2>
+${totalRisk ? `<p class="alert risk" role="alert" data-testid="risk">Lab access keys still live: ${totalRisk}. Open the labs at the top of this list.</p>` : ''}
+<table class="overview"><thead><tr><th scope="col">Lab</th><th scope="col">Keys still live</th>
+<th scope="col">Finished</th><th scope="col">Stuck</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 function labSection(lab: LabReport): string {
