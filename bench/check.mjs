@@ -2,6 +2,7 @@
 // both against the same sandbox, side by side (alternating), several repetitions.
 // Usage: node bench/check.mjs [repetitions]   (prints figures; asserts nothing)
 import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startTestSandbox } from '../test/helpers/sandbox.ts';
 
