@@ -4,7 +4,7 @@
 // Everything found is recorded in the ledger as created_by 'learner'.
 import { ListAccessKeysCommand, type AccessKeyMetadata, type IAMClient } from '@aws-sdk/client-iam';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { recordCreated } from '../store/index.ts';
+import { ledgerFor, recordCreated, type Run, type Store } from '../store/index.ts';
 import { lookupEvents, targetKeyId } from '../check/events.ts';
 import { isNoSuchEntity } from './aws-errors.ts';
 import type { PlanInput } from './types.ts';
@@ -60,12 +60,9 @@ export async function listKeys(iam: IAMClient, userName: string): Promise<Access
  * account's event history is readable, those already deleted again (their id
  * may still sit in a profile section that cleanup must remove).
  */
-export async function discoverLearnerKeys({
-  run,
-  target,
-  store,
-  labUsers,
-}: PlanInput): Promise<void> {
+export async function discoverLearnerKeys(input: PlanInput): Promise<void> {
+  const { run, target, store } = input;
+  const labUsers = input.labUsers ?? labUsersOf(undefined, store, run);
   const since = runStartSecond(run.startedAt);
   const before = baselineKeyIds(run);
   for (const userName of labUsers) {
@@ -160,4 +157,25 @@ async function createKeyEvents(
     return out;
   }
   return out;
+}
+
+/**
+ * The IAM users whose keys created during the run are the learner's: what the
+ * lab definition names (`cleanup.users`, `resources.users`, or `labUser`), and
+ * every user the ledger of the run mentions.
+ */
+export function labUsersOf(lab: unknown, store: Store, run: Run): string[] {
+  const def = (lab ?? {}) as Record<string, any>;
+  const named: unknown[] = [
+    ...(def.cleanup?.users ?? []),
+    ...(def.resources?.users ?? []),
+    ...(typeof def.labUser === 'string' ? [def.labUser] : []),
+    ...(typeof def.user === 'string' ? [def.user] : []),
+  ];
+  for (const e of ledgerFor(store, run.id)) {
+    if (e.kind === 'iam-user') named.push(e.resourceId);
+    if (e.kind === 'access-key' && typeof e.details.userName === 'string')
+      named.push(e.details.userName);
+  }
+  return [...new Set(named.filter((u): u is string => typeof u === 'string' && u !== ''))];
 }

@@ -1,8 +1,14 @@
 // Public surface of the automatic cleanup: plan → confirm → execute → verify.
-export { runCleanup, formatPlan, labUsersOf, cleanupExitCode, noRunError } from './run.ts';
+export { runCleanup, formatPlan, cleanupExitCode, noRunError } from './run.ts';
 export type { RunCleanupOptions } from './run.ts';
 export { planCleanup } from './plan.ts';
-export { discoverLearnerKeys, runStartSecond, baselineKeyIds, listKeys } from './discover.ts';
+export {
+  labUsersOf,
+  discoverLearnerKeys,
+  runStartSecond,
+  baselineKeyIds,
+  listKeys,
+} from './discover.ts';
 export { executePlan, deleteUser } from './execute.ts';
 export { verifyCleanup } from './verify.ts';
 export { assertSafeAccount, confirmAccount, ROOT_IN_USE, ROOT_KEYS_PRESENT } from './safety.ts';

@@ -5,14 +5,15 @@
 // already half gone.
 import type { AccessKeyMetadata } from '@aws-sdk/client-iam';
 import { ledgerFor, recordCreated } from '../store/index.ts';
-import { discoverLearnerKeys, listKeys } from './discover.ts';
+import { discoverLearnerKeys, labUsersOf, listKeys } from './discover.ts';
 import { findProfileSections } from './profiles.ts';
 import { parseSections, readCliFile } from './profile-file.ts';
 import type { CleanupAction, CleanupPlan, Kept, PlanInput } from './types.ts';
 
 export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
-  const { run, target, store, labUsers } = input;
-  await discoverLearnerKeys(input);
+  const { run, target, store } = input;
+  const labUsers = input.labUsers ?? labUsersOf(undefined, store, run);
+  await discoverLearnerKeys({ ...input, labUsers });
   const iam = target.clients.iam;
   const actions: CleanupAction[] = [];
   const kept: Kept[] = [];

@@ -7,6 +7,7 @@ import { ledgerFor, setRunStatus, type Run, type Store } from '../store/index.ts
 import { color } from '../ui.ts';
 import { executePlan } from './execute.ts';
 import { planCleanup } from './plan.ts';
+import { labUsersOf } from './discover.ts';
 import { assertSafeAccount, confirmAccount } from './safety.ts';
 import type { CleanupPlan, CleanupReport, CleanupTarget } from './types.ts';
 import { verifyCleanup } from './verify.ts';
@@ -29,27 +30,6 @@ export interface RunCleanupOptions {
   /** Where the typed account id comes from (AWS). */
   stdin?: Readable;
   env?: Env;
-}
-
-/**
- * The IAM users whose keys created during the run are the learner's: what the
- * lab definition names (`cleanup.users`, `resources.users`, or `labUser`), and
- * every user the ledger of the run mentions.
- */
-export function labUsersOf(lab: unknown, store: Store, run: Run): string[] {
-  const def = (lab ?? {}) as Record<string, any>;
-  const named: unknown[] = [
-    ...(def.cleanup?.users ?? []),
-    ...(def.resources?.users ?? []),
-    ...(typeof def.labUser === 'string' ? [def.labUser] : []),
-    ...(typeof def.user === 'string' ? [def.user] : []),
-  ];
-  for (const e of ledgerFor(store, run.id)) {
-    if (e.kind === 'iam-user') named.push(e.resourceId);
-    if (e.kind === 'access-key' && typeof e.details.userName === 'string')
-      named.push(e.details.userName);
-  }
-  return [...new Set(named.filter((u): u is string => typeof u === 'string' && u !== ''))];
 }
 
 export function formatPlan(plan: CleanupPlan): string[] {

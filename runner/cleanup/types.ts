@@ -66,6 +66,9 @@ export interface PlanInput {
   run: Run;
   target: CleanupTarget;
   store: Store;
-  /** The lab's IAM users whose new keys are the learner's (day42: iam-admin). */
-  labUsers: string[];
+  /**
+   * The lab's IAM users whose new keys are the learner's (day42: iam-admin; see
+   * labUsersOf). Default: the users the run's ledger names.
+   */
+  labUsers?: string[];
 }
