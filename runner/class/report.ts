@@ -65,6 +65,9 @@ export interface ClassReport {
   labs: LabReport[];
 }
 
+// One collator for every sort: String#localeCompare builds one per call (slow for 10,000 rows).
+const byName = new Intl.Collator('en').compare;
+
 /** Steps whose passing creates a credential, and the step that removes it. */
 export const KEY_RULE = { create: 'create-key', remove: 'cleanup' } as const;
 
@@ -107,7 +110,7 @@ export async function buildReport(
 function seenOrder(rows: ProgressRow[]): string[] {
   const first = new Map<string, number>();
   for (const r of rows) first.set(r.step, Math.min(first.get(r.step) ?? Infinity, r.firstAt));
-  return [...first.keys()].sort((a, b) => first.get(a)! - first.get(b)! || a.localeCompare(b));
+  return [...first.keys()].sort((a, b) => first.get(a)! - first.get(b)! || byName(a, b));
 }
 
 export function labReport(
@@ -164,7 +167,7 @@ export function summarize(
     (a, b) =>
       Number(b.keysAtRisk) - Number(a.keysAtRisk) ||
       order[a.state] - order[b.state] ||
-      a.name.localeCompare(b.name),
+      byName(a.name, b.name),
   );
   return {
     lab,
