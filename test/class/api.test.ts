@@ -2,7 +2,8 @@
 // role, another learner's), payload validation with field paths, the body size
 // limit, the rate limit, and CSV formula injection. Real HTTP on loopback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { startClassServer, type RunningClassServer } from '../../runner/class/server.ts';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { lab, labEnv, tempHome } from './helpers.ts';
@@ -186,6 +187,32 @@ describe.each(['sqlite', 'postgres'])('class API on %s', (store) => {
     ).text();
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain('<img src=x');
+  });
+
+  it('creates a class over HTTP only with the server admin token', async () => {
+    const elsewhere = labEnv(tempHome());
+    const without = await lab(['class', 'create', 'Remote', '--server', srv.url], elsewhere);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toContain('needs the server admin token');
+    const wrong = await lab(['class', 'create', 'Remote', '--server', srv.url], {
+      ...elsewhere,
+      LAB_CLASS_ADMIN_TOKEN: 'lca_wrong',
+    });
+    expect(wrong.code).toBe(2);
+    const admin = readFileSync(join(home, 'class', 'admin-token'), 'utf8').trim();
+    expect(statSync(join(home, 'class', 'admin-token')).mode & 0o777).toBe(0o600);
+    const ok = await lab(['class', 'create', 'Remote', '--server', srv.url], {
+      ...elsewhere,
+      LAB_CLASS_ADMIN_TOKEN: admin,
+    });
+    expect(ok.code, ok.stderr).toBe(0);
+    const token = /^\s+(lci_[\w-]+)$/m.exec(ok.stdout)![1];
+    const code = /Join code:\s+(\S+)/.exec(ok.stdout)![1];
+    expect(ok.stdout).toContain(`lab join ${srv.url} --code ${code}`);
+    const me = await fetch(`${srv.url}/api/v1/me`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(await me.json()).toMatchObject({ role: 'instructor', className: 'Remote' });
   });
 
   it('through the CLI: report without a token, with a wrong one, with a learner one', async () => {
