@@ -11,7 +11,7 @@
 //     precedes it, so no double gap is left; when it was the last thing in the
 //     file, the blank lines before it instead.
 // Comment lines after the last setting stay: they usually describe what follows.
-import { chmod, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface Section {
@@ -102,9 +102,13 @@ export function profileOf(header: string, file: 'config' | 'credentials'): strin
 
 /**
  * Write `text` to `path` atomically (a temp file in the same directory, then
- * rename), keeping the file's mode: credentials files are usually 0600.
+ * rename), keeping the file's mode (credentials files are usually 0600) and
+ * keeping a symlinked file a symlink.
  */
 export async function writeAtomic(path: string, text: string): Promise<void> {
+  // Write through a symlink (dotfiles are often linked from a repository): renaming
+  // onto the link itself would replace it with a plain file.
+  path = await realpath(path);
   const mode = (await stat(path)).mode & 0o7777;
   const tmp = join(dirname(path), `.${basename(path)}.labrunner-${process.pid}-${Date.now()}`);
   try {

@@ -1,7 +1,17 @@
 // Profile-file edits keep every other byte: comments, other profiles, blank
 // lines, ordering, CRLF line endings, a missing final newline, the file mode.
 import { describe, expect, it, beforeEach, afterEach } from 'vitest';
-import { mkdtemp, readFile, rm, stat, writeFile, chmod, readdir } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,6 +176,18 @@ describe('profile sections of deleted keys in the learner files', () => {
     }
     expect(await readFile(files.credentialsFile, 'utf8')).toBe(creds);
     expect(await readFile(files.configFile, 'utf8')).toBe(config);
+  });
+
+  it('edits a symlinked credentials file through the link, which stays a link', async () => {
+    const real = join(dir, 'dotfiles-credentials');
+    await writeFile(
+      real,
+      `[keep]\naws_access_key_id = ${OTHER}\n\n[lab]\naws_access_key_id = ${KEY}\n`,
+    );
+    await symlink(real, files.credentialsFile);
+    await removeProfileSections(files.credentialsFile, 'credentials', ['lab'], new Set([KEY]));
+    expect((await lstat(files.credentialsFile)).isSymbolicLink()).toBe(true);
+    expect(await readFile(real, 'utf8')).toBe(`[keep]\naws_access_key_id = ${OTHER}\n`);
   });
 
   it('leaves a section alone that was re-configured with another key since planning', async () => {
