@@ -1,10 +1,97 @@
 import { defineCommand } from 'citty';
+import { join } from 'node:path';
 import { LabError } from '../errors.ts';
+import { labHome } from '../paths.ts';
+import { labsRoot } from '../lab/paths.ts';
+import { color, progress } from '../ui.ts';
 
-// Placeholder: replaced by the issue that builds `lab serve`.
 export default defineCommand({
-  meta: { name: 'serve', description: '(not built yet)' },
-  run() {
-    throw new LabError('not_implemented', '`lab serve` is not built yet.');
+  meta: {
+    name: 'serve',
+    description:
+      'Serve the lab site locally, with live progress, "Check my progress" and the sandbox console',
+  },
+  args: {
+    port: {
+      type: 'string',
+      description: 'Port to listen on (0 picks a free one)',
+      default: '4321',
+    },
+    host: {
+      type: 'string',
+      description: 'Interface to listen on; keep 127.0.0.1 unless you know why',
+      default: '127.0.0.1',
+    },
+    target: { type: 'string', description: 'sandbox (default) or aws' },
+    profile: { type: 'string', description: 'AWS profile for the runner identity (target aws)' },
+    region: { type: 'string', description: 'AWS region to check in' },
+    labs: { type: 'string', description: 'Labs folder (default: the repository labs/)' },
+    out: { type: 'string', description: 'Where the built site is (default: dist/)' },
+  },
+  async run({ args }) {
+    const port = Number(args.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new LabError('bad_port', `--port ${args.port} is not a port number.`, 'Use 0–65535.');
+    }
+    // Loaded here so `lab --help` stays fast.
+    const { createSiteServer, listen, buildSite, staleReason, PROJECT_ROOT } =
+      await import('../serve/index.ts');
+    const { learnerServices } = await import('../serve/learner.ts');
+    const labsDir = labsRoot(args.labs);
+    const outDir = args.out ?? join(PROJECT_ROOT, 'dist');
+
+    const why = staleReason({ outDir, labsDir });
+    if (why) {
+      const p = progress(`Building the site (${why})…`);
+      try {
+        await buildSite({ outDir, labsDir });
+      } finally {
+        p.stop();
+      }
+    }
+
+    const home = labHome();
+    const learner = learnerServices({
+      home,
+      labsDir,
+      target: args.target,
+      profile: args.profile,
+      region: args.region,
+    });
+    const server = createSiteServer({
+      distDir: outDir,
+      host: args.host,
+      labs: learner.labs,
+      console: learner.console,
+    });
+    let url: string;
+    try {
+      url = await listen(server, port, args.host);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new LabError(
+        'serve_listen',
+        `Cannot listen on ${args.host}:${port} (${code ?? (e as Error).message}).`,
+        code === 'EADDRINUSE'
+          ? 'Another program uses that port: pass --port <n> (or 0).'
+          : undefined,
+      );
+    }
+    console.log(
+      learner.kind === 'sandbox'
+        ? 'Target: local sandbox'
+        : 'Target: your AWS account (--target aws)',
+    );
+    console.log(`Lab site: ${color.bold(url)}`);
+    console.log(color.dim('Press Ctrl+C to stop.'));
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        learner.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
   },
 });

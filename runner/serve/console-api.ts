@@ -1,0 +1,125 @@
+// The sandbox console's API: the few IAM screens a lab walks through in the AWS
+// console (Users → a user → Security credentials → access keys). It acts as the
+// learner's console login, so its calls count as the learner's (see docs/site.md).
+// The one secret it ever handles — a new key's secret access key — goes out in the
+// creation response only: never logged, never stored, sent with Cache-Control: no-store.
+import {
+  CreateAccessKeyCommand,
+  DeleteAccessKeyCommand,
+  GetUserCommand,
+  ListAccessKeysCommand,
+  ListAttachedUserPoliciesCommand,
+  ListUsersCommand,
+  UpdateAccessKeyCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+import { HttpError, readJSON, route, sendJSON, type Handler } from './http.ts';
+
+const iso = (d?: Date) => (d ? d.toISOString() : null);
+
+/** AWS errors the learner caused (a third key, a key that is gone) become 4xx with AWS's words. */
+function awsError(e: unknown): never {
+  const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = err.$metadata?.httpStatusCode;
+  if (status && status >= 400 && status < 500) {
+    const code = err.name ?? 'aws_error';
+    throw new HttpError(code === 'NoSuchEntity' ? 404 : 409, code, err.message ?? code);
+  }
+  throw e;
+}
+
+export function consoleApi(o: { iam: () => IAMClient }): Handler {
+  const send = async <T>(cmd: any): Promise<T> => {
+    try {
+      return (await o.iam().send(cmd)) as T;
+    } catch (e) {
+      awsError(e);
+    }
+  };
+
+  return async (req, res, url) => {
+    if (!url.pathname.startsWith('/api/console/')) return false;
+
+    if (url.pathname === '/api/console/users' && req.method === 'GET') {
+      const r = await send<any>(new ListUsersCommand({}));
+      const users = (r.Users ?? []).map((u: any) => ({
+        userName: u.UserName,
+        arn: u.Arn,
+        createDate: iso(u.CreateDate),
+      }));
+      return sendJSON(res, 200, { users });
+    }
+
+    let m = route('/api/console/users/:user', url.pathname);
+    if (m && req.method === 'GET') {
+      const user = await send<any>(new GetUserCommand({ UserName: m.user }));
+      const keys = await send<any>(new ListAccessKeysCommand({ UserName: m.user }));
+      const policies = await send<any>(new ListAttachedUserPoliciesCommand({ UserName: m.user }));
+      return sendJSON(res, 200, {
+        userName: user.User.UserName,
+        arn: user.User.Arn,
+        createDate: iso(user.User.CreateDate),
+        policies: (policies.AttachedPolicies ?? []).map((p: any) => p.PolicyName),
+        keys: (keys.AccessKeyMetadata ?? []).map((k: any) => ({
+          accessKeyId: k.AccessKeyId,
+          status: k.Status,
+          createDate: iso(k.CreateDate),
+        })),
+      });
+    }
+
+    m = route('/api/console/users/:user/keys', url.pathname);
+    if (m && req.method === 'POST') {
+      const body = await readJSON(req);
+      if (body.acknowledge !== true) {
+        throw new HttpError(
+          400,
+          'not_acknowledged',
+          'Confirm that you understand the alternatives to long-term access keys first.',
+        );
+      }
+      const r = await send<any>(new CreateAccessKeyCommand({ UserName: m.user }));
+      // The only response that ever carries a secret; sendJSON marks it no-store.
+      return sendJSON(res, 201, {
+        userName: r.AccessKey.UserName,
+        accessKeyId: r.AccessKey.AccessKeyId,
+        secretAccessKey: r.AccessKey.SecretAccessKey,
+        status: r.AccessKey.Status,
+        createDate: iso(r.AccessKey.CreateDate),
+      });
+    }
+
+    m = route('/api/console/users/:user/keys/:key', url.pathname);
+    if (m && req.method === 'PATCH') {
+      const body = await readJSON(req);
+      if (body.status !== 'Active' && body.status !== 'Inactive') {
+        throw new HttpError(400, 'bad_status', '`status` must be "Active" or "Inactive".');
+      }
+      await send(
+        new UpdateAccessKeyCommand({ UserName: m.user, AccessKeyId: m.key, Status: body.status }),
+      );
+      return sendJSON(res, 200, { accessKeyId: m.key, status: body.status });
+    }
+    if (m && req.method === 'DELETE') {
+      const body = await readJSON(req);
+      // As in the AWS console: the key id typed back is the confirmation.
+      if (body.confirm !== m.key) {
+        throw new HttpError(
+          400,
+          'not_confirmed',
+          'To delete the key, type its access key id exactly.',
+        );
+      }
+      // The AWS console only deletes an inactive key: deactivate first, as the lab teaches.
+      const keys = await send<any>(new ListAccessKeysCommand({ UserName: m.user }));
+      const key = (keys.AccessKeyMetadata ?? []).find((k: any) => k.AccessKeyId === m!.key);
+      if (!key) throw new HttpError(404, 'NoSuchEntity', `The access key ${m.key} does not exist.`);
+      if (key.Status === 'Active') {
+        throw new HttpError(409, 'deactivate_first', 'Deactivate the key before you delete it.');
+      }
+      await send(new DeleteAccessKeyCommand({ UserName: m.user, AccessKeyId: m.key }));
+      return sendJSON(res, 200, { accessKeyId: m.key, deleted: true });
+    }
+    return false;
+  };
+}

@@ -1,0 +1,125 @@
+// What `lab serve` serves to one learner: progress from the local store, checks
+// run here with the runner's identity (H4's runChecks, the same as `lab check`),
+// and — on the sandbox — the console acting as the learner's console login.
+import { basename } from 'node:path';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { labDirs } from '../lab/index.ts';
+import { progressSummary, openStore } from '../store/index.ts';
+import { resolveTarget, targetKind, type Target, type TargetKind } from '../target/index.ts';
+import { runChecks } from '../check/index.ts';
+import { readSandboxInfo } from '../../sandbox/index.ts';
+import type { Env } from '../paths.ts';
+import { LabError } from '../errors.ts';
+import type { LabsApiOptions } from './api.ts';
+import pkg from '../../package.json' with { type: 'json' };
+
+/**
+ * The console's user agent. It is deliberately NOT `labrunner/…`: checks ignore calls
+ * whose agent contains `labrunner/` (the runner inspecting the account), but what the
+ * learner does in the console is the learner's own work and must count, as a click in
+ * the AWS console would.
+ */
+export const CONSOLE_USER_AGENT = `labrunner-console/${pkg.version}`;
+
+export interface LearnerOptions {
+  home: string;
+  labsDir: string;
+  target?: string;
+  profile?: string;
+  region?: string;
+  env?: Env;
+}
+
+export interface LearnerServices {
+  kind: TargetKind;
+  labs: LabsApiOptions;
+  console?: { iam: () => IAMClient };
+  close(): void;
+}
+
+export function learnerServices(o: LearnerOptions): LearnerServices {
+  const env = o.env ?? process.env;
+  const kind = targetKind(o.target, env);
+
+  // Resolved on first use and again after a failure: the sandbox may start after `lab serve`.
+  let target: Promise<Target> | undefined;
+  const getTarget = () =>
+    (target ??= resolveTarget({ ...o, env }).catch((e) => {
+      target = undefined;
+      throw e;
+    }));
+
+  // One check per lab at a time: a double click must not record the same pass twice.
+  const running = new Map<string, Promise<unknown>>();
+  const serial = <T>(lab: string, fn: () => Promise<T>): Promise<T> => {
+    const next = (running.get(lab) ?? Promise.resolve()).catch(() => {}).then(fn);
+    running.set(lab, next);
+    return next;
+  };
+
+  const labs: LabsApiOptions = {
+    info: { served: true, target: kind, console: kind === 'sandbox' },
+    labIds: async () => (await labDirs(o.labsDir)).map((d) => basename(d)),
+    progress(lab) {
+      const store = openStore(o.home);
+      try {
+        const p = progressSummary(store).find((s) => s.lab === lab);
+        return {
+          started: !!p?.run,
+          steps: (p?.steps ?? []).map((s) => ({
+            id: s.step,
+            status: s.status,
+            evidence: s.evidence ?? undefined,
+            hint: s.hint ?? undefined,
+          })),
+        };
+      } finally {
+        store.close();
+      }
+    },
+    check: (lab, step) =>
+      serial(lab, async () =>
+        runChecks({ lab, step, target: await getTarget(), home: o.home, labsDir: o.labsDir, env }),
+      ),
+  };
+
+  let iam: { key: string; client: IAMClient } | undefined;
+  const consoleIam = () => {
+    const info = readSandboxInfo(o.home);
+    if (!info) {
+      throw new LabError(
+        'sandbox_down',
+        'The local sandbox is not set up.',
+        'Run `lab start <lab>` (or `lab sandbox start`) in a terminal.',
+      );
+    }
+    const key = `${info.endpoint} ${info.learner.accessKeyId}`;
+    if (iam?.key !== key) {
+      iam?.client.destroy();
+      iam = {
+        key,
+        client: new IAMClient({
+          region: info.region,
+          endpoint: info.endpoint,
+          credentials: {
+            accessKeyId: info.learner.accessKeyId,
+            secretAccessKey: info.learner.secretAccessKey,
+          },
+          customUserAgent: CONSOLE_USER_AGENT,
+          maxAttempts: 2,
+        }),
+      };
+    }
+    return iam.client;
+  };
+
+  return {
+    kind,
+    labs,
+    console: kind === 'sandbox' ? { iam: consoleIam } : undefined,
+    close() {
+      iam?.client.destroy();
+      target?.then((t) => t.close()).catch(() => {});
+    },
+  };
+}

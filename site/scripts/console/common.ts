@@ -1,0 +1,35 @@
+// Shared by the sandbox console pages: is the console available, and error display.
+import { serverInfo, getJSON } from '../api.ts';
+
+export { getJSON };
+
+/** True when the console can act; otherwise shows why and hides the page's body. */
+export async function consoleReady(): Promise<boolean> {
+  const info = await serverInfo();
+  if (info?.console) return true;
+  const note = document.querySelector<HTMLElement>('[data-console-unavailable]')!;
+  const reason = note.querySelector<HTMLElement>('[data-console-reason]')!;
+  reason.textContent = info
+    ? 'This server checks a real AWS account: use the AWS console there instead.'
+    : 'This is a static copy of the site.';
+  note.hidden = false;
+  document.querySelector<HTMLElement>('[data-console-body]')!.hidden = true;
+  return false;
+}
+
+export function showError(el: HTMLElement, e: unknown) {
+  const body = (e as { body?: { message?: string; hint?: string } }).body;
+  el.textContent = body?.message
+    ? `${body.message}${body.hint ? ` ${body.hint}` : ''}`
+    : (e as Error).message;
+}
+
+export function param(name: string): string {
+  return new URL(location.href).searchParams.get(name) ?? '';
+}
+
+export const userHref = (name: string) => `/console/iam/user/?name=${encodeURIComponent(name)}`;
+
+export function when(iso: string | null): string {
+  return iso ? new Date(iso).toLocaleString() : '';
+}

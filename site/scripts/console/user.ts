@@ -1,0 +1,126 @@
+// The user page: list access keys; deactivate/activate; delete after the id is typed back.
+import { consoleReady, getJSON, param, showError, when } from './common.ts';
+
+interface Key {
+  accessKeyId: string;
+  status: 'Active' | 'Inactive';
+  createDate: string;
+}
+
+const name = param('name');
+const $ = <T extends HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
+const api = `/api/console/users/${encodeURIComponent(name)}`;
+const errorBox = $('[data-error]');
+const status = $('[data-status]');
+
+function button(label: string, cls: string, onClick: () => void, disabled = false) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = cls;
+  b.textContent = label;
+  b.disabled = disabled;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+async function setStatus(key: Key, to: Key['status']) {
+  try {
+    await getJSON(`${api}/keys/${key.accessKeyId}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ status: to }),
+    });
+    status.textContent = `Access key ${key.accessKeyId} is now ${to.toLowerCase()}.`;
+    await load();
+  } catch (e) {
+    showError(errorBox, e);
+  }
+}
+
+// Delete: the dialog's Delete button is enabled only when the typed id matches.
+const dialog = $<HTMLDialogElement>('[data-delete-dialog]');
+const confirmInput = $<HTMLInputElement>('#del-confirm');
+const submit = $<HTMLButtonElement>('[data-del-submit]');
+let deleting: Key | undefined;
+let opener: HTMLElement | undefined;
+
+function openDelete(key: Key, from: HTMLElement) {
+  deleting = key;
+  opener = from;
+  $('[data-del-id]').textContent = key.accessKeyId;
+  $('[data-del-error]').textContent = '';
+  confirmInput.value = '';
+  submit.disabled = true;
+  dialog.showModal();
+  confirmInput.focus();
+}
+confirmInput.addEventListener('input', () => {
+  submit.disabled = confirmInput.value.trim() !== deleting?.accessKeyId;
+});
+$('[data-del-cancel]').addEventListener('click', () => dialog.close());
+dialog.addEventListener('close', () => opener?.isConnected && opener.focus());
+$('[data-delete-form]').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  if (!deleting) return;
+  try {
+    await getJSON(`${api}/keys/${deleting.accessKeyId}`, {
+      method: 'DELETE',
+      body: JSON.stringify({ confirm: confirmInput.value.trim() }),
+    });
+    status.textContent = `Access key ${deleting.accessKeyId} was deleted.`;
+    opener = $('[data-create]');
+    dialog.close();
+    await load();
+  } catch (e) {
+    showError($('[data-del-error]'), e);
+  }
+});
+
+async function load() {
+  const user = await getJSON(api);
+  $('[data-user-name]').textContent = user.userName;
+  document.title = `${user.userName} · Sandbox console · labrunner`;
+  $('[data-arn]').textContent = user.arn;
+  $('[data-policies]').textContent = user.policies.join(', ') || 'None';
+  const rows = (user.keys as Key[]).map((k) => {
+    const tr = document.createElement('tr');
+    const cells = [k.accessKeyId, k.status, when(k.createDate)].map((t, i) => {
+      const td = document.createElement('td');
+      if (i === 0) td.append(Object.assign(document.createElement('code'), { textContent: t }));
+      else td.textContent = t;
+      return td;
+    });
+    const actions = document.createElement('td');
+    const box = document.createElement('div');
+    box.className = 'actions';
+    const toggle = k.status === 'Active' ? 'Inactive' : 'Active';
+    box.append(
+      button(k.status === 'Active' ? 'Deactivate' : 'Activate', 'secondary', () =>
+        setStatus(k, toggle),
+      ),
+      button(
+        'Delete',
+        'danger',
+        function (this: void) {
+          openDelete(k, box.lastElementChild as HTMLElement);
+        },
+        k.status === 'Active',
+      ),
+    );
+    if (k.status === 'Active')
+      box.lastElementChild!.setAttribute('title', 'Deactivate the key first');
+    actions.append(box);
+    tr.append(...cells, actions);
+    tr.dataset.key = k.accessKeyId;
+    return tr;
+  });
+  const tbody = $('[data-keys]');
+  if (rows.length) tbody.replaceChildren(...rows);
+  else tbody.innerHTML = '<tr><td colspan="4">This user has no access keys.</td></tr>';
+  const create = $<HTMLAnchorElement>('[data-create]');
+  create.href = `/console/iam/create-key/?name=${encodeURIComponent(user.userName)}`;
+  create.hidden = rows.length >= 2; // AWS allows two keys per user
+}
+
+if (await consoleReady()) {
+  load().catch((e) => showError(errorBox, e));
+}
