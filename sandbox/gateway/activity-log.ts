@@ -22,6 +22,10 @@ export interface ActivityRecord {
   readOnly: boolean;
   /** Names of the resources the call named (user names, policy ARNs, instance ids). */
   resources: { type: string; name: string }[];
+  /** Identifier parameters only (see parameters.ts): never a password, a body or a secret. */
+  requestParameters?: Record<string, unknown>;
+  /** CreateAccessKey only: the new key's id, user, status and date (never its secret). */
+  responseElements?: Record<string, unknown>;
 }
 
 export interface ActivityLog {

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ActivityRecord } from './activity-log.ts';
 import type { Call } from './fixes/index.ts';
+import { requestParameters } from './parameters.ts';
 
 const RESOURCE_PARAMS: [RegExp, string][] = [
   [/^UserName$/, 'AWS::IAM::User'],
@@ -25,7 +26,12 @@ const READ_ONLY = /^(Get|List|Describe|Lookup)/;
 
 export function activityRecord(
   call: Call,
-  outcome: { requestId: string; errorCode?: string; errorMessage?: string },
+  outcome: {
+    requestId: string;
+    errorCode?: string;
+    errorMessage?: string;
+    responseElements?: Record<string, unknown>;
+  },
   defaultAccount: string,
 ): ActivityRecord {
   const { req, principal } = call;
@@ -56,5 +62,7 @@ export function activityRecord(
     errorMessage: outcome.errorMessage,
     readOnly: READ_ONLY.test(eventName),
     resources,
+    requestParameters: requestParameters(req),
+    responseElements: outcome.responseElements,
   };
 }

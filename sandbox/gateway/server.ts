@@ -22,6 +22,7 @@ import {
 } from './fixes/index.ts';
 import { identityCache } from './identities.ts';
 import { activityRecord } from './record.ts';
+import { createAccessKeyElements } from './parameters.ts';
 import { parseRequest } from './request.ts';
 
 export interface GatewayOptions {
@@ -67,8 +68,18 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     .then((h) => h?.accountId ?? DEFAULT_ACCOUNT)
     .catch(() => DEFAULT_ACCOUNT);
 
-  function record(call: Call, requestId: string, err?: AwsError) {
-    const outcome = { requestId, errorCode: err?.code, errorMessage: err?.message };
+  function record(
+    call: Call,
+    requestId: string,
+    err?: AwsError,
+    responseElements?: Record<string, unknown>,
+  ) {
+    const outcome = {
+      requestId,
+      errorCode: err?.code,
+      errorMessage: err?.message,
+      responseElements,
+    };
     activity.append(activityRecord(call, outcome, account));
   }
 
@@ -139,11 +150,18 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       const headers: http.OutgoingHttpHeaders = {};
       for (const [k, v] of Object.entries(upstream.headers)) if (!HOP.has(k)) headers[k] = v;
       headers['x-amzn-requestid'] = requestId;
+      if (KEY_CHANGES.has(parsed.action ?? '')) ids.invalidate();
+      if (parsed.action === 'CreateAccessKey') {
+        // Buffered (it is small) to record the new key's id; the secret goes to the client only.
+        const body = await readBody(upstream);
+        res.writeHead(status, headers);
+        res.end(body);
+        return record(call, requestId, undefined, createAccessKeyElements(body.toString('utf8')));
+      }
       res.writeHead(status, headers);
       // An engine dying mid-answer must not leave the client waiting forever.
       upstream.on('error', () => res.destroy());
       upstream.pipe(res);
-      if (KEY_CHANGES.has(parsed.action ?? '')) ids.invalidate();
       return record(call, requestId);
     }
     return fixError(res, call, status, await readBody(upstream), requestId);

@@ -97,6 +97,19 @@ describe('LookupEvents through the SDK', () => {
     expect(doc.requestID).toMatch(/\S{10,}/);
     expect(doc.eventTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(JSON.parse(iam.CloudTrailEvent!).errorCode).toBeUndefined();
+    const [created] = (
+      await lookup({
+        LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateAccessKey' }],
+      })
+    ).Events!;
+    const createDoc = JSON.parse(created.CloudTrailEvent!);
+    expect(createDoc.requestParameters).toEqual({ userName: 'alice' });
+    expect(createDoc.responseElements.accessKey).toMatchObject({
+      accessKeyId: alice.accessKeyId,
+      userName: 'alice',
+      status: 'Active',
+    });
+    expect(created.CloudTrailEvent).not.toContain(alice.secretAccessKey);
   });
 
   it('filters by each lookup attribute', async () => {

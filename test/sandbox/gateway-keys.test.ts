@@ -153,6 +153,18 @@ describe('the activity log', () => {
       sourceIp: '127.0.0.1',
     });
     expect(create[1].userAgent).toMatch(/aws-cli\/1\./);
+    // As CloudTrail records them: identifiers only, the new key's id but never its secret.
+    expect(create[0].requestParameters).toEqual({ userName: 'temp' });
+    expect(create[0].responseElements).toMatchObject({
+      accessKey: { accessKeyId: created.AccessKeyId, userName: 'temp', status: 'Active' },
+    });
+    expect(JSON.stringify(create[0].responseElements)).not.toMatch(/secret/i);
+    const update = lines.find((l) => l.eventName === 'UpdateAccessKey');
+    expect(update?.requestParameters).toEqual({
+      userName: 'ops',
+      accessKeyId: key.accessKeyId,
+      status: 'Inactive',
+    });
     const refused = lines.find(
       (l) => l.errorCode === 'InvalidClientTokenId' && l.accessKeyId === key.accessKeyId,
     );

@@ -1,0 +1,38 @@
+// CloudTrail's requestParameters and responseElements, kept to what cannot hold a secret.
+// AWS records every request parameter (and hides passwords and user data); the gateway keeps
+// only identifiers (…Name, …Id, …Arn, …Path, …Status, …Type), so a password, a policy body, EC2
+// user data or a session token can never reach the log. CreateAccessKey's responseElements are
+// the key's id, user, status and date, as AWS records them: never the secret.
+import type { ParsedRequest } from './request.ts';
+
+const SAFE_PARAM = /^[A-Za-z]*(Name|Id|Arn|Path|PathPrefix|Status|Type)$/;
+const INSTANCE_ID = /^InstanceId\.\d+$/;
+const MAX_VALUE = 256;
+
+const lowerCamel = (s: string) => s[0].toLowerCase() + s.slice(1);
+
+export function requestParameters(req: ParsedRequest): Record<string, unknown> | undefined {
+  if (req.protocol === 'json') return undefined;
+  const out: Record<string, unknown> = {};
+  const instances: { instanceId: string }[] = [];
+  for (const [key, value] of req.params) {
+    if (value.length > MAX_VALUE) continue;
+    if (INSTANCE_ID.test(key)) instances.push({ instanceId: value });
+    else if (SAFE_PARAM.test(key) && !key.startsWith('X-Amz')) out[lowerCamel(key)] = value;
+  }
+  // EC2 records instance ids the way its own API nests them.
+  if (instances.length) out.instancesSet = { items: instances };
+  return Object.keys(out).length ? out : undefined;
+}
+
+const KEY_FIELDS = ['AccessKeyId', 'UserName', 'Status', 'CreateDate'] as const;
+
+/** For a successful CreateAccessKey: `{ accessKey: { accessKeyId, userName, status, createDate } }`. */
+export function createAccessKeyElements(body: string): Record<string, unknown> | undefined {
+  const accessKey: Record<string, string> = {};
+  for (const field of KEY_FIELDS) {
+    const m = new RegExp(`<${field}>([^<]*)</${field}>`).exec(body);
+    if (m) accessKey[lowerCamel(field)] = m[1];
+  }
+  return accessKey.accessKeyId ? { accessKey } : undefined;
+}
