@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Gateway overhead: the same signed calls sent directly to the engine (moto) and through the
 // gateway, side by side in one run. p50/p99 latency and requests/s at 1 and 32 concurrent clients.
-//   node bench/gateway.mjs [--requests 2000] [--rounds 3]
+//   node bench/gateway.mjs [--requests 200] [--rounds 10]   (requests per block, alternating blocks)
 // Starts its own engine (sandbox/engine/engine.py) and gateway process (sandbox/gateway/main.ts)
 // on free ports in a temp dir; prints a Markdown table (results go in bench/gateway.md).
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -92,7 +92,8 @@ function send(agent, req) {
   });
 }
 
-async function measure(req, concurrency, total) {
+// One block of `total` requests from `concurrency` clients: every latency, and the wall time.
+async function block(req, concurrency, total) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const lat = [];
   let next = 0;
@@ -106,11 +107,17 @@ async function measure(req, concurrency, total) {
       }
     }),
   );
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   agent.destroy();
-  lat.sort((a, b) => a - b);
+  return { lat, secs: Number(process.hrtime.bigint() - t0) / 1e9, n: total };
+}
+
+/** Pool blocks: percentiles over every latency, throughput = requests / time. */
+function summarise(blocks) {
+  const lat = blocks.flatMap((b) => b.lat).sort((a, b) => a - b);
   const q = (p) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
-  return { p50: q(0.5), p99: q(0.99), rps: total / secs };
+  const n = blocks.reduce((a, b) => a + b.n, 0);
+  const secs = blocks.reduce((a, b) => a + b.secs, 0);
+  return { p50: q(0.5), p99: q(0.99), rps: n / secs };
 }
 
 // CPU time (user + system) a process has used, in ms; Linux /proc only, else NaN. On a shared
@@ -123,8 +130,6 @@ function cpuMs(pid) {
     return NaN;
   }
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labrunner-bench-'));
@@ -156,32 +161,30 @@ async function main() {
     for (const [name, op] of Object.entries(OPS)) {
       const direct = await presign(engineUrl, creds, op);
       const via = await presign(gatewayUrl, creds, op);
-      await measure(direct, 4, 200); // warm-up: imports, caches, pooled sockets
-      await measure(via, 4, 200);
+      await block(direct, 4, 200); // warm-up: imports, caches, pooled sockets
+      await block(via, 4, 200);
       for (const c of [1, 32]) {
         const d = [];
         const g = [];
-        // Alternate direct and gateway rounds so drift (GC, other load) hits both alike.
         let gwCpu = 0;
-        let engineCpuDirect = 0;
+        let engineCpu = 0;
+        // Many short alternating blocks, so drift (GC, other load on a shared machine) hits
+        // direct and gateway alike; figures pool all blocks of a side.
         for (let i = 0; i < ROUNDS; i++) {
           const e0 = cpuMs(engine.proc.pid);
-          d.push(await measure(direct, c, REQUESTS));
-          engineCpuDirect += cpuMs(engine.proc.pid) - e0;
+          d.push(await block(direct, c, REQUESTS));
+          engineCpu += cpuMs(engine.proc.pid) - e0;
           const g0 = cpuMs(gateway.proc.pid);
-          g.push(await measure(via, c, REQUESTS));
+          g.push(await block(via, c, REQUESTS));
           gwCpu += cpuMs(gateway.proc.pid) - g0;
         }
-        const pick = (rs, k) => median(rs.map((r) => r[k]));
+        const n = ROUNDS * REQUESTS;
         rows.push({
           name,
           c,
-          d: { p50: pick(d, 'p50'), p99: pick(d, 'p99'), rps: pick(d, 'rps') },
-          g: { p50: pick(g, 'p50'), p99: pick(g, 'p99'), rps: pick(g, 'rps') },
-          cpu: {
-            gateway: gwCpu / (ROUNDS * REQUESTS),
-            engine: engineCpuDirect / (ROUNDS * REQUESTS),
-          },
+          d: summarise(d),
+          g: summarise(g),
+          cpu: { gateway: gwCpu / n, engine: engineCpu / n },
         });
       }
     }
@@ -191,7 +194,7 @@ async function main() {
   }
   const f = (x) => x.toFixed(2);
   console.log(
-    `\n${os.cpus().length} CPUs (${os.cpus()[0].model}), node ${process.version}, ${REQUESTS} requests × ${ROUNDS} rounds per cell (median of rounds)\n`,
+    `\n${os.cpus().length} CPUs (${os.cpus()[0].model}), node ${process.version}, ${ROUNDS} alternating blocks of ${REQUESTS} requests per side and cell\n`,
   );
   console.log(
     '| call | clients | direct p50 ms | gateway p50 ms | p50 overhead ms | direct p99 ms | gateway p99 ms | direct req/s | gateway req/s | throughput ratio | gateway CPU ms/req | engine CPU ms/req |',
