@@ -25,6 +25,8 @@ import time
 from typing import Any, Callable
 from urllib.parse import parse_qs
 
+_T0 = time.perf_counter()  # startup phases are logged, for bench/sandbox-coldstart.ts
+
 # moto reads these when its modules are imported, so set them first.
 os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
 os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"  # authenticate + authorise every request
@@ -41,6 +43,7 @@ import identities  # noqa: E402
 
 EXIT_PORT_BUSY = 3
 READ_PREFIXES = ("Get", "List", "Describe", "Lookup", "Head")
+EAGER = ("iam", "sts")  # loaded before serving
 
 
 class RWLock:
@@ -139,22 +142,22 @@ def _fast_account_lookup() -> None:
     iam_models.get_account_id_from = get_account_id_from
 
 
-def _warm_up(moto_app: Any) -> None:
-    """Load, off the request path, what the first signed calls would otherwise pay for:
-    moto's policy evaluator and the IAM/STS apps (~0.3 s), then EC2 (~1 s of imports and
-    default VPC set-up, which labs hit early). Runs while the gateway starts."""
+def _warm_up(moto_app: Any, services: tuple[str, ...]) -> None:
+    """Load what a service's first signed call would otherwise pay for: moto's policy
+    evaluator and the service's Flask app (sts/iam ~0.3 s; ec2 ~1 s of imports plus the
+    default VPC set-up, which labs hit early)."""
     try:
         import moto.iam.access_control  # noqa: F401
-        import moto.sts.models  # noqa: F401
 
-        for service in ("sts", "iam", "ec2"):
+        for service in services:
             auth = f"AWS4-HMAC-SHA256 Credential=AKIA/20200101/us-east-1/{service}/aws4_request, x"
             moto_app.get_application({"PATH_INFO": "/", "HTTP_AUTHORIZATION": auth})
-        from moto.ec2.models import ec2_backends
+            if service == "ec2":
+                from moto.ec2.models import ec2_backends
 
-        ec2_backends[identities.ACCOUNT_ID]["us-east-1"]
+                ec2_backends[identities.ACCOUNT_ID]["us-east-1"]
     except Exception as e:  # noqa: BLE001 - only an optimisation
-        log(f"warm-up skipped: {e}")
+        log(f"warm-up of {services} skipped: {e}")
 
 
 class Engine:
@@ -167,6 +170,12 @@ class Engine:
         self.lock = RWLock()
         self.account_id = identities.ACCOUNT_ID
         self.touched: set[str] = set()
+        self._later: threading.Thread | None = None
+        # Snapshots not loaded yet. IAM and STS load before serving (identities, the first
+        # call); the rest (EC2: ~1 s of imports) load just before a request needs them, or in
+        # the background after the first call. A pending service is never saved.
+        self.pending: set[str] = set()
+        self._load_lock = threading.Lock()
 
     def save(self, service: str) -> None:
         stats = snapshots.save(self.state_dir, service)
@@ -177,11 +186,23 @@ class Engine:
 
     def start(self) -> None:
         t0 = time.perf_counter()
-        loaded = snapshots.load_all(self.state_dir)
+        loaded = []
+        for service in snapshots.saved_services(self.state_dir):
+            if service in EAGER:
+                snapshots.load(self.state_dir, service)
+                loaded.append(service)
+            else:
+                self.pending.add(service)
         t1 = time.perf_counter()
         identities.ensure(self.state_dir, lambda: self.save("iam"))
+        _warm_up(self.moto, ("sts", "iam"))  # what the first call (any lab's) needs
+        t2 = time.perf_counter()
         self.touched.update(loaded)
-        log(f"loaded {loaded or 'no snapshots'} in {(t1 - t0) * 1000:.0f} ms")
+        log(
+            f"startup: imports {(t0 - _T0) * 1000:.0f} ms, snapshots {loaded or 'none'} "
+            f"(later: {sorted(self.pending) or 'none'}) "
+            f"{(t1 - t0) * 1000:.0f} ms, identities + sts/iam warm-up {(t2 - t1) * 1000:.0f} ms"
+        )
 
     def save_all(self) -> None:
         self.lock.acquire_write()
@@ -193,10 +214,45 @@ class Engine:
 
     # -- WSGI -------------------------------------------------------------------------
 
+    def load_pending(self) -> None:
+        with self._load_lock:
+            if not self.pending:
+                return
+            t0 = time.perf_counter()
+            for service in sorted(self.pending):
+                snapshots.load(self.state_dir, service)
+            log(f"loaded snapshots {sorted(self.pending)} in {(time.perf_counter() - t0) * 1000:.0f} ms")
+            self.touched.update(self.pending)
+            self.pending.clear()
+
+    def _background(self) -> None:
+        try:
+            self.load_pending()
+        except Exception as e:  # noqa: BLE001 - the next request that needs it retries and fails loudly
+            log(f"background snapshot load failed: {e}")
+        if os.environ.get("LAB_ENGINE_WARM_EC2", "1") == "1":
+            _warm_up(self.moto, ("ec2",))
+
+    def warm_later(self) -> None:
+        """Once the first call is answered (so it is not slowed), load the remaining snapshots
+        and warm EC2 while the learner types the next command."""
+        if self._later is None:
+            self._later = threading.Thread(target=self._background, daemon=True)
+            self._later.start()
+
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_labrunner/"):
             return self.private(environ, start_response, path)
+        try:
+            return self.handle(environ, start_response)
+        finally:
+            self.warm_later()
+
+    def handle(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if self.pending and getattr(self.moto.get_application(environ), "service", None) not in EAGER:
+            # Any other service may read EC2's (or another's) state: load them all first.
+            self.load_pending()
         body = _read_body(environ)
         op = operation_of(environ, body)
         if not is_mutation(environ, op):
@@ -296,7 +352,6 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    threading.Thread(target=_warm_up, args=(engine.moto,), daemon=True).start()
     print(f"ready http://{args.host}:{server.server_port}", flush=True)
     log(f"serving on {args.host}:{server.server_port}, state in {args.state_dir}")
     server.serve_forever()

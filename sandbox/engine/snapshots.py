@@ -206,27 +206,24 @@ def _without_pristine(account_backend: Any) -> Any:
     return trimmed
 
 
-def load_all(state_dir: str) -> list[str]:
-    """Load every snapshot into moto's live BackendDicts (before serving). Returns services loaded."""
-    from moto.core.base_backend import BackendDict
-
+def saved_services(state_dir: str) -> list[str]:
+    """Services with a snapshot on disk, iam first (the identities live there)."""
     directory = os.path.join(state_dir, "snapshots")
     if not os.path.isdir(directory):
         return []
-    loaded = []
-    # iam first: other services may look up identities while loading nothing else.
-    names = sorted(
-        (n[: -len(SNAPSHOT_SUFFIX)] for n in os.listdir(directory) if n.endswith(SNAPSHOT_SUFFIX)),
-        key=lambda s: (s != "iam", s),
-    )
-    for service in names:
-        with open(snapshot_path(state_dir, service), "rb") as f:
-            accounts = _Unpickler(io.BytesIO(f.read())).load()
-        live = _backend_dict(service)
-        # Keep the module-level object (moto modules hold references to it); swap its contents.
-        for account_id, account_backend in accounts.items():
-            dict.__setitem__(live, account_id, account_backend)
-        if accounts and live not in BackendDict._instances:
-            BackendDict._instances.append(live)
-        loaded.append(service)
-    return loaded
+    names = [n[: -len(SNAPSHOT_SUFFIX)] for n in os.listdir(directory) if n.endswith(SNAPSHOT_SUFFIX)]
+    return sorted(names, key=lambda s: (s != "iam", s))
+
+
+def load(state_dir: str, service: str) -> None:
+    """Load one snapshot into moto's live BackendDict (before any request uses that service)."""
+    from moto.core.base_backend import BackendDict
+
+    with open(snapshot_path(state_dir, service), "rb") as f:
+        accounts = _Unpickler(io.BytesIO(f.read())).load()
+    live = _backend_dict(service)
+    # Keep the module-level object (moto modules hold references to it); swap its contents.
+    for account_id, account_backend in accounts.items():
+        dict.__setitem__(live, account_id, account_backend)
+    if accounts and live not in BackendDict._instances:
+        BackendDict._instances.append(live)

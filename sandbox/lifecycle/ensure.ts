@@ -84,14 +84,13 @@ export function portBusyError(host: string, port: number): LabError {
 }
 
 /**
- * Is the port free? If our own gateway held it a moment ago (it just crashed or was killed),
- * give the kernel a second to release it rather than blame "another program".
+ * Is the port free? If our own gateway held it a moment ago (it just crashed or was killed,
+ * and may still be tearing down), give it a second rather than blame "another program".
  */
-async function portFreesUp(host: string, port: number, run: RunFile): Promise<boolean> {
-  const ours = run.gateway?.port === port && run.gateway.host === host;
+async function portFreesUp(host: string, port: number, recent: boolean): Promise<boolean> {
   for (let i = 0; ; i++) {
     if (await portIsFree(host, port)) return true;
-    if (!ours || i >= 20) return false;
+    if (!recent || i >= 20) return false;
     await sleep(50);
   }
 }
@@ -111,7 +110,10 @@ export async function ensureUnlocked(opts: EnsureOptions): Promise<SandboxInfo> 
   let gateway = run.gateway;
   const gatewayAlive = !!gateway && isOurs(gateway.pid, l.gatewayState);
   const gatewayMoves = !!gateway && (gateway.port !== gatewayPort || gateway.host !== host);
-  if ((!gatewayAlive || gatewayMoves) && !(await portFreesUp(host, gatewayPort, run))) {
+  if (
+    (!gatewayAlive || gatewayMoves) &&
+    !(await portFreesUp(host, gatewayPort, ports.gatewayPort === gatewayPort))
+  ) {
     throw portBusyError(host, gatewayPort);
   }
 

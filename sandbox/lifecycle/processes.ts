@@ -1,7 +1,7 @@
 // Detached child processes: start one, wait for its `ready <url>` line, tell whether a pid
 // is still the process we started, and stop it.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { LabError } from '../../runner/errors.ts';
 
 export interface Launch {
@@ -94,12 +94,27 @@ export function alive(pid: number): boolean {
   }
 }
 
+/**
+ * A zombie has exited but is not reaped yet (its parent may be this very process). A killed
+ * multi-threaded process (node) shows its main thread as a zombie while other threads are
+ * still tearing down and holding its sockets, so it counts as gone only when every thread is.
+ */
 function isZombie(pid: number): boolean {
+  let tasks: string[];
   try {
-    return / Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\)/, ''));
+    tasks = readdirSync(`/proc/${pid}/task`);
   } catch {
-    return false;
+    return false; // no /proc: trust kill(pid, 0)
   }
+  return tasks.every((t) => {
+    try {
+      return / [ZX] /.test(
+        readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8').replace(/^.*\)/, ''),
+      );
+    } catch {
+      return true; // that thread is gone
+    }
+  });
 }
 
 /** SIGTERM, wait up to `graceMs`, then SIGKILL. Resolves once the pid is gone. */

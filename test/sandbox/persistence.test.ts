@@ -89,6 +89,9 @@ test('stop/start keeps users, keys, secrets, policies, groups and EC2 resources'
   expect(started.code).toBe(0);
   expect(started.stdout).toContain(sb.endpoint); // same port as before, without --port
 
+  // EC2 first: its snapshot is loaded lazily, so the first EC2 call must wait for it.
+  const sgs = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [sg.GroupId!] }));
+  expect(sgs.SecurityGroups?.[0]?.GroupName).toBe('persist-sg');
   await expectUser('persist-alice', creds);
   const inline = await iam.send(
     new GetUserPolicyCommand({ UserName: 'persist-alice', PolicyName: 'inline' }),
@@ -96,8 +99,6 @@ test('stop/start keeps users, keys, secrets, policies, groups and EC2 resources'
   expect(decodeURIComponent(inline.PolicyDocument!)).toContain('s3:ListAllMyBuckets');
   const groups = await iam.send(new ListGroupsForUserCommand({ UserName: 'persist-alice' }));
   expect(groups.Groups?.map((g) => g.GroupName)).toEqual(['persist-devs']);
-  const sgs = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [sg.GroupId!] }));
-  expect(sgs.SecurityGroups?.[0]?.GroupName).toBe('persist-sg');
 });
 
 test('kill -9 of the engine right after a write loses nothing; the gateway answers 503 meanwhile', async () => {
@@ -199,3 +200,27 @@ async function waitFor(cond: () => Promise<boolean>, timeoutMs = 10_000) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+test('20 concurrent clients writing and reading: every acknowledged write survives kill -9', async () => {
+  const { iam } = adminClients(sb);
+  const names = Array.from({ length: 20 }, (_, i) => `concurrent-${i}`);
+  const results = await Promise.all(
+    names.map(async (name, i) => {
+      // A client of its own each (own connection), interleaving writes with reads.
+      const c = clientsFor(sb, i % 2 ? sb.learner : sb.runner);
+      await c.iam.send(new CreateUserCommand({ UserName: name }));
+      await c.iam.send(new ListUsersCommand({}));
+      const key = await c.iam.send(new CreateAccessKeyCommand({ UserName: name }));
+      return key.AccessKey!.AccessKeyId!;
+    }),
+  );
+  sb.kill('engine');
+  await ensureSandbox({ home: sb.home });
+  const users = await iam.send(new ListUsersCommand({ MaxItems: 1000 }));
+  const present = new Set(users.Users?.map((u) => u.UserName));
+  for (const name of names) expect(present.has(name), name).toBe(true);
+  for (const [i, name] of names.entries()) {
+    const keys = await iam.send(new ListAccessKeysCommand({ UserName: name }));
+    expect(keys.AccessKeyMetadata?.map((k) => k.AccessKeyId)).toEqual([results[i]]);
+  }
+});
