@@ -192,12 +192,16 @@ export class GroupCommit {
   submit(item: IngestItem): Promise<Ingested> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.running) void this.drain();
+      if (!this.running) {
+        this.running = true;
+        // Start after this turn's I/O callbacks: node:sqlite is synchronous, so a drain
+        // started at once would finish before the next request is even parsed.
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     try {
       while (this.queue.length) {
         let n = 0;
