@@ -27,6 +27,16 @@ export default defineCommand({
     region: { type: 'string', description: 'AWS region to check in' },
     labs: { type: 'string', description: 'Labs folder (default: the repository labs/)' },
     out: { type: 'string', description: 'Where the built site is (default: dist/)' },
+    class: {
+      type: 'boolean',
+      description:
+        'Also serve the class server: API under /api/v1/, dashboards under /class/ (docs/class.md)',
+    },
+    db: {
+      type: 'string',
+      description:
+        'With --class: SQLite file (default <lab home>/class/class.db); DATABASE_URL selects PostgreSQL',
+    },
   },
   async run({ args }) {
     const port = Number(args.port);
@@ -58,11 +68,18 @@ export default defineCommand({
       profile: args.profile,
       region: args.region,
     });
+    // --class: the class server's routes, mounted before the site's own (runner/class/).
+    const classServer = args.class
+      ? await (
+          await import('../class/server.ts')
+        ).classHandler({ home, databaseUrl: process.env.DATABASE_URL, dbPath: args.db })
+      : undefined;
     const server = createSiteServer({
       distDir: outDir,
       host: args.host,
       labs: learner.labs,
       console: learner.console,
+      handlers: classServer ? [classServer.handler] : [],
     });
     let url: string;
     try {
@@ -83,10 +100,12 @@ export default defineCommand({
         : 'Target: your AWS account (--target aws)',
     );
     console.log(`Lab site: ${color.bold(url)}`);
+    if (classServer) console.log(`Class server: ${url}api/v1/ (store: ${classServer.store.kind})`);
     console.log(color.dim('Press Ctrl+C to stop.'));
     await new Promise<void>((resolve) => {
       const stop = () => {
         learner.close();
+        void classServer?.store.close();
         server.close(() => resolve());
         server.closeAllConnections();
       };
