@@ -111,9 +111,13 @@ def operation_of(environ: dict[str, Any], body: bytes) -> str | None:
     return action[0] if action else None
 
 
+# Named like reads, but they create credentials (temporary keys live in IAM's backend).
+WRITES_NAMED_LIKE_READS = {"GetSessionToken", "GetFederationToken"}
+
+
 def is_mutation(environ: dict[str, Any], op: str | None) -> bool:
     if op is not None:
-        return not op.startswith(READ_PREFIXES)
+        return op in WRITES_NAMED_LIKE_READS or not op.startswith(READ_PREFIXES)
     # REST protocols (S3, Lambda, …): the method says it.
     return environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD", "OPTIONS")
 
@@ -279,8 +283,13 @@ class Engine:
                 service = getattr(app, "service", None)
                 if service and service != "moto_api":
                     for name in services_to_save(service):
-                        self.save(name)
                         self.touched.add(name)
+                        try:
+                            self.save(name)
+                        except Exception as e:  # noqa: BLE001
+                            # The write happened in moto; refusing it now would lie the other
+                            # way. Say loudly that this service will not survive a restart.
+                            log(f"ERROR snapshot of {name} failed, its state will not survive a restart: {e!r}")
             return chunks
         finally:
             self.lock.release_write()

@@ -11,15 +11,19 @@ attachments, ids) and costs a few milliseconds for the services a lab touches.
 
 from __future__ import annotations
 
+import copyreg
 import io
 import json
 import os
 import pickle
 import tempfile
+import threading
 import time
 from typing import Any
 
 SNAPSHOT_SUFFIX = ".pickle"
+_LOCK = type(threading.Lock())
+_RLOCK = type(threading.RLock())
 
 
 def _aws_managed_policy_class() -> Any:
@@ -40,6 +44,11 @@ class _Pickler(pickle.Pickler):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self._managed_cls = managed_cls
         self._index: dict[str, int] | None = None
+        # Some backends (SQS, …) hold locks; a lock's state means nothing after a restart,
+        # so store a fresh one.
+        self.dispatch_table = copyreg.dispatch_table.copy()
+        self.dispatch_table[_LOCK] = lambda lock: (threading.Lock, ())
+        self.dispatch_table[_RLOCK] = lambda lock: (threading.RLock, ())
 
     def persistent_id(self, obj: Any) -> Any:  # noqa: D401 - pickle hook
         if self._managed_cls is None or type(obj) is not self._managed_cls:
