@@ -84,7 +84,23 @@ async function seed(home: string) {
   }
   await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'bench', Description: 'bench' }));
   await stopSandbox({ home });
+  // The engine logs every snapshot it writes (one per acknowledged write).
+  const rows = readFileSync(layout(home).engineLog, 'utf8')
+    .split('\n')
+    .map((l) => /snapshot (\w+): (\d+) bytes, pickle ([\d.]+) ms, write ([\d.]+) ms/.exec(l))
+    .filter((m) => m !== null);
+  console.log(`\nsnapshot per acknowledged write, while seeding (${rows.length} writes)`);
+  for (const svc of [...new Set(rows.map((m) => m[1]))]) {
+    const mine = rows.filter((m) => m[1] === svc);
+    console.log(
+      `  ${svc.padEnd(4)} ${mine.length} writes, size ${fmtKb(mine.map((m) => Number(m[2])))}; ` +
+        `pickle ${fmt(mine.map((m) => Number(m[3])))}; write+fsync ${fmt(mine.map((m) => Number(m[4])))}`,
+    );
+  }
 }
+
+const fmtKb = (xs: number[]) =>
+  `${(stats(xs).median / 1024).toFixed(0)} KB (max ${(stats(xs).max / 1024).toFixed(0)})`;
 
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
