@@ -1,7 +1,7 @@
 // The public lifecycle: ensure, stop, status, reset, read. Start/stop/reset take the start lock.
 import { existsSync, rmSync } from 'node:fs';
 import type { SandboxInfo } from '../index.ts';
-import { ensureUnlocked, finish, prepareDirs, type EnsureOptions } from './ensure.ts';
+import { ensureUnlocked, prepareDirs, toInfo, type EnsureOptions } from './ensure.ts';
 import { layout } from './layout.ts';
 import { withLock } from './lock.ts';
 import { isOurs, stop } from './processes.ts';
@@ -118,5 +118,5 @@ export function readSandboxInfo(home: string): SandboxInfo | undefined {
   const ports = readPorts(l);
   const host = run.gateway?.host ?? ports.host ?? '127.0.0.1';
   const port = run.gateway?.port ?? ports.gatewayPort ?? 4566;
-  return finish(l, home, ids, `http://${host}:${port}`);
+  return toInfo(l, home, ids, `http://${host}:${port}`);
 }

@@ -177,6 +177,10 @@ export async function ensureUnlocked(opts: EnsureOptions): Promise<SandboxInfo> 
 export function finish(l: Layout, home: string, ids: Identities, endpoint: string): SandboxInfo {
   writeCliFiles(l, ids.learner, REGION);
   writeAwsWrapper(l);
+  return toInfo(l, home, ids, endpoint);
+}
+
+export function toInfo(l: Layout, home: string, ids: Identities, endpoint: string): SandboxInfo {
   return {
     home,
     endpoint,
