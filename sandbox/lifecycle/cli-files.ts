@@ -5,8 +5,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { parse, stringify } from 'ini';
 import type { Identity } from '../index.ts';
 import type { Layout } from './layout.ts';
+import { PROFILE } from './read.ts';
 
-export const PROFILE = 'sandbox-admin';
+export { PROFILE };
 
 /** Create or update the `sandbox-admin` profile; leave every other profile as the learner left it. */
 export function writeCliFiles(l: Layout, learner: Identity, region: string, fresh = false): void {

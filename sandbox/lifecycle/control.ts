@@ -1,7 +1,7 @@
 // The public lifecycle: ensure, stop, status, reset, read. Start/stop/reset take the start lock.
 import { existsSync, rmSync } from 'node:fs';
 import type { SandboxInfo } from '../index.ts';
-import { ensureUnlocked, prepareDirs, toInfo, type EnsureOptions } from './ensure.ts';
+import { ensureUnlocked, prepareDirs, type EnsureOptions } from './ensure.ts';
 import { layout } from './layout.ts';
 import { withLock } from './lock.ts';
 import { isOurs, stop } from './processes.ts';
@@ -107,16 +107,4 @@ export async function resetSandbox(opts: EnsureOptions): Promise<SandboxInfo> {
       rmSync(p, { recursive: true, force: true });
     return ensureUnlocked(opts);
   });
-}
-
-/** The sandbox's coordinates without starting anything; undefined if it was never started. */
-export function readSandboxInfo(home: string): SandboxInfo | undefined {
-  const l = layout(home);
-  const ids = readIdentities(l);
-  if (!ids) return undefined;
-  const run = readRun(l);
-  const ports = readPorts(l);
-  const host = run.gateway?.host ?? ports.host ?? '127.0.0.1';
-  const port = run.gateway?.port ?? ports.gatewayPort ?? 4566;
-  return toInfo(l, home, ids, `http://${host}:${port}`);
 }

@@ -6,6 +6,7 @@ import { LabError } from '../../runner/errors.ts';
 import type { Env } from '../../runner/paths.ts';
 import type { SandboxInfo } from '../index.ts';
 import { writeAwsWrapper, writeCliFiles } from './cli-files.ts';
+import { REGION, toInfo } from './read.ts';
 import { layout, type Layout } from './layout.ts';
 import { findMotoPython } from './moto.ts';
 import { freePort, portIsFree } from './ports.ts';
@@ -24,7 +25,6 @@ import {
 
 export const DEFAULT_PORT = 4566;
 export const DEFAULT_HOST = '127.0.0.1';
-export const REGION = 'us-east-1';
 const EXIT_PORT_BUSY = 3; // engine.py / gateway exit status when they cannot bind
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -178,19 +178,6 @@ export function finish(l: Layout, home: string, ids: Identities, endpoint: strin
   writeCliFiles(l, ids.learner, REGION);
   writeAwsWrapper(l);
   return toInfo(l, home, ids, endpoint);
-}
-
-export function toInfo(l: Layout, home: string, ids: Identities, endpoint: string): SandboxInfo {
-  return {
-    home,
-    endpoint,
-    region: REGION,
-    accountId: ids.accountId,
-    learner: ids.learner,
-    runner: ids.runner,
-    configFile: l.configFile,
-    credentialsFile: l.credentialsFile,
-  };
 }
 
 async function startEngine(

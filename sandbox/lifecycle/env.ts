@@ -2,7 +2,7 @@
 import { delimiter } from 'node:path';
 import type { SandboxInfo } from '../index.ts';
 import { layout } from './layout.ts';
-import { PROFILE } from './cli-files.ts';
+import { PROFILE } from './read.ts';
 
 /** Variables to set for `aws` to use the sandbox as `sandbox-admin`. PATH puts the `aws` wrapper first. */
 export function sandboxEnv(
