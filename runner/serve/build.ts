@@ -1,7 +1,7 @@
 // `lab serve` serves the static build; this makes sure it exists and is current.
 // The build is `astro build` in a child process (Astro owns its own Vite world).
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.ts';
@@ -51,8 +51,13 @@ export function buildSite(o: BuildOptions & { env?: NodeJS.ProcessEnv }): Promis
   const root = o.root ?? PROJECT_ROOT;
   const astro = join(root, 'node_modules', 'astro', 'bin', 'astro.mjs');
   return new Promise((resolve, reject) => {
+    // Astro bundles the pages for prerendering under `<cwd>/.astro` when outDir is outside
+    // cwd, so concurrent builds (tests, benchmarks, `lab serve`) would share one scratch
+    // folder. Each build gets its own cwd, inside the project so the bundle finds node_modules.
+    mkdirSync(join(root, '.astro'), { recursive: true });
+    const scratch = mkdtempSync(join(root, '.astro', 'build-'));
     const child = spawn(process.execPath, [astro, 'build', '--root', root], {
-      cwd: root,
+      cwd: scratch,
       env: {
         ...(o.env ?? process.env),
         LAB_LABS_DIR: o.labsDir,
@@ -66,6 +71,7 @@ export function buildSite(o: BuildOptions & { env?: NodeJS.ProcessEnv }): Promis
     child.stderr.on('data', (d) => (log += d));
     child.on('error', reject);
     child.on('close', (code) => {
+      rmSync(scratch, { recursive: true, force: true });
       if (code === 0) return resolve();
       reject(
         new LabError(

@@ -29,8 +29,8 @@ async function setStatus(key: Key, to: Key['status']) {
       method: 'PATCH',
       body: JSON.stringify({ status: to }),
     });
-    status.textContent = `Access key ${key.accessKeyId} is now ${to.toLowerCase()}.`;
     await load();
+    status.textContent = `Access key ${key.accessKeyId} is now ${to.toLowerCase()}.`;
   } catch (e) {
     showError(errorBox, e);
   }
@@ -66,10 +66,11 @@ $('[data-delete-form]').addEventListener('submit', async (ev) => {
       method: 'DELETE',
       body: JSON.stringify({ confirm: confirmInput.value.trim() }),
     });
-    status.textContent = `Access key ${deleting.accessKeyId} was deleted.`;
+    const gone = deleting.accessKeyId;
     opener = $('[data-create]');
     dialog.close();
     await load();
+    status.textContent = `Access key ${gone} was deleted.`;
   } catch (e) {
     showError($('[data-del-error]'), e);
   }

@@ -1,0 +1,36 @@
+// Shared by the site tests: one Astro build per test file into a temp outDir, a real
+// Chromium (a missing browser FAILS the test), and screenshots saved as artifacts.
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildSite, PROJECT_ROOT } from '../../runner/serve/index.ts';
+import { labsRoot } from '../../runner/lab/paths.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (.ci/run does).`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** Build the site from `labsDir` (default: the repository's labs/) into a fresh temp dir. */
+export async function buildOnce(labsDir: string = labsRoot()): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), 'lab-site-dist-'));
+  await buildSite({ outDir, labsDir });
+  return outDir;
+}
+
+const ARTIFACTS = join(PROJECT_ROOT, 'test-results', 'site');
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}

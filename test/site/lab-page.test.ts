@@ -1,0 +1,163 @@
+// The day42 page as a learner sees it from a static copy of the site (no `lab serve`):
+// five pending steps, copy buttons, hints folded, usable from the keyboard alone.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Server } from 'node:http';
+import { createSiteServer, listen } from '../../runner/serve/index.ts';
+import { buildOnce, launchBrowser, screenshot } from './helpers.ts';
+
+let browser: Browser;
+let server: Server;
+let url: string;
+
+beforeAll(async () => {
+  const out = await buildOnce();
+  // Files only: exactly what a static host would serve.
+  server = createSiteServer({ distDir: out, host: '127.0.0.1' });
+  url = await listen(server, 0, '127.0.0.1');
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function open(path: string, opts: Parameters<Browser['newPage']>[0] = {}): Promise<Page> {
+  const page = await browser.newPage(opts);
+  await page.goto(url + path);
+  return page;
+}
+
+describe('day42 page, static', () => {
+  it('shows five numbered steps, each pending, with unticked checkboxes', async () => {
+    const page = await open('labs/day42/');
+    const steps = page.locator('section.lab-step');
+    await expect(steps.count()).resolves.toBe(5);
+    for (let i = 0; i < 5; i++) {
+      const step = steps.nth(i);
+      await expect(step.locator('.num').textContent()).resolves.toBe(`Step ${i + 1}`);
+      await expect(step.locator('.badge').textContent()).resolves.toBe('Pending');
+    }
+    const boxes = page.locator('.checklist input[type=checkbox]');
+    await expect(boxes.count()).resolves.toBe(5);
+    for (let i = 0; i < 5; i++) await expect(boxes.nth(i).isChecked()).resolves.toBe(false);
+    await expect(page.locator('.tally').textContent()).resolves.toMatch(/0 of 5 steps passed/);
+    await screenshot(page, 'day42-static-light');
+    await page.close();
+  });
+
+  it('degrades without the server: no check buttons, and says how to get them', async () => {
+    const page = await open('labs/day42/');
+    await page.waitForLoadState('networkidle');
+    await expect(page.locator('.check-btn:visible').count()).resolves.toBe(0);
+    await expect(page.locator('[data-static-note]').isVisible()).resolves.toBe(true);
+    await expect(page.locator('[data-static-note]').textContent()).resolves.toContain('lab serve');
+    await expect(page.locator('.check code').first().textContent()).resolves.toBe(
+      'lab check day42 --step create-key',
+    );
+    await page.close();
+  });
+
+  it('folds hints away and shows sandbox and AWS variants side by side', async () => {
+    const page = await open('labs/day42/', { viewport: { width: 1200, height: 900 } });
+    const hint = page.locator('.lab-step[data-step="create-key"] details.lab-hint').first();
+    await expect(hint.evaluate((d: HTMLDetailsElement) => d.open)).resolves.toBe(false);
+    const variants = page.locator('.lab-step[data-step="create-key"] .lab-variant');
+    const [a, b] = [await variants.nth(0).boundingBox(), await variants.nth(1).boundingBox()];
+    expect(Math.abs(a!.y - b!.y)).toBeLessThan(2); // same row
+    expect(b!.x).toBeGreaterThan(a!.x + a!.width - 1);
+    await page.close();
+  });
+
+  it('copies a command with its copy button', async () => {
+    const ctx = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await ctx.newPage();
+    await page.goto(url + 'labs/day42/');
+    const block = page.locator('.lab-step[data-step="list-users"] .lab-code[data-copy]').first();
+    const expected = await block.getAttribute('data-copy');
+    await block.locator('button.copy').click();
+    await expect(block.locator('button.copy').textContent()).resolves.toBe('Copied');
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(expected);
+    expect(expected).toMatch(/^aws iam list-users/);
+    await ctx.close();
+  });
+
+  it('is usable from the keyboard: every control reachable by Tab, focus visible, hints open with Enter', async () => {
+    const page = await open('labs/day42/');
+    // Every visible control (links, buttons, hint summaries), outside closed hints.
+    const controls = await page.evaluate(() => {
+      const all = [...document.querySelectorAll<HTMLElement>('a[href], button, summary, input')];
+      const usable = all.filter(
+        (el) =>
+          el.getClientRects().length > 0 &&
+          !(el as HTMLButtonElement).disabled &&
+          !(el.closest('details:not([open])') && el.tagName !== 'SUMMARY'),
+      );
+      usable.forEach((el, i) => (el.dataset.kb = String(i)));
+      return usable.length;
+    });
+    expect(controls).toBeGreaterThan(20);
+    const reached = new Set<string>();
+    const unmarked: string[] = [];
+    for (let i = 0; i < controls * 2 + 20; i++) {
+      await page.keyboard.press('Tab');
+      const f = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const s = getComputedStyle(el);
+        return {
+          kb: el.dataset.kb,
+          tag: el.tagName,
+          outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+        };
+      });
+      if (f.tag === 'BODY') break; // wrapped past the last control
+      if (f.kb === undefined)
+        unmarked.push(f.tag); // e.g. a scrollable code block: fine
+      else reached.add(f.kb);
+      expect(f.outline, `focus on ${f.tag} ${f.kb} is visible`).toBe(true);
+    }
+    expect(reached.size).toBe(controls);
+
+    // Skip link → main; a hint opens from the keyboard.
+    await page.goto(url + 'labs/day42/');
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(
+      'Skip to content',
+    );
+    const summary = page.locator('details.lab-hint summary').first();
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    await expect(
+      summary.evaluate((s) => (s.parentElement as HTMLDetailsElement).open),
+    ).resolves.toBe(true);
+    await screenshot(page, 'day42-keyboard-hint-open');
+    await page.close();
+  });
+
+  it('renders in dark mode and on a phone without horizontal scrolling', async () => {
+    const dark = await open('labs/day42/', { colorScheme: 'dark' });
+    const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg).toBe('rgb(20, 23, 27)');
+    await screenshot(dark, 'day42-static-dark');
+    await dark.close();
+
+    const phone = await open('labs/day42/', {
+      viewport: { width: 375, height: 800 },
+      isMobile: true,
+    });
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(phone, 'day42-phone');
+    await phone.close();
+  });
+
+  it('lists every lab on the index with summary, minutes and services', async () => {
+    const page = await open('');
+    const card = page.locator('[data-lab="day42"]');
+    await expect(card.locator('h2').textContent()).resolves.toContain('Day 42');
+    await expect(card.textContent()).resolves.toMatch(/40 minutes/);
+    await expect(card.locator('.tags').textContent()).resolves.toMatch(/IAM.*EC2/s);
+    await screenshot(page, 'index-static');
+    await page.close();
+  });
+});

@@ -1,0 +1,215 @@
+// `lab serve` against a real sandbox, driven through real Chromium: the sandbox
+// console creates a key (secret shown once), "Check my progress" runs the real
+// day42 check server side and ticks step 1, and the secret is gone after the page.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { request, type Server } from 'node:http';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createSiteServer, listen } from '../../runner/serve/index.ts';
+import { learnerServices, type LearnerServices } from '../../runner/serve/learner.ts';
+import { resolveTarget, type Target } from '../../runner/target/index.ts';
+import { startLab } from '../../runner/check/index.ts';
+import { labsRoot } from '../../runner/lab/paths.ts';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { buildOnce, launchBrowser, screenshot } from './helpers.ts';
+
+let sandbox: TestSandbox;
+let target: Target;
+let services: LearnerServices;
+let server: Server;
+let url: string;
+let browser: Browser;
+let ctx: BrowserContext;
+/** Every HTML and JSON body the browser received, to search for the secret afterwards. */
+const seen: string[] = [];
+
+beforeAll(async () => {
+  const [sb, out] = await Promise.all([startTestSandbox(), buildOnce()]);
+  sandbox = sb;
+  const env = { ...process.env, ...sandbox.env, LAB_TARGET: 'sandbox' };
+  target = await resolveTarget({ home: sandbox.home, env });
+  await startLab({ lab: 'day42', target, home: sandbox.home, env }); // as `lab start day42`
+  services = learnerServices({ home: sandbox.home, labsDir: labsRoot(), env });
+  server = createSiteServer({
+    distDir: out,
+    host: '127.0.0.1',
+    labs: services.labs,
+    console: services.console,
+  });
+  url = await listen(server, 0, '127.0.0.1');
+  browser = await launchBrowser();
+  ctx = await browser.newContext({ acceptDownloads: true });
+  ctx.on('response', async (r) => {
+    const type = r.headers()['content-type'] ?? '';
+    if (/html|json/.test(type)) seen.push(await r.text().catch(() => ''));
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+  services?.close();
+  target?.close();
+  await sandbox?.stop();
+});
+
+const stepBadge = (page: Page, id: string) => page.locator(`#badge-${id}`);
+
+describe('lab serve with the sandbox', () => {
+  let keyId = '';
+  let secret = '';
+
+  it('shows day42 with five pending steps and a "Check my progress" button each', async () => {
+    const page = await ctx.newPage();
+    await page.goto(url + 'labs/day42/');
+    await expect(page.locator('.check-btn:visible').count()).resolves.toBe(5);
+    for (const id of ['create-key', 'configure', 'list-users', 'denied-ec2', 'cleanup']) {
+      await expect(stepBadge(page, id).textContent()).resolves.toBe('Pending');
+    }
+    await expect(page.locator('[data-served-note]').textContent()).resolves.toMatch(/sandbox/);
+    await page.close();
+  });
+
+  it('creates an access key in the sandbox console: acknowledgement, secret once, .csv', async () => {
+    const page = await ctx.newPage();
+    await page.goto(url + 'console/iam/users/');
+    await page.getByRole('link', { name: 'iam-admin' }).click();
+    await page.waitForURL(/\/console\/iam\/user\/\?name=iam-admin/);
+    await expect
+      .poll(() => page.locator('[data-policies]').textContent())
+      .toContain('IAMFullAccess');
+    await page.getByRole('link', { name: 'Create access key' }).click();
+    await page.waitForURL(/create-key/);
+
+    // Without the acknowledgement nothing is created.
+    await page.getByRole('button', { name: 'Create access key' }).click();
+    await expect(page.locator('[data-stage="retrieve"]').isVisible()).resolves.toBe(false);
+    await page.getByLabel(/I understand/).check();
+    await page.getByRole('button', { name: 'Create access key' }).click();
+    await page.locator('[data-stage="retrieve"]').waitFor();
+
+    keyId = (await page.locator('[data-key-id]').textContent())!;
+    expect(keyId).toMatch(/^[A-Z0-9]{16,}$/);
+    // Masked until asked for.
+    await expect(page.locator('[data-secret]').textContent()).resolves.toMatch(/^•+$/);
+    await page.getByRole('button', { name: 'Show' }).click();
+    secret = (await page.locator('[data-secret]').textContent())!;
+    expect(secret).toMatch(/^[A-Za-z0-9/+]{30,}$/);
+    await screenshot(page, 'console-key-created');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download .csv file' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('iam-admin_accessKeys.csv');
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv).toBe(`Access key ID,Secret access key\r\n${keyId},${secret}\r\n`);
+
+    // Leave the page: the user page lists the key, and no page holds the secret any more.
+    await page.getByRole('link', { name: 'Done' }).click();
+    await page.waitForURL(/\/console\/iam\/user\/\?name=iam-admin/);
+    await page.locator(`tr[data-key="${keyId}"]`).waitFor();
+    await expect(page.locator(`tr[data-key="${keyId}"]`).textContent()).resolves.toContain(
+      'Active',
+    );
+    expect(await page.content()).not.toContain(secret);
+    await page.goBack();
+    await page.waitForURL(/create-key/);
+    expect(await page.content()).not.toContain(secret);
+    await page.reload();
+    expect(await page.content()).not.toContain(secret);
+    await page.close();
+  });
+
+  it('ticks step 1 when "Check my progress" runs the check server side', async () => {
+    const page = await ctx.newPage();
+    await page.goto(url + 'labs/day42/');
+    const step = page.locator('.lab-step[data-step="create-key"]');
+    await step.getByRole('button', { name: 'Check my progress' }).click();
+    await expect
+      .poll(() => stepBadge(page, 'create-key').textContent(), { timeout: 30_000 })
+      .toBe('Passed');
+    await expect(page.locator('#done-create-key').isChecked()).resolves.toBe(true);
+    await expect(step.locator('.verdict').textContent()).resolves.toContain(keyId);
+    await expect(page.locator('.tally').textContent()).resolves.toMatch(/1 of 5/);
+    // The other steps were not checked, so they stay pending.
+    await expect(stepBadge(page, 'configure').textContent()).resolves.toBe('Pending');
+    await screenshot(page, 'day42-served-step1-passed');
+
+    // Progress comes from the store: a reload still shows it.
+    await page.reload();
+    await expect.poll(() => stepBadge(page, 'create-key').textContent()).toBe('Passed');
+    expect(await page.content()).not.toContain(secret);
+    await page.close();
+  });
+
+  it('deactivates, then deletes the key only when its id is typed back; the cleanup check passes', async () => {
+    const page = await ctx.newPage();
+    await page.goto(url + 'console/iam/user/?name=iam-admin');
+    const row = page.locator(`tr[data-key="${keyId}"]`);
+    await expect(row.getByRole('button', { name: 'Delete' }).isDisabled()).resolves.toBe(true);
+    await row.getByRole('button', { name: 'Deactivate' }).click();
+    await expect.poll(() => row.textContent()).toContain('Inactive');
+
+    await row.getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog');
+    const del = dialog.getByRole('button', { name: 'Delete' });
+    await dialog.getByLabel(/type the access key ID/).fill(keyId.slice(0, -1));
+    await expect(del.isDisabled()).resolves.toBe(true);
+    await dialog.getByLabel(/type the access key ID/).fill(keyId);
+    await del.click();
+    await expect.poll(() => page.locator('[data-status]').textContent()).toContain('deleted');
+    await expect.poll(() => page.locator(`tr[data-key="${keyId}"]`).count()).toBe(0);
+
+    // The console acts as the learner (its user agent is not the runner's), so the
+    // cleanup check counts its Deactivate-then-Delete.
+    await page.goto(url + 'labs/day42/');
+    await page
+      .locator('.lab-step[data-step="cleanup"]')
+      .getByRole('button', { name: 'Check my progress' })
+      .click();
+    await expect
+      .poll(() => stepBadge(page, 'cleanup').textContent(), { timeout: 30_000 })
+      .toBe('Passed');
+    await page.close();
+  });
+
+  it('never lets the secret reach a page after its one showing, nor the progress store', () => {
+    expect(secret).not.toBe('');
+    const withSecret = seen.filter((body) => body.includes(secret));
+    // Exactly one response carried it: the creation response.
+    expect(withSecret).toHaveLength(1);
+    expect(JSON.parse(withSecret[0]).accessKeyId).toBe(keyId);
+    for (const f of readdirSync(sandbox.home).filter((f) => f.startsWith('progress.db'))) {
+      expect(readFileSync(join(sandbox.home, f)).includes(secret)).toBe(false);
+    }
+  });
+
+  it('keeps other web sites out of the local API, and never caches it', async () => {
+    const info = await fetch(url + 'api/info');
+    expect(info.headers.get('cache-control')).toBe('no-store');
+    const foreign = await fetch(url + 'api/console/users/iam-admin/keys', {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ acknowledge: true }),
+    });
+    expect(foreign.status).toBe(403);
+    const form = await fetch(url + 'api/console/users/iam-admin/keys', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'acknowledge=true',
+    });
+    expect(form.status).toBe(415);
+    // DNS rebinding: a foreign name that resolves to 127.0.0.1 (fetch cannot set Host).
+    const status = await new Promise<number>((resolve, reject) =>
+      request(url + 'api/info', { headers: { host: 'attacker.example' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      })
+        .on('error', reject)
+        .end(),
+    );
+    expect(status).toBe(403);
+  });
+});
