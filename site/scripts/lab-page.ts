@@ -66,7 +66,8 @@ async function check(id: string, button: HTMLButtonElement) {
   } catch (e) {
     setBadge(id, 'pending');
     const verdict = button.parentElement!.querySelector<HTMLElement>('.verdict')!;
-    verdict.textContent = `The check could not run: ${(e as Error).message}`;
+    const hint = (e as { body?: { hint?: string } }).body?.hint;
+    verdict.textContent = `The check could not run: ${(e as Error).message}${hint ? ` ${hint}` : ''}`;
   } finally {
     button.disabled = false;
   }

@@ -1,0 +1,90 @@
+// `lab serve` as a learner runs it: builds the site when there is no build, prints the
+// URL, serves pages and the API, stops cleanly; clear errors for a busy port.
+import { describe, it, expect, afterAll } from 'vitest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../runner/serve/index.ts';
+
+const LAB = join(PROJECT_ROOT, 'bin', 'lab.mjs');
+const home = mkdtempSync(join(tmpdir(), 'lab-serve-home-'));
+const outParent = mkdtempSync(join(tmpdir(), 'lab-serve-out-'));
+const env = { ...process.env, LAB_HOME: home, NO_COLOR: '1' };
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  rmSync(home, { recursive: true, force: true });
+  rmSync(outParent, { recursive: true, force: true });
+});
+
+describe('lab serve', () => {
+  it('builds a missing site first, prints the URL, serves day42 and the API, stops on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      [LAB, 'serve', '--port', '0', '--out', join(outParent, 'dist')],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    children.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        const m = /Lab site: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
+        if (m) resolve(m[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`lab serve exited ${code}: ${stderr}`)));
+    });
+    expect(stderr).toMatch(/Building the site \(no build yet\)/);
+    expect(stdout.split('\n')[0]).toBe('Target: local sandbox');
+
+    const page = await fetch(url + 'labs/day42/');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Day 42');
+    const info = await (await fetch(url + 'api/info')).json();
+    expect(info).toEqual({ served: true, target: 'sandbox', console: true });
+    // No sandbox running in this home: the check says so, with what to do.
+    const check = await fetch(url + 'api/labs/day42/check', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(check.status).toBe(503);
+    expect((await check.json()).hint).toMatch(/lab start|lab sandbox start/);
+
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.on('exit', r));
+    expect(code).toBe(0);
+  });
+
+  it('explains a busy port with exit code 2', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    const r = spawnSync(
+      process.execPath,
+      [LAB, 'serve', '--port', String(port), '--out', join(outParent, 'dist')],
+      { env, encoding: 'utf8', timeout: 60_000 },
+    );
+    blocker.close();
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(`Cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`),
+    );
+    expect(r.stderr).toMatch(/--port/);
+  });
+
+  it('documents --port and --host in --help', () => {
+    const r = spawnSync(process.execPath, [LAB, 'serve', '--help'], { env, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/--port/);
+    expect(r.stdout).toMatch(/--host.*127\.0\.0\.1/);
+  });
+});
