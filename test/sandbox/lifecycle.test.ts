@@ -1,7 +1,14 @@
 // Lifecycle through the public surface and the real `lab` CLI: idempotent start, status,
 // stale pids, a busy port, missing moto, file permissions.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  readdirSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,6 +167,28 @@ describe('stale state and errors', () => {
     }).catch((e) => e);
     expect(missing.code).toBe('moto_missing');
     expect(missing.hint).toContain("python3 -m pip install 'moto[server]'");
+  });
+
+  test('moto installed in its own Python (pipx, venv) is found through moto_server on PATH', async () => {
+    const home = tempHome();
+    // The interpreter that has moto, named only by the #! line of a moto_server script; the
+    // python3 on this PATH (Debian's) has no moto.
+    const python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], {
+      encoding: 'utf8',
+    }).trim();
+    const bin = join(home, 'pipx-bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'moto_server'), `#!${python}\nfrom moto.server import main\nmain()\n`, {
+      mode: 0o755,
+    });
+    const env = { ...process.env, PATH: `${bin}:/usr/bin:/bin` };
+    try {
+      const info = await ensureSandbox({ home, port: await freePort(), env });
+      const me = await adminClients(info).sts.send(new GetCallerIdentityCommand({}));
+      expect(me.Arn).toBe(info.learner.arn);
+    } finally {
+      await stopSandbox({ home });
+    }
   });
 
   test('readSandboxInfo does not start anything, and is undefined before the first start', async () => {
