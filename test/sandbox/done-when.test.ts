@@ -34,7 +34,8 @@ const DENIED = (acct: string) =>
   `User: arn:aws:iam::${acct}:user/alice is not authorized to perform: ec2:DescribeInstances ` +
   'because no identity-based policy allows the ec2:DescribeInstances action';
 
-test("the issue's scenario, start to finish", async () => {
+// ~25 real CLI runs (each starts a Python): allow for a loaded CI machine.
+test("the issue's scenario, start to finish", { timeout: 300_000 }, async () => {
   const acct = sb.accountId;
   const setup = await inShell(
     `
