@@ -123,7 +123,8 @@ export async function flushOutbox(
     url: member.url,
     token: member.token,
     fetch: opts.fetch,
-    timeoutMs: opts.timeoutMs ?? 5_000,
+    // A check waits for this at most: an unreachable server must not stall it for long.
+    timeoutMs: opts.timeoutMs ?? 3_000,
   });
   const db = openOutbox(home);
   let sent = 0;

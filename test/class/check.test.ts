@@ -5,7 +5,7 @@
 // Then `lab report --verify` in a shared class account, against the sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
@@ -87,10 +87,12 @@ describe('real `lab check` results reach the class (SQLite and PostgreSQL)', () 
     return codes;
   }
 
+  const secrets: string[] = [];
   function createAndConfigure(sb: TestSandbox) {
     const key = JSON.parse(
       aws(sb, ['iam', 'create-access-key', '--user-name', 'iam-admin']),
     ).AccessKey;
+    secrets.push(key.SecretAccessKey);
     aws(sb, ['configure', 'set', 'aws_access_key_id', key.AccessKeyId, '--profile', 'work']);
     aws(sb, [
       'configure',
@@ -170,6 +172,22 @@ describe('real `lab check` results reach the class (SQLite and PostgreSQL)', () 
       expect(ec2.reasons.map((x) => x.reason).join('\n')).toContain(
         'iam-admin now has EC2 permissions',
       );
+    }
+  });
+
+  it('no secret access key reached a class store or a learner outbox', async () => {
+    expect(secrets).toHaveLength(3);
+    const files = [
+      join(serverHomes[0], 'class', 'class.db'),
+      ...Object.values(sandboxes).map((sb) => join(sb.home, 'class-outbox.db')),
+    ];
+    const rows = await servers[1].store.sql.all<Record<string, unknown>>(
+      'SELECT evidence, hint FROM results UNION ALL SELECT last_evidence, NULL FROM progress',
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      for (const f of files) expect(readFileSync(f).includes(Buffer.from(secret)), f).toBe(false);
+      expect(JSON.stringify(rows)).not.toContain(secret);
     }
   });
 });
