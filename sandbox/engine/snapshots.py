@@ -220,6 +220,9 @@ def saved_services(state_dir: str) -> list[str]:
     directory = os.path.join(state_dir, "snapshots")
     if not os.path.isdir(directory):
         return []
+    for name in os.listdir(directory):
+        if name.startswith(".tmp-"):  # a write cut short by kill -9: the old snapshot stands
+            os.unlink(os.path.join(directory, name))
     names = [n[: -len(SNAPSHOT_SUFFIX)] for n in os.listdir(directory) if n.endswith(SNAPSHOT_SUFFIX)]
     return sorted(names, key=lambda s: (s != "iam", s))
 

@@ -1,7 +1,7 @@
 // Detached child processes: start one, wait for its `ready <url>` line, tell whether a pid
 // is still the process we started, and stop it.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { LabError } from '../../runner/errors.ts';
 
 export interface Launch {
@@ -23,6 +23,8 @@ export interface Started {
 
 /** Start a detached process and resolve once it printed `ready <url>` to its log. */
 export async function launch(l: Launch): Promise<Started> {
+  // Logs are appended across restarts; keep one previous generation once one passes 1 MB.
+  if (fileSize(l.logFile) > 1 << 20) renameSync(l.logFile, `${l.logFile}.1`);
   const offset = fileSize(l.logFile);
   const fd = openSync(l.logFile, 'a', 0o600);
   let child;
