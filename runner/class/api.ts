@@ -204,12 +204,12 @@ export function classApi(opts: ClassApiOptions): ClassHandler {
       'GET',
       /^\/class\/([\w-]+)\/dashboard$/,
       async (req, res, m, url) => {
-        const cls = await store.getClass(m[1]);
         try {
           await instructorOf(req, m[1], cookieName(m[1]));
         } catch (e) {
           if (e instanceof HttpError && (e.status === 401 || e.status === 403)) {
-            return sendHtml(res, e.status, (n) => loginHtml(cls?.name, `/class/${m[1]}/login`, n));
+            // No class name before sign-in: the page must not tell strangers what a class id is.
+            return sendHtml(res, e.status, (n) => loginHtml(undefined, `/class/${m[1]}/login`, n));
           }
           throw e;
         }
@@ -225,11 +225,10 @@ export function classApi(opts: ClassApiOptions): ClassHandler {
         const form = new URLSearchParams((await readBody(req, 4096)).toString('utf8'));
         const token = form.get('token')?.trim() ?? '';
         const who = token ? await store.authenticate(token) : undefined;
-        const cls = await store.getClass(m[1]);
         if (!who || who.role !== 'instructor' || who.classId !== m[1]) {
           return sendHtml(res, 401, (n) =>
             loginHtml(
-              cls?.name,
+              undefined,
               `/class/${m[1]}/login`,
               n,
               'That is not the instructor token of this class.',
