@@ -64,7 +64,7 @@ describe('real `lab check` results reach the class (SQLite and PostgreSQL)', () 
         copyFileSync(join(sb.home, 'class.json'), join(sb.home, `class-${i}.json`));
       }
     }
-  });
+  }, 300_000);
 
   afterAll(async () => {
     await Promise.all(Object.values(sandboxes).map((s) => s.stop()));
@@ -173,7 +173,8 @@ describe('real `lab check` results reach the class (SQLite and PostgreSQL)', () 
         'iam-admin now has EC2 permissions',
       );
     }
-  });
+    // Two dozen real checks and aws calls: allow for a loaded CI machine.
+  }, 300_000);
 
   it('no secret access key reached a class store or a learner outbox', async () => {
     expect(secrets).toHaveLength(3);
