@@ -1,6 +1,6 @@
 // Shared by the site tests: one Astro build per test file into a temp outDir, a real
 // Chromium (a missing browser FAILS the test), and screenshots saved as artifacts.
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -24,8 +24,16 @@ export async function launchBrowser(): Promise<Browser> {
 /** Build the site from `labsDir` (default: the repository's labs/) into a fresh temp dir. */
 export async function buildOnce(labsDir: string = labsRoot()): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'lab-site-dist-'));
+  temp.push(outDir);
   await buildSite({ outDir, labsDir });
   return outDir;
+}
+
+const temp: string[] = [];
+
+/** Remove the temp dirs this test file made (builds, generated labs). */
+export function removeTemp(...more: string[]): void {
+  for (const d of [...temp.splice(0), ...more]) rmSync(d, { recursive: true, force: true });
 }
 
 const ARTIFACTS = join(PROJECT_ROOT, 'test-results', 'site');

@@ -4,7 +4,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Server } from 'node:http';
 import { createSiteServer, listen } from '../../runner/serve/index.ts';
-import { buildOnce, launchBrowser, screenshot } from './helpers.ts';
+import { buildOnce, launchBrowser, removeTemp, screenshot } from './helpers.ts';
 
 let browser: Browser;
 let server: Server;
@@ -20,6 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   server?.close();
+  removeTemp();
 });
 
 async function open(path: string, opts: Parameters<Browser['newPage']>[0] = {}): Promise<Page> {

@@ -12,7 +12,7 @@ import { resolveTarget, type Target } from '../../runner/target/index.ts';
 import { startLab } from '../../runner/check/index.ts';
 import { labsRoot } from '../../runner/lab/paths.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
-import { buildOnce, launchBrowser, screenshot } from './helpers.ts';
+import { buildOnce, launchBrowser, removeTemp, screenshot } from './helpers.ts';
 
 let sandbox: TestSandbox;
 let target: Target;
@@ -52,6 +52,7 @@ afterAll(async () => {
   services?.close();
   target?.close();
   await sandbox?.stop();
+  removeTemp();
 });
 
 const stepBadge = (page: Page, id: string) => page.locator(`#badge-${id}`);
@@ -93,10 +94,11 @@ describe('lab serve with the sandbox', () => {
     expect(keyId).toMatch(/^[A-Z0-9]{16,}$/);
     // Masked until asked for.
     await expect(page.locator('[data-secret]').textContent()).resolves.toMatch(/^•+$/);
+    // The artifact is taken while the secret is masked: no file ever holds it.
+    await screenshot(page, 'console-key-created');
     await page.getByRole('button', { name: 'Show' }).click();
     secret = (await page.locator('[data-secret]').textContent())!;
     expect(secret).toMatch(/^[A-Za-z0-9/+]{30,}$/);
-    await screenshot(page, 'console-key-created');
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -141,6 +143,13 @@ describe('lab serve with the sandbox', () => {
     await page.reload();
     await expect.poll(() => stepBadge(page, 'create-key').textContent()).toBe('Passed');
     expect(await page.content()).not.toContain(secret);
+
+    // The index shows the same progress.
+    await page.goto(url);
+    await expect
+      .poll(() => page.locator('[data-lab="day42"] .lab-progress').textContent())
+      .toBe('Progress: 1 of 5 steps passed');
+    await screenshot(page, 'index-served');
     await page.close();
   });
 
