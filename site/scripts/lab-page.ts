@@ -82,6 +82,14 @@ if (info) {
       ? 'Checking against your local sandbox.'
       : 'Checking against your AWS account.';
   note.hidden = false;
+  // Mark the variant of each instruction that applies to the target in use.
+  for (const v of document.querySelectorAll<HTMLElement>(
+    `.lab-variant[data-target="${info.target}"]`,
+  )) {
+    v.classList.add('current');
+    const label = v.querySelector('.lab-variant-label');
+    if (label) label.append(' (you are using this)');
+  }
   for (const button of document.querySelectorAll<HTMLButtonElement>('.check-btn')) {
     const id = button.closest<HTMLElement>('.lab-step')!.dataset.step!;
     button.hidden = false;

@@ -152,6 +152,40 @@ describe('day42 page, static', () => {
     await phone.close();
   });
 
+  it('meets WCAG AA contrast for its text in light and dark', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await open('labs/day42/', { colorScheme });
+      const worst = await page.evaluate(() => {
+        const rgb = (c: string) => c.match(/[\d.]+/g)!.map(Number);
+        const lum = (c: number[]) => {
+          const [r, g, b] = c.slice(0, 3).map((v) => {
+            v /= 255;
+            return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+          });
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        const bgOf = (el: Element | null): number[] => {
+          for (; el; el = el.parentElement) {
+            const c = rgb(getComputedStyle(el).backgroundColor);
+            if (c.length < 4 || c[3] > 0) return c;
+          }
+          return [255, 255, 255];
+        };
+        let min = { ratio: 99, what: '' };
+        const sel = 'p, li, dt, dd, th, td, a, button, code, summary, h1, h2, .badge, label';
+        for (const el of document.querySelectorAll<HTMLElement>(sel)) {
+          if (!el.getClientRects().length || !el.textContent?.trim()) continue;
+          const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(bgOf(el))];
+          const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+          if (ratio < min.ratio) min = { ratio, what: `${el.tagName}.${el.className}` };
+        }
+        return min;
+      });
+      expect(worst.ratio, `${colorScheme}: ${worst.what}`).toBeGreaterThanOrEqual(4.5);
+      await page.close();
+    }
+  });
+
   it('lists every lab on the index with summary, minutes and services', async () => {
     const page = await open('');
     const card = page.locator('[data-lab="day42"]');

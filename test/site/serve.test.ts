@@ -69,6 +69,11 @@ describe('lab serve with the sandbox', () => {
       await expect(stepBadge(page, id).textContent()).resolves.toBe('Pending');
     }
     await expect(page.locator('[data-served-note]').textContent()).resolves.toMatch(/sandbox/);
+    // The sandbox variant of each instruction is marked as the one in use.
+    await expect(
+      page.locator('.lab-variant.current[data-target="sandbox"]').count(),
+    ).resolves.toBeGreaterThan(0);
+    await expect(page.locator('.lab-variant.current[data-target="aws"]').count()).resolves.toBe(0);
     await page.close();
   });
 
