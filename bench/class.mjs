@@ -197,7 +197,7 @@ async function report(kind, databaseUrl) {
   await time('one lab, JSON', `${base}?lab=lab-3`);
   await time('one lab, CSV', `${base}?lab=lab-3&format=csv`);
   await time('one lab, HTML dashboard', `${base}?lab=lab-3&format=html`);
-  await time(`all ${LABS} labs, HTML overview`, `${base}?format=html`);
+  await time(`all ${LABS} labs, dashboard overview`, `/class/${cls.classId}/dashboard`);
   await time(`all ${LABS} labs, JSON (every cell)`, base);
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));

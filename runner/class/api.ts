@@ -91,9 +91,11 @@ export function classApi(opts: ClassApiOptions): ClassHandler {
     return who;
   };
 
-  async function report(classId: string, query: URLSearchParams) {
+  async function report(classId: string, query: URLSearchParams, overview = false) {
     const q = validate(ReportQuery, Object.fromEntries(query));
-    const r = await buildReport(store, classId, { lab: q.lab, stepOrder, now: now() });
+    // The dashboard of a class with several labs shows only an overview: skip the details.
+    const summary = overview && !q.lab && (await store.labs(classId)).length > 1;
+    const r = await buildReport(store, classId, { lab: q.lab, stepOrder, now: now(), summary });
     if (!r) throw new HttpError(404, 'no_such_class', `No class ${classId}.`);
     return { q, r };
   }
@@ -193,7 +195,8 @@ export function classApi(opts: ClassApiOptions): ClassHandler {
       /^\/api\/v1\/classes\/([\w-]+)\/report$/,
       async (req, res, m, url) => {
         await instructorOf(req, m[1]);
-        const { q, r } = await report(m[1], url.searchParams);
+        const html = url.searchParams.get('format') === 'html';
+        const { q, r } = await report(m[1], url.searchParams, html);
         if (q.format === 'csv') return sendCsv(res, `${r.class.name}-report`, reportCsv(r));
         if (q.format === 'html')
           return sendHtml(res, 200, (n) => dashboardHtml(r, links(m[1], q.lab), n));
@@ -213,7 +216,7 @@ export function classApi(opts: ClassApiOptions): ClassHandler {
           }
           throw e;
         }
-        const { q, r } = await report(m[1], url.searchParams);
+        const { q, r } = await report(m[1], url.searchParams, true);
         sendHtml(res, 200, (n) => dashboardHtml(r, links(m[1], q.lab), n));
       },
     ],

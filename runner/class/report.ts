@@ -74,14 +74,20 @@ export const KEY_RULE = { create: 'create-key', remove: 'cleanup' } as const;
 export async function buildReport(
   store: ClassStore,
   classId: string,
-  opts: { lab?: string; stepOrder: StepOrder; now?: number },
+  opts: {
+    lab?: string;
+    stepOrder: StepOrder;
+    now?: number;
+    /** Summary only (the dashboard's overview): no evidence text, no failure reasons. */
+    summary?: boolean;
+  },
 ): Promise<ClassReport | undefined> {
   const cls = await store.getClass(classId);
   if (!cls) return undefined;
   const [learners, rows, reasons] = await Promise.all([
     store.learners(classId),
-    store.progress(classId, opts.lab),
-    store.failureReasons(classId, opts.lab),
+    store.progress(classId, opts.lab, !opts.summary),
+    opts.summary ? [] : store.failureReasons(classId, opts.lab),
   ]);
   const byLab = new Map<string, ProgressRow[]>();
   for (const r of rows) {

@@ -213,9 +213,10 @@ export class ClassStore {
     return rows.map((r) => r.lab);
   }
 
-  async progress(classId: string, lab?: string): Promise<ProgressRow[]> {
+  /** Progress rows of a class (or one lab); `evidence: false` leaves the text out (overviews). */
+  async progress(classId: string, lab?: string, evidence = true): Promise<ProgressRow[]> {
     const cols = `learner_id, lab, step, first_at, passed_at, last_passed_at, attempts, failures,
-      last_status, last_at, last_evidence`;
+      last_status, last_at${evidence ? ', last_evidence' : ''}`;
     const rows = await this.sql.all<Record<string, unknown>>(
       lab
         ? `SELECT ${cols} FROM progress WHERE class_id = ? AND lab = ?`
