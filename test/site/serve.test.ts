@@ -200,6 +200,52 @@ describe('lab serve with the sandbox', () => {
     }
   });
 
+  it('works from the keyboard alone: create a key, then deactivate and delete it', async () => {
+    const page = await ctx.newPage();
+    await page.goto(url + 'console/iam/create-key/?name=iam-admin');
+    const tabTo = async (match: (el: { tag: string; text: string }) => boolean) => {
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press('Tab');
+        const el = await page.evaluate(() => ({
+          tag: document.activeElement!.tagName,
+          text:
+            (document.activeElement as HTMLElement).innerText ||
+            document.activeElement!.getAttribute('aria-label') ||
+            '',
+        }));
+        if (match(el)) return;
+      }
+      throw new Error('control not reachable by Tab');
+    };
+    await tabTo((e) => e.tag === 'INPUT');
+    await page.keyboard.press('Space');
+    await tabTo((e) => e.text === 'Create access key' && e.tag === 'BUTTON');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-stage="retrieve"]').waitFor();
+    // Focus moves to the new section's heading, so a screen reader announces it.
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('ret-h');
+    const id = (await page.locator('[data-key-id]').textContent())!;
+    await tabTo((e) => e.text === 'Done');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/console\/iam\/user\/\?name=iam-admin/);
+    await page.locator(`tr[data-key="${id}"]`).waitFor();
+
+    await tabTo((e) => e.text === 'Deactivate');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.locator(`tr[data-key="${id}"]`).textContent())
+      .toContain('Inactive');
+    await page.locator('body').focus();
+    await tabTo((e) => e.text === 'Delete');
+    await page.keyboard.press('Enter');
+    // The dialog opens with focus in the confirmation field; Escape would cancel.
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('del-confirm');
+    await page.keyboard.type(id);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator(`tr[data-key="${id}"]`).count()).toBe(0);
+    await page.close();
+  });
+
   it('keeps other web sites out of the local API, and never caches it', async () => {
     const info = await fetch(url + 'api/info');
     expect(info.headers.get('cache-control')).toBe('no-store');
