@@ -100,6 +100,13 @@ export default defineCommand({
         : 'Target: your AWS account (--target aws)',
     );
     console.log(`Lab site: ${color.bold(url)}`);
+    if (!['127.0.0.1', 'localhost', '::1'].includes(args.host)) {
+      console.log(
+        color.yellow(
+          `warning: listening on ${args.host}: other machines can run checks and use the sandbox console.`,
+        ),
+      );
+    }
     if (classServer) console.log(`Class server: ${url}api/v1/ (store: ${classServer.store.kind})`);
     console.log(color.dim('Press Ctrl+C to stop.'));
     await new Promise<void>((resolve) => {
