@@ -88,6 +88,7 @@ test('stop/start keeps users, keys, secrets, policies, groups and EC2 resources'
   const started = await lab(['sandbox', 'start'], cleanEnv({ LAB_HOME: sb.home }));
   expect(started.code).toBe(0);
   expect(started.stdout).toContain(sb.endpoint); // same port as before, without --port
+  expect(started.stderr).toContain('Starting the sandbox engine'); // progress, on stderr
 
   // EC2 first: its snapshot is loaded lazily, so the first EC2 call must wait for it.
   const sgs = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [sg.GroupId!] }));
@@ -125,6 +126,11 @@ test('kill -9 of the engine right after a write loses nothing; the gateway answe
   expect(down.stderr).toContain('lab sandbox start');
   const s = await sandboxStatus({ home: sb.home });
   expect(s).toMatchObject({ running: false, gateway: { alive: true }, engine: { alive: false } });
+  const status = await lab(['sandbox', 'status'], cleanEnv({ LAB_HOME: sb.home }));
+  expect(status.code).toBe(1);
+  expect(status.stdout).toContain('Sandbox: unhealthy');
+  expect(status.stdout).toContain('engine   not running');
+  expect(status.stdout).toContain('Run lab sandbox start to recover it');
 
   const gatewayPid = s.gateway.pid;
   const info = await ensureSandbox({ home: sb.home });
