@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { buildSite, PROJECT_ROOT } from '../../runner/serve/index.ts';
 import { labsRoot } from '../../runner/lab/paths.ts';
 
@@ -41,4 +41,10 @@ const ARTIFACTS = join(PROJECT_ROOT, 'test-results', 'site');
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** A screenshot of one part of a page (a step, a dialog). */
+export async function screenshotOf(part: Locator, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await part.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }

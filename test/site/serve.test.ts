@@ -12,7 +12,7 @@ import { resolveTarget, type Target } from '../../runner/target/index.ts';
 import { startLab } from '../../runner/check/index.ts';
 import { labsRoot } from '../../runner/lab/paths.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
-import { buildOnce, launchBrowser, removeTemp, screenshot } from './helpers.ts';
+import { buildOnce, launchBrowser, removeTemp, screenshot, screenshotOf } from './helpers.ts';
 
 let sandbox: TestSandbox;
 let target: Target;
@@ -143,6 +143,7 @@ describe('lab serve with the sandbox', () => {
     // The other steps were not checked, so they stay pending.
     await expect(stepBadge(page, 'configure').textContent()).resolves.toBe('Pending');
     await screenshot(page, 'day42-served-step1-passed');
+    await screenshotOf(step, 'day42-step1-passed');
 
     // Progress comes from the store: a reload still shows it.
     await page.reload();
