@@ -117,6 +117,21 @@ describe('f. no credentials', () => {
     expect(res.headers.get('x-amzn-requestid')).toBeTruthy();
   });
 
+  it('an Authorization header without a credential scope is 400 IncompleteSignature', async () => {
+    const res = await fetch(fx.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: 'AWS4-HMAC-SHA256 garbage',
+      },
+      body: 'Action=ListUsers&Version=2010-05-08',
+    });
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text).toContain('<Code>IncompleteSignature</Code>');
+    expect(text).not.toMatch(/Traceback|<html/i);
+  });
+
   it.each(CLIS)('is what `aws --no-sign-request` prints (%s)', async (bin) => {
     const r = await aws(
       bin,
