@@ -8,7 +8,7 @@ const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 13)) {
   console.error(
     `labrunner needs Node >= 22.13 (this is ${process.version}).\n` +
-      'Run it through npm so the project\'s own Node is used: `npx lab …` or `npm run lab -- …`.',
+      "Run it through npm so the project's own Node is used: `npx lab …` or `npm run lab -- …`.",
   );
   process.exit(2);
 }
