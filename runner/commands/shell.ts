@@ -41,7 +41,10 @@ export default defineCommand({
 
 /** The shell's arguments and environment: the sandbox env, plus a `(sandbox)` prompt marker. */
 function shellSetup(shell: string, info: SandboxInfo): { argv: string[]; env: NodeJS.ProcessEnv } {
-  const env: NodeJS.ProcessEnv = { ...sandboxProcessEnv(info), LAB_SANDBOX: info.endpoint };
+  const env: NodeJS.ProcessEnv = {
+    ...sandboxProcessEnv(info, withoutNpm(process.env)),
+    LAB_SANDBOX: info.endpoint,
+  };
   const dir = join(layout(info.home).dir, 'shell');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const name = basename(shell);
@@ -63,6 +66,21 @@ function shellSetup(shell: string, info: SandboxInfo): { argv: string[]; env: No
     return { argv: [], env: { ...env, ZDOTDIR: dir } };
   }
   return { argv: [], env: { ...env, PS1: `(sandbox) ${process.env.PS1 ?? '$ '}` } };
+}
+
+/**
+ * `npx lab shell` runs us with npm's variables and node_modules/.bin dirs on PATH; the learner's
+ * shell should not inherit them (npm_config_* would steer any npm they run in there).
+ */
+function withoutNpm(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (!env.npm_execpath && !env.npm_lifecycle_event) return env;
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (!k.startsWith('npm_')) out[k] = v;
+  out.PATH = (env.PATH ?? '')
+    .split(':')
+    .filter((d) => !/node_modules\/\.bin$/.test(d) && !/node-gyp-bin$/.test(d))
+    .join(':');
+  return out;
 }
 
 function banner(info: SandboxInfo): void {

@@ -69,6 +69,20 @@ test('eval "$(lab sandbox env)" points aws at the sandbox as sandbox-admin', asy
   expect(leftover).toBe('0'); // the learner's real keys were unset in this shell
 });
 
+test("eval keeps the shell's own PATH and is idempotent", async () => {
+  const env = { ...learnerEnv, PATH: `/opt/learner-tools:${learnerEnv.PATH}` };
+  const r = await run(
+    'bash',
+    ['-c', 'for i in 1 2; do eval "$(node bin/lab.mjs sandbox env)"; done; echo "$PATH"'],
+    env,
+  );
+  expect(r.code, r.stderr).toBe(0);
+  const dirs = r.stdout.trim().split(':');
+  expect(dirs[0]).toBe(join(sb.home, 'sandbox', 'bin'));
+  expect(dirs.filter((d) => d === dirs[0])).toHaveLength(1);
+  expect(dirs[1]).toBe('/opt/learner-tools');
+});
+
 test("the learner's ~/.aws is neither used nor changed, even by aws configure", async () => {
   const before = snapshot(join(fakeHome, '.aws'));
   const r = await run(
@@ -99,6 +113,13 @@ test('lab shell: the environment reaches the shell, with a prompt marker for bas
   expect(r.stdout).toContain(`endpoint=${sb.endpoint} lab=${sb.endpoint}`);
   const rc = readFileSync(join(sb.home, 'sandbox', 'shell', 'bashrc'), 'utf8');
   expect(rc).toContain('(sandbox)');
+  // Run through npx, lab carries npm's variables; the learner's shell does not inherit them.
+  const viaNpm = await lab(
+    ['shell'],
+    { ...learnerEnv, SHELL: '/bin/bash', npm_execpath: '/x/npm-cli.js', npm_config_prefix: '/x' },
+    'echo "npm_vars=$(env | grep -c ^npm_)"\n',
+  );
+  expect(viaNpm.stdout).toContain('npm_vars=0');
   const help = await lab(['shell', '--help'], learnerEnv);
   expect(help.code).toBe(0);
   expect(help.stdout).toContain('--port');

@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty';
 import { OVERRIDING_VARS, sandboxEnv } from '../../../sandbox/index.ts';
+import { layout } from '../../../sandbox/lifecycle/layout.ts';
 import { parsePort, portArg, shellQuote, startWithProgress } from './common.ts';
 
 export default defineCommand({
@@ -11,7 +12,11 @@ export default defineCommand({
   async run({ args }) {
     // Starting here means the exported endpoint answers as soon as the lines are evaluated.
     const info = await startWithProgress({ port: parsePort(args.port) });
-    const lines = Object.entries(sandboxEnv(info)).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
+    const { PATH: _path, ...vars } = sandboxEnv(info);
+    const lines = Object.entries(vars).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
+    // PATH: the wrapper dir in front of the shell's own PATH (not ours, which npx extended).
+    const bin = shellQuote(layout(info.home).binDir);
+    lines.push(`case ":$PATH:" in *:${bin}:*) ;; *) export PATH=${bin}:"$PATH" ;; esac`);
     // Credentials in the environment beat AWS_PROFILE in every CLI and SDK: drop them here.
     lines.push(`unset ${OVERRIDING_VARS.join(' ')}`);
     lines.push('# Run this command as: eval "$(lab sandbox env)"');
