@@ -18,6 +18,7 @@ const ATTRIBUTE_KEYS = [
   'AccessKeyId',
 ] as const;
 type AttributeKey = (typeof ATTRIBUTE_KEYS)[number];
+const ORDER_SLACK_MS = 5 * 60_000;
 
 export function isLookupEvents(req: ParsedRequest): boolean {
   return String(req.headers['x-amz-target'] ?? '').endsWith(TARGET);
@@ -79,15 +80,24 @@ export function lookupEvents(raw: Buffer, records: readonly ActivityRecord[], no
 
   const events = [];
   let i = from;
+  let exhausted = false;
   for (; i >= 0 && events.length < max; i--) {
     const r = records[i];
     const t = Date.parse(r.eventTime);
     if (end !== undefined && t > end) continue;
-    if (start !== undefined && t < start) break; // records are in time order
+    if (start !== undefined && t < start) {
+      // Records are appended when a call ends but carry the time it began, so the log is only
+      // nearly in time order: stop once records are well before StartTime.
+      if (t < start - ORDER_SLACK_MS) {
+        exhausted = true;
+        break;
+      }
+      continue;
+    }
     if (attr && !matches(r, attr.AttributeKey as AttributeKey, attr.AttributeValue ?? '')) continue;
     events.push(toEvent(r));
   }
-  const more = i >= 0 && !(start !== undefined && Date.parse(records[i].eventTime) < start);
+  const more = i >= 0 && !exhausted;
   const out: Record<string, unknown> = { Events: events };
   if (more) out.NextToken = encodeToken(i);
   return { body: Buffer.from(JSON.stringify(out)) };
