@@ -42,6 +42,7 @@ import snapshots  # noqa: E402
 import identities  # noqa: E402
 
 EXIT_PORT_BUSY = 3
+EXIT_BAD_STATE = 4
 READ_PREFIXES = ("Get", "List", "Describe", "Lookup", "Head")
 EAGER = ("iam", "sts")  # loaded before serving
 
@@ -224,7 +225,11 @@ class Engine:
                 return
             t0 = time.perf_counter()
             for service in sorted(self.pending):
-                snapshots.load(self.state_dir, service)
+                try:
+                    snapshots.load(self.state_dir, service)
+                except snapshots.SnapshotError as e:
+                    log(f"ERROR {e}")
+                    raise
             log(f"loaded snapshots {sorted(self.pending)} in {(time.perf_counter() - t0) * 1000:.0f} ms")
             self.touched.update(self.pending)
             self.pending.clear()
@@ -352,7 +357,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_PORT_BUSY
 
     engine = Engine(args.state_dir)
-    engine.start()
+    try:
+        engine.start()
+    except snapshots.SnapshotError as e:
+        sys.stderr.write(f"engine: {e}\n")
+        return EXIT_BAD_STATE
     holder["engine"] = engine
 
     def stop(signum: int, frame: Any) -> None:

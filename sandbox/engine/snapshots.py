@@ -26,6 +26,10 @@ _LOCK = type(threading.Lock())
 _RLOCK = type(threading.RLock())
 
 
+class SnapshotError(Exception):
+    """A snapshot on disk that this moto cannot load."""
+
+
 def _aws_managed_policy_class() -> Any:
     from moto.iam.models import AWSManagedPolicy
 
@@ -231,8 +235,16 @@ def load(state_dir: str, service: str) -> None:
     """Load one snapshot into moto's live BackendDict (before any request uses that service)."""
     from moto.core.base_backend import BackendDict
 
-    with open(snapshot_path(state_dir, service), "rb") as f:
-        accounts = _Unpickler(io.BytesIO(f.read())).load()
+    path = snapshot_path(state_dir, service)
+    try:
+        with open(path, "rb") as f:
+            accounts = _Unpickler(io.BytesIO(f.read())).load()
+    except Exception as e:  # noqa: BLE001 - turned into one actionable message
+        raise SnapshotError(
+            f"cannot load the saved {service} state ({path}): {e!r}. Snapshots hold moto's own "
+            "objects, so a different moto version may not read them. `lab sandbox reset --yes` "
+            "starts afresh (it deletes everything in the sandbox)."
+        ) from e
     live = _backend_dict(service)
     # Keep the module-level object (moto modules hold references to it); swap its contents.
     for account_id, account_backend in accounts.items():

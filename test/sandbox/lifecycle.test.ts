@@ -191,6 +191,28 @@ describe('stale state and errors', () => {
     }
   });
 
+  test('unreadable saved state: start says so and how to start afresh; reset recovers', async () => {
+    const home = tempHome();
+    const port = await freePort();
+    await ensureSandbox({ home, port });
+    await stopSandbox({ home });
+    writeFileSync(join(layout(home).engineState, 'snapshots', 'iam.pickle'), 'not a snapshot');
+    const env = cleanEnv({ LAB_HOME: home });
+    try {
+      const r = await lab(['sandbox', 'start'], env);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('cannot load the saved iam state');
+      expect(r.stderr).toContain('lab sandbox reset --yes');
+      const reset = await lab(['sandbox', 'reset', '--yes'], env);
+      expect(reset.code, reset.stderr).toBe(0);
+      const info = readSandboxInfo(home)!;
+      const me = await adminClients(info).sts.send(new GetCallerIdentityCommand({}));
+      expect(me.Arn).toBe(info.learner.arn);
+    } finally {
+      await stopSandbox({ home });
+    }
+  });
+
   test('readSandboxInfo does not start anything, and is undefined before the first start', async () => {
     const home = tempHome();
     expect(readSandboxInfo(home)).toBeUndefined();
