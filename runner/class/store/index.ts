@@ -215,27 +215,18 @@ export class ClassStore {
 
   /** Progress rows of a class (or one lab); `evidence: false` leaves the text out (overviews). */
   async progress(classId: string, lab?: string, evidence = true): Promise<ProgressRow[]> {
-    const cols = `learner_id, lab, step, first_at, passed_at, last_passed_at, attempts, failures,
-      last_status, last_at${evidence ? ', last_evidence' : ''}`;
-    const rows = await this.sql.all<Record<string, unknown>>(
+    // Columns come back under the report's field names (quoted aliases keep their case in
+    // both databases), so 60,000 rows need no second copy. Times and counts are numbers
+    // from both drivers (BIGINT is parsed as a number for PostgreSQL; see postgres.ts).
+    const cols = `learner_id AS "learnerId", lab, step, first_at AS "firstAt", passed_at AS "passedAt",
+      last_passed_at AS "lastPassedAt", attempts, failures, last_status AS "lastStatus",
+      last_at AS "lastAt", ${evidence ? 'last_evidence' : 'NULL'} AS "lastEvidence"`;
+    return this.sql.all<ProgressRow>(
       lab
         ? `SELECT ${cols} FROM progress WHERE class_id = ? AND lab = ?`
         : `SELECT ${cols} FROM progress WHERE class_id = ?`,
       lab ? [classId, lab] : [classId],
     );
-    return rows.map((r) => ({
-      learnerId: r.learner_id as string,
-      lab: r.lab as string,
-      step: r.step as string,
-      firstAt: Number(r.first_at),
-      passedAt: r.passed_at == null ? null : Number(r.passed_at),
-      lastPassedAt: r.last_passed_at == null ? null : Number(r.last_passed_at),
-      attempts: Number(r.attempts),
-      failures: Number(r.failures),
-      lastStatus: r.last_status as ProgressRow['lastStatus'],
-      lastAt: Number(r.last_at),
-      lastEvidence: (r.last_evidence as string | null) ?? null,
-    }));
   }
 
   /** Failed attempts grouped by step and normalized reason, most frequent first. */
