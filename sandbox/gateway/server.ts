@@ -18,6 +18,7 @@ import {
   errorFixes,
   principalChecks,
   requestChecks,
+  requestIdOf,
   type Call,
 } from './fixes/index.ts';
 import { identityCache } from './identities.ts';
@@ -124,7 +125,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       throw err;
     }
     const status = upstream.statusCode ?? 500;
-    const requestId = String(upstream.headers['x-amzn-requestid'] ?? '') || newRequestId();
+    const requestId = requestIdOf(upstream.headers);
 
     if (isLookupEvents(parsed)) {
       // moto has no LookupEvents, but it authenticates and authorises the signed request

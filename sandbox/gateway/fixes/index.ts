@@ -17,4 +17,5 @@ export const principalChecks: PreCheck[] = [inactiveKey];
 export const errorFixes: ErrorFix[] = [internalFailure, ec2Denial, ec2AuthFailure, iamDenial];
 
 export { engineDown } from './engine-down.ts';
+export { requestIdOf } from './request-id.ts';
 export type { Call, EngineError, ErrorFix, PreCheck } from './types.ts';
