@@ -10,6 +10,8 @@ export interface EngineClient {
   close(): void;
 }
 
+// moto reads control headers such as `x-moto-account-id` (switch account): AWS has no such
+// thing, so a learner's request never carries them to the engine.
 // Hop-by-hop headers (RFC 9110 §7.6.1) belong to the client's connection, not the engine's.
 const HOP = new Set([
   'connection',
@@ -46,7 +48,7 @@ export function engineClient(engineUrl: string): EngineClient {
     forward(req) {
       const headers: http.OutgoingHttpHeaders = {};
       for (const [k, v] of Object.entries(req.headers))
-        if (!HOP.has(k) && v !== undefined) headers[k] = v;
+        if (!HOP.has(k) && !k.startsWith('x-moto-') && v !== undefined) headers[k] = v;
       headers['content-length'] = String(req.body.length);
       return request({ method: req.method, path: req.url, headers }, req.body);
     },

@@ -8,6 +8,8 @@ import {
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aws, CLIS, failure, sdk, type Creds } from './clients.ts';
 import { startGatewayFixture, type GatewayFixture } from './gateway-fixture.ts';
@@ -141,6 +143,41 @@ describe('f. no credentials', () => {
     expect(r.stderr).toContain(
       'An error occurred (MissingAuthenticationToken) when calling the ListUsers operation: Request is missing Authentication Token',
     );
+  });
+});
+
+describe('moto control headers', () => {
+  it('x-moto-account-id never reaches the engine: the caller stays in the sandbox account', async () => {
+    const u = new URL(fx.url);
+    const body = 'Action=GetCallerIdentity&Version=2011-06-15';
+    const signer = new SignatureV4({
+      credentials: fx.admin,
+      region: 'us-east-1',
+      service: 'sts',
+      sha256: Sha256,
+    });
+    const signed = await signer.sign(
+      {
+        method: 'POST',
+        protocol: u.protocol,
+        hostname: u.hostname,
+        port: Number(u.port),
+        path: '/',
+        headers: {
+          host: u.host,
+          'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+          'x-moto-account-id': '111111111111',
+        },
+        body,
+      },
+      // Unsigned, as a header added on the way would be: moto would honour it all the same.
+      { unsignableHeaders: new Set(['x-moto-account-id']) },
+    );
+    const res = await fetch(fx.url, { method: 'POST', headers: signed.headers, body });
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toContain(`<Arn>${fx.admin.arn}</Arn>`);
+    expect(text).not.toContain('111111111111');
   });
 });
 
