@@ -9,7 +9,7 @@ import type { Env } from '../paths.ts';
 import { makeClients, destroyClients, USER_AGENT } from './clients.ts';
 import { environmentError } from './errors.ts';
 import { readProfiles, type LearnerFiles } from './profiles.ts';
-import { readSandboxInfoFast } from './sandbox-info.ts';
+import { readSandboxInfo } from '../../sandbox/index.ts';
 
 export { USER_AGENT, makeClients, destroyClients } from './clients.ts';
 export { environmentError } from './errors.ts';
@@ -73,21 +73,8 @@ export async function resolveTarget(o: ResolveOptions): Promise<Target> {
 
 async function loadSandboxInfo(o: ResolveOptions): Promise<SandboxInfo | undefined> {
   if (o.readSandboxInfo) return o.readSandboxInfo(o.home);
-  const fast = await readSandboxInfoFast(o.home);
-  if (fast) return fast;
-  // Looked up at run time: sandbox/index.ts grows readSandboxInfo in the sandbox issue.
-  const mod = (await import('../../sandbox/index.ts')) as {
-    readSandboxInfo?: (home: string) => Promise<SandboxInfo | undefined> | SandboxInfo | undefined;
-  };
-  if (!mod.readSandboxInfo) {
-    throw new LabError('sandbox_missing', 'This build of labrunner has no sandbox.');
-  }
-  try {
-    return await mod.readSandboxInfo(o.home);
-  } catch (e) {
-    if ((e as { name?: string }).name === 'LabError') throw e;
-    return undefined;
-  }
+  // Cheap: reads three small JSON files, starts and writes nothing.
+  return readSandboxInfo(o.home);
 }
 
 async function sandboxTarget(o: ResolveOptions): Promise<Target> {
