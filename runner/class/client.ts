@@ -47,7 +47,7 @@ export class ClassClient {
     }
     if (res.ok) return (accept === 'json' ? res.json() : res.text()) as Promise<T>;
     const payload = (await res.json().catch(() => ({}))) as {
-      error?: { code?: string; message?: string };
+      error?: { code?: string; message?: string; issues?: { path: string; message: string }[] };
     };
     const msg = payload.error?.message ?? `HTTP ${res.status}`;
     const hints: Record<number, string> = {
@@ -57,11 +57,14 @@ export class ClassClient {
       413: 'The payload is too large.',
       429: `Wait ${res.headers.get('retry-after') ?? 'a few'} seconds and try again.`,
     };
-    throw new LabError(
+    const err = new LabError(
       `class_${payload.error?.code ?? `http_${res.status}`}`,
       `The class server refused: ${msg}`,
       hints[res.status],
     );
+    // Validation errors name the fields (e.g. results.3.lab): the outbox uses that.
+    Object.assign(err, { issues: payload.error?.issues ?? [] });
+    throw err;
   }
 
   health() {

@@ -31,7 +31,8 @@ function openOutbox(home: string): DatabaseSync {
       payload TEXT NOT NULL,
       queued_at INTEGER NOT NULL,
       attempts INTEGER NOT NULL DEFAULT 0,
-      last_error TEXT
+      last_error TEXT,
+      rejected INTEGER NOT NULL DEFAULT 0
     )`);
   return db;
 }
@@ -43,6 +44,8 @@ export interface PublishOutcome {
   sent: number;
   /** Still in the outbox after this attempt. */
   pending: number;
+  /** Set aside: the server refused them as invalid (kept in the outbox, not resent). */
+  rejected?: number;
   error?: string;
 }
 
@@ -128,38 +131,72 @@ export async function flushOutbox(
   });
   const db = openOutbox(home);
   let sent = 0;
+  let rejected = 0;
   let error: string | undefined;
   try {
     const rows = db
-      .prepare('SELECT key, payload FROM outbox WHERE class_id = ? ORDER BY queued_at, key')
+      .prepare(
+        'SELECT key, payload FROM outbox WHERE class_id = ? AND rejected = 0 ORDER BY queued_at, key',
+      )
       .all(member.classId) as { key: string; payload: string }[];
-    for (const batch of batches(rows)) {
-      try {
-        await client.sendResults(batch.map((r) => JSON.parse(r.payload) as ResultIn));
-      } catch (e) {
-        error = isLabError(e) ? e.message : String(e);
-        const bump = db.prepare(
-          'UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE key = ?',
-        );
-        for (const r of batch) bump.run(error, r.key);
+    for (let batch of batches(rows)) {
+      while (batch.length) {
+        try {
+          await client.sendResults(batch.map((r) => JSON.parse(r.payload) as ResultIn));
+        } catch (e) {
+          // A result the server will never accept (it names the field) must not hold up the
+          // rest of the queue for ever: set it aside, kept for inspection, and send the others.
+          const bad = invalidIndex(e);
+          if (bad !== undefined && batch[bad]) {
+            db.prepare('UPDATE outbox SET rejected = 1, last_error = ? WHERE key = ?').run(
+              (e as Error).message,
+              batch[bad].key,
+            );
+            rejected++;
+            batch = batch.filter((_, i) => i !== bad);
+            continue;
+          }
+          error = isLabError(e) ? e.message : String(e);
+          const bump = db.prepare(
+            'UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE key = ?',
+          );
+          for (const r of batch) bump.run(error, r.key);
+          break;
+        }
+        // Acknowledged (stored now or before): only now does a row leave the queue.
+        const del = db.prepare('DELETE FROM outbox WHERE key = ?');
+        db.exec('BEGIN IMMEDIATE');
+        for (const r of batch) del.run(r.key);
+        db.exec('COMMIT');
+        sent += batch.length;
         break;
       }
-      // Acknowledged (stored now or before): only now does a row leave the queue.
-      const del = db.prepare('DELETE FROM outbox WHERE key = ?');
-      db.exec('BEGIN IMMEDIATE');
-      for (const r of batch) del.run(r.key);
-      db.exec('COMMIT');
-      sent += batch.length;
+      if (error) break;
     }
     const pending = (
-      db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE class_id = ?').get(member.classId) as {
-        n: number;
-      }
+      db
+        .prepare('SELECT COUNT(*) AS n FROM outbox WHERE class_id = ? AND rejected = 0')
+        .get(member.classId) as { n: number }
     ).n;
-    return { joined: true, queued: 0, sent, pending, ...(error ? { error } : {}) };
+    return {
+      joined: true,
+      queued: 0,
+      sent,
+      pending,
+      ...(rejected ? { rejected } : {}),
+      ...(error ? { error } : {}),
+    };
   } finally {
     db.close();
   }
+}
+
+/** The index of the result a 400 from the server names (`results.<i>.…`), if any. */
+function invalidIndex(e: unknown): number | undefined {
+  if (!isLabError(e) || e.code !== 'class_invalid_payload') return undefined;
+  const path = (e as { issues?: { path: string }[] }).issues?.[0]?.path ?? '';
+  const m = /^results\.(\d+)(\.|$)/.exec(path);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** Batches under the server's limits: ≤ 200 results and ≤ ~48 KB of JSON each. */

@@ -3,6 +3,7 @@
 // `lab class sync`), and are counted exactly once — on both stores.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, statSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { publishResults, outboxPath } from '../../runner/class/outbox.ts';
 import { ClassClient } from '../../runner/class/client.ts';
 import { readMembership } from '../../runner/class/membership.ts';
@@ -113,6 +114,35 @@ describe.each(['sqlite', 'postgres'])('offline outbox on %s', (store) => {
     expect(await stored()).toBe(11);
   });
 
+  it('sets aside a result the server refuses as invalid, and sends the rest', async () => {
+    const before = await stored();
+    // Queued by some older runner: a lab id the server will never accept.
+    await publishResults(learnerHome, 'day42', results(1), { log: () => {} });
+    const db = new DatabaseSync(outboxPath(learnerHome));
+    const m = readMembership(learnerHome)!;
+    db.prepare('INSERT INTO outbox (key, class_id, payload, queued_at) VALUES (?, ?, ?, ?)').run(
+      'poison-key-1',
+      m.classId,
+      JSON.stringify({ key: 'poison-key-1', lab: 'Bad Lab', step: 'x', status: 'passed', at: 1 }),
+      0,
+    );
+    db.close();
+    const out = await publishResults(learnerHome, 'day42', results(2), { log: () => {} });
+    expect(out).toMatchObject({ sent: 2, pending: 0, rejected: 1 });
+    expect(out.error).toBeUndefined();
+    expect(await stored()).toBe(before + 3);
+    const kept = new DatabaseSync(outboxPath(learnerHome));
+    const row = kept
+      .prepare('SELECT rejected, last_error FROM outbox WHERE key = ?')
+      .get('poison-key-1') as {
+      rejected: number;
+      last_error: string;
+    };
+    kept.close();
+    expect(row.rejected).toBe(1);
+    expect(row.last_error).toContain('results.0.lab');
+  });
+
   it('the next check flushes what an earlier one queued', async () => {
     await stop();
     expect(
@@ -121,6 +151,6 @@ describe.each(['sqlite', 'postgres'])('offline outbox on %s', (store) => {
     await start();
     const next = await publishResults(learnerHome, 'day42', results(5));
     expect(next).toMatchObject({ sent: 7, pending: 0 });
-    expect(await stored()).toBe(18);
+    expect(await stored()).toBe(21);
   });
 });
