@@ -241,7 +241,7 @@ export function classApi(opts: ClassApiOptions): ClassHandler {
         // The cookie holds the token for this class's pages only; scripts cannot read it.
         res.writeHead(303, {
           location: `/class/${m[1]}/dashboard`,
-          'set-cookie': `${cookieName(m[1])}=${token}; HttpOnly; SameSite=Strict; Path=/class/${m[1]}/`,
+          'set-cookie': `${cookieName(m[1])}=${token}; HttpOnly; SameSite=Strict; Path=/class/${m[1]}/${https(req) ? '; Secure' : ''}`,
           'cache-control': 'no-store',
         });
         res.end();
@@ -306,6 +306,14 @@ function links(classId: string, lab?: string) {
     lab: (l: string) => `/class/${classId}/dashboard?lab=${encodeURIComponent(l)}`,
     all: lab ? `/class/${classId}/dashboard` : undefined,
   };
+}
+
+/** Behind a TLS-terminating proxy (or on TLS), the cookie must only travel over HTTPS. */
+function https(req: IncomingMessage): boolean {
+  return (
+    (req.socket as { encrypted?: boolean }).encrypted === true ||
+    String(req.headers['x-forwarded-proto'] ?? '').toLowerCase() === 'https'
+  );
 }
 
 function bearer(req: IncomingMessage): string | undefined {
