@@ -1,12 +1,13 @@
 // What `lab serve` serves to one learner: progress from the local store, checks
-// run here with the runner's identity (H4's runChecks, the same as `lab check`),
+// run here with the runner's identity (checkLab, the same as `lab check`),
 // and — on the sandbox — the console acting as the learner's console login.
 import { basename } from 'node:path';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { labDirs } from '../lab/index.ts';
 import { progressSummary, openStore } from '../store/index.ts';
 import { resolveTarget, targetKind, type Target, type TargetKind } from '../target/index.ts';
-import { runChecks } from '../check/index.ts';
+import { checkLab } from '../check/index.ts';
+import { publishResults } from '../class/outbox.ts';
 import { readSandboxInfo } from '../../sandbox/index.ts';
 import type { Env } from '../paths.ts';
 import { LabError } from '../errors.ts';
@@ -78,9 +79,20 @@ export function learnerServices(o: LearnerOptions): LearnerServices {
       }
     },
     check: (lab, step) =>
-      serial(lab, async () =>
-        runChecks({ lab, step, target: await getTarget(), home: o.home, labsDir: o.labsDir, env }),
-      ),
+      serial(lab, async () => {
+        const target = await getTarget();
+        const checked = await checkLab({
+          lab,
+          step,
+          target,
+          home: o.home,
+          labsDir: o.labsDir,
+          env,
+        });
+        // The same as `lab check`: a learner who joined a class sends these results there too.
+        await publishResults(o.home, lab, checked.results, { runId: checked.run.id });
+        return checked.results;
+      }),
   };
 
   let iam: { key: string; client: IAMClient } | undefined;
