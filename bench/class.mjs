@@ -7,7 +7,7 @@
 //   node bench/class.mjs [--store sqlite|postgres|both] [--seconds 10] [--clients 200]
 //
 // PostgreSQL: a throwaway server (test/helpers/postgres.ts), or DATABASE_URL if set.
-// Prints figures; bench/class.md records a run.
+// Prints figures; bench/README.md records a run.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,7 +3,7 @@
 // gateway, side by side in one run. p50/p99 latency and requests/s at 1 and 32 concurrent clients.
 //   node bench/gateway.mjs [--requests 200] [--rounds 10]   (requests per block, alternating blocks)
 // Starts its own engine (sandbox/engine/engine.py) and gateway process (sandbox/gateway/main.ts)
-// on free ports in a temp dir; prints a Markdown table (results go in bench/gateway.md).
+// on free ports in a temp dir; prints a Markdown table (results go in bench/README.md).
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { spawn } from 'node:child_process';
