@@ -25,5 +25,8 @@ if (!process.features.typescript) {
 // dir): stripping the runner's TypeScript costs ~0.15 s per start otherwise, a third of a
 // `lab check`. Harmless when unsupported; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 module.enableCompileCache?.();
+// No colour when NO_COLOR is set (any value, per no-color.org) or stdout is not a terminal.
+// citty, which prints --help, only honours NO_COLOR=1, so normalise before it loads.
+if (process.env.NO_COLOR || !process.stdout.isTTY) process.env.NO_COLOR = '1';
 const { main } = await import('../runner/main.ts');
 await main(process.argv.slice(2));
