@@ -47,10 +47,10 @@ export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
   });
   try {
     if (!o.json) out(color.bold(target.label));
-    // On AWS: root in use, or root keys in the account (one IAM call, alongside the checks).
-    const warnings = rootWarnings(target).then((ws) => {
-      for (const w of ws) err(color.bold(color.red(w)));
-    });
+    // On AWS: root in use, or root keys in the account (one IAM call; none on the sandbox).
+    // Awaited before the checks: if the runner may not ask, the check stops (exit 2) before
+    // any result is recorded.
+    for (const w of await rootWarnings(target)) err(color.bold(color.red(w)));
     const clock = o.clock ?? systemClock;
     const interval = (o.intervalSec ?? (target.kind === 'aws' ? 30 : 5)) * 1000;
     const stop = watchInterrupt(o.watch);
@@ -86,7 +86,6 @@ export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
       }
     } finally {
       stop.dispose();
-      await warnings;
     }
   } finally {
     target.close();

@@ -173,15 +173,19 @@ async function attempt(
   ctx: CheckContext,
   target: Target,
 ): Promise<StepVerdict> {
+  let verdict: StepVerdict;
   try {
-    return await def.steps[id].check(ctx);
+    verdict = await def.steps[id].check(ctx);
   } catch (e) {
     if ((e as Error)?.name === 'LabError') throw e;
-    // Environment trouble (network, credentials, throttling) stops the whole check: exit 2.
-    const env = target.environmentError(e);
-    if (env) throw env;
-    throw e;
+    // Environment trouble (network, credentials, throttling, the runner's identity denied a
+    // call) stops the whole check: exit 2, and nothing is recorded.
+    throw target.environmentError(e) ?? e;
   }
+  // A denial of the runner's own call that the check caught is still not the learner's doing.
+  const denied = target.runnerDenial();
+  if (denied) throw denied;
+  return verdict;
 }
 
 function allPassed(store: Store, lab: string, runId: number, ids: string[]): boolean {

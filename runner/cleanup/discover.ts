@@ -7,6 +7,7 @@ import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { ledgerFor, recordCreated, type Run, type Store } from '../store/index.ts';
 import { lookupEvents, targetKeyId } from '../check/events.ts';
 import { isNoSuchEntity } from './aws-errors.ts';
+import { isRunnerDenial } from '../target/denied.ts';
 import type { PlanInput } from './types.ts';
 
 /**
@@ -153,7 +154,10 @@ async function createKeyEvents(
       }
       NextToken = r.NextToken;
     } while (NextToken);
-  } catch {
+  } catch (e) {
+    // History that lags or is missing is fine; the runner's identity being denied LookupEvents
+    // is not: a key made and deleted before any check would go unnoticed (its profile kept).
+    if (isRunnerDenial(e)) throw e;
     return out;
   }
   return out;

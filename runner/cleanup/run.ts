@@ -43,6 +43,17 @@ export function formatPlan(plan: CleanupPlan): string[] {
 }
 
 export async function runCleanup(o: RunCleanupOptions): Promise<CleanupReport> {
+  try {
+    return await cleanupOnce(o);
+  } catch (e) {
+    // Network, credentials, a denied runner call: one clear message, exit 2 (the ledger says
+    // what is done, so a rerun with a fixed environment finishes the job).
+    if ((e as Error)?.name === 'LabError') throw e;
+    throw o.target.environmentError?.(e) ?? e;
+  }
+}
+
+async function cleanupOnce(o: RunCleanupOptions): Promise<CleanupReport> {
   const stdout = o.stdout ?? process.stdout;
   const stderr = o.stderr ?? process.stderr;
   const say = (s: string) => {

@@ -45,10 +45,14 @@ export async function assertSafeAccount(
     present = s.SummaryMap?.AccountAccessKeysPresent;
   } catch (e) {
     if (target.kind === 'aws') {
-      throw new LabError(
-        'cannot_check_root_keys',
-        `Refusing to clean up: cannot tell whether the account has root access keys (${(e as Error).name}).`,
-        'The runner identity needs iam:GetAccountSummary.',
+      // Denied: the message names the identity and the permission (target/denied.ts).
+      throw (
+        target.environmentError?.(e) ??
+        new LabError(
+          'cannot_check_root_keys',
+          `Refusing to clean up: cannot tell whether the account has root access keys (${(e as Error).name}).`,
+          'The runner identity needs iam:GetAccountSummary.',
+        )
       );
     }
   }

@@ -4,6 +4,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Run, Store } from '../store/index.ts';
+import type { LabError } from '../errors.ts';
 import type { LearnerFiles } from './profiles.ts';
 
 export interface CleanupTarget {
@@ -16,6 +17,8 @@ export interface CleanupTarget {
   learnerFiles: LearnerFiles;
   /** The runner's clients in another region (IAM's event history is in us-east-1 on AWS). */
   clientsForRegion?: (region: string) => { cloudtrail: CloudTrailClient };
+  /** Environment failures and denials of the runner's own calls → LabError (exit 2). */
+  environmentError?: (e: unknown) => LabError | undefined;
 }
 
 export type ActionKind = 'deactivate-key' | 'delete-key' | 'remove-profile-section' | 'delete-user';

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { Clients } from '../lab/define.ts';
 import type { Credentials } from '../../sandbox/index.ts';
 import pkg from '../../package.json' with { type: 'json' };
+import { isDenial, tagError } from './denied.ts';
 
 const require = createRequire(import.meta.url);
 const built = new WeakMap<Clients, Partial<Clients>>();
@@ -21,6 +22,31 @@ export interface ClientOptions {
   credentials?: Credentials & { sessionToken?: string };
   /** A named profile for the SDK's default chain (AWS target). */
   profile?: string;
+  /**
+   * Set for the runner's own identity: its errors are tagged as the runner's, and every denial
+   * is reported here (even one a check catches), so it can stop the run instead of failing a step.
+   */
+  onRunnerDenied?: (e: Error) => void;
+}
+
+/** Tag each error with "service:Operation" (and whose identity made the call); see denied.ts. */
+function tagged<C>(client: C, service: string, o: ClientOptions): C {
+  const stack = (client as { middlewareStack: { add: (...a: unknown[]) => void } }).middlewareStack;
+  stack.add(
+    (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+      async (args: unknown) => {
+        try {
+          return await next(args);
+        } catch (e) {
+          const operation = `${service}:${(context.commandName ?? '?').replace(/Command$/, '')}`;
+          tagError(e, { operation, runner: !!o.onRunnerDenied });
+          if (o.onRunnerDenied && isDenial(e)) o.onRunnerDenied(e as Error);
+          throw e;
+        }
+      },
+    { step: 'initialize', name: 'labrunnerTagErrors' },
+  );
+  return client;
 }
 
 export function makeClients(o: ClientOptions): Clients {
@@ -42,20 +68,20 @@ export function makeClients(o: ClientOptions): Clients {
   Object.defineProperties(clients, {
     iam: lazy('iam', () => {
       const { IAMClient } = require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam');
-      return new IAMClient(config);
+      return tagged(new IAMClient(config), 'iam', o);
     }),
     sts: lazy('sts', () => {
       const { STSClient } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
-      return new STSClient(config);
+      return tagged(new STSClient(config), 'sts', o);
     }),
     ec2: lazy('ec2', () => {
       const { EC2Client } = require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2');
-      return new EC2Client(config);
+      return tagged(new EC2Client(config), 'ec2', o);
     }),
     cloudtrail: lazy('cloudtrail', () => {
       const { CloudTrailClient } =
         require('@aws-sdk/client-cloudtrail') as typeof import('@aws-sdk/client-cloudtrail');
-      return new CloudTrailClient(config);
+      return tagged(new CloudTrailClient(config), 'cloudtrail', o);
     }),
   });
   built.set(clients, cache);

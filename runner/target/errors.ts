@@ -1,12 +1,25 @@
 // Turn SDK failures that are about the environment (no credentials, expired
 // token, network, throttling) into LabErrors with exit code 2 and a fix.
-// Anything else is left alone: a check decides what an AWS error means for its step.
+// A denial of the runner's own call is one too (denied.ts). Anything else is left alone: a check
+// decides what an AWS error means for its step.
 import { LabError } from '../errors.ts';
+import { denialError, isRunnerDenial } from './denied.ts';
 
 export interface ErrorContext {
   kind: 'sandbox' | 'aws';
+  /** The sandbox gateway, or AWS_ENDPOINT_URL on AWS. */
   endpoint?: string;
+  /** The named profile in use (AWS): for `aws sso login --profile …` hints. */
   profile?: string;
+  /** Where the runner's credentials come from, e.g. "profile dev", "credentials from AWS_ACCESS_KEY_ID". */
+  source?: string;
+  /** The runner's identity, once GetCallerIdentity answered. */
+  callerArn?: string;
+  /** The profile asked for by --profile or AWS_PROFILE (not the implicit "default"). */
+  namedProfile?: string;
+  /** The profiles that exist in the CLI files, and those files (for an unknown --profile). */
+  profiles?: string[];
+  files?: { configFile: string; credentialsFile: string };
 }
 
 const EXPIRED = new Set([
@@ -48,7 +61,28 @@ function errorCode(e: any): string | undefined {
 export function environmentError(e: unknown, ctx: ErrorContext): LabError | undefined {
   if (!(e instanceof Error)) return undefined;
   const name = e.name;
-  const profile = ctx.profile ? ` (profile ${ctx.profile})` : '';
+  const source = ctx.source ?? (ctx.profile ? `profile ${ctx.profile}` : undefined);
+  const profile = source ? ` (${source})` : '';
+  if (isRunnerDenial(e)) return denialError(e, ctx);
+  // A --profile (or AWS_PROFILE) that is in neither file: the SDK only says "Could not load
+  // credentials from any providers" (older versions: "Profile nope could not be found …").
+  const unknownProfile =
+    /Profile (\S+) could not be found/.exec(e.message)?.[1] ??
+    (name === 'CredentialsProviderError' &&
+    ctx.namedProfile &&
+    ctx.profiles &&
+    !ctx.profiles.includes(ctx.namedProfile)
+      ? ctx.namedProfile
+      : undefined);
+  if (unknownProfile && ctx.kind === 'aws') {
+    const where = ctx.files ? ` in ${ctx.files.configFile} or ${ctx.files.credentialsFile}` : '';
+    const known = ctx.profiles?.length ? `Profiles there: ${ctx.profiles.join(', ')}. ` : '';
+    return new LabError(
+      'no_profile',
+      `There is no AWS profile "${unknownProfile}"${where}.`,
+      `${known}Pass one with --profile <name>, or create it: \`aws configure --profile ${unknownProfile}\`.`,
+    );
+  }
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message)) {
     return new LabError(
       'no_credentials',
@@ -76,7 +110,7 @@ export function environmentError(e: unknown, ctx: ErrorContext): LabError | unde
         )
       : new LabError(
           'network',
-          `Cannot reach AWS (${errorCode(e) ?? name}): ${e.message}`,
+          `Cannot reach AWS${ctx.endpoint ? ` at ${ctx.endpoint}` : ''} (${errorCode(e) ?? name}): ${e.message}`,
           'Check your network connection (and any proxy), then run the command again.',
         );
   }
@@ -87,13 +121,23 @@ export function environmentError(e: unknown, ctx: ErrorContext): LabError | unde
       'Wait a minute and run the command again.',
     );
   }
+  // SignatureDoesNotMatch "Signature expired: …" / "not yet current": the computer's clock is off.
+  if (name === 'SignatureDoesNotMatch' && /Signature (expired|not yet current)/.test(e.message)) {
+    return new LabError(
+      'clock_skew',
+      `AWS rejected the request's time: ${e.message}`,
+      "This computer's clock is more than 5 minutes off: set it right (e.g. enable NTP) and run the command again.",
+    );
+  }
   if (BAD_CREDENTIALS.has(name)) {
     return new LabError(
       'bad_credentials',
       `AWS rejected the runner's credentials${profile}: ${e.message}`,
       ctx.kind === 'sandbox'
         ? 'The sandbox may have been reset: run `lab sandbox start`.'
-        : 'Check the profile with `aws sts get-caller-identity --profile <name>`, or pass another --profile.',
+        : ctx.profile && source === `profile ${ctx.profile}`
+          ? `Check the key id and secret of profile ${ctx.profile} (\`aws configure --profile ${ctx.profile}\`, \`aws sts get-caller-identity --profile ${ctx.profile}\`), or pass another --profile.`
+          : 'Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (`aws sts get-caller-identity`), or pass a profile with --profile <name>.',
     );
   }
   return undefined;

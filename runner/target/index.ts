@@ -7,12 +7,13 @@ import type { Clients } from '../lab/define.ts';
 import type { SandboxInfo } from '../../sandbox/index.ts';
 import type { Env } from '../paths.ts';
 import { makeClients, destroyClients, USER_AGENT } from './clients.ts';
-import { environmentError } from './errors.ts';
+import { environmentError, type ErrorContext } from './errors.ts';
 import { readProfiles, type LearnerFiles } from './profiles.ts';
 import { readSandboxInfo } from '../../sandbox/index.ts';
 
 export { USER_AGENT, makeClients, destroyClients } from './clients.ts';
 export { environmentError } from './errors.ts';
+export { RUNNER_READ_PERMISSIONS, isDenial, isRunnerDenial } from './denied.ts';
 export { readProfiles, profilesWithKey, type Profile, type LearnerFiles } from './profiles.ts';
 
 export type TargetKind = 'sandbox' | 'aws';
@@ -40,6 +41,11 @@ export interface Target {
   clientsForRegion(region: string): Clients;
   /** Map an SDK error to a LabError (exit 2) if it is about the environment. */
   environmentError(e: unknown): LabError | undefined;
+  /**
+   * The first denial of the runner's own calls so far (as a LabError), even one a check caught:
+   * the engine stops on it rather than report a step the runner could not inspect.
+   */
+  runnerDenial(): LabError | undefined;
   /** Close every client's sockets. */
   close(): void;
 }
@@ -87,9 +93,11 @@ async function sandboxTarget(o: ResolveOptions): Promise<Target> {
     );
   }
   const region = o.region ?? info.region;
-  const ctx = { kind: 'sandbox' as const, endpoint: info.endpoint };
+  const ctx = { kind: 'sandbox' as const, endpoint: info.endpoint, callerArn: info.runner.arn };
+  let denied: Error | undefined;
+  const onRunnerDenied = (e: Error) => void (denied ??= e);
   const forRegion = (r: string) =>
-    makeClients({ region: r, endpoint: info.endpoint, credentials: info.runner });
+    makeClients({ region: r, endpoint: info.endpoint, credentials: info.runner, onRunnerDenied });
   const clients = forRegion(region);
   const extra: Clients[] = [];
   const learnerFiles = { configFile: info.configFile, credentialsFile: info.credentialsFile };
@@ -114,6 +122,7 @@ async function sandboxTarget(o: ResolveOptions): Promise<Target> {
       return c;
     },
     environmentError: (e) => environmentError(e, ctx),
+    runnerDenial: () => (denied ? environmentError(denied, ctx) : undefined),
     close: () => [clients, ...extra].forEach(destroyClients),
   };
 }
@@ -151,15 +160,28 @@ async function awsTarget(o: ResolveOptions, env: Env): Promise<Target> {
   };
   const profile = o.profile ?? env.AWS_PROFILE;
   const profileName = profile ?? 'default';
+  const known = await readProfiles(learnerFiles);
   const region =
     o.region ??
     env.AWS_REGION ??
     env.AWS_DEFAULT_REGION ??
-    (await readProfiles(learnerFiles)).get(profileName)?.region ??
+    known.get(profileName)?.region ??
     'us-east-1';
-  const ctx = { kind: 'aws' as const, profile: profileName };
+  const usingEnvKeys = !profile && !!env.AWS_ACCESS_KEY_ID;
+  const source = usingEnvKeys ? 'credentials from AWS_ACCESS_KEY_ID' : `profile ${profileName}`;
+  const ctx: ErrorContext = {
+    kind: 'aws',
+    profile: profileName,
+    namedProfile: profile,
+    source,
+    endpoint: env.AWS_ENDPOINT_URL || undefined,
+    profiles: [...known.keys()],
+    files: learnerFiles,
+  };
+  let denied: Error | undefined;
+  const onRunnerDenied = (e: Error) => void (denied ??= e);
   // No credentials given: the SDK's default chain (env, SSO, profile files, instance roles).
-  const forRegion = (r: string) => makeClients({ region: r, profile });
+  const forRegion = (r: string) => makeClients({ region: r, profile, onRunnerDenied });
   const clients = forRegion(region);
   const extra: Clients[] = [];
   let caller: { Account?: string; Arn?: string };
@@ -172,13 +194,13 @@ async function awsTarget(o: ResolveOptions, env: Env): Promise<Target> {
   }
   const accountId = caller.Account ?? '';
   const callerArn = caller.Arn ?? '';
-  const usingEnvKeys = !profile && !!env.AWS_ACCESS_KEY_ID;
+  ctx.callerArn = callerArn;
   return {
     kind: 'aws',
     accountId,
     callerArn,
     isRoot: /:root$/.test(callerArn),
-    label: `AWS account ${accountId}, ${usingEnvKeys ? 'credentials from AWS_ACCESS_KEY_ID' : `profile ${profileName}`}`,
+    label: `AWS account ${accountId}, ${source}`,
     region,
     profile: profileName,
     clients,
@@ -194,6 +216,7 @@ async function awsTarget(o: ResolveOptions, env: Env): Promise<Target> {
       return c;
     },
     environmentError: (e) => environmentError(e, ctx),
+    runnerDenial: () => (denied ? environmentError(denied, ctx) : undefined),
     close: () => [clients, ...extra].forEach(destroyClients),
   };
 }

@@ -2,16 +2,22 @@
 // The runner warns loudly when they are in use (target.isRoot) and, on AWS,
 // when the account has root access keys at all.
 import type { Target } from './index.ts';
+import { isRunnerDenial } from './denied.ts';
 
-/** Does the account have root access keys? undefined when the runner may not ask. */
+/**
+ * Does the account have root access keys? undefined when the answer is unavailable. A denial
+ * (the runner's identity lacks iam:GetAccountSummary) is thrown as the target's LabError: the
+ * runner cannot vouch for the account, and the fix is the same as for any of its calls.
+ */
 export async function rootKeysPresent(
-  target: Pick<Target, 'clients'>,
+  target: Pick<Target, 'clients'> & Partial<Pick<Target, 'environmentError'>>,
 ): Promise<boolean | undefined> {
   const { GetAccountSummaryCommand } = await import('@aws-sdk/client-iam');
   try {
     const s = await target.clients.iam.send(new GetAccountSummaryCommand({}));
     return s.SummaryMap?.AccountAccessKeysPresent === 1;
-  } catch {
+  } catch (e) {
+    if (isRunnerDenial(e)) throw target.environmentError?.(e) ?? e;
     return undefined;
   }
 }

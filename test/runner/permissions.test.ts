@@ -1,0 +1,194 @@
+// The runner's own identity on AWS: a denied inspection call, wrong credentials, no network and an
+// unknown profile each stop `lab check`/`lab start`/`lab cleanup` with exit 2, one clear message
+// and a hint, and never land in progress as a learner's failed step. The AWS path runs against
+// the sandbox (AWS_ENDPOINT_URL, profiles in temporary CLI files), through the real CLI.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+} from '@aws-sdk/client-iam';
+import { clientsFor, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { freePort } from '../../sandbox/lifecycle/ports.ts';
+import { openStore, resultHistory, listRuns } from '../../runner/store/index.ts';
+import { lab } from './cleanup-fixture.ts';
+
+let sb: TestSandbox;
+let files: string;
+let roArn: string;
+
+beforeAll(async () => {
+  sb = await startTestSandbox();
+  // The runner's would-be identities: an admin (the sandbox runner), and an IAM user with only
+  // IAMReadOnlyAccess (iam:Get*, iam:List*; no cloudtrail:LookupEvents, no writes).
+  const { iam } = clientsFor(sb, sb.runner);
+  const user = await iam.send(new CreateUserCommand({ UserName: 'reader' }));
+  roArn = user.User!.Arn!;
+  await iam.send(
+    new AttachUserPolicyCommand({
+      UserName: 'reader',
+      PolicyArn: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess',
+    }),
+  );
+  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'reader' }))).AccessKey!;
+  iam.destroy();
+  files = mkdtempSync(join(tmpdir(), 'lab-perm-files-'));
+  writeFileSync(
+    join(files, 'credentials'),
+    [
+      '[admin]',
+      `aws_access_key_id = ${sb.runner.accessKeyId}`,
+      `aws_secret_access_key = ${sb.runner.secretAccessKey}`,
+      '[reader]',
+      `aws_access_key_id = ${key.AccessKeyId}`,
+      `aws_secret_access_key = ${key.SecretAccessKey}`,
+      '[wrong-secret]',
+      `aws_access_key_id = ${key.AccessKeyId}`,
+      `aws_secret_access_key = ${'x'.repeat(40)}`,
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(files, 'config'),
+    ['admin', 'reader', 'wrong-secret']
+      .map((p) => `[profile ${p}]\nregion = ${sb.region}\n`)
+      .join(''),
+  );
+});
+afterAll(async () => {
+  await sb?.stop();
+});
+
+/** Someone running labrunner against "AWS" with named profiles; a fresh lab home. */
+function awsEnv(endpoint = sb.endpoint): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(sb.env)) if (!k.startsWith('AWS_')) env[k] = v;
+  return {
+    ...env,
+    LAB_HOME: mkdtempSync(join(tmpdir(), 'lab-perm-home-')),
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_CONFIG_FILE: join(files, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(files, 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
+/** Every result row progress holds for day42 (none may come from an exit-2 run). */
+function storedResults(home: string) {
+  const store = openStore(home);
+  try {
+    return { results: resultHistory(store, 'day42'), runs: listRuns(store, 'day42') };
+  } finally {
+    store.close();
+  }
+}
+
+/** The error and hint lines of an exit-2 run (NO_COLOR). */
+const errorLine = (stderr: string) => stderr.split('\n').find((l) => l.startsWith('error ')) ?? '';
+const hintLine = (stderr: string) => stderr.split('\n').find((l) => l.startsWith('hint ')) ?? '';
+
+describe('the runner identity on AWS lacks a permission', () => {
+  it('lab start with a read-only profile: exit 2 naming iam:CreateUser, no run set up', async () => {
+    // First in this file: the fresh sandbox has no iam-admin yet, so setup must create it.
+    const env = awsEnv();
+    const r = await lab(['start', 'day42', '--target', 'aws', '--profile', 'reader'], env);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(errorLine(r.stderr)).toContain(roArn);
+    expect(errorLine(r.stderr)).toContain('iam:CreateUser');
+    expect(hintLine(r.stderr)).toContain('--profile');
+    expect(r.stderr).not.toContain('unexpected failure');
+    const { results, runs } = storedResults(env.LAB_HOME);
+    expect(results).toEqual([]);
+    // The run whose setup was denied stays unfinished: the next `lab start` completes it.
+    expect(runs.every((x) => x.status === 'running' && !x.baseline.setupAt)).toBe(true);
+  });
+
+  it('lab check with an IAMReadOnlyAccess profile: exit 2 naming cloudtrail:LookupEvents, nothing recorded', async () => {
+    const env = awsEnv();
+    const start = await lab(['start', 'day42', '--target', 'aws', '--profile', 'admin'], env);
+    expect(start.code, start.stderr).toBe(0);
+
+    for (const json of [false, true]) {
+      const args = ['check', 'day42', '--target', 'aws', '--profile', 'reader'];
+      const r = await lab(json ? [...args, '--json'] : args, env);
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      const error = errorLine(r.stderr);
+      expect(error).toContain(roArn);
+      expect(error).toContain('cloudtrail:LookupEvents');
+      expect(error).toContain('denied');
+      const hint = hintLine(r.stderr);
+      expect(hint).toContain('--profile');
+      expect(hint).toContain('cloudtrail:LookupEvents');
+      expect(hint).toContain('iam:ListAccessKeys');
+      expect(r.stderr).not.toContain('unexpected failure');
+      // No step verdict at all: the denial is the runner's, not the learner's.
+      expect(r.stdout + r.stderr).not.toMatch(/✘|failed/);
+      if (json) expect(r.stdout).toBe('');
+      else expect(r.stdout.split('\n')[0]).toBe(`AWS account ${sb.accountId}, profile reader`);
+    }
+    const { results, runs } = storedResults(env.LAB_HOME);
+    expect(runs).toHaveLength(1);
+    expect(runs[0].status).toBe('running');
+    expect(results).toEqual([]);
+  });
+
+  it('lab cleanup with a read-only profile: exit 2 naming the denied action, nothing removed', async () => {
+    const env = awsEnv();
+    const start = await lab(['start', 'day42', '--target', 'aws', '--profile', 'admin'], env);
+    expect(start.code, start.stderr).toBe(0);
+    const r = await lab(
+      ['cleanup', 'day42', '--target', 'aws', '--profile', 'reader', '--yes', '--json'],
+      env,
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(errorLine(r.stderr)).toContain(roArn);
+    expect(errorLine(r.stderr)).toContain('cloudtrail:LookupEvents');
+    expect(hintLine(r.stderr)).toContain('--profile');
+    const { runs } = storedResults(env.LAB_HOME);
+    expect(runs[0].status).toBe('running');
+  });
+});
+
+describe('wrong credentials, no network, unknown profile', () => {
+  it('a wrong secret: exit 2, the credentials are rejected, nothing recorded', async () => {
+    const env = awsEnv();
+    await lab(['start', 'day42', '--target', 'aws', '--profile', 'admin'], env);
+    const r = await lab(['check', 'day42', '--target', 'aws', '--profile', 'wrong-secret'], env);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(errorLine(r.stderr)).toContain('rejected');
+    expect(errorLine(r.stderr)).toContain('profile wrong-secret');
+    expect(hintLine(r.stderr)).toContain('--profile');
+    expect(r.stdout).toBe('');
+    expect(storedResults(env.LAB_HOME).results).toEqual([]);
+  });
+
+  it('an endpoint nobody listens on: exit 2 "cannot reach", nothing recorded', async () => {
+    const port = await freePort();
+    const env = awsEnv(`http://127.0.0.1:${port}`);
+    for (const cmd of ['check', 'start', 'cleanup']) {
+      const r = await lab([cmd, 'day42', '--target', 'aws', '--profile', 'admin'], env);
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      expect(errorLine(r.stderr).toLowerCase()).toContain('cannot reach');
+      expect(errorLine(r.stderr)).toContain(`127.0.0.1:${port}`);
+      expect(hintLine(r.stderr)).toContain('network');
+    }
+    expect(storedResults(env.LAB_HOME)).toEqual({ results: [], runs: [] });
+  });
+
+  it('--profile nope: exit 2 naming the profile and the files, nothing recorded', async () => {
+    const env = awsEnv();
+    for (const cmd of ['check', 'start', 'cleanup']) {
+      const json = cmd === 'start' ? [] : ['--json'];
+      const r = await lab([cmd, 'day42', '--target', 'aws', '--profile', 'nope', ...json], env);
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(errorLine(r.stderr)).toContain('profile "nope"');
+      expect(hintLine(r.stderr)).toContain('admin, reader, wrong-secret');
+    }
+    expect(storedResults(env.LAB_HOME)).toEqual({ results: [], runs: [] });
+  });
+});
