@@ -3,59 +3,83 @@
 // and a hint, and never land in progress as a learner's failed step. The AWS path runs against
 // the sandbox (AWS_ENDPOINT_URL, profiles in temporary CLI files), through the real CLI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreateUserCommand,
+  PutUserPolicyCommand,
+  type IAMClient,
 } from '@aws-sdk/client-iam';
 import { clientsFor, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { freePort } from '../../sandbox/lifecycle/ports.ts';
 import { openStore, resultHistory, listRuns } from '../../runner/store/index.ts';
 import { lab } from './cleanup-fixture.ts';
 
+const REPO_PACKAGE = fileURLToPath(new URL('../../package.json', import.meta.url));
 let sb: TestSandbox;
 let files: string;
 let roArn: string;
+let noSummaryArn: string;
+
+async function newUser(iam: IAMClient, name: string) {
+  const user = await iam.send(new CreateUserCommand({ UserName: name }));
+  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
+  return { arn: user.User!.Arn!, keyId: key.AccessKeyId!, secret: key.SecretAccessKey! };
+}
 
 beforeAll(async () => {
   sb = await startTestSandbox();
-  // The runner's would-be identities: an admin (the sandbox runner), and an IAM user with only
-  // IAMReadOnlyAccess (iam:Get*, iam:List*; no cloudtrail:LookupEvents, no writes).
+  // The runner's would-be identities: an admin (the sandbox runner); an IAM user with only
+  // IAMReadOnlyAccess (iam:Get*, iam:List*; no cloudtrail:LookupEvents, no writes); and one
+  // allowed everything except iam:GetAccountSummary (the root-keys question).
   const { iam } = clientsFor(sb, sb.runner);
-  const user = await iam.send(new CreateUserCommand({ UserName: 'reader' }));
-  roArn = user.User!.Arn!;
+  const reader = await newUser(iam, 'reader');
+  roArn = reader.arn;
   await iam.send(
     new AttachUserPolicyCommand({
       UserName: 'reader',
       PolicyArn: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess',
     }),
   );
-  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'reader' }))).AccessKey!;
+  const noSummary = await newUser(iam, 'no-summary');
+  noSummaryArn = noSummary.arn;
+  await iam.send(
+    new PutUserPolicyCommand({
+      UserName: 'no-summary',
+      PolicyName: 'all-but-summary',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: '*', Resource: '*' },
+          { Effect: 'Deny', Action: 'iam:GetAccountSummary', Resource: '*' },
+        ],
+      }),
+    }),
+  );
   iam.destroy();
+  const profiles: [string, string, string][] = [
+    ['admin', sb.runner.accessKeyId, sb.runner.secretAccessKey],
+    ['reader', reader.keyId, reader.secret],
+    ['wrong-secret', reader.keyId, 'x'.repeat(40)],
+    ['no-summary', noSummary.keyId, noSummary.secret],
+  ];
   files = mkdtempSync(join(tmpdir(), 'lab-perm-files-'));
   writeFileSync(
     join(files, 'credentials'),
-    [
-      '[admin]',
-      `aws_access_key_id = ${sb.runner.accessKeyId}`,
-      `aws_secret_access_key = ${sb.runner.secretAccessKey}`,
-      '[reader]',
-      `aws_access_key_id = ${key.AccessKeyId}`,
-      `aws_secret_access_key = ${key.SecretAccessKey}`,
-      '[wrong-secret]',
-      `aws_access_key_id = ${key.AccessKeyId}`,
-      `aws_secret_access_key = ${'x'.repeat(40)}`,
-      '',
-    ].join('\n'),
+    profiles
+      .map(
+        ([p, id, secret]) =>
+          `[${p}]\naws_access_key_id = ${id}\naws_secret_access_key = ${secret}\n`,
+      )
+      .join(''),
   );
   writeFileSync(
     join(files, 'config'),
-    ['admin', 'reader', 'wrong-secret']
-      .map((p) => `[profile ${p}]\nregion = ${sb.region}\n`)
-      .join(''),
+    profiles.map(([p]) => `[profile ${p}]\nregion = ${sb.region}\n`).join(''),
   );
 });
 afterAll(async () => {
@@ -151,6 +175,80 @@ describe('the runner identity on AWS lacks a permission', () => {
     const { runs } = storedResults(env.LAB_HOME);
     expect(runs[0].status).toBe('running');
   });
+
+  it('a check that catches the denial itself still stops the run: exit 2, no failed step', async () => {
+    // A lab whose check turns any error into a failed step, as a careless lab author might.
+    const labs = mkdtempSync(join(tmpdir(), 'lab-perm-labs-'));
+    mkdirSync(join(labs, 'swallow'));
+    writeFileSync(
+      join(labs, 'swallow', 'lab.ts'),
+      `import { createRequire } from 'node:module';
+const require = createRequire(${JSON.stringify(REPO_PACKAGE)});
+const { LookupEventsCommand } = require('@aws-sdk/client-cloudtrail');
+export default {
+  id: 'swallow',
+  steps: {
+    'read-history': {
+      async check(ctx) {
+        try {
+          await ctx.clients.cloudtrail.send(new LookupEventsCommand({}));
+          return { status: 'passed', evidence: 'read the event history' };
+        } catch (e) {
+          return { status: 'failed', evidence: 'could not read: ' + e.name, hint: 'try again' };
+        }
+      },
+    },
+  },
+};
+`,
+    );
+    const env: Record<string, string> = { ...awsEnv(), LAB_LABS_DIR: labs };
+    const start = await lab(['start', 'swallow', '--target', 'aws', '--profile', 'admin'], env);
+    expect(start.code, start.stderr).toBe(0);
+    const passed = await lab(['check', 'swallow', '--target', 'aws', '--profile', 'admin'], env);
+    expect(passed.code, passed.stderr).toBe(0);
+    expect(passed.stdout).toContain('read the event history');
+
+    const r = await lab(['check', 'swallow', '--target', 'aws', '--profile', 'reader'], env);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(errorLine(r.stderr)).toContain(
+      `AWS denied cloudtrail:LookupEvents to the runner's identity ${roArn}`,
+    );
+    expect(r.stdout + r.stderr).not.toContain('could not read');
+    // Only the admin's passing check is in progress.
+    const store = openStore(env.LAB_HOME);
+    try {
+      expect(resultHistory(store, 'swallow').map((x) => x.status)).toEqual(['passed']);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('iam:GetAccountSummary denied: exit 2 before any check (the root-keys question is unanswered)', async () => {
+    const env = awsEnv();
+    expect((await lab(['start', 'day42', '--target', 'aws', '--profile', 'admin'], env)).code).toBe(
+      0,
+    );
+    for (const cmd of ['check', 'start']) {
+      const r = await lab([cmd, 'day42', '--target', 'aws', '--profile', 'no-summary'], env);
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      expect(errorLine(r.stderr)).toBe(
+        `error AWS denied iam:GetAccountSummary to the runner's identity ${noSummaryArn} (AccessDenied).`,
+      );
+      expect(hintLine(r.stderr)).toContain(
+        'iam:GetAccountSummary, iam:GetUser, iam:ListAccessKeys',
+      );
+    }
+    const r = await lab(
+      ['cleanup', 'day42', '--target', 'aws', '--profile', 'no-summary', '--yes'],
+      env,
+    );
+    expect(r.code).toBe(2);
+    expect(errorLine(r.stderr)).toContain(
+      `AWS denied iam:GetAccountSummary to the runner's identity ${noSummaryArn}`,
+    );
+    expect(storedResults(env.LAB_HOME).results).toEqual([]);
+  });
 });
 
 describe('wrong credentials, no network, unknown profile', () => {
@@ -187,7 +285,7 @@ describe('wrong credentials, no network, unknown profile', () => {
       expect(r.code, r.stdout + r.stderr).toBe(2);
       expect(r.stdout).toBe('');
       expect(errorLine(r.stderr)).toContain('profile "nope"');
-      expect(hintLine(r.stderr)).toContain('admin, reader, wrong-secret');
+      expect(hintLine(r.stderr)).toContain('admin, reader, wrong-secret, no-summary');
     }
     expect(storedResults(env.LAB_HOME)).toEqual({ results: [], runs: [] });
   });
