@@ -18,12 +18,16 @@ import { clientsFor, startTestSandbox, type TestSandbox } from '../helpers/sandb
 import { freePort } from '../../sandbox/lifecycle/ports.ts';
 import { openStore, resultHistory, listRuns } from '../../runner/store/index.ts';
 import { lab } from './cleanup-fixture.ts';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { makeClients, destroyClients, environmentError } from '../../runner/target/index.ts';
 
 const REPO_PACKAGE = fileURLToPath(new URL('../../package.json', import.meta.url));
 let sb: TestSandbox;
 let files: string;
 let roArn: string;
 let noSummaryArn: string;
+let readerKey: { accessKeyId: string; secretAccessKey: string };
 
 async function newUser(iam: IAMClient, name: string) {
   const user = await iam.send(new CreateUserCommand({ UserName: name }));
@@ -39,6 +43,7 @@ beforeAll(async () => {
   const { iam } = clientsFor(sb, sb.runner);
   const reader = await newUser(iam, 'reader');
   roArn = reader.arn;
+  readerKey = { accessKeyId: reader.keyId, secretAccessKey: reader.secret };
   await iam.send(
     new AttachUserPolicyCommand({
       UserName: 'reader',
@@ -159,7 +164,7 @@ describe('the runner identity on AWS lacks a permission', () => {
     expect(results).toEqual([]);
   });
 
-  it('lab cleanup with a read-only profile: exit 2 naming the denied action, nothing removed', async () => {
+  it('lab cleanup with a read-only profile: exit 2 naming the denied action, the run stays open', async () => {
     const env = awsEnv();
     const start = await lab(['start', 'day42', '--target', 'aws', '--profile', 'admin'], env);
     expect(start.code, start.stderr).toBe(0);
@@ -288,5 +293,52 @@ describe('wrong credentials, no network, unknown profile', () => {
       expect(hintLine(r.stderr)).toContain('admin, reader, wrong-secret, no-summary');
     }
     expect(storedResults(env.LAB_HOME)).toEqual({ results: [], runs: [] });
+  });
+});
+
+describe('the error-mapping layer', () => {
+  it("maps a denial of the runner's own call, and leaves the learner's denials to the check", async () => {
+    const seen: Error[] = [];
+    const base = { region: sb.region, endpoint: sb.endpoint, credentials: readerKey };
+    const runner = makeClients({ ...base, onRunnerDenied: (e) => seen.push(e) });
+    const learner = makeClients(base);
+    const ctx = { kind: 'aws' as const, callerArn: roArn };
+    try {
+      const trail = await runner.cloudtrail.send(new LookupEventsCommand({})).catch((e) => e);
+      expect(environmentError(trail, ctx)).toMatchObject({
+        code: 'access_denied',
+        exitCode: 2,
+        message: `AWS denied cloudtrail:LookupEvents to the runner's identity ${roArn} (AccessDeniedException).`,
+      });
+      // EC2's message starts "You are not authorized to perform this operation."
+      const ec2 = await runner.ec2.send(new DescribeInstancesCommand({})).catch((e) => e);
+      expect(environmentError(ec2, ctx)?.message).toBe(
+        `AWS denied ec2:DescribeInstances to the runner's identity ${roArn} (UnauthorizedOperation).`,
+      );
+      expect(seen.map((e) => e.name)).toEqual(['AccessDeniedException', 'UnauthorizedOperation']);
+      // No action in AWS's message: the operation the client was calling names it.
+      trail.message = 'Access Denied';
+      expect(environmentError(trail, ctx)?.message).toContain('cloudtrail:LookupEvents');
+      // The same denial with the learner's key is the lab's business (e.g. denied-ec2).
+      const mine = await learner.ec2.send(new DescribeInstancesCommand({})).catch((e) => e);
+      expect(mine.name).toBe('UnauthorizedOperation');
+      expect(environmentError(mine, ctx)).toBeUndefined();
+    } finally {
+      destroyClients(runner);
+      destroyClients(learner);
+    }
+  });
+
+  it('a clock more than 5 minutes off is named as such', () => {
+    const e = Object.assign(
+      new Error(
+        'Signature expired: 20260101T000000Z is now earlier than 20260101T001000Z (20260101T001500Z - 5 min.)',
+      ),
+      { name: 'SignatureDoesNotMatch' },
+    );
+    expect(environmentError(e, { kind: 'aws', profile: 'dev' })).toMatchObject({
+      code: 'clock_skew',
+      hint: expect.stringContaining('clock'),
+    });
   });
 });
