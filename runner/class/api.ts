@@ -8,7 +8,8 @@ import { isLabError } from '../errors.ts';
 import { hashToken, sameHash } from './tokens.ts';
 import { HttpError, RateLimiter, readBody, readJson, sendError, sendJson } from './http.ts';
 import { CreateClassIn, JoinIn, ReportQuery, ResultsIn, validate } from './schema.ts';
-import { buildReport } from './report.ts';
+import { buildReport, reportLabs, type LabReport } from './report.ts';
+import { buildOverview } from './overview.ts';
 import { reportCsv } from './render/csv.ts';
 import { dashboardHtml, loginHtml } from './render/html.ts';
 import { stepsFromLabs, type StepOrder } from './labs.ts';
@@ -94,9 +95,19 @@ export function classApi(opts: ClassApiOptions): ClassHandler {
   async function report(classId: string, query: URLSearchParams, overview = false) {
     const q = validate(ReportQuery, Object.fromEntries(query));
     // The dashboard of a class with several labs shows only an overview: skip the details.
-    const summary = overview && !q.lab && (await store.labs(classId)).length > 1;
-    const r = await buildReport(store, classId, { lab: q.lab, stepOrder, now: now(), summary });
+    // The database aggregates it (O(labs × steps) rows come back, not every progress row).
+    const r =
+      overview && !q.lab && (await store.labs(classId)).length > 1
+        ? await buildOverview(store, classId, { stepOrder, now: now() })
+        : await buildReport(store, classId, { lab: q.lab, stepOrder, now: now() });
     if (!r) throw new HttpError(404, 'no_such_class', `No class ${classId}.`);
+    return { q, r };
+  }
+
+  /** A full report (CSV and JSON formats need every cell). */
+  async function fullReport(classId: string, query: URLSearchParams) {
+    const { q, r } = await report(classId, query);
+    if ('overview' in r) throw new Error('unreachable: an overview without overview=true');
     return { q, r };
   }
 
@@ -195,12 +206,18 @@ export function classApi(opts: ClassApiOptions): ClassHandler {
       /^\/api\/v1\/classes\/([\w-]+)\/report$/,
       async (req, res, m, url) => {
         await instructorOf(req, m[1]);
-        const html = url.searchParams.get('format') === 'html';
-        const { q, r } = await report(m[1], url.searchParams, html);
-        if (q.format === 'csv') return sendCsv(res, `${r.class.name}-report`, reportCsv(r));
-        if (q.format === 'html')
+        if (url.searchParams.get('format') === 'html') {
+          const { q, r } = await report(m[1], url.searchParams, true);
           return sendHtml(res, 200, (n) => dashboardHtml(r, links(m[1], q.lab), n));
-        sendJson(res, 200, r);
+        }
+        if (url.searchParams.get('format') === 'csv') {
+          const { r } = await fullReport(m[1], url.searchParams);
+          return sendCsv(res, `${r.class.name}-report`, reportCsv(r));
+        }
+        const q = validate(ReportQuery, Object.fromEntries(url.searchParams));
+        const r = await reportLabs(store, m[1], { lab: q.lab, stepOrder, now: now() });
+        if (!r) throw new HttpError(404, 'no_such_class', `No class ${m[1]}.`);
+        await sendReportJson(res, r);
       },
     ],
     [
@@ -253,7 +270,7 @@ export function classApi(opts: ClassApiOptions): ClassHandler {
       async (req, res, m, url) => {
         await instructorOf(req, m[1], cookieName(m[1]));
         const lab = url.searchParams.get('lab');
-        const { r } = await report(m[1], new URLSearchParams(lab ? { lab } : {}));
+        const { r } = await fullReport(m[1], new URLSearchParams(lab ? { lab } : {}));
         sendCsv(res, `${r.class.name}-report`, reportCsv(r));
       },
     ],
@@ -296,6 +313,33 @@ export function classApi(opts: ClassApiOptions): ClassHandler {
     }
     return true;
   };
+}
+
+/**
+ * The report as JSON, written a lab at a time: the same bytes as JSON.stringify of the whole
+ * report, without holding a whole class's cells (60,000 for 1,000 learners × 10 labs × 6
+ * steps) in memory at once. A failure after the first byte ends the response (the handler
+ * destroys it) instead of sending half a document as if whole.
+ */
+async function sendReportJson(
+  res: ServerResponse,
+  r: { class: { id: string; name: string }; generatedAt: number; labs: AsyncIterable<LabReport> },
+): Promise<void> {
+  res.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.write(
+    `{"class":${JSON.stringify(r.class)},"generatedAt":${JSON.stringify(r.generatedAt)},"labs":[`,
+  );
+  let sep = '';
+  for await (const lab of r.labs) {
+    if (res.destroyed) return;
+    res.write(sep + JSON.stringify(lab));
+    sep = ',';
+  }
+  res.end(']}');
 }
 
 const cookieName = (classId: string) => `lab_class_${classId.replace(/[^\w]/g, '_')}`;

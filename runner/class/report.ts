@@ -71,51 +71,68 @@ const byName = new Intl.Collator('en').compare;
 /** Steps whose passing creates a credential, and the step that removes it. */
 export const KEY_RULE = { create: 'create-key', remove: 'cleanup' } as const;
 
+export interface ReportOptions {
+  lab?: string;
+  stepOrder: StepOrder;
+  now?: number;
+  /** Summary only: no evidence text, no failure reasons. */
+  summary?: boolean;
+}
+
 export async function buildReport(
   store: ClassStore,
   classId: string,
-  opts: {
-    lab?: string;
-    stepOrder: StepOrder;
-    now?: number;
-    /** Summary only (the dashboard's overview): no evidence text, no failure reasons. */
-    summary?: boolean;
-  },
+  opts: ReportOptions,
 ): Promise<ClassReport | undefined> {
+  const r = await reportLabs(store, classId, opts);
+  if (!r) return undefined;
+  const labs: LabReport[] = [];
+  for await (const lab of r.labs) labs.push(lab);
+  return { ...r, labs };
+}
+
+/**
+ * The report with its labs computed one at a time, as they are read (`lab report --format
+ * json` of a whole class streams them: one lab's 6,000 cells in memory, not 60,000).
+ */
+export async function reportLabs(
+  store: ClassStore,
+  classId: string,
+  opts: ReportOptions,
+): Promise<
+  { class: ClassReport['class']; generatedAt: number; labs: AsyncIterable<LabReport> } | undefined
+> {
   const cls = await store.getClass(classId);
   if (!cls) return undefined;
-  const [learners, rows, reasons] = await Promise.all([
+  const [learners, names] = await Promise.all([
     store.learners(classId),
-    store.progress(classId, opts.lab, !opts.summary),
-    opts.summary ? [] : store.failureReasons(classId, opts.lab),
+    opts.lab ? [opts.lab] : store.labs(classId),
   ]);
-  const byLab = new Map<string, ProgressRow[]>();
-  for (const r of rows) {
-    const list = byLab.get(r.lab);
-    if (list) list.push(r);
-    else byLab.set(r.lab, [r]);
+  async function* labs(): AsyncIterable<LabReport> {
+    for (const lab of [...names].sort()) {
+      const [rows, reasons] = await Promise.all([
+        store.progress(classId, lab, !opts.summary),
+        opts.summary ? [] : store.failureReasons(classId, lab),
+      ]);
+      const steps = (await opts.stepOrder(lab)) ?? seenOrder(rows);
+      yield labReport(lab, steps, learners, rows, reasons);
+    }
   }
-  if (opts.lab && !byLab.has(opts.lab)) byLab.set(opts.lab, []);
-  const labs: LabReport[] = [];
-  for (const lab of [...byLab.keys()].sort()) {
-    const labRows = byLab.get(lab)!;
-    const steps = (await opts.stepOrder(lab)) ?? seenOrder(labRows);
-    labs.push(
-      labReport(
-        lab,
-        steps,
-        learners,
-        labRows,
-        reasons.filter((r) => r.lab === lab),
-      ),
-    );
-  }
-  return { class: { id: cls.id, name: cls.name }, generatedAt: opts.now ?? Date.now(), labs };
+  return {
+    class: { id: cls.id, name: cls.name },
+    generatedAt: opts.now ?? Date.now(),
+    labs: labs(),
+  };
 }
 
 function seenOrder(rows: ProgressRow[]): string[] {
   const first = new Map<string, number>();
   for (const r of rows) first.set(r.step, Math.min(first.get(r.step) ?? Infinity, r.firstAt));
+  return orderSeen(first);
+}
+
+/** Steps of a lab not on disk: in the order learners first met them (then by name). */
+export function orderSeen(first: Map<string, number>): string[] {
   return [...first.keys()].sort((a, b) => first.get(a)! - first.get(b)! || byName(a, b));
 }
 

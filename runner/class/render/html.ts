@@ -2,6 +2,7 @@
 // Every piece of learner-supplied text goes through escapeHtml, and the page is
 // served with a CSP that allows no script at all, so an injected tag is inert twice.
 import type { ClassReport, LabReport, LearnerReport } from '../report.ts';
+import { overviewOf, type ClassOverview, type LabOverview } from '../overview.ts';
 import { completionsChart } from './chart.ts';
 import { escapeHtml as e, fmtDuration, fmtTime } from './escape.ts';
 
@@ -26,16 +27,22 @@ export interface DashboardLinks {
   all?: string;
 }
 
-export function dashboardHtml(report: ClassReport, links: DashboardLinks, nonce: string): string {
-  const labs = report.labs;
+/** A full report's page; or, given the database's overview (several labs), the overview page. */
+export function dashboardHtml(
+  report: ClassReport | ClassOverview,
+  links: DashboardLinks,
+  nonce: string,
+): string {
   // Several labs: an overview (live keys first), each lab one click away; a lab's page
   // for 1,000 learners is big enough on its own.
   const body =
-    labs.length === 0
-      ? '<p>No results yet. Learners join with <code>lab join</code>, then run <code>lab check</code>.</p>'
-      : labs.length === 1
-        ? labSection(labs[0])
-        : overview(labs, links);
+    'overview' in report
+      ? overview(report.overview, links)
+      : report.labs.length === 0
+        ? '<p>No results yet. Learners join with <code>lab join</code>, then run <code>lab check</code>.</p>'
+        : report.labs.length === 1
+          ? labSection(report.labs[0])
+          : overview(report.labs.map(overviewOf), links);
   return page(
     `${report.class.name} — class dashboard`,
     nonce,
@@ -46,21 +53,20 @@ export function dashboardHtml(report: ClassReport, links: DashboardLinks, nonce:
   );
 }
 
-function overview(labs: LabReport[], links: DashboardLinks): string {
+function overview(labs: LabOverview[], links: DashboardLinks): string {
   const sorted = [...labs].sort(
-    (a, b) => b.keysAtRisk.length - a.keysAtRisk.length || a.lab.localeCompare(b.lab),
+    (a, b) => b.keysAtRisk - a.keysAtRisk || a.lab.localeCompare(b.lab),
   );
   const rows = sorted
     .map((l) => {
-      const stuck = l.learners.filter((x) => x.state === 'stuck').length;
-      const risk = l.keysAtRisk.length
-        ? `<span class="risk">${l.keysAtRisk.length}</span>`
+      const risk = l.keysAtRisk
+        ? `<span class="risk">${l.keysAtRisk}</span>`
         : '<span class="passed">0</span>';
       return `<tr><th scope="row"><a href="${e(links.lab(l.lab))}">${e(l.lab)}</a></th><td>${risk}</td>
-<td>${l.completion.completed} of ${l.completion.learners} (${Math.round(l.completion.rate * 100)}%)</td><td>${stuck}</td></tr>`;
+<td>${l.completion.completed} of ${l.completion.learners} (${Math.round(l.completion.rate * 100)}%)</td><td>${l.learnersStuck}</td></tr>`;
     })
     .join('');
-  const totalRisk = labs.reduce((n, l) => n + l.keysAtRisk.length, 0);
+  const totalRisk = labs.reduce((n, l) => n + l.keysAtRisk, 0);
   return `<section aria-labelledby="overview"><h2 id="overview">Labs</h2>
 ${totalRisk ? `<p class="alert risk" role="alert" data-testid="risk">Lab access keys still live: ${totalRisk}. Open the labs at the top of this list.</p>` : ''}
 <table class="overview"><thead><tr><th scope="col">Lab</th><th scope="col">Keys still live</th>

@@ -7,6 +7,7 @@ import { openSqlite } from './sqlite.ts';
 import { openPostgres } from './postgres.ts';
 import { GroupCommit, type Ingested } from './ingest.ts';
 import type { Sql } from './sql.ts';
+import { overviewFigures, stepsSeen, type OverviewFigure, type LabStepSeen } from './overview.ts';
 import type { ResultIn } from '../schema.ts';
 
 export type { Sql } from './sql.ts';
@@ -45,6 +46,20 @@ export interface ProgressRow {
   lastEvidence: string | null;
 }
 
+type ProgressArray = [
+  string,
+  string,
+  string,
+  number,
+  number | null,
+  number | null,
+  number,
+  number,
+  ProgressRow['lastStatus'],
+  number,
+  string | null,
+];
+
 export interface FailureReason {
   lab: string;
   step: string;
@@ -53,6 +68,7 @@ export interface FailureReason {
 }
 
 export type { Ingested } from './ingest.ts';
+export type { OverviewFigure, LabStepSeen } from './overview.ts';
 
 /** Open the class store: PostgreSQL when `databaseUrl` is given, else SQLite at `sqlitePath`. */
 export async function openClassStore(opts: {
@@ -215,18 +231,49 @@ export class ClassStore {
 
   /** Progress rows of a class (or one lab); `evidence: false` leaves the text out (overviews). */
   async progress(classId: string, lab?: string, evidence = true): Promise<ProgressRow[]> {
-    // Columns come back under the report's field names (quoted aliases keep their case in
-    // both databases), so 60,000 rows need no second copy. Times and counts are numbers
-    // from both drivers (BIGINT is parsed as a number for PostgreSQL; see postgres.ts).
-    const cols = `learner_id AS "learnerId", lab, step, first_at AS "firstAt", passed_at AS "passedAt",
-      last_passed_at AS "lastPassedAt", attempts, failures, last_status AS "lastStatus",
-      last_at AS "lastAt", ${evidence ? 'last_evidence' : 'NULL'} AS "lastEvidence"`;
-    return this.sql.all<ProgressRow>(
+    // Read as arrays and named here: 60,000 rows come back twice as fast as driver-built
+    // objects (node:sqlite sets each property through the engine). Times and counts are
+    // numbers from both drivers (BIGINT is parsed as a number for PostgreSQL; see postgres.ts).
+    const cols = `learner_id, lab, step, first_at, passed_at, last_passed_at, attempts, failures,
+      last_status, last_at, ${evidence ? 'last_evidence' : 'NULL'}`;
+    const rows = await this.sql.arrays<ProgressArray>(
       lab
         ? `SELECT ${cols} FROM progress WHERE class_id = ? AND lab = ?`
         : `SELECT ${cols} FROM progress WHERE class_id = ?`,
       lab ? [classId, lab] : [classId],
     );
+    const out: ProgressRow[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      out[i] = {
+        learnerId: r[0],
+        lab: r[1],
+        step: r[2],
+        firstAt: r[3],
+        passedAt: r[4],
+        lastPassedAt: r[5],
+        attempts: r[6],
+        failures: r[7],
+        lastStatus: r[8],
+        lastAt: r[9],
+        lastEvidence: r[10],
+      };
+    }
+    return out;
+  }
+
+  /** Each lab × step of a class with its first and last check (the overview's first query). */
+  stepsSeen(classId: string): Promise<LabStepSeen[]> {
+    return stepsSeen(this.sql, classId);
+  }
+
+  /** The whole-class overview's figures, aggregated by the database (store/overview.ts). */
+  overviewFigures(
+    classId: string,
+    labs: { lab: string; steps: string[] }[],
+    keyRule: { create: string; remove: string },
+  ): Promise<OverviewFigure[]> {
+    return overviewFigures(this.sql, classId, labs, keyRule);
   }
 
   /** Failed attempts grouped by step and normalized reason, most frequent first. */

@@ -21,6 +21,8 @@ function over(q: Queryable, tx: Sql['tx'], close: Sql['close']): Sql {
     kind: 'postgres',
     all: async <T>(sql: string, params: unknown[] = []) =>
       (await q.query(toDollar(sql), params)).rows as T[],
+    arrays: async <T extends unknown[]>(sql: string, params: unknown[] = []) =>
+      (await q.query({ text: toDollar(sql), values: params, rowMode: 'array' })).rows as T[],
     run: async (sql: string, params: unknown[] = []) =>
       (await q.query(toDollar(sql), params)).rowCount ?? 0,
     exec: async (sql: string) => void (await q.query(sql)),

@@ -7,6 +7,11 @@ export interface Sql {
   readonly kind: 'sqlite' | 'postgres';
   /** Rows of a SELECT (or of an INSERT … RETURNING). */
   all<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Rows of a SELECT as arrays of column values, in SELECT order. For big reads: both
+   * drivers build an array far faster than an object with named properties.
+   */
+  arrays<T extends unknown[]>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Run a statement; returns the number of rows it changed. */
   run(sql: string, params?: unknown[]): Promise<number>;
   /** Run several DDL statements (no parameters). */

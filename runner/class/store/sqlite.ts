@@ -23,6 +23,18 @@ export function openSqlite(path: string): Sql {
     }
     return s;
   };
+  // Array mode is a property of a prepared statement: those live in a cache of their own.
+  const arrayStmts = new Map<string, ReturnType<DatabaseSync['prepare']>>();
+  const prepareArrays = (sql: string) => {
+    let s = arrayStmts.get(sql);
+    if (!s) {
+      if (arrayStmts.size > 50) arrayStmts.clear();
+      s = db.prepare(sql);
+      s.setReturnArrays(true);
+      arrayStmts.set(sql, s);
+    }
+    return s;
+  };
   const bind = (params: unknown[]) => params.map((p) => (p === undefined ? null : p)) as never[];
 
   let lock: Promise<unknown> = Promise.resolve();
@@ -36,6 +48,8 @@ export function openSqlite(path: string): Sql {
     kind: 'sqlite',
     all: async <T>(sql: string, params: unknown[] = []) =>
       prepare(sql).all(...bind(params)) as unknown as T[],
+    arrays: async <T extends unknown[]>(sql: string, params: unknown[] = []) =>
+      prepareArrays(sql).all(...bind(params)) as unknown as T[],
     run: async (sql: string, params: unknown[] = []) =>
       Number(prepare(sql).run(...bind(params)).changes),
     exec: async (sql: string) => void db.exec(sql),
@@ -46,6 +60,7 @@ export function openSqlite(path: string): Sql {
   return {
     kind: 'sqlite',
     all: (sql, params) => serial(() => direct.all(sql, params)),
+    arrays: (sql, params) => serial(() => direct.arrays(sql, params)),
     run: (sql, params) => serial(() => direct.run(sql, params)),
     exec: (sql) => serial(() => direct.exec(sql)),
     tx: (fn) =>
