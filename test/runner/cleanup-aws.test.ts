@@ -3,9 +3,8 @@
 // pointing the AWS target at it with AWS_ENDPOINT_URL and environment
 // credentials, as docs/cleanup.md describes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { rewritingProxy as proxy } from '../helpers/rewriting-proxy.ts';
 import {
   cliFiles,
   keysOf,
@@ -38,51 +37,9 @@ function awsEnv(endpoint: string): Record<string, string> {
   };
 }
 
-/**
- * A forwarding proxy in front of the sandbox that changes one fact in one
- * answer, to stand for an account we cannot create here (one with root keys,
- * or root credentials in use). Requests pass through unchanged (same Host, so
- * signatures still verify).
- */
-async function rewritingProxy(
-  action: string,
-  rewrite: (body: string) => string,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const upstream = new URL(sb.endpoint);
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const up = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
-        (ur) => {
-          const out: Buffer[] = [];
-          ur.on('data', (c) => out.push(c));
-          ur.on('end', () => {
-            let text = Buffer.concat(out).toString('utf8');
-            if (body.toString().includes(`Action=${action}`)) text = rewrite(text);
-            const headers = { ...ur.headers, 'content-length': String(Buffer.byteLength(text)) };
-            res.writeHead(ur.statusCode ?? 500, headers);
-            res.end(text);
-          });
-        },
-      );
-      up.end(body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((r) => server.close(() => r())),
-  };
+/** The sandbox behind a proxy that rewrites the answers to one Action. */
+function rewritingProxy(action: string, rewrite: (body: string) => string) {
+  return proxy(sb.endpoint, (a, body) => (a === action ? rewrite(body) : body));
 }
 
 describe('lab cleanup against an AWS account', () => {

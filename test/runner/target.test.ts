@@ -1,12 +1,11 @@
 // Target resolution and environment errors, through real clients and the real CLI.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { rewritingProxy } from '../helpers/rewriting-proxy.ts';
 import { freePort } from '../../sandbox/lifecycle/ports.ts';
 import { resolveTarget, environmentError } from '../../runner/target/index.ts';
 import { runChecks, startLab } from '../../runner/check/index.ts';
@@ -130,56 +129,24 @@ describe('targets', () => {
   it('warns loudly on AWS when root credentials are in use or the account has root keys', async () => {
     // A proxy in front of the sandbox changes one fact per answer, standing for an account we
     // cannot create here: the caller is root, and the account summary reports root keys.
-    const upstream = new URL(sb.endpoint);
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const up = request(
-          {
-            host: upstream.hostname,
-            port: upstream.port,
-            method: req.method,
-            path: req.url,
-            headers: req.headers,
-          },
-          (ur) => {
-            const out: Buffer[] = [];
-            ur.on('data', (c) => out.push(c));
-            ur.on('end', () => {
-              let text = Buffer.concat(out).toString('utf8');
-              if (body.includes('Action=GetCallerIdentity')) {
-                text = text.replace(
-                  /<Arn>[^<]*<\/Arn>/,
-                  `<Arn>arn:aws:iam::${sb.accountId}:root</Arn>`,
-                );
-              }
-              if (body.includes('Action=GetAccountSummary')) {
-                text = text.replace(
-                  /(<key>AccountAccessKeysPresent<\/key>\s*<value>)0(<\/value>)/,
-                  '$11$2',
-                );
-              }
-              res.writeHead(ur.statusCode ?? 500, {
-                ...ur.headers,
-                'content-length': String(Buffer.byteLength(text)),
-              });
-              res.end(text);
-            });
-          },
+    const proxy = await rewritingProxy(sb.endpoint, (action, text) => {
+      if (action === 'GetCallerIdentity') {
+        return text.replace(/<Arn>[^<]*<\/Arn>/, `<Arn>arn:aws:iam::${sb.accountId}:root</Arn>`);
+      }
+      if (action === 'GetAccountSummary') {
+        return text.replace(
+          /(<key>AccountAccessKeysPresent<\/key>\s*<value>)0(<\/value>)/,
+          '$11$2',
         );
-        up.end(body);
-      });
+      }
+      return text;
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const { port } = server.address() as AddressInfo;
       const env = {
         ...sb.env,
         NO_COLOR: '1',
         LAB_HOME: mkdtempSync(join(tmpdir(), 'lab-root-')),
-        AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+        AWS_ENDPOINT_URL: proxy.url,
       };
       // Asynchronous spawn: the proxy runs in this process.
       const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
@@ -191,7 +158,7 @@ describe('targets', () => {
       expect(r.stderr).toContain('WARNING: these are the ROOT user credentials');
       expect(r.stderr).toContain('WARNING: this AWS account has ROOT access keys');
     } finally {
-      await new Promise((r) => server.close(() => r(undefined)));
+      await proxy.close();
     }
   });
 });
