@@ -1,4 +1,4 @@
-"""labrunner sandbox engine: moto's own WSGI server, with IAM enforcement and persistence.
+"""labrunner sandbox engine: moto's own WSGI app, with IAM enforcement and persistence.
 
     python3 sandbox/engine/engine.py --host 127.0.0.1 --port P --state-dir D
 
@@ -8,7 +8,9 @@ unchanged. Around it we add only what moto's `moto_server` lacks for a learner's
     sandbox's own identities created directly in the backend (identities.py);
   * a snapshot of a service's state after every acknowledged mutation (snapshots.py),
     so an answered write survives `kill -9`;
-  * private loopback endpoints for the gateway: /_labrunner/health and /_labrunner/whois.
+  * private loopback endpoints for the gateway: /_labrunner/health and /_labrunner/whois;
+  * an HTTP/1.1 keep-alive server (httpserver.py) instead of werkzeug's development server,
+    which closes every connection.
 Prints `ready http://HOST:PORT` on stdout once it serves.
 """
 
@@ -38,6 +40,7 @@ for _name in [n for n in os.environ if n.startswith("AWS_")]:
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import httpserver  # noqa: E402
 import snapshots  # noqa: E402
 import identities  # noqa: E402
 
@@ -331,13 +334,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state-dir", required=True)
     args = parser.parse_args(argv)
 
-    from werkzeug.serving import WSGIRequestHandler, make_server
-
-    class QuietHandler(WSGIRequestHandler):
-        # Per-request lines would grow the log without bound; errors still go through log_error.
-        def log_request(self, code: Any = "-", size: Any = "-") -> None:
-            pass
-
     os.makedirs(os.path.join(args.state_dir, "snapshots"), mode=0o700, exist_ok=True)
     os.chmod(args.state_dir, 0o700)
 
@@ -348,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # Bind before the slow imports: a busy port fails in milliseconds, with a clear message.
     try:
-        server = make_server(args.host, args.port, app, threaded=True, request_handler=QuietHandler)
+        # Keep-alive, unlike werkzeug's development server (see httpserver.py); quiet per request.
+        server = httpserver.make_server(args.host, args.port, app, log)
     except OSError as e:
         sys.stderr.write(
             f"engine: cannot listen on {args.host}:{args.port}: {e.strerror or e}. "
