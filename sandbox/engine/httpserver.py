@@ -23,7 +23,8 @@ from typing import Any, Callable
 from urllib.parse import unquote_to_bytes
 
 # An idle keep-alive connection is closed after this long, so its thread ends. Clients are
-# told (`Keep-Alive: timeout=30`); Node's agent then drops the socket a second earlier.
+# told (`Keep-Alive: timeout=30`, informational); Node's agent drops a pooled socket once it
+# sees it closed, and the gateway retries a request that met a socket closing at that instant.
 IDLE_TIMEOUT = 30
 MAX_LINE = 65536
 MAX_BODY = 1 << 30  # 1 GiB; the engine is loopback-only, this only stops a runaway client
