@@ -99,7 +99,6 @@ async function sandboxTarget(o: ResolveOptions): Promise<Target> {
   const forRegion = (r: string) =>
     makeClients({ region: r, endpoint: info.endpoint, credentials: info.runner, onRunnerDenied });
   const clients = forRegion(region);
-  const extra: Clients[] = [];
   const learnerFiles = { configFile: info.configFile, credentialsFile: info.credentialsFile };
   return {
     kind: 'sandbox',
@@ -111,18 +110,42 @@ async function sandboxTarget(o: ResolveOptions): Promise<Target> {
     endpoint: info.endpoint,
     clients,
     learnerFiles,
-    clientsForProfile: async (name) => {
-      const c = await profileClients(learnerFiles, name, region, info.endpoint);
-      extra.push(c);
-      return c;
+    ...ownedClients(clients, forRegion, {
+      learnerFiles,
+      region,
+      endpoint: info.endpoint,
+      ctx,
+      denied: () => denied,
+    }),
+  };
+}
+
+/** The half of a Target that hands out clients and errors: every client it makes closes with it. */
+function ownedClients(
+  clients: Clients,
+  forRegion: (region: string) => Clients,
+  o: {
+    learnerFiles: LearnerFiles;
+    region: string;
+    endpoint?: string;
+    ctx: ErrorContext;
+    denied: () => Error | undefined;
+  },
+): Pick<
+  Target,
+  'clientsForProfile' | 'clientsForRegion' | 'environmentError' | 'runnerDenial' | 'close'
+> {
+  const extra: Clients[] = [];
+  const own = (c: Clients) => (extra.push(c), c);
+  return {
+    clientsForProfile: async (name) =>
+      own(await profileClients(o.learnerFiles, name, o.region, o.endpoint)),
+    clientsForRegion: (r) => own(forRegion(r)),
+    environmentError: (e) => environmentError(e, o.ctx),
+    runnerDenial: () => {
+      const denied = o.denied();
+      return denied ? environmentError(denied, o.ctx) : undefined;
     },
-    clientsForRegion: (r) => {
-      const c = forRegion(r);
-      extra.push(c);
-      return c;
-    },
-    environmentError: (e) => environmentError(e, ctx),
-    runnerDenial: () => (denied ? environmentError(denied, ctx) : undefined),
     close: () => [clients, ...extra].forEach(destroyClients),
   };
 }
@@ -183,7 +206,6 @@ async function awsTarget(o: ResolveOptions, env: Env): Promise<Target> {
   // No credentials given: the SDK's default chain (env, SSO, profile files, instance roles).
   const forRegion = (r: string) => makeClients({ region: r, profile, onRunnerDenied });
   const clients = forRegion(region);
-  const extra: Clients[] = [];
   let caller: { Account?: string; Arn?: string };
   try {
     const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
@@ -205,19 +227,7 @@ async function awsTarget(o: ResolveOptions, env: Env): Promise<Target> {
     profile: profileName,
     clients,
     learnerFiles,
-    clientsForProfile: async (name) => {
-      const c = await profileClients(learnerFiles, name, region);
-      extra.push(c);
-      return c;
-    },
-    clientsForRegion: (r) => {
-      const c = forRegion(r);
-      extra.push(c);
-      return c;
-    },
-    environmentError: (e) => environmentError(e, ctx),
-    runnerDenial: () => (denied ? environmentError(denied, ctx) : undefined),
-    close: () => [clients, ...extra].forEach(destroyClients),
+    ...ownedClients(clients, forRegion, { learnerFiles, region, ctx, denied: () => denied }),
   };
 }
 
