@@ -77,7 +77,8 @@ describe('day42 page, static', () => {
     const block = page.locator('.lab-step[data-step="list-users"] .lab-code[data-copy]').first();
     const expected = await block.getAttribute('data-copy');
     await block.locator('button.copy').click();
-    await expect(block.locator('button.copy').textContent()).resolves.toBe('Copied');
+    // The label changes once the (asynchronous) clipboard write has finished.
+    await block.locator('button.copy', { hasText: 'Copied' }).waitFor({ timeout: 5000 });
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(expected);
     expect(expected).toMatch(/^aws iam list-users/);
     await ctx.close();
