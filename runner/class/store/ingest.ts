@@ -9,6 +9,7 @@
 import { reasonOf, stripSecrets } from '../redact.ts';
 import type { ResultIn } from '../schema.ts';
 import type { Sql } from './sql.ts';
+import type { ProgressRow } from './index.ts';
 
 export interface Ingested {
   accepted: number;
@@ -75,19 +76,9 @@ export async function writeBatch(db: Sql, items: IngestItem[]): Promise<Ingested
   return out;
 }
 
-interface ProgressDelta {
+/** A progress row about to be upserted: the reports' row, plus the class it belongs to. */
+interface ProgressDelta extends ProgressRow {
   classId: string;
-  learnerId: string;
-  lab: string;
-  step: string;
-  firstAt: number;
-  passedAt: number | null;
-  lastPassedAt: number | null;
-  attempts: number;
-  failures: number;
-  lastStatus: string;
-  lastAt: number;
-  lastEvidence: string | null;
 }
 
 /**
