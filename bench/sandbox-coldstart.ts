@@ -19,9 +19,13 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { ensureSandbox, stopSandbox, type SandboxInfo } from '../sandbox/index.ts';
-import { freePort } from '../sandbox/lifecycle/ports.ts';
-import { layout } from '../sandbox/lifecycle/layout.ts';
+import {
+  ensureSandbox,
+  freePort,
+  sandboxDirs,
+  stopSandbox,
+  type SandboxInfo,
+} from '../sandbox/index.ts';
 
 const runs = Number(process.argv[2] ?? 5);
 
@@ -56,7 +60,7 @@ async function once(home: string): Promise<Sample> {
   const t3 = performance.now();
   await c.ec2.send(new DescribeInstancesCommand({}));
   const t4 = performance.now();
-  const log = readFileSync(layout(home).engineLog, 'utf8').trim().split('\n');
+  const log = readFileSync(sandboxDirs(home).engineLog, 'utf8').trim().split('\n');
   const startup = log.filter((l) => l.includes('startup:')).pop() ?? '';
   await stopSandbox({ home });
   return {
@@ -85,7 +89,7 @@ async function seed(home: string) {
   await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'bench', Description: 'bench' }));
   await stopSandbox({ home });
   // The engine logs every snapshot it writes (one per acknowledged write).
-  const rows = readFileSync(layout(home).engineLog, 'utf8')
+  const rows = readFileSync(sandboxDirs(home).engineLog, 'utf8')
     .split('\n')
     .map((l) => /snapshot (\w+): (\d+) bytes, pickle ([\d.]+) ms, write ([\d.]+) ms/.exec(l))
     .filter((m) => m !== null);

@@ -18,6 +18,10 @@ export class LabError extends Error {
   }
 }
 
+/**
+ * A LabError, or the sandbox's SandboxError (sandbox/errors.ts), which keeps the same contract
+ * (code, message, hint, exitCode) because the sandbox imports nothing from the runner.
+ */
 export function isLabError(e: unknown): e is LabError {
-  return e instanceof Error && e.name === 'LabError';
+  return e instanceof Error && (e.name === 'LabError' || e.name === 'SandboxError');
 }

@@ -12,8 +12,3 @@ export function labHome(env: Env = process.env): string {
   const xdg = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
   return join(xdg, 'labrunner');
 }
-
-/** The sandbox's own directory inside the lab home. */
-export function sandboxHome(home: string): string {
-  return join(home, 'sandbox');
-}

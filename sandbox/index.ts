@@ -1,33 +1,7 @@
-// Public surface of the local AWS sandbox (moto engine + gateway).
-// CONTRACT: implemented by the sandbox issue; the runner, site and tests use only this.
-import type { EnsureOptions, SandboxStatus } from './lifecycle/control.ts';
-
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-}
-
-export interface Identity extends Credentials {
-  userName: string;
-  arn: string;
-}
-
-export interface SandboxInfo {
-  /** Lab home this sandbox belongs to. */
-  home: string;
-  /** The gateway, e.g. http://127.0.0.1:4566 */
-  endpoint: string;
-  /** Default region written to the isolated CLI config. */
-  region: string;
-  accountId: string;
-  /** The learner's "console login": admin, profile `sandbox-admin` in the isolated CLI files. */
-  learner: Identity;
-  /** labrunner's own identity for inspecting the account (checks, setup, cleanup). */
-  runner: Identity;
-  /** Isolated AWS CLI files (never ~/.aws). */
-  configFile: string;
-  credentialsFile: string;
-}
+// Public surface of the local AWS sandbox (moto engine + gateway). The runner, site, bench and
+// commands use only this module; the sandbox imports nothing from the runner.
+import type { EnsureOptions, SandboxInfo, SandboxStatus } from './types.ts';
+import { layout } from './lifecycle/layout.ts';
 
 // The lifecycle (process launcher, probes, file writers) loads only when one of these runs,
 // so importing this module to read the sandbox's coordinates stays cheap (`lab check`).
@@ -51,9 +25,30 @@ export async function resetSandbox(opts: EnsureOptions): Promise<SandboxInfo> {
   return (await control()).resetSandbox(opts);
 }
 
-export type { EnsureOptions, SandboxStatus, ProcessStatus } from './lifecycle/control.ts';
+/** Where a caller may look: the sandbox's folder (kept across stops), the `aws` wrapper's, the logs. */
+export function sandboxDirs(home: string): {
+  dir: string;
+  binDir: string;
+  engineLog: string;
+  gatewayLog: string;
+} {
+  const l = layout(home);
+  return { dir: l.dir, binDir: l.binDir, engineLog: l.engineLog, gatewayLog: l.gatewayLog };
+}
+
+export type {
+  Credentials,
+  Identity,
+  SandboxInfo,
+  EnsureOptions,
+  SandboxStatus,
+  ProcessStatus,
+} from './types.ts';
+export type { Env } from './paths.ts';
+export { SandboxError, isSandboxError } from './errors.ts';
 export { readSandboxInfo } from './lifecycle/read.ts';
 export { sandboxEnv, sandboxProcessEnv, OVERRIDING_VARS } from './lifecycle/env.ts';
 export { PROFILE as SANDBOX_PROFILE } from './lifecycle/read.ts';
+export { freePort } from './lifecycle/ports.ts';
 export const DEFAULT_SANDBOX_PORT = 4566;
 export const INSTALL_MOTO = "python3 -m pip install 'moto[server]'";

@@ -4,8 +4,7 @@ import { basename, join } from 'node:path';
 import { defineCommand } from 'citty';
 import { LabError } from '../errors.ts';
 import { color } from '../ui.ts';
-import { sandboxProcessEnv, type SandboxInfo } from '../../sandbox/index.ts';
-import { layout } from '../../sandbox/lifecycle/layout.ts';
+import { sandboxDirs, sandboxProcessEnv, type SandboxInfo } from '../../sandbox/index.ts';
 import { parsePort, portArg, startWithProgress } from './sandbox/common.ts';
 
 export default defineCommand({
@@ -45,7 +44,7 @@ function shellSetup(shell: string, info: SandboxInfo): { argv: string[]; env: No
     ...sandboxProcessEnv(info, withoutNpm(process.env)),
     LAB_SANDBOX: info.endpoint,
   };
-  const dir = join(layout(info.home).dir, 'shell');
+  const dir = join(sandboxDirs(info.home).dir, 'shell');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const name = basename(shell);
   // Shells set their prompt in their rc files, after our environment: hook in after them.

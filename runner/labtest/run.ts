@@ -20,11 +20,11 @@ import { resolveTarget, type Target } from '../target/index.ts';
 import { runCleanup } from '../cleanup/index.ts';
 import {
   ensureSandbox,
+  freePort,
   sandboxProcessEnv,
   stopSandbox,
   type SandboxInfo,
 } from '../../sandbox/index.ts';
-import { freePort } from '../../sandbox/lifecycle/ports.ts';
 import { diffFiles, diffSnapshots, snapshotAccount, snapshotFiles } from './snapshot.ts';
 
 export interface PhaseVerdict {

@@ -3,7 +3,7 @@
 // point here. Other profiles the learner adds (`aws configure --profile bob`) are kept.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'ini';
-import type { Identity } from '../index.ts';
+import type { Identity } from '../types.ts';
 import type { Layout } from './layout.ts';
 import { PROFILE } from './read.ts';
 

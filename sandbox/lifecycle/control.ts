@@ -1,14 +1,12 @@
 // The public lifecycle: ensure, stop, status, reset, read. Start/stop/reset take the start lock.
 import { existsSync, rmSync } from 'node:fs';
-import type { SandboxInfo } from '../index.ts';
-import { ensureUnlocked, prepareDirs, type EnsureOptions } from './ensure.ts';
+import type { EnsureOptions, ProcessStatus, SandboxInfo, SandboxStatus } from '../types.ts';
+import { ensureUnlocked, prepareDirs } from './ensure.ts';
 import { layout } from './layout.ts';
 import { withLock } from './lock.ts';
 import { isOurs, stop } from './processes.ts';
 import { engineHealth, gatewayAnswers } from './probe.ts';
 import { clearRun, readIdentities, readPorts, readRun } from './state.ts';
-
-export type { EnsureOptions };
 
 /** Start the sandbox if needed (idempotent) and return how to reach it. */
 export function ensureSandbox(opts: EnsureOptions): Promise<SandboxInfo> {
@@ -36,29 +34,6 @@ export async function stopSandbox(opts: { home: string }): Promise<{ stopped: st
     clearRun(l);
     return { stopped };
   });
-}
-
-export interface ProcessStatus {
-  pid?: number;
-  port?: number;
-  /** The pid in run.json is alive and is our process. */
-  alive: boolean;
-  /** It answers: the engine's health endpoint, or any HTTP answer from the gateway. */
-  healthy: boolean;
-}
-
-export interface SandboxStatus {
-  home: string;
-  dir: string;
-  /** Both processes alive and answering. */
-  running: boolean;
-  /** Set up before (identities exist), whether or not it runs now. */
-  initialised: boolean;
-  endpoint?: string;
-  accountId?: string;
-  engine: ProcessStatus;
-  gateway: ProcessStatus;
-  logs: { engine: string; gateway: string };
 }
 
 export async function sandboxStatus(opts: { home: string }): Promise<SandboxStatus> {

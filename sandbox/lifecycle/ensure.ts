@@ -2,9 +2,9 @@
 // how to reach it. Idempotent; recovers a dead engine or gateway with its state intact.
 import { existsSync, mkdirSync, chmodSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { LabError } from '../../runner/errors.ts';
-import type { Env } from '../../runner/paths.ts';
-import type { SandboxInfo } from '../index.ts';
+import { SandboxError } from '../errors.ts';
+import type { Env } from '../paths.ts';
+import type { EnsureOptions, SandboxInfo } from '../types.ts';
 import { writeAwsWrapper, writeCliFiles } from './cli-files.ts';
 import { REGION, toInfo } from './read.ts';
 import { layout, type Layout } from './layout.ts';
@@ -31,20 +31,9 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENGINE_SCRIPT = fileURLToPath(new URL('../engine/engine.py', import.meta.url));
 const GATEWAY_MAIN = fileURLToPath(new URL('../gateway/main.ts', import.meta.url));
 
-export interface EnsureOptions {
-  home: string;
-  /** The gateway's port (default: the one used last, else $LAB_SANDBOX_PORT, else 4566). */
-  port?: number;
-  host?: string;
-  /** Called with a short line whenever something slow starts ("Starting the engine…"). */
-  onProgress?: (message: string) => void;
-  /** Environment for finding python and for the children (default process.env). */
-  env?: Env;
-}
-
 export function gatewayScript(): string {
   if (!existsSync(GATEWAY_MAIN)) {
-    throw new LabError(
+    throw new SandboxError(
       'sandbox_broken',
       `The sandbox gateway is missing (${GATEWAY_MAIN}).`,
       'Reinstall labrunner.',
@@ -65,7 +54,7 @@ function choosePort(opts: EnsureOptions, env: Env, saved?: number): number {
   const fromEnv = env.LAB_SANDBOX_PORT ? Number(env.LAB_SANDBOX_PORT) : undefined;
   const port = opts.port ?? fromEnv ?? saved ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new LabError(
+    throw new SandboxError(
       'bad_port',
       `Invalid sandbox port: ${String(opts.port ?? env.LAB_SANDBOX_PORT)}.`,
       'Use a port number between 1 and 65535, e.g. --port 4567.',
@@ -74,8 +63,8 @@ function choosePort(opts: EnsureOptions, env: Env, saved?: number): number {
   return port;
 }
 
-export function portBusyError(host: string, port: number): LabError {
-  return new LabError(
+export function portBusyError(host: string, port: number): SandboxError {
+  return new SandboxError(
     'port_busy',
     `Port ${port} on ${host} is already in use by another program, so the sandbox gateway cannot listen there.`,
     `Stop that program, or choose another port: lab sandbox start --port ${port === 4566 ? 4567 : port + 1}` +
@@ -164,7 +153,7 @@ export async function ensureUnlocked(opts: EnsureOptions): Promise<SandboxInfo> 
 
   const ids = readIdentities(l);
   if (!ids) {
-    throw new LabError(
+    throw new SandboxError(
       'sandbox_broken',
       `The sandbox engine started but wrote no identities (${l.identities}).`,
       `See ${l.engineLog}; \`lab sandbox reset\` starts afresh.`,

@@ -1,6 +1,6 @@
 // The environment that points `aws` (and SDKs) at the sandbox with the isolated CLI files.
 import { delimiter } from 'node:path';
-import type { SandboxInfo } from '../index.ts';
+import type { SandboxInfo } from '../types.ts';
 import { layout } from './layout.ts';
 import { PROFILE } from './read.ts';
 

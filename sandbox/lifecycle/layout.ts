@@ -1,6 +1,6 @@
 // Where the sandbox keeps its files, in one place so every part agrees.
 import { join } from 'node:path';
-import { sandboxHome } from '../../runner/paths.ts';
+import { sandboxHome } from '../paths.ts';
 
 export interface Layout {
   /** <home>/sandbox: 0700, everything below it. */

@@ -1,6 +1,6 @@
 // A start lock: two `lab` processes starting the sandbox at once must not spawn two engines.
 import { openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { LabError } from '../../runner/errors.ts';
+import { SandboxError } from '../errors.ts';
 import { alive, sleep } from './processes.ts';
 
 export async function withLock<T>(
@@ -24,7 +24,7 @@ export async function withLock<T>(
         continue;
       }
       if (Date.now() > deadline) {
-        throw new LabError(
+        throw new SandboxError(
           'sandbox_busy',
           `Another labrunner process (pid ${holder}) is starting or stopping the sandbox.`,
           `Wait for it to finish, or remove ${path} if no such process exists.`,

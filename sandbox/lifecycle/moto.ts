@@ -3,14 +3,14 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { LabError } from '../../runner/errors.ts';
-import type { Env } from '../../runner/paths.ts';
+import { SandboxError } from '../errors.ts';
+import type { Env } from '../paths.ts';
 
 export const INSTALL_MOTO = "python3 -m pip install 'moto[server]'";
 
 const cache = new Map<string, string>();
 
-/** The python executable to run sandbox/engine/engine.py with; throws a LabError saying how to install moto. */
+/** The python executable to run sandbox/engine/engine.py with; throws a SandboxError saying how to install moto. */
 export function findMotoPython(env: Env = process.env): string {
   const override = env.LAB_MOTO_PYTHON;
   const key = `${override ?? ''}\0${env.PATH ?? ''}`;
@@ -23,7 +23,7 @@ export function findMotoPython(env: Env = process.env): string {
       return candidate;
     }
   }
-  throw new LabError(
+  throw new SandboxError(
     'moto_missing',
     override
       ? `The sandbox needs moto (the AWS engine), and ${override} (from LAB_MOTO_PYTHON) cannot import moto's server.`

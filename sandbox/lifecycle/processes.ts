@@ -2,7 +2,7 @@
 // is still the process we started, and stop it.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readdirSync, renameSync, statSync } from 'node:fs';
-import { LabError } from '../../runner/errors.ts';
+import { SandboxError } from '../errors.ts';
 
 export interface Launch {
   /** Human name for messages: "engine" or "gateway". */
@@ -50,23 +50,23 @@ export async function launch(l: Launch): Promise<Started> {
     const m = /^ready (\S+)\s*$/m.exec(out);
     if (m && child.pid) return { pid: child.pid, url: m[1] };
     if (spawnError) {
-      throw new LabError(
+      throw new SandboxError(
         'sandbox_start_failed',
         `Could not start the ${l.name}: ${spawnError.message}`,
       );
     }
     if (exited) {
-      const e = new LabError(
+      const e = new SandboxError(
         'sandbox_start_failed',
         `The sandbox ${l.name} exited while starting (${exited.signal ?? `exit code ${exited.code}`}).`,
         `Its log: ${l.logFile}\n${tail(out)}`,
       );
-      (e as LabError & { exitStatus?: number | null }).exitStatus = exited.code;
+      (e as SandboxError & { exitStatus?: number | null }).exitStatus = exited.code;
       throw e;
     }
     if (Date.now() > deadline) {
       if (child.pid) signal(child.pid, 'SIGKILL');
-      throw new LabError(
+      throw new SandboxError(
         'sandbox_start_failed',
         `The sandbox ${l.name} did not become ready within ${Math.round((l.timeoutMs ?? 30_000) / 1000)} s.`,
         `Its log: ${l.logFile}\n${tail(out)}`,

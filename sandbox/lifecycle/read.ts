@@ -1,5 +1,5 @@
 // Reading the sandbox's coordinates: cheap (three small JSON files), no processes, no writes.
-import type { SandboxInfo } from '../index.ts';
+import type { SandboxInfo } from '../types.ts';
 import { layout, type Layout } from './layout.ts';
 import { readIdentities, readPorts, readRun, type Identities } from './state.ts';
 

@@ -2,7 +2,7 @@
 // engine's identities.json, read and written with the modes secrets need.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Identity } from '../index.ts';
+import type { Identity } from '../types.ts';
 import type { Layout } from './layout.ts';
 
 export interface ProcessRecord {

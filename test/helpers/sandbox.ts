@@ -9,12 +9,12 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import {
   ensureSandbox,
+  freePort,
   sandboxProcessEnv,
   stopSandbox,
   type Credentials,
   type SandboxInfo,
 } from '../../sandbox/index.ts';
-import { freePort } from '../../sandbox/lifecycle/ports.ts';
 import { readRun } from '../../sandbox/lifecycle/state.ts';
 import { layout } from '../../sandbox/lifecycle/layout.ts';
 import { alive } from '../../sandbox/lifecycle/processes.ts';

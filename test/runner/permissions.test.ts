@@ -15,7 +15,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { clientsFor, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
-import { freePort } from '../../sandbox/lifecycle/ports.ts';
+import { freePort } from '../../sandbox/index.ts';
 import { openStore, resultHistory, listRuns } from '../../runner/store/index.ts';
 import { lab } from './cleanup-fixture.ts';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';

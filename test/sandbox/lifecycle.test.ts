@@ -14,11 +14,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { ensureSandbox, readSandboxInfo, sandboxStatus, stopSandbox } from '../../sandbox/index.ts';
+import {
+  ensureSandbox,
+  freePort,
+  isSandboxError,
+  readSandboxInfo,
+  sandboxStatus,
+  stopSandbox,
+} from '../../sandbox/index.ts';
 import { layout } from '../../sandbox/lifecycle/layout.ts';
-import { freePort } from '../../sandbox/lifecycle/ports.ts';
 import { readRun, writeRun } from '../../sandbox/lifecycle/state.ts';
-import { isLabError } from '../../runner/errors.ts';
 import { adminClients, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { cleanEnv, lab } from './run-cli.ts';
 
@@ -87,7 +92,7 @@ describe('a running sandbox', () => {
     const port = Number(new URL(sb.endpoint).port);
     const other = tempHome();
     const err = await ensureSandbox({ home: other, port }).catch((e) => e);
-    expect(isLabError(err)).toBe(true);
+    expect(isSandboxError(err)).toBe(true);
     expect(err.code).toBe('port_busy');
     // Nothing was started for the other home.
     expect(readRun(layout(other)).engine).toBeUndefined();

@@ -1,6 +1,5 @@
 import { defineCommand } from 'citty';
-import { OVERRIDING_VARS, sandboxEnv } from '../../../sandbox/index.ts';
-import { layout } from '../../../sandbox/lifecycle/layout.ts';
+import { OVERRIDING_VARS, sandboxDirs, sandboxEnv } from '../../../sandbox/index.ts';
 import { parsePort, portArg, shellQuote, startWithProgress } from './common.ts';
 
 export default defineCommand({
@@ -15,7 +14,7 @@ export default defineCommand({
     const { PATH: _path, ...vars } = sandboxEnv(info);
     const lines = Object.entries(vars).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
     // PATH: the wrapper dir in front of the shell's own PATH (not ours, which npx extended).
-    const bin = shellQuote(layout(info.home).binDir);
+    const bin = shellQuote(sandboxDirs(info.home).binDir);
     lines.push(`case ":$PATH:" in *:${bin}:*) ;; *) export PATH=${bin}:"$PATH" ;; esac`);
     // Credentials in the environment beat AWS_PROFILE in every CLI and SDK: drop them here.
     lines.push(`unset ${OVERRIDING_VARS.join(' ')}`);

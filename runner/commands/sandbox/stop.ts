@@ -1,7 +1,6 @@
 import { defineCommand } from 'citty';
 import { labHome } from '../../paths.ts';
-import { layout } from '../../../sandbox/lifecycle/layout.ts';
-import { stopSandbox } from '../../../sandbox/index.ts';
+import { sandboxDirs, stopSandbox } from '../../../sandbox/index.ts';
 
 export default defineCommand({
   meta: {
@@ -12,6 +11,6 @@ export default defineCommand({
     const home = labHome();
     const { stopped } = await stopSandbox({ home });
     if (stopped.length === 0) console.log('The sandbox was not running.');
-    else console.log(`Sandbox stopped. Its state is kept in ${layout(home).dir}`);
+    else console.log(`Sandbox stopped. Its state is kept in ${sandboxDirs(home).dir}`);
   },
 });
