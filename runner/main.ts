@@ -1,6 +1,7 @@
 import { defineCommand, runCommand, showUsage, type CommandDef } from 'citty';
 import { EXIT, isLabError } from './errors.ts';
-import { color } from './ui.ts';
+import { color, stopAllProgress } from './ui.ts';
+import { installInterruptHandling } from './interrupt.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 // One command per file under runner/commands/, loaded only when used.
@@ -50,6 +51,7 @@ async function resolve(rawArgs: string[]): Promise<[CommandDef<any>, CommandDef<
 
 /** Run the CLI. Commands throw; this is the one place that prints errors and sets the exit code. */
 export async function main(rawArgs: string[]): Promise<void> {
+  installInterruptHandling();
   try {
     if (rawArgs.length === 0 || rawArgs.some((a) => HELP.includes(a))) {
       const [cmd, parent] = await resolve(rawArgs);
@@ -68,6 +70,7 @@ export async function main(rawArgs: string[]): Promise<void> {
 }
 
 async function report(e: unknown, rawArgs: string[]): Promise<number> {
+  stopAllProgress(); // the error goes on a clean line, with the cursor shown
   if (isLabError(e)) {
     console.error(`${color.red('error')} ${e.message}`);
     if (e.hint) console.error(`${color.dim('hint')}  ${e.hint}`);

@@ -1,19 +1,50 @@
 import pc from 'picocolors';
-import { createSpinner } from 'nanospinner';
+import yoctoSpinner, { type Spinner } from 'yocto-spinner';
 
 /** Colours honour NO_COLOR, FORCE_COLOR and whether stdout is a terminal (picocolors decides). */
 export const color = pc;
 
+export interface Progress {
+  update(text: string): void;
+  /** Erase the spinner line and show the cursor again. Safe to call twice. */
+  stop(): void;
+}
+
+const quiet: Progress = { update: () => {}, stop: () => {} };
+const active = new Set<Progress>();
+
 /**
  * A spinner on a terminal; on anything else (CI, a pipe, --json) a plain line
  * on stderr, so progress never pollutes machine-readable stdout.
+ *
+ * yocto-spinner draws on stderr only while it spins and stops its timer on stop().
+ * `handleSignals: false`: its own Ctrl-C handler would call process.exit() and skip
+ * the command's cleanup (runner/interrupt.ts stops every spinner before it exits).
  */
-export function progress(text: string, opts: { quiet?: boolean } = {}) {
-  if (opts.quiet) return { update: (_t: string) => {}, stop: () => {} };
-  if (process.stderr.isTTY) {
-    const s = createSpinner(text, { stream: process.stderr }).start();
-    return { update: (t: string) => s.update({ text: t }), stop: () => s.clear() };
+export function progress(text: string, opts: { quiet?: boolean } = {}): Progress {
+  if (opts.quiet) return quiet;
+  if (!interactive()) {
+    process.stderr.write(`${text}\n`);
+    return quiet;
   }
-  process.stderr.write(`${text}\n`);
-  return { update: (_t: string) => {}, stop: () => {} };
+  const s: Spinner = yoctoSpinner({ text, stream: process.stderr, handleSignals: false }).start();
+  const handle: Progress = {
+    update: (t) => {
+      if (active.has(handle)) s.text = t;
+    },
+    stop: () => {
+      if (active.delete(handle)) s.stop();
+    },
+  };
+  active.add(handle);
+  return handle;
+}
+
+/** Stop every running spinner: before an error is printed, on Ctrl-C, before a child takes the terminal. */
+export function stopAllProgress(): void {
+  for (const p of [...active]) p.stop();
+}
+
+function interactive(): boolean {
+  return !!process.stderr.isTTY && process.env.TERM !== 'dumb' && !('CI' in process.env);
 }

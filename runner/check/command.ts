@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './context.ts';
 import type { RunnableLab } from './load.ts';
 import type { Run } from '../store/index.ts';
 import { publishResults } from '../class/outbox.ts';
+import { onInterrupt } from '../interrupt.ts';
 
 export interface CheckCommandOptions {
   lab: string;
@@ -157,7 +158,7 @@ function watchInterrupt(watch?: boolean) {
     state.requested = true;
     state.wake();
   };
-  if (watch) process.on('SIGINT', onSig);
+  const off = watch ? onInterrupt(onSig) : () => {};
   return {
     get requested() {
       return state.requested;
@@ -176,7 +177,7 @@ function watchInterrupt(watch?: boolean) {
       });
     },
     dispose() {
-      if (watch) process.off('SIGINT', onSig);
+      off();
     },
   };
 }

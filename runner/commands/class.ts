@@ -3,6 +3,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { LabError } from '../errors.ts';
 import { labHome } from '../paths.ts';
 import { color } from '../ui.ts';
+import { onInterrupt } from '../interrupt.ts';
 
 // `lab class …`: the instructor's side of a class (create, serve) and the
 // learner's manual outbox flush (sync). docs/class.md explains the workflow.
@@ -114,9 +115,10 @@ const serve = defineCommand({
     console.log(`Class server: ${color.bold(srv.url)} (store: ${srv.store.kind})`);
     console.log(color.dim('Press Ctrl+C to stop.'));
     await new Promise<void>((resolve) => {
-      const stop = () => void srv.close().then(resolve);
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const off = onInterrupt(() => {
+        off();
+        void srv.close().then(resolve);
+      });
     });
   },
 });

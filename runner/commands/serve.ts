@@ -4,6 +4,7 @@ import { LabError } from '../errors.ts';
 import { labHome } from '../paths.ts';
 import { labsRoot } from '../lab/paths.ts';
 import { color, progress } from '../ui.ts';
+import { onInterrupt } from '../interrupt.ts';
 
 export default defineCommand({
   meta: {
@@ -110,14 +111,14 @@ export default defineCommand({
     if (classServer) console.log(`Class server: ${url}api/v1/ (store: ${classServer.store.kind})`);
     console.log(color.dim('Press Ctrl+C to stop.'));
     await new Promise<void>((resolve) => {
-      const stop = () => {
+      const off = onInterrupt(() => {
+        off();
         learner.close();
         void classServer?.store.close();
         server.close(() => resolve());
         server.closeAllConnections();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      });
     });
+    console.log('Stopped the lab site.');
   },
 });

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { defineCommand } from 'citty';
 import { LabError } from '../errors.ts';
 import { color } from '../ui.ts';
+import { onInterrupt } from '../interrupt.ts';
 import { sandboxDirs, sandboxProcessEnv, type SandboxInfo } from '../../sandbox/index.ts';
 import { parsePort, portArg, startWithProgress } from './sandbox/common.ts';
 
@@ -18,8 +19,15 @@ export default defineCommand({
     const shell = process.env.SHELL || '/bin/bash';
     const { argv, env } = shellSetup(shell, info);
     banner(info);
+    // The shell owns the terminal now (startWithProgress stopped its spinner). Ctrl-C at its
+    // prompt reaches us too (same process group): the shell handles it, we must not exit.
+    // A closed terminal or a kill: pass it on to the shell, then leave with it.
+    let child: ReturnType<typeof spawn> | undefined;
+    const off = onInterrupt((sig) => {
+      if (sig !== 'SIGINT') child?.kill(sig);
+    });
     const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn(shell, argv, { stdio: 'inherit', env });
+      child = spawn(shell, argv, { stdio: 'inherit', env });
       child.once('error', (e) =>
         reject(
           new LabError(
@@ -30,7 +38,7 @@ export default defineCommand({
         ),
       );
       child.once('exit', (c) => resolve(c ?? 0));
-    });
+    }).finally(off);
     console.error(
       color.dim('Left the sandbox shell. The sandbox keeps running (lab sandbox stop).'),
     );

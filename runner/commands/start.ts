@@ -2,6 +2,8 @@ import { defineCommand } from 'citty';
 import { labHome } from '../paths.ts';
 import { color, progress } from '../ui.ts';
 import { targetArgs } from '../target/args.ts';
+import { setInterruptNote } from '../interrupt.ts';
+import { SANDBOX_MAY_RUN } from './sandbox/common.ts';
 
 export default defineCommand({
   meta: {
@@ -25,10 +27,12 @@ export default defineCommand({
     if (kind === 'sandbox') {
       const { ensureSandbox } = await import('../../sandbox/index.ts');
       const spin = progress('Starting the local sandbox…');
+      setInterruptNote(SANDBOX_MAY_RUN);
       try {
         await ensureSandbox({ home, env, onProgress: (m) => spin.update(m) });
       } finally {
         spin.stop();
+        setInterruptNote(undefined);
       }
     }
     const target = await resolveTarget({
@@ -43,11 +47,15 @@ export default defineCommand({
       const { rootWarnings } = await import('../target/root.ts');
       for (const w of await rootWarnings(target)) console.error(color.bold(color.red(w)));
       const spin = progress(`Setting up ${args.lab}…`);
+      setInterruptNote(
+        `the setup of ${args.lab} stopped part-way. \`lab status ${args.lab}\` shows what was recorded; \`lab cleanup ${args.lab}\` removes what it created.`,
+      );
       let res;
       try {
         res = await startLab({ lab: args.lab, target, home, env, say: (t) => spin.update(t) });
       } finally {
         spin.stop();
+        setInterruptNote(undefined);
       }
       const started = new Date(res.run.startedAt).toISOString().slice(11, 19);
       if (res.started) {

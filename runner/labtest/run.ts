@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { Writable } from 'node:stream';
 import { $ as zx, type Shell } from 'zx';
 import { LabError } from '../errors.ts';
+import { exitCodeFor, onInterrupt } from '../interrupt.ts';
 import { labsRoot } from '../lab/paths.ts';
 import type { Env } from '../paths.ts';
 import { checkLab, loadDefinition, startLab } from '../check/index.ts';
@@ -78,6 +79,21 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
   const home = await mkdtemp(join(tmpdir(), `lab-test-${o.lab}-`));
   let info: SandboxInfo | undefined;
   let target: Target | undefined;
+  // The temporary sandbox runs detached (sandbox/lifecycle/processes.ts): Ctrl-C, a kill or a
+  // closed terminal must stop it here, or it would keep running with nobody to stop it.
+  let stopping = false;
+  const off = onInterrupt((sig) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\nInterrupted: stopping the temporary sandbox in ${home}…\n`);
+    void stopSandbox({ home })
+      .catch(() => {})
+      .then(() => rm(home, { recursive: true, force: true }))
+      .then(() => {
+        process.stderr.write('Stopped; nothing of this test is left running.\n');
+        process.exit(exitCodeFor(sig));
+      });
+  });
   try {
     o.say?.('starting a fresh sandbox');
     info = await ensureSandbox({ home, port: await freePort() });
@@ -181,8 +197,11 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
     );
   } finally {
     target?.close();
-    await stopSandbox({ home }).catch(() => {});
-    await rm(home, { recursive: true, force: true });
+    if (!stopping) {
+      await stopSandbox({ home }).catch(() => {});
+      await rm(home, { recursive: true, force: true });
+      off();
+    }
   }
   return verdicts;
 }

@@ -2,6 +2,7 @@
 import { LabError } from '../../errors.ts';
 import { labHome } from '../../paths.ts';
 import { progress } from '../../ui.ts';
+import { setInterruptNote } from '../../interrupt.ts';
 import { ensureSandbox, type SandboxInfo } from '../../../sandbox/index.ts';
 
 export const portArg = {
@@ -34,12 +35,18 @@ export async function startWithProgress(
       onProgress: (m) => {
         if (spinner) spinner.update(m);
         else spinner = progress(m, { quiet: opts.quiet });
+        setInterruptNote(SANDBOX_MAY_RUN);
       },
     });
   } finally {
     spinner?.stop();
+    setInterruptNote(undefined);
   }
 }
+
+/** What Ctrl-C during a sandbox start leaves: its processes are detached, so they may keep starting. */
+export const SANDBOX_MAY_RUN =
+  'the sandbox may still be starting in the background. `lab sandbox status` shows it; `lab sandbox stop` stops it.';
 
 /** POSIX shell single-quoting: safe for any value in `eval "$(lab sandbox env)"`. */
 export function shellQuote(value: string): string {
