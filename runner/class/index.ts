@@ -1,7 +1,7 @@
 // Public surface of the class server (docs/class.md, docs/class-api.md): the HTTP
 // handler and server, the store, reports and their renderers, and the learner's
 // outbox that `lab check` publishes to.
-export { classApi, DEFAULT_RATE, type ClassApiOptions, type ClassHandler } from './api.ts';
+export { classApi, DEFAULT_RATE, type ClassApiOptions } from './api.ts';
 export {
   startClassServer,
   classHandler,

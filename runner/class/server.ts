@@ -1,12 +1,13 @@
 // Starting a class server: where its data lives, its admin token, and a
 // node:http server around the class API. `lab class serve` and
 // `lab serve --class` both come here.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { LabError } from '../errors.ts';
-import { classApi, type ClassApiOptions, type ClassHandler } from './api.ts';
+import { guard, newApp, nodeServer, type App } from '../http/index.ts';
+import { classApi, type ClassApiOptions } from './api.ts';
 import { openClassStore, type ClassStore } from './store/index.ts';
 import { hashToken, newToken } from './tokens.ts';
 
@@ -70,7 +71,7 @@ export async function classHandler(opts: {
   databaseUrl?: string;
   dbPath?: string;
   api?: Partial<ClassApiOptions>;
-}): Promise<{ handler: ClassHandler; store: ClassStore }> {
+}): Promise<{ handler: App; store: ClassStore }> {
   const store = await openServerStore(opts);
   const admin = ensureAdminToken(opts.home);
   const handler = classApi({ store, adminTokenHash: hashToken(admin), ...opts.api });
@@ -91,20 +92,22 @@ export async function startClassServer(opts: {
   dbPath?: string;
   host?: string;
   port?: number;
+  /** `host[:port]` people use to reach the server (see runner/http/guard.ts). */
+  publicHost?: string;
   api?: Partial<ClassApiOptions>;
 }): Promise<RunningClassServer> {
   const { handler, store } = await classHandler(opts);
-  const server = createServer((req, res) => {
-    handler(req, res).then((handled) => {
-      if (!handled) {
-        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(
-          'Not found. The class API is under /api/v1/, dashboards under /class/<id>/dashboard.\n',
-        );
-      }
-    });
-  });
   const host = opts.host ?? '127.0.0.1';
+  const app = newApp('lab class serve');
+  app.use(guard({ listenHost: host, publicHost: opts.publicHost }));
+  app.route('/', handler);
+  app.notFound((c) =>
+    c.text(
+      'Not found. The class API is under /api/v1/, dashboards under /class/<id>/dashboard.\n',
+      404,
+    ),
+  );
+  const server = nodeServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());

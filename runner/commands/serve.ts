@@ -80,7 +80,7 @@ export default defineCommand({
       host: args.host,
       labs: learner.labs,
       console: learner.console,
-      handlers: classServer ? [classServer.handler] : [],
+      mount: classServer ? [classServer.handler] : [],
     });
     let url: string;
     try {

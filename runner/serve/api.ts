@@ -1,8 +1,9 @@
 // The learner's progress over HTTP: what the lab pages read and the "Check my
 // progress" button calls. The checks run here, server side, with the runner's
 // identity; the browser only ever sees verdicts (status, evidence, hint).
+import { Hono } from 'hono';
 import type { StepResult } from '../lab/define.ts';
-import { HttpError, readJSON, route, sendJSON, type Handler } from './http.ts';
+import { HttpError, json, readJSON, type AppEnv } from '../http/index.ts';
 
 export interface ServerInfo {
   served: true;
@@ -27,7 +28,7 @@ export interface LabsApiOptions {
 }
 
 /** Only the verdict fields leave the server. */
-const verdict = (s: StepResult): StepResult => ({
+export const verdict = (s: StepResult): StepResult => ({
   id: s.id,
   status: s.status,
   ...(s.evidence ? { evidence: s.evidence } : {}),
@@ -35,32 +36,34 @@ const verdict = (s: StepResult): StepResult => ({
   ...(s.hint ? { hint: s.hint } : {}),
 });
 
-export function labsApi(o: LabsApiOptions): Handler {
+export function labsApi(o: LabsApiOptions): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const known = async (lab: string) => {
     if (!(await o.labIds()).includes(lab)) {
-      throw new HttpError(404, 'unknown_lab', `There is no lab "${lab}".`, 'See `lab list`.');
+      throw new HttpError(404, 'unknown_lab', `There is no lab "${lab}".`, {
+        hint: 'See `lab list`.',
+      });
     }
+    return lab;
   };
-  return async (req, res, url) => {
-    if (!url.pathname.startsWith('/api/')) return false;
-    if (url.pathname === '/api/info' && req.method === 'GET') return sendJSON(res, 200, o.info);
 
-    let m = route('/api/labs/:lab/progress', url.pathname);
-    if (m && req.method === 'GET') {
-      await known(m.lab);
-      const p = await o.progress(m.lab);
-      return sendJSON(res, 200, { lab: m.lab, started: p.started, steps: p.steps.map(verdict) });
+  app.get('/api/info', (c) => json(c, 200, o.info));
+
+  app.get('/api/labs/:lab/progress', async (c) => {
+    const lab = await known(c.req.param('lab'));
+    const p = await o.progress(lab);
+    return json(c, 200, { lab, started: p.started, steps: p.steps.map(verdict) });
+  });
+
+  app.post('/api/labs/:lab/check', async (c) => {
+    const lab = await known(c.req.param('lab'));
+    const body = await readJSON(c);
+    if (body.step !== undefined && typeof body.step !== 'string') {
+      throw new HttpError(400, 'bad_step', '`step` must be a step id.');
     }
-    m = route('/api/labs/:lab/check', url.pathname);
-    if (m && req.method === 'POST') {
-      await known(m.lab);
-      const body = await readJSON(req);
-      if (body.step !== undefined && typeof body.step !== 'string') {
-        throw new HttpError(400, 'bad_step', '`step` must be a step id.');
-      }
-      const steps = await o.check(m.lab, body.step);
-      return sendJSON(res, 200, { lab: m.lab, target: o.info.target, steps: steps.map(verdict) });
-    }
-    return false;
-  };
+    const steps = await o.check(lab, body.step);
+    return json(c, 200, { lab, target: o.info.target, steps: steps.map(verdict) });
+  });
+
+  return app;
 }

@@ -13,7 +13,8 @@ import {
   UpdateAccessKeyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { HttpError, readJSON, route, sendJSON, type Handler } from './http.ts';
+import { Hono } from 'hono';
+import { HttpError, json, readJSON, type AppEnv } from '../http/index.ts';
 
 const iso = (d?: Date) => (d ? d.toISOString() : null);
 
@@ -28,7 +29,7 @@ function awsError(e: unknown): never {
   throw e;
 }
 
-export function consoleApi(o: { iam: () => IAMClient }): Handler {
+export function consoleApi(o: { iam: () => IAMClient }): Hono<AppEnv> {
   const send = async <T>(cmd: any): Promise<T> => {
     try {
       return (await o.iam().send(cmd)) as T;
@@ -36,90 +37,89 @@ export function consoleApi(o: { iam: () => IAMClient }): Handler {
       awsError(e);
     }
   };
+  const app = new Hono<AppEnv>();
 
-  return async (req, res, url) => {
-    if (!url.pathname.startsWith('/api/console/')) return false;
+  app.get('/api/console/users', async (c) => {
+    const r = await send<any>(new ListUsersCommand({}));
+    const users = (r.Users ?? []).map((u: any) => ({
+      userName: u.UserName,
+      arn: u.Arn,
+      createDate: iso(u.CreateDate),
+    }));
+    return json(c, 200, { users });
+  });
 
-    if (url.pathname === '/api/console/users' && req.method === 'GET') {
-      const r = await send<any>(new ListUsersCommand({}));
-      const users = (r.Users ?? []).map((u: any) => ({
-        userName: u.UserName,
-        arn: u.Arn,
-        createDate: iso(u.CreateDate),
-      }));
-      return sendJSON(res, 200, { users });
-    }
+  app.get('/api/console/users/:user', async (c) => {
+    const UserName = c.req.param('user');
+    const user = await send<any>(new GetUserCommand({ UserName }));
+    const keys = await send<any>(new ListAccessKeysCommand({ UserName }));
+    const policies = await send<any>(new ListAttachedUserPoliciesCommand({ UserName }));
+    return json(c, 200, {
+      userName: user.User.UserName,
+      arn: user.User.Arn,
+      createDate: iso(user.User.CreateDate),
+      policies: (policies.AttachedPolicies ?? []).map((p: any) => p.PolicyName),
+      keys: (keys.AccessKeyMetadata ?? []).map((k: any) => ({
+        accessKeyId: k.AccessKeyId,
+        status: k.Status,
+        createDate: iso(k.CreateDate),
+      })),
+    });
+  });
 
-    let m = route('/api/console/users/:user', url.pathname);
-    if (m && req.method === 'GET') {
-      const user = await send<any>(new GetUserCommand({ UserName: m.user }));
-      const keys = await send<any>(new ListAccessKeysCommand({ UserName: m.user }));
-      const policies = await send<any>(new ListAttachedUserPoliciesCommand({ UserName: m.user }));
-      return sendJSON(res, 200, {
-        userName: user.User.UserName,
-        arn: user.User.Arn,
-        createDate: iso(user.User.CreateDate),
-        policies: (policies.AttachedPolicies ?? []).map((p: any) => p.PolicyName),
-        keys: (keys.AccessKeyMetadata ?? []).map((k: any) => ({
-          accessKeyId: k.AccessKeyId,
-          status: k.Status,
-          createDate: iso(k.CreateDate),
-        })),
-      });
-    }
-
-    m = route('/api/console/users/:user/keys', url.pathname);
-    if (m && req.method === 'POST') {
-      const body = await readJSON(req);
-      if (body.acknowledge !== true) {
-        throw new HttpError(
-          400,
-          'not_acknowledged',
-          'Confirm that you understand the alternatives to long-term access keys first.',
-        );
-      }
-      const r = await send<any>(new CreateAccessKeyCommand({ UserName: m.user }));
-      // The only response that ever carries a secret; sendJSON marks it no-store.
-      return sendJSON(res, 201, {
-        userName: r.AccessKey.UserName,
-        accessKeyId: r.AccessKey.AccessKeyId,
-        secretAccessKey: r.AccessKey.SecretAccessKey,
-        status: r.AccessKey.Status,
-        createDate: iso(r.AccessKey.CreateDate),
-      });
-    }
-
-    m = route('/api/console/users/:user/keys/:key', url.pathname);
-    if (m && req.method === 'PATCH') {
-      const body = await readJSON(req);
-      if (body.status !== 'Active' && body.status !== 'Inactive') {
-        throw new HttpError(400, 'bad_status', '`status` must be "Active" or "Inactive".');
-      }
-      await send(
-        new UpdateAccessKeyCommand({ UserName: m.user, AccessKeyId: m.key, Status: body.status }),
+  app.post('/api/console/users/:user/keys', async (c) => {
+    const body = await readJSON(c);
+    if (body.acknowledge !== true) {
+      throw new HttpError(
+        400,
+        'not_acknowledged',
+        'Confirm that you understand the alternatives to long-term access keys first.',
       );
-      return sendJSON(res, 200, { accessKeyId: m.key, status: body.status });
     }
-    if (m && req.method === 'DELETE') {
-      const body = await readJSON(req);
-      // As in the AWS console: the key id typed back is the confirmation.
-      if (body.confirm !== m.key) {
-        throw new HttpError(
-          400,
-          'not_confirmed',
-          'To delete the key, type its access key id exactly.',
-        );
-      }
-      // The AWS console only deletes an inactive key: deactivate first, as the lab teaches.
-      const keys = await send<any>(new ListAccessKeysCommand({ UserName: m.user }));
-      const key = (keys.AccessKeyMetadata ?? []).find((k: any) => k.AccessKeyId === m!.key);
-      if (!key) throw new HttpError(404, 'NoSuchEntity', `The access key ${m.key} does not exist.`);
-      if (key.Status === 'Active') {
-        throw new HttpError(409, 'deactivate_first', 'Deactivate the key before you delete it.');
-      }
-      await send(new DeleteAccessKeyCommand({ UserName: m.user, AccessKeyId: m.key }));
-      return sendJSON(res, 200, { accessKeyId: m.key, deleted: true });
+    const r = await send<any>(new CreateAccessKeyCommand({ UserName: c.req.param('user') }));
+    // The only response that ever carries a secret; json() marks it no-store.
+    return json(c, 201, {
+      userName: r.AccessKey.UserName,
+      accessKeyId: r.AccessKey.AccessKeyId,
+      secretAccessKey: r.AccessKey.SecretAccessKey,
+      status: r.AccessKey.Status,
+      createDate: iso(r.AccessKey.CreateDate),
+    });
+  });
+
+  app.patch('/api/console/users/:user/keys/:key', async (c) => {
+    const { user, key } = c.req.param();
+    const body = await readJSON(c);
+    if (body.status !== 'Active' && body.status !== 'Inactive') {
+      throw new HttpError(400, 'bad_status', '`status` must be "Active" or "Inactive".');
     }
-    return false;
-  };
+    await send(
+      new UpdateAccessKeyCommand({ UserName: user, AccessKeyId: key, Status: body.status }),
+    );
+    return json(c, 200, { accessKeyId: key, status: body.status });
+  });
+
+  app.delete('/api/console/users/:user/keys/:key', async (c) => {
+    const { user, key } = c.req.param();
+    const body = await readJSON(c);
+    // As in the AWS console: the key id typed back is the confirmation.
+    if (body.confirm !== key) {
+      throw new HttpError(
+        400,
+        'not_confirmed',
+        'To delete the key, type its access key id exactly.',
+      );
+    }
+    // The AWS console only deletes an inactive key: deactivate first, as the lab teaches.
+    const keys = await send<any>(new ListAccessKeysCommand({ UserName: user }));
+    const found = (keys.AccessKeyMetadata ?? []).find((k: any) => k.AccessKeyId === key);
+    if (!found) throw new HttpError(404, 'NoSuchEntity', `The access key ${key} does not exist.`);
+    if (found.Status === 'Active') {
+      throw new HttpError(409, 'deactivate_first', 'Deactivate the key before you delete it.');
+    }
+    await send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: key }));
+    return json(c, 200, { accessKeyId: key, deleted: true });
+  });
+
+  return app;
 }

@@ -1,60 +1,39 @@
 // Serve the built site (dist/) as plain files: what `npm run build` deploys anywhere.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
-import type { Handler } from './http.ts';
+// @hono/node-server's serveStatic does the file work (types, ranges, no `..` escapes);
+// this adds the cache policy and the trailing-slash redirect of directory URLs.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { AppEnv } from '../http/index.ts';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-  '.xml': 'application/xml',
-  '.woff2': 'font/woff2',
-};
-
-async function file(p: string) {
-  const s = await stat(p).catch(() => undefined);
-  return s?.isFile() ? s : undefined;
-}
-
-export function staticFiles(distDir: string): Handler {
-  const root = normalize(distDir + sep);
-  return async (req, res, url) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    if (url.pathname.startsWith('/api/')) return false;
-    let path: string;
+export function staticFiles(distDir: string): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  // `/labs/day42` → `/labs/day42/`, so relative URLs in the page resolve as the build meant.
+  app.get('*', async (c, next) => {
+    const p = c.req.path;
+    if (p.endsWith('/') || p.startsWith('/api/') || p.includes('..')) return next();
+    let dir = false;
     try {
-      path = normalize(join(root, decodeURIComponent(url.pathname)));
+      const full = join(distDir, decodeURIComponent(p));
+      dir = full.startsWith(distDir) && existsSync(full) && statSync(full).isDirectory();
     } catch {
-      return false;
+      return next();
     }
-    if (!path.startsWith(root) && path + sep !== root) return false; // `..` escapes dist/
-    let s = await file(path);
-    if (!s && (await stat(path).catch(() => undefined))?.isDirectory()) {
-      if (!url.pathname.endsWith('/')) {
-        res.writeHead(301, { location: url.pathname + '/' + url.search }).end();
-        return true;
-      }
-      path = join(path, 'index.html');
-      s = await file(path);
-    }
-    if (!s) return false;
-    const hashed = url.pathname.startsWith('/_astro/'); // content-hashed names never change
-    res.writeHead(200, {
-      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
-      'content-length': s.size,
-      'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-      'x-content-type-options': 'nosniff',
-    });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(path).pipe(res);
-    return true;
-  };
+    if (!dir) return next();
+    return c.redirect(p + '/' + (new URL(c.req.url).search ?? ''), 301);
+  });
+  app.get(
+    '*',
+    serveStatic({
+      root: distDir,
+      onFound: (path, c) => {
+        // Content-hashed names never change; everything else is revalidated.
+        const hashed = c.req.path.startsWith('/_astro/');
+        c.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+        c.header('x-content-type-options', 'nosniff');
+      },
+    }),
+  );
+  return app;
 }

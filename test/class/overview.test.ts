@@ -13,6 +13,7 @@ import { buildReport } from '../../runner/class/report.ts';
 import { buildOverview, overviewOf } from '../../runner/class/overview.ts';
 import { dashboardHtml } from '../../runner/class/render/html.ts';
 import { classApi } from '../../runner/class/api.ts';
+import { nodeListener } from '../../runner/http/index.ts';
 import type { ResultIn } from '../../runner/class/schema.ts';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
@@ -116,7 +117,7 @@ describe.each(stores)('whole-class overview on %s', (_kind, open) => {
   it('serves the dashboard overview and the streamed JSON report exactly as built in JS', async () => {
     const store = await open();
     const handler = classApi({ store, stepOrder, now: () => 1 });
-    const server = createServer((req, res) => void handler(req, res));
+    const server = createServer(nodeListener(handler));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const cls = await seed(store, 99);

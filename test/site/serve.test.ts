@@ -64,7 +64,7 @@ describe('lab serve with the sandbox', () => {
   it('shows day42 with five pending steps and a "Check my progress" button each', async () => {
     const page = await ctx.newPage();
     await page.goto(url + 'labs/day42/');
-    await expect(page.locator('.check-btn:visible').count()).resolves.toBe(5);
+    await expect.poll(() => page.locator('.check-btn:visible').count()).toBe(5);
     for (const id of ['create-key', 'configure', 'list-users', 'denied-ec2', 'cleanup']) {
       await expect(stepBadge(page, id).textContent()).resolves.toBe('Pending');
     }

@@ -1,0 +1,99 @@
+// The class server's JSON API under /api/v1/ (docs/class-api.md documents each route).
+import { Hono } from 'hono';
+import {
+  HttpError,
+  bearerToken,
+  csvFile,
+  htmlPage,
+  json,
+  readJSON,
+  type AppEnv,
+} from '../../http/index.ts';
+import { hashToken, sameHash } from '../tokens.ts';
+import { CreateClassIn, JoinIn, ResultsIn, validate } from '../schema.ts';
+import { reportCsv } from '../render/csv.ts';
+import { dashboardHtml } from '../render/html.ts';
+import type { Access } from '../access.ts';
+import {
+  dashboardLinks,
+  fullReport,
+  labReports,
+  report,
+  reportJsonStream,
+  type ReportDeps,
+} from './reports.ts';
+
+export interface ApiV1Deps extends ReportDeps {
+  access: Access;
+  /** sha256 of the admin token that may create classes over HTTP. */
+  adminTokenHash?: string;
+  bodyLimit: number;
+}
+
+export function apiV1(d: ApiV1Deps): Hono<AppEnv> {
+  const { store, access, now } = d;
+  const app = new Hono<AppEnv>();
+
+  app.get('/api/v1/health', (c) => json(c, 200, { ok: true, api: 'v1', store: store.kind }));
+
+  app.post('/api/v1/classes', async (c) => {
+    const token = bearerToken(c);
+    if (!d.adminTokenHash || !token || !sameHash(hashToken(token), d.adminTokenHash)) {
+      access.throttle(access.address(c));
+      throw new HttpError(
+        401,
+        token ? 'invalid_token' : 'missing_token',
+        'Creating a class needs the server admin token.',
+      );
+    }
+    const body = validate(CreateClassIn, await readJSON(c, d.bodyLimit));
+    return json(c, 201, await store.createClass(body.name, now()));
+  });
+
+  app.post('/api/v1/join', async (c) => {
+    // Join codes are guessable in principle: every attempt costs the address a request.
+    access.throttle(access.address(c));
+    const body = validate(JoinIn, await readJSON(c, d.bodyLimit));
+    const joined = await store.join(body.code, body.name, body.iamUser, now());
+    if (!joined) throw new HttpError(404, 'unknown_code', 'No class has this join code.');
+    return json(c, 201, joined);
+  });
+
+  app.get('/api/v1/me', async (c) => {
+    const who = await access.principal(c);
+    const cls = await store.getClass(who.classId);
+    return json(c, 200, { ...who, className: cls?.name });
+  });
+
+  app.post('/api/v1/results', async (c) => {
+    const who = await access.principal(c);
+    if (who.role !== 'learner' || !who.learnerId) {
+      throw new HttpError(403, 'forbidden', 'Only a learner token can send results.');
+    }
+    const body = validate(ResultsIn, await readJSON(c, d.bodyLimit));
+    // The learner is the token's learner: a payload cannot name anyone else.
+    const learner = { classId: who.classId, learnerId: who.learnerId };
+    return json(c, 200, await store.recordResults(learner, body.results, now()));
+  });
+
+  app.get('/api/v1/classes/:id/report', async (c) => {
+    const id = c.req.param('id');
+    await access.instructorOf(c, id);
+    const query = new URL(c.req.url).searchParams;
+    if (query.get('format') === 'html') {
+      const { q, r } = await report(d, id, query, true);
+      return htmlPage(c, 200, (n) => dashboardHtml(r, dashboardLinks(id, q.lab), n));
+    }
+    if (query.get('format') === 'csv') {
+      const { r } = await fullReport(d, id, query);
+      return csvFile(c, `${r.class.name}-report`, reportCsv(r));
+    }
+    return c.body(reportJsonStream(await labReports(d, id, query)), 200, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+  });
+
+  return app;
+}
