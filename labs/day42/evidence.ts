@@ -4,7 +4,7 @@ import { ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { StepVerdict } from '../../runner/lab/define.ts';
 import type { CheckContext } from '../../runner/check/context.ts';
-import { lookupEvents, targetKeyId, type TrailEvent } from '../../runner/check/events.ts';
+import { lookupEvents, targetKeyId, type TrailEvent } from '../../runner/aws/events.ts';
 import { readProfiles, type Profile } from '../../runner/target/profiles.ts';
 
 export const USER = 'iam-admin';

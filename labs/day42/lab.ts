@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { defineLab, type StepVerdict } from '../../runner/lab/define.ts';
 import type { CheckContext, SetupContext } from '../../runner/check/context.ts';
-import { targetKeyId, hhmmss } from '../../runner/check/events.ts';
+import { targetKeyId, hhmmss } from '../../runner/aws/events.ts';
 import { grantsForService } from '../../runner/check/policies.ts';
 import {
   USER,

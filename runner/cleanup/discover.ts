@@ -5,8 +5,8 @@
 import { ListAccessKeysCommand, type AccessKeyMetadata, type IAMClient } from '@aws-sdk/client-iam';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { ledgerFor, recordCreated, type Run, type Store } from '../store/index.ts';
-import { lookupEvents, targetKeyId } from '../check/events.ts';
-import { isNoSuchEntity } from './aws-errors.ts';
+import { lookupEvents, targetKeyId } from '../aws/events.ts';
+import { isNoSuchEntity } from '../aws/errors.ts';
 import { isRunnerDenial } from '../target/denied.ts';
 import type { PlanInput } from './types.ts';
 

@@ -1,25 +1,11 @@
 // Execute: carry out a plan one action at a time, marking each ledger entry
 // removed the moment its action completes. A cleanup killed halfway leaves the
 // ledger saying exactly what is done; the rerun plans again and finishes.
-import {
-  DeactivateMFADeviceCommand,
-  DeleteAccessKeyCommand,
-  DeleteLoginProfileCommand,
-  DeleteUserCommand,
-  DeleteUserPolicyCommand,
-  DetachUserPolicyCommand,
-  ListAttachedUserPoliciesCommand,
-  ListGroupsForUserCommand,
-  ListMFADevicesCommand,
-  ListUserPoliciesCommand,
-  RemoveUserFromGroupCommand,
-  UpdateAccessKeyCommand,
-  type IAMClient,
-} from '@aws-sdk/client-iam';
+import { DeleteAccessKeyCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import { deleteUser } from '../resources/index.ts';
 import { ledgerFor, markRemoved, type Store } from '../store/index.ts';
 import type { Env } from '../paths.ts';
-import { ignoreGone } from './aws-errors.ts';
-import { listKeys } from './discover.ts';
+import { ignoreGone } from '../aws/errors.ts';
 import { removeProfileSections } from './profiles.ts';
 import type { CleanupAction, CleanupPlan, CleanupTarget } from './types.ts';
 
@@ -91,40 +77,4 @@ async function perform(
   }
 }
 
-/**
- * IAM refuses DeleteUser while anything hangs off the user (DeleteConflict), so
- * remove those first: managed and inline policies, group memberships, the
- * console password, access keys (deactivated first), MFA devices.
- */
-export async function deleteUser(iam: IAMClient, UserName: string): Promise<void> {
-  const attached = await ignoreGone(iam.send(new ListAttachedUserPoliciesCommand({ UserName })));
-  if (!attached) return; // the user is already gone
-  for (const p of attached.AttachedPolicies ?? []) {
-    await ignoreGone(iam.send(new DetachUserPolicyCommand({ UserName, PolicyArn: p.PolicyArn })));
-  }
-  const inline = await ignoreGone(iam.send(new ListUserPoliciesCommand({ UserName })));
-  for (const PolicyName of inline?.PolicyNames ?? []) {
-    await ignoreGone(iam.send(new DeleteUserPolicyCommand({ UserName, PolicyName })));
-  }
-  const groups = await ignoreGone(iam.send(new ListGroupsForUserCommand({ UserName })));
-  for (const g of groups?.Groups ?? []) {
-    await ignoreGone(
-      iam.send(new RemoveUserFromGroupCommand({ UserName, GroupName: g.GroupName })),
-    );
-  }
-  await ignoreGone(iam.send(new DeleteLoginProfileCommand({ UserName })));
-  for (const k of await listKeys(iam, UserName)) {
-    const AccessKeyId = k.AccessKeyId;
-    await ignoreGone(
-      iam.send(new UpdateAccessKeyCommand({ UserName, AccessKeyId, Status: 'Inactive' })),
-    );
-    await ignoreGone(iam.send(new DeleteAccessKeyCommand({ UserName, AccessKeyId })));
-  }
-  const mfa = await ignoreGone(iam.send(new ListMFADevicesCommand({ UserName })));
-  for (const d of mfa?.MFADevices ?? []) {
-    await ignoreGone(
-      iam.send(new DeactivateMFADeviceCommand({ UserName, SerialNumber: d.SerialNumber })),
-    );
-  }
-  await ignoreGone(iam.send(new DeleteUserCommand({ UserName })));
-}
+export { deleteUser };

@@ -3,7 +3,7 @@
 // the lab created that is still there, and why.
 import { GetUserCommand } from '@aws-sdk/client-iam';
 import { ledgerFor, type Store } from '../store/index.ts';
-import { ignoreGone } from './aws-errors.ts';
+import { ignoreGone } from '../aws/errors.ts';
 import { listKeys } from './discover.ts';
 import { findProfileSections } from './profiles.ts';
 import { parseSections, readCliFile, settingValue } from './profile-file.ts';

@@ -26,6 +26,7 @@ import {
   stopSandbox,
   type SandboxInfo,
 } from '../../sandbox/index.ts';
+import { KIND_NAMES } from '../resources/index.ts';
 import { diffFiles, diffSnapshots, snapshotAccount, snapshotFiles } from './snapshot.ts';
 
 export interface PhaseVerdict {
@@ -101,7 +102,7 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
     target = await resolveTarget({ home, target: 'sandbox', env: {} });
     const t = target;
     const files = [info.configFile, info.credentialsFile];
-    const accountBefore = await snapshotAccount(t.clients.iam);
+    const accountBefore = await snapshotAccount(t);
     const filesBefore = await snapshotFiles(files);
 
     // Setup: what `lab start` does.
@@ -179,12 +180,12 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
     } finally {
       store.close();
     }
-    const accountDiff = diffSnapshots(accountBefore, await snapshotAccount(t.clients.iam));
+    const accountDiff = diffSnapshots(accountBefore, await snapshotAccount(t));
     verdict(
       'account',
       accountDiff.length === 0,
       accountDiff.length === 0
-        ? 'users, keys and policies are as setup found them'
+        ? `every kind of resource labrunner knows (${KIND_NAMES.length}) is as setup found it`
         : accountDiff.join('; '),
     );
     const changed = diffFiles(filesBefore, await snapshotFiles(files));

@@ -3,7 +3,8 @@
 // holds a secret: recordCreated refuses keys that look like one.
 import { tx, iso, type Store } from './db.ts';
 
-export type LedgerKind = 'iam-user' | 'access-key' | 'profile-section';
+/** A kind from the resource registry (runner/resources/registry.ts), e.g. 'iam-group'. */
+export type LedgerKind = string;
 
 export interface LedgerEntry {
   id: number;

@@ -23,6 +23,12 @@ export interface Target {
   accountId: string;
   /** The runner's own identity (sandbox runner user, or whoever --profile is on AWS). */
   callerArn: string;
+  /**
+   * The identity the learner works as: the sandbox's admin (`sandbox-admin`), or on AWS the
+   * profile's identity (the runner signs as the learner there). Calls by other identities are
+   * never the learner's evidence, and what they create is never the run's to delete.
+   */
+  learnerArn: string;
   /** True when the runner's identity is the account root: warn loudly, refuse cleanup. */
   isRoot: boolean;
   /** First line of output: "local sandbox, account 123456789012" or "AWS account 123…, profile foo". */
@@ -104,6 +110,7 @@ async function sandboxTarget(o: ResolveOptions): Promise<Target> {
     kind: 'sandbox',
     accountId: info.accountId,
     callerArn: info.runner.arn,
+    learnerArn: info.learner.arn,
     isRoot: false,
     label: `local sandbox, account ${info.accountId}`,
     region,
@@ -221,6 +228,7 @@ async function awsTarget(o: ResolveOptions, env: Env): Promise<Target> {
     kind: 'aws',
     accountId,
     callerArn,
+    learnerArn: callerArn,
     isRoot: /:root$/.test(callerArn),
     label: `AWS account ${accountId}, ${source}`,
     region,

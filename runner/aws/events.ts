@@ -1,4 +1,4 @@
-// CloudTrail event history as evidence of what the learner did. Works the same
+// AWS plumbing, below check, cleanup and class: CloudTrail event history as evidence of what the learner did. Works the same
 // against AWS and against the sandbox gateway's activity log (same API).
 // The runner's own calls carry its user agent and are never counted.
 import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
@@ -10,11 +10,15 @@ export interface TrailEvent {
   time: Date;
   accessKeyId?: string;
   userName?: string;
+  /** Who made the call (userIdentity.arn): an IAM user, or an assumed-role session. */
+  callerArn?: string;
   userAgent: string;
   errorCode?: string;
   errorMessage?: string;
   /** Parsed requestParameters, when the trail records them. */
   requestParameters?: Record<string, unknown>;
+  /** Parsed responseElements (ids the call created, e.g. CreateAccessKey's key id). */
+  responseElements?: Record<string, any>;
   resources: { type?: string; name?: string }[];
 }
 
@@ -76,10 +80,12 @@ function toTrailEvent(ev: {
     time: ev.EventTime ?? new Date(detail.eventTime ?? 0),
     accessKeyId: ev.AccessKeyId || detail.userIdentity?.accessKeyId || undefined,
     userName: ev.Username ?? detail.userIdentity?.userName,
+    callerArn: detail.userIdentity?.arn || undefined,
     userAgent: String(detail.userAgent ?? ''),
     errorCode: detail.errorCode || undefined,
     errorMessage: detail.errorMessage || undefined,
     requestParameters: detail.requestParameters ?? undefined,
+    responseElements: detail.responseElements ?? undefined,
     resources: (ev.Resources ?? []).map((r) => ({ type: r.ResourceType, name: r.ResourceName })),
   };
 }
