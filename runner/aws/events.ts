@@ -37,12 +37,22 @@ export async function lookupEvents(
   since: Date,
   maxPages = 4,
 ): Promise<TrailEvent[]> {
+  return lookupEventsBy(cloudtrail, { key: 'EventName', value: eventName }, since, maxPages);
+}
+
+/** Like lookupEvents, by any lookup attribute (e.g. every call made with one AccessKeyId). */
+export async function lookupEventsBy(
+  cloudtrail: CloudTrailClient,
+  attr: { key: 'EventName' | 'AccessKeyId' | 'Username'; value: string },
+  since: Date,
+  maxPages = 4,
+): Promise<TrailEvent[]> {
   const out: TrailEvent[] = [];
   let token: string | undefined;
   for (let page = 0; page < maxPages; page++) {
     const res = await cloudtrail.send(
       new LookupEventsCommand({
-        LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: eventName }],
+        LookupAttributes: [{ AttributeKey: attr.key, AttributeValue: attr.value }],
         // CloudTrail times are whole seconds; start a second early so nothing at the edge is lost.
         StartTime: new Date(since.getTime() - 1000),
         MaxResults: 50,

@@ -2,3 +2,4 @@
 // Clients and identities are built by runner/target (one place decides who the runner is).
 export { lookupEvents, byRunner, targetKeyId, hhmmss, type TrailEvent } from './events.ts';
 export { isNoSuchEntity, ignoreGone } from './errors.ts';
+export { isRunsCall, learnerArnOf } from './run-calls.ts';

@@ -13,6 +13,7 @@ import {
 } from '../store/index.ts';
 import { systemClock, type Clock } from './context.ts';
 import { loadDefinition } from './load.ts';
+import { kindOf } from '../resources/index.ts';
 
 export interface StartResult {
   run: Run;
@@ -54,6 +55,7 @@ export async function startLab(o: {
             now: clock.now(),
           });
     const created: string[] = [];
+    const recorded: { kind: string; resourceId: string }[] = [];
     try {
       const baseline = await def.setup?.({
         lab: o.lab,
@@ -63,10 +65,30 @@ export async function startLab(o: {
         created: (kind, resourceId, details) => {
           recordCreated(store, { runId: run.id, kind, resourceId, details, createdBy: 'lab' });
           created.push(`${kind} ${resourceId}`);
+          recorded.push({ kind, resourceId });
         },
         say: o.say ?? (() => {}),
       });
-      setRunBaseline(store, run.id, { ...(baseline ?? {}), setupAt: clock.now().toISOString() });
+      // Ownership by identity: record each created thing's immutable ids (UserId, GroupId,
+      // RoleId…) now, so cleanup later deletes that one and never a same-named replacement.
+      for (const r of recorded) {
+        const live = await kindOf(r.kind)?.lookup(o.target, r.resourceId, {});
+        if (live) {
+          recordCreated(store, {
+            runId: run.id,
+            kind: r.kind,
+            resourceId: r.resourceId,
+            details: { ...live.ids, createdAt: live.created?.toISOString() },
+            createdBy: 'lab',
+          });
+        }
+      }
+      setRunBaseline(store, run.id, {
+        ...(baseline ?? {}),
+        // Who the learner works as: only that identity's calls are this run's evidence.
+        learnerArn: o.target.learnerArn,
+        setupAt: clock.now().toISOString(),
+      });
     } catch (e) {
       throw o.target.environmentError(e) ?? e;
     }

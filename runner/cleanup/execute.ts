@@ -2,7 +2,7 @@
 // removed the moment its action completes. A cleanup killed halfway leaves the
 // ledger saying exactly what is done; the rerun plans again and finishes.
 import { DeleteAccessKeyCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { deleteUser } from '../resources/index.ts';
+import { deleteUser, kindOf } from '../resources/index.ts';
 import { ledgerFor, markRemoved, type Store } from '../store/index.ts';
 import type { Env } from '../paths.ts';
 import { ignoreGone } from '../aws/errors.ts';
@@ -65,15 +65,22 @@ async function perform(
     case 'remove-profile-section':
       if (a.headers!.length) await removeProfileSections(a.path!, a.file!, a.headers!, keyIds);
       return;
-    case 'delete-user':
-      await deleteUser(iam, a.userName!);
-      // Its keys went with it: close their ledger entries too.
-      for (const e of ledgerFor(o.store, runId)) {
-        if (e.kind === 'access-key' && !e.removedAt && e.details.userName === a.userName) {
-          markRemoved(o.store, e.id);
+    case 'forget':
+      return;
+    case 'delete-resource': {
+      const kind = kindOf(a.resourceKind!);
+      if (!kind) throw new Error(`no resource kind ${a.resourceKind}`);
+      await kind.delete(o.target, a.resourceId!, a.details ?? {});
+      // A user's keys went with it: close their ledger entries too.
+      if (a.resourceKind === 'iam-user') {
+        for (const e of ledgerFor(o.store, runId)) {
+          if (e.kind === 'access-key' && !e.removedAt && e.details.userName === a.resourceId) {
+            markRemoved(o.store, e.id);
+          }
         }
       }
       return;
+    }
   }
 }
 

@@ -8,11 +8,16 @@ import { ledgerFor, recordCreated } from '../store/index.ts';
 import { discoverLearnerKeys, labUsersOf, listKeys } from './discover.ts';
 import { findProfileSections } from './profiles.ts';
 import { parseSections, readCliFile } from './profile-file.ts';
+import { discoverCreated } from './discover-kinds.ts';
+import { identify, kindOf } from '../resources/index.ts';
 import type { CleanupAction, CleanupPlan, Kept, PlanInput } from './types.ts';
 
 export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
   const { run, target, store } = input;
-  const labUsers = input.labUsers ?? labUsersOf(undefined, store, run);
+  // What the learner created of every declared kind (groups, users, attachments…), first: a
+  // user found here is a lab user whose new keys are the learner's too.
+  await discoverCreated({ ...input, creates: input.creates ?? [] });
+  const labUsers = [...new Set([...(input.labUsers ?? []), ...labUsersOf(undefined, store, run)])];
   await discoverLearnerKeys({ ...input, labUsers });
   const iam = target.clients.iam;
   const actions: CleanupAction[] = [];
@@ -136,16 +141,45 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
     actions.push(a);
   }
 
-  for (const e of labCreatedUsers.filter((u) => !u.removedAt)) {
-    actions.push({
-      kind: 'delete-user',
+  // Every other registered kind, in dependency order: only what is provably the lab's.
+  const open = ledgerFor(store, run.id)
+    .filter((e) => !e.removedAt && e.kind !== 'access-key' && e.kind !== 'profile-section')
+    .map((e) => ({ e, kind: kindOf(e.kind) }))
+    .sort((a, b) => (a.kind?.order ?? 99) - (b.kind?.order ?? 99));
+  for (const { e, kind } of open) {
+    if (!kind) {
+      kept.push({ resource: `${e.kind} ${e.resourceId}`, why: 'a kind labrunner does not know' });
+      continue;
+    }
+    const what = kind.describe(e.resourceId, e.details);
+    const base = {
       ledgerIds: [e.id],
-      userName: e.resourceId,
-      text: `delete IAM user ${e.resourceId} (created by the lab), after detaching its policies and removing its login profile and keys`,
-    });
+      resourceKind: e.kind,
+      resourceId: e.resourceId,
+      details: e.details,
+    };
+    const id = await identify(kind, target, e.resourceId, e.details);
+    if (id.state === 'gone') {
+      actions.push({ ...base, kind: 'forget', text: `forget ${what} (already gone)` });
+    } else if (id.state === 'other') {
+      actions.push({ ...base, kind: 'forget', text: `forget ${what} (the lab's one is gone)` });
+      kept.push({
+        resource: `${what} (the one there now)`,
+        why: `not provably this lab's: ${id.why}`,
+      });
+    } else {
+      const who =
+        e.createdBy === 'learner' ? 'created by you during the lab' : 'created by the lab';
+      const after =
+        e.kind === 'iam-user'
+          ? ', after detaching its policies and removing its login profile and keys'
+          : '';
+      actions.push({ ...base, kind: 'delete-resource', text: `delete ${what} (${who})${after}` });
+    }
   }
+  const recordedUsers = ledgerFor(store, run.id).filter((e) => e.kind === 'iam-user');
   for (const u of labUsers) {
-    if (!labCreatedUsers.some((e) => e.resourceId === u)) {
+    if (!recordedUsers.some((e) => e.resourceId === u)) {
       kept.push({
         resource: `IAM user ${u}`,
         why: 'existed before the lab: not the lab’s to delete',

@@ -17,11 +17,20 @@ export interface CleanupTarget {
   learnerFiles: LearnerFiles;
   /** The runner's clients in another region (IAM's event history is in us-east-1 on AWS). */
   clientsForRegion?: (region: string) => { cloudtrail: CloudTrailClient };
+  /** The identity the learner works as (target.learnerArn); runs recorded it at `lab start`. */
+  learnerArn?: string;
   /** Environment failures and denials of the runner's own calls → LabError (exit 2). */
   environmentError?: (e: unknown) => LabError | undefined;
 }
 
-export type ActionKind = 'deactivate-key' | 'delete-key' | 'remove-profile-section' | 'delete-user';
+export type ActionKind =
+  | 'deactivate-key'
+  | 'delete-key'
+  | 'remove-profile-section'
+  /** Delete one resource of a registered kind (runner/resources), after proving it is the lab's. */
+  | 'delete-resource'
+  /** Close a ledger entry whose resource is already gone (or was replaced: the replacement is kept). */
+  | 'forget';
 
 export interface CleanupAction {
   kind: ActionKind;
@@ -31,6 +40,10 @@ export interface CleanupAction {
   text: string;
   userName?: string;
   keyId?: string;
+  /** delete-resource / forget: the registry kind, the resource and its recorded details. */
+  resourceKind?: string;
+  resourceId?: string;
+  details?: Record<string, unknown>;
   /** remove-profile-section: which file, which headers. */
   path?: string;
   file?: 'config' | 'credentials';
@@ -74,4 +87,6 @@ export interface PlanInput {
    * labUsersOf). Default: the users the run's ledger names.
    */
   labUsers?: string[];
+  /** Registry kinds the lab declares it may create (learner-made ones are found in the history). */
+  creates?: string[];
 }

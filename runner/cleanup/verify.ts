@@ -1,9 +1,8 @@
 // Verify: after executing, look again, at the account and at the files, rather
 // than trusting that every call did what it said. The report names anything
 // the lab created that is still there, and why.
-import { GetUserCommand } from '@aws-sdk/client-iam';
 import { ledgerFor, type Store } from '../store/index.ts';
-import { ignoreGone } from '../aws/errors.ts';
+import { identify, kindOf } from '../resources/index.ts';
 import { listKeys } from './discover.ts';
 import { findProfileSections } from './profiles.ts';
 import { parseSections, readCliFile, settingValue } from './profile-file.ts';
@@ -34,10 +33,17 @@ export async function verifyCleanup(
       });
     }
   }
-  for (const e of entries.filter((x) => x.kind === 'iam-user' && x.createdBy === 'lab')) {
-    const u = await ignoreGone(iam.send(new GetUserCommand({ UserName: e.resourceId })));
-    if (u)
-      remaining.push({ resource: `IAM user ${e.resourceId}`, why: 'still exists in the account' });
+  // Every other registered kind: the recorded resource (same immutable ids) must be gone.
+  for (const e of entries) {
+    if (e.kind === 'access-key' || e.kind === 'profile-section') continue;
+    const kind = kindOf(e.kind);
+    if (!kind) continue;
+    const id = await identify(kind, o.target, e.resourceId, e.details);
+    if (id.state === 'same')
+      remaining.push({
+        resource: kind.describe(e.resourceId, e.details),
+        why: 'still exists in the account',
+      });
   }
   const keyIds = new Set(entries.filter((x) => x.kind === 'access-key').map((x) => x.resourceId));
   const { remove } = await findProfileSections(o.target.learnerFiles, keyIds);
@@ -71,10 +77,9 @@ export async function verifyCleanup(
     const what =
       e.kind === 'profile-section'
         ? `[${e.resourceId.split('#').pop()}] in ${e.resourceId.slice(0, e.resourceId.lastIndexOf('#'))}`
-        : e.kind === 'iam-user'
-          ? `IAM user ${e.resourceId}`
-          : `access key ${e.resourceId} of ${String(e.details.userName ?? '')}`;
-    if (e.kind === 'iam-user' && e.createdBy !== 'lab') continue;
+        : e.kind === 'access-key'
+          ? `access key ${e.resourceId} of ${String(e.details.userName ?? '')}`
+          : (kindOf(e.kind)?.describe(e.resourceId, e.details) ?? `${e.kind} ${e.resourceId}`);
     if (!reported.has(what))
       remaining.push({ resource: what, why: 'not yet marked done in the ledger' });
   }

@@ -53,7 +53,9 @@ function assertNoSecret(details: Record<string, unknown>): void {
 
 /**
  * Record that something was created during run `runId`. Recording the same
- * (run, kind, resource) twice keeps the first entry (idempotent), and returns it.
+ * (run, kind, resource) twice keeps the first entry (idempotent), and returns it; details it
+ * did not have yet (an id looked up later) are added, details it had are never overwritten:
+ * the first immutable id seen is the one ownership is proven against.
  */
 export function recordCreated(
   db: Store,
@@ -71,7 +73,8 @@ export function recordCreated(
   return tx(db, () => {
     db.prepare(
       `INSERT INTO ledger (run_id, kind, resource_id, details, created_by, created_at)
-       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, kind, resource_id) DO NOTHING`,
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, kind, resource_id)
+       DO UPDATE SET details = json_patch(excluded.details, ledger.details)`,
     ).run(
       e.runId,
       e.kind,

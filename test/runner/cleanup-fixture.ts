@@ -63,14 +63,22 @@ export async function startLabRun(
       now: o.now,
     });
     const { iam } = runnerClients(sb);
-    await iam.send(new CreateUserCommand({ UserName: o.user }));
+    const { User } = await iam.send(new CreateUserCommand({ UserName: o.user }));
     await iam.send(
       new AttachUserPolicyCommand({
         UserName: o.user,
         PolicyArn: 'arn:aws:iam::aws:policy/IAMFullAccess',
       }),
     );
-    recordCreated(store, { runId: run.id, kind: 'iam-user', resourceId: o.user, createdBy: 'lab' });
+    // `lab start` records the user's immutable UserId: cleanup deletes that user, never a
+    // same-named replacement.
+    recordCreated(store, {
+      runId: run.id,
+      kind: 'iam-user',
+      resourceId: o.user,
+      details: { userId: User!.UserId },
+      createdBy: 'lab',
+    });
     return run;
   } finally {
     store.close();

@@ -1,0 +1,79 @@
+// What the learner created during the run, for every registered kind the lab declares it may
+// create (`creates`), found in the account's event history: a successful creation call made by
+// the run's learner identity (or with a key already proven the run's) since the run started.
+// Each is recorded in the ledger with its immutable ids and the creation event, so cleanup can
+// later prove it is still the same thing. Access keys and profile sections have their own
+// discovery (discover.ts, profiles.ts).
+import { lookupEvents, type TrailEvent } from '../aws/events.ts';
+import { isRunsCall, learnerArnOf } from '../aws/run-calls.ts';
+import { isRunnerDenial } from '../target/denied.ts';
+import { kindOf } from '../resources/index.ts';
+import { ledgerFor, recordCreated } from '../store/index.ts';
+import { runStartSecond } from './discover.ts';
+import type { PlanInput } from './types.ts';
+
+const OWN_DISCOVERY = new Set(['access-key', 'profile-section']);
+
+export async function discoverCreated(input: PlanInput & { creates: string[] }): Promise<void> {
+  const { run, target, store } = input;
+  const kinds = input.creates.filter((k) => !OWN_DISCOVERY.has(k)).map(kindOf);
+  if (!kinds.length) return;
+  const ct =
+    target.kind === 'aws' && target.clientsForRegion
+      ? target.clientsForRegion('us-east-1').cloudtrail
+      : target.clients.cloudtrail;
+  if (!ct) return;
+  const since = runStartSecond(run.startedAt);
+  const learnerArn = learnerArnOf(run.baseline, target.learnerArn);
+  const entries = ledgerFor(store, run.id);
+  const keyIds = new Set(entries.filter((e) => e.kind === 'access-key').map((e) => e.resourceId));
+  const roleArns = new Set(
+    entries.filter((e) => e.kind === 'iam-role').map((e) => String(e.details.arn ?? '')),
+  );
+  for (const kind of kinds) {
+    if (!kind) continue;
+    for (const spec of kind.createdBy) {
+      let events: TrailEvent[];
+      try {
+        events = await lookupEvents(ct, spec.event, since, 10);
+      } catch (e) {
+        if (isRunnerDenial(e)) throw e;
+        continue; // history unreadable or lagging: what was recorded already still applies
+      }
+      // Oldest first, so the first id recorded for a name is the first creation's.
+      for (const ev of events.reverse()) {
+        if (ev.errorCode || !isRunsCall(ev, { learnerArn, keyIds, roleArns })) continue;
+        const name = spec.name(ev);
+        if (!name) continue;
+        const live = await kind.lookup(target, name, {});
+        // Created before this event's second: the call did not make what is there now.
+        const eventSecond = Math.floor(ev.time.getTime() / 1000) * 1000;
+        if (live?.created && live.created.getTime() < eventSecond - 1000) continue;
+        recordCreated(store, {
+          runId: run.id,
+          kind: kind.kind,
+          resourceId: name,
+          details: {
+            ...(live?.ids ?? {}),
+            event: ev.id,
+            eventName: ev.name,
+            by: ev.callerArn ?? ev.accessKeyId ?? '',
+          },
+          createdBy: 'learner',
+          createdAt: ev.time,
+        });
+        if (kind.kind === 'iam-role' && live?.ids.arn) roleArns.add(live.ids.arn);
+      }
+    }
+  }
+}
+
+/** The kinds a lab declares it may create: `creates`, or day42's older `resources.learnerCreates`. */
+export function createsOf(lab: unknown): string[] {
+  const def = (lab ?? {}) as Record<string, any>;
+  const list = [
+    ...(Array.isArray(def.creates) ? def.creates : []),
+    ...(Array.isArray(def.resources?.learnerCreates) ? def.resources.learnerCreates : []),
+  ];
+  return [...new Set(list.filter((k): k is string => typeof k === 'string'))];
+}

@@ -1,0 +1,48 @@
+// defineLab: the one call a lab.ts makes. Every type is inferred from the object (no type
+// arguments; `<const S>` like citty's defineCommand keeps the step ids as literals), so `ctx`
+// is typed in every check and a step id misspelt in `after` is a type error. The call site is
+// captured, so problems found later name `lab.ts:line`.
+import type { StepVerdict } from '../lab/define.ts';
+import type { CheckContext, SetupContext } from '../check/context.ts';
+import type { ResourceKindName } from './kinds.ts';
+
+export interface StepDef<S extends string> {
+  /** Verify this step against the account. Must not change anything. Return passed()/failed()/pending(). */
+  check(ctx: CheckContext): Promise<StepVerdict>;
+  /** Step ids whose state this check needs; independent steps run concurrently. */
+  after?: readonly NoInfer<S>[];
+}
+
+export interface LabDef<S extends string = string> {
+  /** The lab id: equals the folder name and README.md's `id`. */
+  id: string;
+  /**
+   * Every kind of resource the lab or the learner may create. Cleanup finds the learner's in
+   * the event history and removes exactly those; `lab test` fails if any kind is left behind.
+   */
+  creates?: readonly ResourceKindName[];
+  /** Runs at `lab start`: create what the lab needs (record it with ctx.created), return a baseline. */
+  setup?(ctx: SetupContext): Promise<Record<string, unknown> | void>;
+  /** One entry per `::: step <id>` in README.md, in the same order. */
+  steps: { [K in S]: StepDef<S> };
+}
+
+/** Where defineLab was called (the lab's own file), for error messages. */
+export const DEFINED_AT: unique symbol = Symbol.for('labrunner.definedAt');
+
+export type DefinedLab<S extends string = string> = LabDef<S> & { [DEFINED_AT]?: string };
+
+export function defineLab<const S extends string>(def: LabDef<S>): DefinedLab<S> {
+  const at = callSite(new Error().stack);
+  if (at) Object.defineProperty(def, DEFINED_AT, { value: at, enumerable: false });
+  return def;
+}
+
+/** "/path/labs/x/lab.ts:12": the first stack frame outside runner/sdk. */
+export function callSite(stack: string | undefined): string | undefined {
+  for (const line of (stack ?? '').split('\n').slice(1)) {
+    const m = /(?:\(|at )(?:file:\/\/)?([^()\s]+?):(\d+):\d+\)?$/.exec(line.trim());
+    if (m && !m[1].includes('/runner/sdk/')) return `${m[1]}:${m[2]}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,115 @@
+// Evidence from the event history (CloudTrail on AWS, the sandbox's activity log behind the
+// same API): what the learner did during this run, and only the learner. The runner's own
+// calls never count, nor calls by any other identity in the account (another learner, an
+// admin's automation): see runner/aws/run-calls.ts.
+import type { CheckContext } from '../check/context.ts';
+import type { StepVerdict } from '../lab/define.ts';
+import { lookupEvents, lookupEventsBy, type TrailEvent } from '../aws/events.ts';
+import { isRunsCall, learnerArnOf } from '../aws/run-calls.ts';
+import { readProfiles, type Profile } from '../target/profiles.ts';
+
+/** Where IAM's (global) events are: us-east-1's history on AWS; the sandbox has one history. */
+const iamRegion = (ctx: CheckContext) => (ctx.target.kind === 'aws' ? 'us-east-1' : undefined);
+const trail = (ctx: CheckContext, region?: string) =>
+  region ? ctx.target.clientsForRegion(region).cloudtrail : ctx.clients.cloudtrail;
+
+/** Did this happen after the run started? Event times are whole seconds: the first one counts. */
+export const sinceStart = (ctx: CheckContext, t: Date) =>
+  t.getTime() >= Math.floor(ctx.run.startedAt.getTime() / 1000) * 1000;
+
+function runFilter(ctx: CheckContext) {
+  const entries = ctx.ledger();
+  return {
+    learnerArn: learnerArnOf(ctx.run.baseline, ctx.target.learnerArn),
+    keyIds: new Set(entries.filter((e) => e.kind === 'access-key').map((e) => e.resourceId)),
+    roleArns: new Set(
+      entries.filter((e) => e.kind === 'iam-role').map((e) => String(e.details.arn ?? '')),
+    ),
+  };
+}
+
+/**
+ * The learner's calls named `eventName` during this run, newest first (successful and failed;
+ * look at `errorCode`). `service: 'iam'` (the default) reads IAM's history; pass 'regional' for
+ * EC2 and other regional services (the target's region).
+ */
+export function learnerCalls(
+  ctx: CheckContext,
+  eventName: string,
+  o: { service?: 'iam' | 'regional'; region?: string } = {},
+): Promise<TrailEvent[]> {
+  const region = o.region ?? (o.service === 'regional' ? undefined : iamRegion(ctx));
+  return ctx.memo(`sdk:calls:${eventName}:${region ?? ''}`, async () => {
+    const f = runFilter(ctx);
+    const evs = await lookupEvents(trail(ctx, region), eventName, ctx.run.startedAt);
+    return evs.filter((e) => sinceStart(ctx, e.time) && isRunsCall(e, f));
+  });
+}
+
+/**
+ * Every call made with `accessKeyId` during this run (the key is the proof of who called),
+ * newest first. For a lab user's key the learner created: what did that user manage to do?
+ */
+export function callsWithKey(
+  ctx: CheckContext,
+  accessKeyId: string,
+  o: { region?: string } = {},
+): Promise<TrailEvent[]> {
+  const region = o.region ?? iamRegion(ctx);
+  return ctx.memo(`sdk:key:${accessKeyId}:${region ?? ''}`, async () => {
+    const evs = await lookupEventsBy(
+      trail(ctx, region),
+      { key: 'AccessKeyId', value: accessKeyId },
+      ctx.run.startedAt,
+    );
+    return evs.filter((e) => sinceStart(ctx, e.time));
+  });
+}
+
+/**
+ * Access keys the learner created for `userName` during this run (from CreateAccessKey events
+ * by the learner), oldest first. Each is recorded in the ledger, so cleanup removes it.
+ */
+export async function keysCreatedFor(ctx: CheckContext, userName: string): Promise<string[]> {
+  const evs = await learnerCalls(ctx, 'CreateAccessKey');
+  const ids: string[] = [];
+  for (const e of [...evs].reverse()) {
+    const k = e.responseElements?.accessKey;
+    if (e.errorCode || !k?.accessKeyId || k.userName !== userName) continue;
+    ids.push(k.accessKeyId);
+    ctx.remember('access-key', k.accessKeyId, { userName, event: e.id, by: e.callerArn ?? '' });
+  }
+  return ids;
+}
+
+/** The first successful call of the learner named `eventName` whose request matches `params`. */
+export async function learnerDid(
+  ctx: CheckContext,
+  eventName: string,
+  params: Record<string, string> = {},
+): Promise<TrailEvent | undefined> {
+  const evs = await learnerCalls(ctx, eventName);
+  return evs.find(
+    (e) => !e.errorCode && Object.entries(params).every(([k, v]) => e.requestParameters?.[k] === v),
+  );
+}
+
+/**
+ * Not in the history: on AWS CloudTrail may still be delivering it (pending, `lab check --watch`
+ * waits); in the sandbox the history is immediate, so the call was not made (failed).
+ */
+export function missing(ctx: CheckContext, v: { expected: string; hint: string }): StepVerdict {
+  return ctx.target.kind === 'aws'
+    ? { status: 'pending', evidence: 'waiting for CloudTrail, usually under 5 minutes', ...v }
+    : { status: 'failed', evidence: 'no such call recorded since the lab started', ...v };
+}
+
+/** The learner's CLI profiles (the sandbox's isolated files, or ~/.aws on AWS). Secrets stay inside. */
+export const learnerProfiles = (ctx: CheckContext): Promise<Map<string, Profile>> =>
+  ctx.memo('sdk:profiles', () => readProfiles(ctx.target.learnerFiles));
+
+/** "13:52:07 UTC": short, unambiguous times for evidence lines. */
+export { hhmmss, targetKeyId } from '../aws/events.ts';
+
+/** The program that made the call, e.g. "aws-cli/1.45.0". */
+export const agent = (e: TrailEvent) => e.userAgent.split(' ')[0] || 'unknown client';

@@ -1,0 +1,23 @@
+// The lab SDK: the one module a lab.ts imports from labrunner (docs/lab-format.md is its
+// contract). Labs may also import AWS SDK v3 clients' commands, and nothing else of the runner.
+export { defineLab, type LabDef, type StepDef } from './define.ts';
+export { passed, failed, pending } from './verdicts.ts';
+export { ignoreNotFound, isNotFound } from './not-found.ts';
+export {
+  learnerCalls,
+  learnerDid,
+  callsWithKey,
+  keysCreatedFor,
+  learnerProfiles,
+  missing,
+  sinceStart,
+  hhmmss,
+  targetKeyId,
+  agent,
+} from './evidence.ts';
+export { grantsForService } from '../check/policies.ts';
+export { RESOURCE_KINDS, type ResourceKindName } from './kinds.ts';
+export type { StepVerdict, StepStatus } from '../lab/define.ts';
+export type { CheckContext, SetupContext, RunInfo, Clock } from '../check/context.ts';
+export type { TrailEvent } from '../aws/events.ts';
+export type { Profile } from '../target/profiles.ts';
