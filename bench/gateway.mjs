@@ -7,6 +7,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -24,8 +25,13 @@ const { values } = parseArgs({
 const REQUESTS = Number(values.requests);
 const ROUNDS = Number(values.rounds);
 
+// The engine serves only requests carrying its per-start secret (sandbox/lifecycle/secret.ts);
+// direct calls here add it as the gateway does, so both sides do the same work.
+const SECRET = randomBytes(32).toString('base64url');
+
 function startProcess(cmd, args) {
-  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ...process.env, LAB_ENGINE_SECRET: SECRET };
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let err = '';
   proc.stderr.on('data', (c) => (err += c));
   const ready = new Promise((resolve, reject) => {
@@ -45,7 +51,7 @@ const OPS = {
 
 // Signed once per target (the Host header is signed, so direct and gateway differ): the client's
 // signing cost stays out of the measurement. The run is well inside the 5-minute expiry window.
-async function presign(url, creds, op) {
+async function presign(url, creds, op, direct = false) {
   const u = new URL(url);
   const signer = new SignatureV4({
     credentials: creds,
@@ -64,7 +70,11 @@ async function presign(url, creds, op) {
   });
   return {
     url: u,
-    headers: { ...signed.headers, 'content-length': String(Buffer.byteLength(op.body)) },
+    headers: {
+      ...signed.headers,
+      'content-length': String(Buffer.byteLength(op.body)),
+      ...(direct ? { 'x-labrunner-secret': SECRET } : {}),
+    },
     body: op.body,
   };
 }
@@ -159,7 +169,7 @@ async function main() {
   const rows = [];
   try {
     for (const [name, op] of Object.entries(OPS)) {
-      const direct = await presign(engineUrl, creds, op);
+      const direct = await presign(engineUrl, creds, op, true);
       const via = await presign(gatewayUrl, creds, op);
       await block(direct, 4, 200); // warm-up: imports, caches, pooled sockets
       await block(via, 4, 200);

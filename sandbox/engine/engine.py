@@ -9,6 +9,11 @@ unchanged. Around it we add only what moto's `moto_server` lacks for a learner's
   * a snapshot of a service's state after every acknowledged mutation (snapshots.py),
     so an answered write survives `kill -9`;
   * private loopback endpoints for the gateway: /_labrunner/health and /_labrunner/whois;
+  * trust in the gateway only: every request but /_labrunner/health must carry the per-start
+    secret (LAB_ENGINE_SECRET, given in the environment by `lab sandbox start`) in the
+    X-Labrunner-Secret header, so nobody can skip the gateway's checks (signature expiry,
+    inactive keys, the API-only surface) by talking to this port; and moto's own control API
+    (/moto-api: state dump, reset) and fake instance metadata are never served;
   * an HTTP/1.1 keep-alive server (httpserver.py) instead of werkzeug's development server,
     which closes every connection.
 Prints `ready http://HOST:PORT` on stdout once it serves.
@@ -17,6 +22,7 @@ Prints `ready http://HOST:PORT` on stdout once it serves.
 from __future__ import annotations
 
 import argparse
+import hmac
 import io
 import json
 import os
@@ -28,6 +34,12 @@ from typing import Any, Callable
 from urllib.parse import parse_qs
 
 _T0 = time.perf_counter()  # startup phases are logged, for bench/sandbox-coldstart.ts
+
+# Read and removed before anything else can see it (moto, botocore, a child process).
+SECRET = os.environ.pop("LAB_ENGINE_SECRET", "").encode()
+SECRET_KEY = "HTTP_X_LABRUNNER_SECRET"
+# moto's dispatcher routes these to its own apps, not to an AWS service (werkzeug_app.py).
+CONTROL_APPS = {"moto_api", "instance_metadata"}
 
 # moto reads these when its modules are imported, so set them first.
 os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
@@ -254,6 +266,11 @@ class Engine:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         path = environ.get("PATH_INFO", "")
+        if path == "/_labrunner/health":  # liveness only: no secret in it, probes need no secret
+            return self.private(environ, start_response, path)
+        given = environ.pop(SECRET_KEY, "").encode("latin-1", "replace")
+        if not hmac.compare_digest(given, SECRET):
+            return _json(start_response, 403, {"error": "only the sandbox gateway may call the engine"})
         if path.startswith("/_labrunner/"):
             return self.private(environ, start_response, path)
         try:
@@ -262,7 +279,12 @@ class Engine:
             self.warm_later()
 
     def handle(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        if self.pending and getattr(self.moto.get_application(environ), "service", None) not in EAGER:
+        app = self.moto.get_application(environ)
+        service = getattr(app, "service", None)
+        if service in CONTROL_APPS:
+            # Whatever spelling reached here (the gateway refuses them first): never served.
+            return _json(start_response, 404, {"error": "not found"})
+        if self.pending and service not in EAGER:
             # Any other service may read EC2's (or another's) state: load them all first.
             self.load_pending()
         body = _read_body(environ)
@@ -270,12 +292,12 @@ class Engine:
         if not is_mutation(environ, op):
             self.lock.acquire_read()
             try:
-                return list(self.moto(environ, start_response))
+                return list(app(environ, start_response))
             finally:
                 self.lock.release_read()
-        return self.mutate(environ, start_response)
+        return self.mutate(environ, start_response, app)
 
-    def mutate(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+    def mutate(self, environ: dict[str, Any], start_response: Callable[..., Any], app: Any) -> Any:
         captured: dict[str, Any] = {}
 
         def capture(status: str, headers: Any, exc_info: Any = None) -> Any:
@@ -284,7 +306,6 @@ class Engine:
 
         self.lock.acquire_write()
         try:
-            app = self.moto.get_application(environ)
             # Consume the body inside the lock: moto does its work while we iterate.
             chunks = list(app(environ, capture))
             if captured.get("status", "500").startswith("2"):
@@ -319,7 +340,7 @@ class Engine:
 
 def _json(start_response: Callable[..., Any], code: int, payload: dict[str, Any]) -> list[bytes]:
     data = json.dumps(payload).encode()
-    reason = {200: "OK", 404: "Not Found"}.get(code, "Error")
+    reason = {200: "OK", 403: "Forbidden", 404: "Not Found"}.get(code, "Error")
     start_response(
         f"{code} {reason}",
         [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],
@@ -333,6 +354,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--state-dir", required=True)
     args = parser.parse_args(argv)
+    if len(SECRET) < 16:
+        sys.stderr.write(
+            "engine: LAB_ENGINE_SECRET is not set (16+ characters): the engine serves only the "
+            "sandbox gateway, which `lab sandbox start` gives the same secret.\n"
+        )
+        return 2
 
     os.makedirs(os.path.join(args.state_dir, "snapshots"), mode=0o700, exist_ok=True)
     os.chmod(args.state_dir, 0o700)

@@ -11,7 +11,8 @@ export interface EngineClient {
 }
 
 // moto reads control headers such as `x-moto-account-id` (switch account): AWS has no such
-// thing, so a learner's request never carries them to the engine.
+// thing, so a learner's request never carries them to the engine; nor any `x-labrunner-*`
+// header (a client cannot pass the gateway's secret off as its own, right or wrong).
 // Hop-by-hop headers (RFC 9110 §7.6.1) belong to the client's connection, not the engine's.
 const HOP = new Set([
   'connection',
@@ -21,7 +22,10 @@ const HOP = new Set([
   'upgrade',
 ]);
 
-export function engineClient(engineUrl: string): EngineClient {
+/** The header that proves a request comes from the gateway (engine.py refuses any without it). */
+export const SECRET_HEADER = 'x-labrunner-secret';
+
+export function engineClient(engineUrl: string, secret: string): EngineClient {
   const base = new URL(engineUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
   const target = { hostname: base.hostname, port: base.port || 80, agent };
@@ -32,7 +36,8 @@ export function engineClient(engineUrl: string): EngineClient {
     retry = true,
   ): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const r = http.request({ ...target, ...opts }, resolve);
+      const headers = { ...opts.headers, [SECRET_HEADER]: secret };
+      const r = http.request({ ...target, ...opts, headers }, resolve);
       r.on('error', (err: NodeJS.ErrnoException) => {
         // A pooled socket the engine closed while idle fails before the engine saw the
         // request: sending it once more on a fresh socket is safe.
@@ -48,7 +53,13 @@ export function engineClient(engineUrl: string): EngineClient {
     forward(req) {
       const headers: http.OutgoingHttpHeaders = {};
       for (const [k, v] of Object.entries(req.headers))
-        if (!HOP.has(k) && !k.startsWith('x-moto-') && v !== undefined) headers[k] = v;
+        if (
+          !HOP.has(k) &&
+          !k.startsWith('x-moto-') &&
+          !k.startsWith('x-labrunner-') &&
+          v !== undefined
+        )
+          headers[k] = v;
       headers['content-length'] = String(req.body.length);
       return request({ method: req.method, path: req.url, headers }, req.body);
     },

@@ -1,5 +1,7 @@
 // Entry point of the gateway process (spawned detached by `lab sandbox start`):
 //   node sandbox/gateway/main.ts --host 127.0.0.1 --port 4566 --engine http://127.0.0.1:PORT --state-dir DIR
+// The engine's per-start secret comes in the environment (LAB_ENGINE_SECRET), never in argv,
+// which every local user can read in `ps`; it is removed from the environment at once.
 // Prints `ready <url>` on stdout once listening; exits 2 with a clear message on bad usage or a
 // busy port. SIGTERM/SIGINT stop it cleanly (the activity log is flushed first).
 import { parseArgs } from 'node:util';
@@ -32,6 +34,10 @@ async function main() {
   ) {
     return fail(USAGE);
   }
+  const engineSecret = process.env.LAB_ENGINE_SECRET;
+  delete process.env.LAB_ENGINE_SECRET;
+  if (!engineSecret)
+    return fail(`LAB_ENGINE_SECRET is not set (lab sandbox start sets it).\n${USAGE}`);
   let gateway;
   try {
     gateway = await createGateway({
@@ -39,6 +45,7 @@ async function main() {
       host: values.host,
       port,
       stateDir: values['state-dir'],
+      engineSecret,
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

@@ -25,6 +25,9 @@ import { identityCache } from './identities.ts';
 import { activityRecord } from './record.ts';
 import { createAccessKeyElements } from './parameters.ts';
 import { parseRequest } from './request.ts';
+import { withoutCors } from './cors.ts';
+import { isSandboxHost } from './host.ts';
+import { canonicalPath, isControlPath, servesPath, SERVICES } from './surface.ts';
 
 export interface GatewayOptions {
   /** The engine's base URL, e.g. http://127.0.0.1:5000 */
@@ -36,6 +39,8 @@ export interface GatewayOptions {
   stateDir: string;
   /** Wall clock in ms since the epoch (request expiry, event times); injectable for tests. */
   clock?: () => number;
+  /** The per-start secret the engine requires on every request (it trusts only the gateway). */
+  engineSecret: string;
 }
 
 export interface Gateway {
@@ -46,9 +51,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-// The engine's own control surfaces must never be reachable by a client (a signed
-// /moto-api/reset would wipe the account; /_labrunner/* is loopback-only by design).
-const PRIVATE_PATH = /^\/+(_labrunner|moto-api)(\/|\?|$)/i;
 // Calls that change which keys exist or are active: the whois cache must forget them.
 const KEY_CHANGES = new Set([
   'CreateAccessKey',
@@ -61,7 +63,8 @@ const DEFAULT_ACCOUNT = '123456789012';
 
 export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const clock = opts.clock ?? Date.now;
-  const engine = engineClient(opts.engineUrl);
+  const engine = engineClient(opts.engineUrl, opts.engineSecret);
+  const own = { host: opts.host, port: 0 }; // the port is known once listening
   const ids = identityCache(engine);
   const activity = await openActivityLog(opts.stateDir);
   const account = await engine
@@ -98,18 +101,41 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const parsed = parseRequest(req, await readBody(req));
     const call: Call = { req: parsed, now: clock() };
-    if (PRIVATE_PATH.test(parsed.url)) {
-      const r = renderError(
-        parsed.protocol,
-        parsed.service,
-        { status: 404, code: 'NotFound', message: 'Not Found' },
-        newRequestId(),
-      );
-      return send(res, r);
+    // The surface (./surface.ts, ./host.ts): refused before anything is asked of the engine,
+    // and not recorded (nothing reached the account).
+    const refuse = (err: AwsError) =>
+      send(res, renderError(parsed.protocol, parsed.service, err, newRequestId()));
+    if (!isSandboxHost(req.headers.host, own)) {
+      return refuse({
+        status: 421,
+        code: 'MisdirectedRequest',
+        message: `This sandbox answers only to 127.0.0.1:${own.port} or localhost:${own.port}, not to the host name ${JSON.stringify(req.headers.host ?? '')}.`,
+      });
+    }
+    const path = canonicalPath(parsed.url);
+    if (path === undefined) {
+      return refuse({
+        status: 400,
+        code: 'InvalidURI',
+        message: 'Could not parse the request path.',
+      });
+    }
+    if (isControlPath(path)) {
+      return refuse({ status: 404, code: 'NotFound', message: 'Not Found' });
     }
     for (const check of requestChecks) {
       const err = check(call);
       if (err) return reject(res, call, err);
+    }
+    if (!servesPath(parsed.service, path)) {
+      if (parsed.service && SERVICES[parsed.service]) {
+        return refuse({ status: 404, code: 'NotFound', message: 'Not Found' });
+      }
+      return reject(res, call, {
+        status: 400,
+        code: 'UnsupportedService',
+        message: `The labrunner sandbox does not serve ${JSON.stringify(parsed.service ?? '')} (it serves ${Object.keys(SERVICES).join(', ')}).`,
+      });
     }
     call.principal = await ids.lookup(parsed.accessKeyId!);
     for (const check of principalChecks) {
@@ -150,6 +176,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       // Success streams through untouched; only the headers every AWS answer has are ensured.
       const headers: http.OutgoingHttpHeaders = {};
       for (const [k, v] of Object.entries(upstream.headers)) if (!HOP.has(k)) headers[k] = v;
+      withoutCors(headers);
       headers['x-amzn-requestid'] = requestId;
       if (KEY_CHANGES.has(parsed.action ?? '')) ids.invalidate();
       if (parsed.action === 'CreateAccessKey') {
@@ -222,6 +249,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     });
   });
   const port = (server.address() as AddressInfo).port;
+  own.port = port;
   return {
     url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
     port,

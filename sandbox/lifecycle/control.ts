@@ -7,6 +7,7 @@ import { withLock } from './lock.ts';
 import { isOurs, stop } from './processes.ts';
 import { engineHealth, gatewayAnswers } from './probe.ts';
 import { clearRun, readIdentities, readPorts, readRun } from './state.ts';
+import { clearSecret } from './secret.ts';
 
 /** Start the sandbox if needed (idempotent) and return how to reach it. */
 export function ensureSandbox(opts: EnsureOptions): Promise<SandboxInfo> {
@@ -32,6 +33,7 @@ export async function stopSandbox(opts: { home: string }): Promise<{ stopped: st
       stopped.push('engine');
     }
     clearRun(l);
+    clearSecret(l);
     return { stopped };
   });
 }

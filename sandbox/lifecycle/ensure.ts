@@ -12,6 +12,7 @@ import { findMotoPython } from './moto.ts';
 import { freePort, portIsFree } from './ports.ts';
 import { isOurs, launch, sleep, stop } from './processes.ts';
 import { engineHealthy, gatewayAnswers } from './probe.ts';
+import { newSecret, readSecret } from './secret.ts';
 import {
   readIdentities,
   readPorts,
@@ -109,7 +110,9 @@ export async function ensureUnlocked(opts: EnsureOptions): Promise<SandboxInfo> 
   const startedAt = run.startedAt ?? new Date().toISOString();
   let engine: ProcessRecord | undefined = run.engine;
   const engineAlive = !!engine && isOurs(engine.pid, l.engineState);
-  const engineOk = engineAlive && (await engineHealthy(engine!.port));
+  // Both running processes hold the secret on disk; if it is gone, both start afresh.
+  const kept = readSecret(l);
+  const engineOk = !!kept && engineAlive && (await engineHealthy(engine!.port));
   if (engineAlive && !engineOk) await stop(engine!.pid); // alive but not answering
   const python = engineOk ? undefined : findMotoPython(env); // fail before starting anything
   // The private port is kept across restarts, so the gateway keeps pointing at it; only if
@@ -121,19 +124,21 @@ export async function ensureUnlocked(opts: EnsureOptions): Promise<SandboxInfo> 
       : await freePort();
 
   const gatewayOk =
+    !!kept &&
     gatewayAlive &&
     !gatewayMoves &&
     gateway!.enginePort === enginePort &&
     (await gatewayAnswers(host, gateway!.port));
   if (gatewayAlive && !gatewayOk) await stop(gateway!.pid);
+  const secret = kept ?? newSecret(l);
 
   // Both start at once: the gateway does not need the engine to listen (it answers 503 until
   // then), and moto's imports are the slow part of a cold start.
   const [e, g] = await Promise.allSettled([
-    engineOk ? Promise.resolve(engine!) : startEngine(l, env, python!, enginePort, say),
+    engineOk ? Promise.resolve(engine!) : startEngine(l, env, python!, enginePort, secret, say),
     gatewayOk
       ? Promise.resolve(gateway!)
-      : startGateway(l, env, host, gatewayPort, enginePort, say),
+      : startGateway(l, env, host, gatewayPort, enginePort, secret, say),
   ]);
   if (e.status === 'rejected' || g.status === 'rejected') {
     // Leave nothing half-started behind: what did start is stopped again.
@@ -146,7 +151,7 @@ export async function ensureUnlocked(opts: EnsureOptions): Promise<SandboxInfo> 
   if (gateway.enginePort !== engine.port) {
     // The engine lost its port in a race and moved: point a new gateway at it.
     await stop(gateway.pid);
-    gateway = await startGateway(l, env, host, gatewayPort, engine.port, say);
+    gateway = await startGateway(l, env, host, gatewayPort, engine.port, secret, say);
   }
   writePorts(l, { enginePort: engine.port, gatewayPort, host });
   writeRun(l, { engine, gateway, startedAt });
@@ -174,6 +179,7 @@ async function startEngine(
   env: Env,
   python: string,
   initialPort: number,
+  secret: string,
   say: (m: string) => void,
 ): Promise<ProcessRecord> {
   say('Starting the sandbox engine (moto)…');
@@ -192,7 +198,12 @@ async function startEngine(
           '--state-dir',
           l.engineState,
         ],
-        env: { ...(env as NodeJS.ProcessEnv), PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+        env: {
+          ...(env as NodeJS.ProcessEnv),
+          PYTHONUNBUFFERED: '1',
+          PYTHONDONTWRITEBYTECODE: '1',
+          LAB_ENGINE_SECRET: secret,
+        },
         cwd: ROOT,
         logFile: l.engineLog,
       });
@@ -214,6 +225,7 @@ async function startGateway(
   host: string,
   port: number,
   enginePort: number,
+  secret: string,
   say: (m: string) => void,
 ): Promise<ProcessRecord & { enginePort: number }> {
   say(`Starting the sandbox gateway on ${host}:${port}…`);
@@ -232,7 +244,7 @@ async function startGateway(
         '--state-dir',
         l.gatewayState,
       ],
-      env: env as NodeJS.ProcessEnv,
+      env: { ...(env as NodeJS.ProcessEnv), LAB_ENGINE_SECRET: secret },
       cwd: ROOT,
       logFile: l.gatewayLog,
     });

@@ -12,6 +12,8 @@ export interface Layout {
   identities: string;
   /** Pids and ports of the running processes; removed by stop. */
   runFile: string;
+  /** The engine's per-start secret (0600; see secret.ts). */
+  secretFile: string;
   /** Ports chosen once and kept (the engine's private port, the gateway's public one). */
   portsFile: string;
   engineLog: string;
@@ -35,6 +37,7 @@ export function layout(home: string): Layout {
     identities: join(engineState, 'identities.json'),
     runFile: join(dir, 'run.json'),
     portsFile: join(dir, 'ports.json'),
+    secretFile: join(dir, 'engine.secret'),
     engineLog: join(dir, 'logs', 'engine.log'),
     gatewayLog: join(dir, 'logs', 'gateway.log'),
     lockFile: join(dir, 'start.lock'),

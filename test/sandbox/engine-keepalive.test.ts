@@ -6,7 +6,6 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -15,10 +14,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../../sandbox/gateway/server.ts';
 import { sdk, type Creds } from './clients.ts';
-import { REGION, startEngine } from './gateway-fixture.ts';
+import { REGION, startEngine, withEngineSecret, type EngineProcess } from './gateway-fixture.ts';
 
 let tmp: string;
-let engine: { url: string; proc: ChildProcess };
+let engine: EngineProcess;
 let port: number;
 let runner: Creds & { arn: string };
 let learner: Creds;
@@ -92,6 +91,7 @@ function raw(request: string, quietMs = 400) {
 it('SDK v3 clients send every call over one connection to the engine', async () => {
   const { agent, stats } = countingAgent();
   const c = sdk(engine.url, runner, { requestHandler: { httpAgent: agent } });
+  for (const client of Object.values(c)) withEngineSecret(client, engine.secret);
   try {
     expect((await c.sts.send(new GetCallerIdentityCommand({}))).Arn).toBe(runner.arn);
     await c.iam.send(new CreateUserCommand({ UserName: 'keepalive-user' })); // a write + snapshot
@@ -171,7 +171,13 @@ it('HEAD, HTTP/1.0 and chunked bodies keep the stream in step', async () => {
   });
   const text = await new Promise<string>((resolve, reject) => {
     const r = http.request(
-      { host: '127.0.0.1', port, method: 'POST', path: '/', headers: signed.headers },
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/',
+        headers: { ...signed.headers, 'x-labrunner-secret': engine.secret },
+      },
       (res) => {
         let t = '';
         res.on('data', (c) => (t += c));
@@ -190,6 +196,7 @@ it('HEAD, HTTP/1.0 and chunked bodies keep the stream in step', async () => {
 it('a gateway in front forwards many calls over the same engine connection', async () => {
   const gateway: Gateway = await createGateway({
     engineUrl: engine.url,
+    engineSecret: engine.secret,
     stateDir: path.join(tmp, 'gateway'),
   });
   try {

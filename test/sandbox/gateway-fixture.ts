@@ -4,6 +4,7 @@
 //  * startGatewayFixture({ clock }): engine.py plus an in-process gateway whose clock the test
 //    controls (request expiry).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,12 +45,21 @@ export interface GatewayFixture {
   stop(): Promise<void>;
 }
 
-export async function startEngine(stateDir: string): Promise<{ url: string; proc: ChildProcess }> {
+export interface EngineProcess {
+  url: string;
+  proc: ChildProcess;
+  /** The per-start secret the engine requires (sandbox/lifecycle/secret.ts). */
+  secret: string;
+}
+
+export async function startEngine(stateDir: string): Promise<EngineProcess> {
+  const secret = randomBytes(32).toString('base64url');
   const proc = spawn(
     'python3',
     [ENGINE, '--host', '127.0.0.1', '--port', '0', '--state-dir', stateDir],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LAB_ENGINE_SECRET: secret },
     },
   );
   const errLines: string[] = [];
@@ -62,7 +72,25 @@ export async function startEngine(stateDir: string): Promise<{ url: string; proc
     });
     proc.once('exit', (code) => reject(new Error(`engine exited ${code}: ${errLines.join('')}`)));
   });
-  return { url, proc };
+  return { url, proc, secret };
+}
+
+/**
+ * Make an SDK v3 client talk to the engine directly, as the gateway does: the secret header is
+ * added after signing (the gateway adds it to requests the client signed without it).
+ */
+export function withEngineSecret<C extends { middlewareStack: { add: Function } }>(
+  client: C,
+  secret: string,
+): C {
+  client.middlewareStack.add(
+    (next: (a: unknown) => unknown) => (args: { request: { headers: Record<string, string> } }) => {
+      args.request.headers['x-labrunner-secret'] = secret;
+      return next(args);
+    },
+    { step: 'deserialize', name: 'labrunnerEngineSecret' },
+  );
+  return client;
 }
 
 export async function startGatewayFixture(
@@ -110,7 +138,12 @@ export async function startGatewayFixture(
   const stateDir = path.join(tmp, 'state');
   const engine = await startEngine(stateDir);
   const ids = JSON.parse(fs.readFileSync(path.join(stateDir, 'identities.json'), 'utf8'));
-  const gateway = await createGateway({ engineUrl: engine.url, stateDir, clock: opts.clock });
+  const gateway = await createGateway({
+    engineUrl: engine.url,
+    stateDir,
+    clock: opts.clock,
+    engineSecret: engine.secret,
+  });
   let killed = false;
   return {
     ...common(ids.learner, path.join(stateDir, 'activity.jsonl')),

@@ -3,18 +3,18 @@
 // activity log that survives a restart.
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sdk } from './clients.ts';
-import { startEngine } from './gateway-fixture.ts';
+import { startEngine, type EngineProcess } from './gateway-fixture.ts';
 
 const MAIN = path.resolve(import.meta.dirname, '../../sandbox/gateway/main.ts');
 let dir: string;
-let engine: { url: string; proc: ChildProcess };
+let engine: EngineProcess;
 let admin: { accessKeyId: string; secretAccessKey: string };
 
 beforeAll(async () => {
@@ -43,6 +43,7 @@ function run(port: number) {
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LAB_ENGINE_SECRET: engine.secret },
     },
   );
   let stderr = '';

@@ -4,6 +4,7 @@ import type { ErrorFix, PreCheck } from './types.ts';
 import { missingAuth } from './missing-auth.ts';
 import { requestExpiry } from './request-expiry.ts';
 import { unknownAction } from './unknown-action.ts';
+import { payloadHash } from './payload-hash.ts';
 import { inactiveKey } from './inactive-key.ts';
 import { internalFailure } from './internal-failure.ts';
 import { ec2Denial } from './ec2-denial.ts';
@@ -11,7 +12,7 @@ import { ec2AuthFailure } from './ec2-auth-failure.ts';
 import { iamDenial } from './iam-denial.ts';
 
 /** Checks that need no principal. */
-export const requestChecks: PreCheck[] = [missingAuth, requestExpiry, unknownAction];
+export const requestChecks: PreCheck[] = [missingAuth, requestExpiry, payloadHash, unknownAction];
 /** Checks that need the key's owner (one cached whois). */
 export const principalChecks: PreCheck[] = [inactiveKey];
 export const errorFixes: ErrorFix[] = [internalFailure, ec2Denial, ec2AuthFailure, iamDenial];
