@@ -2,6 +2,8 @@
 // progress" button calls. The checks run here, server side, with the runner's
 // identity; the browser only ever sees verdicts (status, evidence, hint).
 import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import MarkdownIt from 'markdown-it';
 import type { StepResult } from '../lab/define.ts';
 import { HttpError, json, readJSON, type AppEnv } from '../http/index.ts';
 
@@ -15,7 +17,25 @@ export interface ServerInfo {
 export interface Progress {
   /** The lab was started (`lab start`) in this account. */
   started: boolean;
+  /** The latest run's state: running, completed (every step passed), cleaned (cleanup ran). */
+  run?: { status: string; startedAt: string } | null;
   steps: StepResult[];
+}
+
+/** What the automatic cleanup did (or needs) after the last step passed on the page. */
+export interface CleanupOutcome {
+  /** done: clean; remaining: something is left; confirm: AWS, type the account id first. */
+  state: 'done' | 'remaining' | 'confirm' | 'failed';
+  /** The plan as the terminal prints it, one line each. */
+  plan: string[];
+  /** What was removed, one line each. */
+  done: string[];
+  /** What the lab created that is still there, and why. */
+  remaining: { resource: string; why: string }[];
+  /** AWS: the account id to type back (as `lab check` asks in a terminal). */
+  accountId?: string;
+  message?: string;
+  hint?: string;
 }
 
 export interface LabsApiOptions {
@@ -23,17 +43,27 @@ export interface LabsApiOptions {
   /** Ids of the labs this server knows; others are 404. */
   labIds: () => Promise<string[]> | string[];
   progress: (lab: string) => Promise<Progress> | Progress;
-  /** Run the lab's checks (one step, or all) exactly as `lab check` does, recording them. */
-  check: (lab: string, step?: string) => Promise<StepResult[]>;
+  /**
+   * Run the lab's checks (one step, or all) exactly as `lab check` does, recording them;
+   * when the last step passes, clean up as `lab check` does (`cleanup` says how it went).
+   */
+  check: (lab: string, step?: string) => Promise<{ steps: StepResult[]; cleanup?: CleanupOutcome }>;
+  /** Clean up now (AWS: `confirm` must be the account id). */
+  cleanup?: (lab: string, confirm?: string) => Promise<CleanupOutcome>;
+  /** Call `onChange` whenever the progress store changes; returns the unsubscribe. */
+  watch?: (onChange: () => void) => () => void;
 }
 
-/** Only the verdict fields leave the server. */
-export const verdict = (s: StepResult): StepResult => ({
+// Hints are written in Markdown (`code`, *emphasis*, links); raw HTML stays text.
+const md = new MarkdownIt({ html: false, linkify: false });
+
+/** Only the verdict fields leave the server; the hint also as HTML for the page. */
+export const verdict = (s: StepResult): StepResult & { hintHtml?: string } => ({
   id: s.id,
   status: s.status,
   ...(s.evidence ? { evidence: s.evidence } : {}),
   ...(s.expected ? { expected: s.expected } : {}),
-  ...(s.hint ? { hint: s.hint } : {}),
+  ...(s.hint ? { hint: s.hint, hintHtml: md.renderInline(s.hint) } : {}),
 });
 
 export function labsApi(o: LabsApiOptions): Hono<AppEnv> {
@@ -49,10 +79,41 @@ export function labsApi(o: LabsApiOptions): Hono<AppEnv> {
 
   app.get('/api/info', (c) => json(c, 200, o.info));
 
+  const progressBody = async (lab: string) => {
+    const p = await o.progress(lab);
+    return { lab, started: p.started, run: p.run ?? null, steps: p.steps.map(verdict) };
+  };
+
   app.get('/api/labs/:lab/progress', async (c) => {
     const lab = await known(c.req.param('lab'));
-    const p = await o.progress(lab);
-    return json(c, 200, { lab, started: p.started, steps: p.steps.map(verdict) });
+    return json(c, 200, await progressBody(lab));
+  });
+
+  // Live progress (server-sent events): the progress now, then again whenever the store
+  // changes (a check from this page, another tab, or `lab check` in a terminal). The
+  // browser's EventSource reconnects by itself after a restart of `lab serve` (`retry`).
+  app.get('/api/labs/:lab/events', async (c) => {
+    const lab = await known(c.req.param('lab'));
+    c.header('x-content-type-options', 'nosniff');
+    return streamSSE(c, async (stream) => {
+      let last = '';
+      const send = async () => {
+        const data = JSON.stringify(await progressBody(lab));
+        if (data === last || stream.closed) return;
+        last = data;
+        await stream.writeSSE({ event: 'progress', data, retry: 1000 });
+      };
+      await send();
+      let queue = Promise.resolve();
+      const off = o.watch?.(() => {
+        queue = queue.then(send).catch(() => {});
+      });
+      // A comment line now and then keeps proxies and idle timers from closing the stream.
+      const beat = setInterval(() => void stream.write(': keep-alive\n\n').catch(() => {}), 15_000);
+      await new Promise<void>((resolve) => stream.onAbort(resolve));
+      clearInterval(beat);
+      off?.();
+    });
   });
 
   app.post('/api/labs/:lab/check', async (c) => {
@@ -61,8 +122,23 @@ export function labsApi(o: LabsApiOptions): Hono<AppEnv> {
     if (body.step !== undefined && typeof body.step !== 'string') {
       throw new HttpError(400, 'bad_step', '`step` must be a step id.');
     }
-    const steps = await o.check(lab, body.step);
-    return json(c, 200, { lab, target: o.info.target, steps: steps.map(verdict) });
+    const r = await o.check(lab, body.step);
+    return json(c, 200, {
+      lab,
+      target: o.info.target,
+      steps: r.steps.map(verdict),
+      ...(r.cleanup ? { cleanup: r.cleanup } : {}),
+    });
+  });
+
+  app.post('/api/labs/:lab/cleanup', async (c) => {
+    const lab = await known(c.req.param('lab'));
+    const body = await readJSON(c);
+    if (!o.cleanup) throw new HttpError(404, 'not_found', 'This server does not clean up.');
+    if (body.confirm !== undefined && typeof body.confirm !== 'string') {
+      throw new HttpError(400, 'bad_confirm', '`confirm` must be the account id, as text.');
+    }
+    return json(c, 200, { lab, cleanup: await o.cleanup(lab, body.confirm) });
   });
 
   return app;

@@ -14,11 +14,17 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { Hono } from 'hono';
+import { LabError } from '../errors.ts';
+import { environmentError } from '../target/errors.ts';
 import { HttpError, json, readJSON, type AppEnv } from '../http/index.ts';
 
 const iso = (d?: Date) => (d ? d.toISOString() : null);
 
-/** AWS errors the learner caused (a third key, a key that is gone) become 4xx with AWS's words. */
+/**
+ * AWS errors the learner caused (a third key, a key that is gone) become 4xx with AWS's
+ * words; a sandbox that is not answering becomes 503 saying how to start it (the error
+ * layer renders a LabError as 503 with its hint; no stack trace in the server's terminal).
+ */
 function awsError(e: unknown): never {
   const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const status = err.$metadata?.httpStatusCode;
@@ -26,7 +32,15 @@ function awsError(e: unknown): never {
     const code = err.name ?? 'aws_error';
     throw new HttpError(code === 'NoSuchEntity' ? 404 : 409, code, err.message ?? code);
   }
-  throw e;
+  const env = environmentError(e, { kind: 'sandbox' });
+  if (env?.code === 'sandbox_down') {
+    throw new LabError(
+      'sandbox_down',
+      'The local sandbox is not running.',
+      'Start it in a terminal with `lab start <lab>` (or `lab sandbox start`), then reload this page.',
+    );
+  }
+  throw env ?? e;
 }
 
 export function consoleApi(o: { iam: () => IAMClient }): Hono<AppEnv> {

@@ -4,14 +4,17 @@
 import { basename } from 'node:path';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { labDirs } from '../lab/index.ts';
-import { progressSummary, openStore } from '../store/index.ts';
+import { progressSummary, openStore, latestRun } from '../store/index.ts';
 import { resolveTarget, targetKind, type Target, type TargetKind } from '../target/index.ts';
-import { checkLab } from '../check/index.ts';
+import { checkLab, loadDefinition } from '../check/index.ts';
 import { publishResults } from '../class/outbox.ts';
 import { readSandboxInfo } from '../../sandbox/index.ts';
 import type { Env } from '../paths.ts';
 import { LabError } from '../errors.ts';
+import { HttpError } from '../http/index.ts';
 import type { LabsApiOptions } from './api.ts';
+import { cleanupFromPage } from './cleanup.ts';
+import { storeWatcher } from './live.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
 /**
@@ -58,6 +61,7 @@ export function learnerServices(o: LearnerOptions): LearnerServices {
     return next;
   };
 
+  const watcher = storeWatcher(() => openStore(o.home));
   const labs: LabsApiOptions = {
     info: { served: true, target: kind, console: kind === 'sandbox' },
     labIds: async () => (await labDirs(o.labsDir)).map((d) => basename(d)),
@@ -67,6 +71,7 @@ export function learnerServices(o: LearnerOptions): LearnerServices {
         const p = progressSummary(store).find((s) => s.lab === lab);
         return {
           started: !!p?.run,
+          run: p?.run ? { status: p.run.status, startedAt: p.run.startedAt } : null,
           steps: (p?.steps ?? []).map((s) => ({
             id: s.step,
             status: s.status,
@@ -91,8 +96,35 @@ export function learnerServices(o: LearnerOptions): LearnerServices {
         });
         // The same as `lab check`: a learner who joined a class sends these results there too.
         await publishResults(o.home, lab, checked.results, { runId: checked.run.id });
-        return checked.results;
+        // The same rule as `lab check` (runner/check/command.ts): every step passed and the
+        // run is not cleaned up yet → clean up now, and show the plan and the proof.
+        const passed = checked.results.every((r) => r.status === 'passed');
+        const due =
+          !checked.finished &&
+          (checked.completedNow || (passed && !step && checked.run.status === 'completed'));
+        if (!due) return { steps: checked.results };
+        const cleanup = await cleanupFromPage({ ...checked, target, home: o.home, env });
+        return { steps: checked.results, cleanup };
       }),
+    cleanup: (lab, confirm) =>
+      serial(lab, async () => {
+        const target = await getTarget();
+        const store = openStore(o.home);
+        let run;
+        try {
+          run = latestRun(store, lab, target.kind, target.accountId);
+        } finally {
+          store.close();
+        }
+        if (!run || run.status === 'cleaned') {
+          throw new HttpError(409, 'nothing_to_clean', `No run of ${lab} is waiting for cleanup.`, {
+            hint: `\`lab status\` lists your runs; \`lab start ${lab}\` starts one.`,
+          });
+        }
+        const def = await loadDefinition(lab, { labsDir: o.labsDir, env });
+        return cleanupFromPage({ run, def, target, home: o.home, env, confirm });
+      }),
+    watch: (onChange) => watcher.subscribe(onChange),
   };
 
   let iam: { key: string; client: IAMClient } | undefined;

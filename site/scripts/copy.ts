@@ -2,6 +2,9 @@
 // text to copy in `data-copy` (transcripts without prompts or output). Without
 // JavaScript the code is still selectable text; the button is an enhancement.
 export function addCopyButtons(root: ParentNode) {
+  // A long command scrolls sideways: its <pre> must be reachable by keyboard to scroll it
+  // (axe: scrollable-region-focusable).
+  for (const pre of root.querySelectorAll<HTMLElement>('pre')) pre.tabIndex = 0;
   for (const block of root.querySelectorAll<HTMLElement>('.lab-code[data-copy]')) {
     const button = document.createElement('button');
     button.type = 'button';

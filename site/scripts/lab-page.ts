@@ -1,19 +1,39 @@
-// The lab page's only script: copy buttons on code blocks, and — when the page
-// is served by `lab serve` — live step status and a "Check my progress" button.
+// The lab page's script: copy buttons on code blocks, and — when the page is served
+// by `lab serve` — live step status (server-sent events: checks from this page, another
+// tab or a terminal show up within a second), "Check my progress", a sticky progress
+// summary, the completion banner and the automatic cleanup's plan and proof.
 import { serverInfo, getJSON } from './api.ts';
 import { addCopyButtons } from './copy.ts';
+import { showCleanup, type CleanupOutcome } from './cleanup.ts';
 
+type Status = 'passed' | 'failed' | 'pending' | 'not-tried';
 interface StepState {
   id: string;
-  status: 'passed' | 'failed' | 'pending';
+  status: Status;
   evidence?: string | null;
   expected?: string | null;
   hint?: string | null;
+  /** The hint as HTML, rendered by the server from the lab's Markdown. */
+  hintHtml?: string | null;
+}
+interface Progress {
+  started: boolean;
+  run?: { status: string } | null;
+  steps: StepState[];
 }
 
-const LABEL = { passed: 'Passed', failed: 'Failed', pending: 'Pending', checking: 'Checking…' };
+const LABEL = {
+  passed: 'Passed',
+  failed: 'Failed',
+  pending: 'Pending',
+  'not-tried': 'Not tried yet',
+  checking: 'Checking…',
+};
 const article = document.querySelector<HTMLElement>('article.lab')!;
 const lab = article.dataset.lab!;
+const $ = <T extends HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
+const items = [...document.querySelectorAll<HTMLElement>('.checklist li[data-step]')];
+let runStatus: string | undefined;
 
 addCopyButtons(article);
 
@@ -28,30 +48,63 @@ function show(s: StepState) {
   const section = document.querySelector<HTMLElement>(`.lab-step[data-step="${s.id}"]`);
   if (!section) return;
   setBadge(s.id, s.status);
-  const item = document.querySelector<HTMLElement>(`.checklist li[data-step="${s.id}"]`);
+  const item = items.find((i) => i.dataset.step === s.id);
   if (item) {
     item.dataset.status = s.status;
     item.querySelector('input')!.checked = s.status === 'passed';
   }
   const verdict = section.querySelector<HTMLElement>('.verdict')!;
   verdict.replaceChildren();
+  verdict.dataset.status = s.status;
   const dl = document.createElement('dl');
-  const add = (term: string, text?: string | null) => {
+  const add = (term: string, text?: string | null, html?: string | null) => {
     if (!text) return;
     const dt = document.createElement('dt');
     const dd = document.createElement('dd');
     dt.textContent = term;
-    dd.textContent = text;
+    // Server-rendered Markdown (markdown-it, raw HTML off) or plain text.
+    if (html) dd.innerHTML = html;
+    else dd.textContent = text;
     dl.append(dt, dd);
   };
   add(s.status === 'passed' ? 'Verified' : 'Found', s.evidence);
   if (s.status !== 'passed') {
     add('Expected', s.expected);
-    add('Hint', s.hint);
+    add('Hint', s.hint, s.hintHtml);
   }
   if (dl.children.length) verdict.append(dl);
-  const done = document.querySelectorAll('.checklist li[data-status="passed"]').length;
-  document.querySelector('[data-done]')!.textContent = String(done);
+}
+
+/** The tally, the sticky "3/5 · Next: …" line and the completion banner. */
+function summarize() {
+  const done = items.filter((i) => i.dataset.status === 'passed');
+  const next = items.find((i) => i.dataset.status !== 'passed');
+  $('[data-done]').textContent = String(done.length);
+  const sticky = $('[data-summary]');
+  sticky.hidden = false;
+  const link = sticky.querySelector<HTMLAnchorElement>('a')!;
+  sticky.querySelector('[data-count]')!.textContent = `${done.length}/${items.length}`;
+  if (next) {
+    link.textContent = `Next: ${next.querySelector('a')!.textContent}`;
+    link.href = `#step-${next.dataset.step}`;
+  } else {
+    link.textContent = 'All steps passed';
+    link.href = '#complete-h';
+  }
+  const banner = $('[data-complete]');
+  banner.hidden = !!next;
+  if (!next) {
+    banner.querySelector('[data-cleanup-state]')!.textContent =
+      runStatus === 'cleaned'
+        ? 'Cleanup ran: nothing the lab created remains in the account.'
+        : 'Cleanup has not run yet: everything the lab created is still in the account.';
+  }
+}
+
+function render(p: Progress) {
+  runStatus = p.run?.status;
+  for (const s of p.steps) show(s);
+  summarize();
 }
 
 async function check(id: string, button: HTMLButtonElement) {
@@ -63,21 +116,42 @@ async function check(id: string, button: HTMLButtonElement) {
       body: JSON.stringify({ step: id }),
     });
     for (const s of r.steps as StepState[]) show(s);
+    if (r.cleanup) {
+      if ((r.cleanup as CleanupOutcome).state === 'done') runStatus = 'cleaned';
+      showCleanup(lab, r.cleanup);
+    }
+    summarize();
   } catch (e) {
     setBadge(id, 'pending');
     const verdict = button.parentElement!.querySelector<HTMLElement>('.verdict')!;
     const hint = (e as { body?: { hint?: string } }).body?.hint;
+    verdict.dataset.status = 'error';
     verdict.textContent = `The check could not run: ${(e as Error).message}${hint ? ` ${hint}` : ''}`;
   } finally {
     button.disabled = false;
   }
 }
 
+/** Follow the progress store; EventSource reconnects by itself when `lab serve` restarts. */
+function follow() {
+  const live = $('[data-live]');
+  const events = new EventSource(`/api/labs/${lab}/events`);
+  events.addEventListener('progress', (e) => {
+    live.textContent = 'Live';
+    live.dataset.state = 'live';
+    render(JSON.parse((e as MessageEvent).data));
+  });
+  events.addEventListener('error', () => {
+    live.textContent = 'Reconnecting to lab serve…';
+    live.dataset.state = 'reconnecting';
+  });
+}
+
 const info = await serverInfo();
 if (info) {
   document.querySelector('[data-static-note]')?.setAttribute('hidden', '');
-  const note = document.querySelector<HTMLElement>('[data-served-note]')!;
-  note.textContent =
+  const note = $('[data-served-note]');
+  note.querySelector('[data-target]')!.textContent =
     info.target === 'sandbox'
       ? 'Checking against your local sandbox.'
       : 'Checking against your AWS account.';
@@ -95,6 +169,5 @@ if (info) {
     button.hidden = false;
     button.addEventListener('click', () => check(id, button));
   }
-  const p = await getJSON(`/api/labs/${lab}/progress`).catch(() => null);
-  for (const s of (p?.steps ?? []) as StepState[]) show(s);
+  follow();
 }
