@@ -2,10 +2,21 @@
 // Entry point for `npx lab`. The runner is TypeScript that Node runs directly
 // (type stripping), so there is no build step to remember after `npm install`.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import module from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 13)) {
+  // An older `node` ran us (`npm link`, a PATH entry): use the project's own Node 24
+  // (the `node` dev dependency) when it is installed, so `lab` works without npx.
+  const own = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
+  if (existsSync(own)) {
+    // Ctrl-C reaches both processes (one terminal process group): the child decides.
+    process.on('SIGINT', () => {});
+    const r = spawnSync(own, process.argv.slice(1), { stdio: 'inherit' });
+    process.exit(r.status ?? 2);
+  }
   console.error(
     `labrunner needs Node >= 22.13 (this is ${process.version}).\n` +
       "Run it through npm so the project's own Node is used: `npx lab …` or `npm run lab -- …`.",

@@ -7,6 +7,8 @@ import { color } from '../ui.ts';
 import { onInterrupt } from '../interrupt.ts';
 import { sandboxDirs, sandboxProcessEnv, type SandboxInfo } from '../../sandbox/index.ts';
 import { parsePort, portArg, startWithProgress } from './sandbox/common.ts';
+import { writeLabLauncher } from './sandbox/launcher.ts';
+import { bashRc, zshRc } from './shell-rc.ts';
 
 export default defineCommand({
   meta: {
@@ -52,24 +54,20 @@ function shellSetup(shell: string, info: SandboxInfo): { argv: string[]; env: No
     ...sandboxProcessEnv(info, withoutNpm(process.env)),
     LAB_SANDBOX: info.endpoint,
   };
-  const dir = join(sandboxDirs(info.home).dir, 'shell');
+  const { dir: sandboxDir, binDir } = sandboxDirs(info.home);
+  writeLabLauncher(binDir);
+  const dir = join(sandboxDir, 'shell');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const name = basename(shell);
-  // Shells set their prompt in their rc files, after our environment: hook in after them.
+  // Shells set their prompt and PATH in their rc files, after our environment: hook in after them.
   if (name === 'bash') {
     const rc = join(dir, 'bashrc');
-    writeFileSync(rc, '[ -f ~/.bashrc ] && . ~/.bashrc\nPS1="(sandbox) ${PS1:-\\$ }"\n', {
-      mode: 0o600,
-    });
+    writeFileSync(rc, bashRc(binDir), { mode: 0o600 });
     return { argv: ['--rcfile', rc], env };
   }
   if (name === 'zsh') {
     const home = process.env.ZDOTDIR || process.env.HOME || '';
-    writeFileSync(
-      join(dir, '.zshrc'),
-      `[ -f "${home}/.zshrc" ] && ZDOTDIR="${home}" . "${home}/.zshrc"\nPROMPT="(sandbox) $PROMPT"\n`,
-      { mode: 0o600 },
-    );
+    writeFileSync(join(dir, '.zshrc'), zshRc(binDir, home), { mode: 0o600 });
     return { argv: [], env: { ...env, ZDOTDIR: dir } };
   }
   return { argv: [], env: { ...env, PS1: `(sandbox) ${process.env.PS1 ?? '$ '}` } };
@@ -95,7 +93,9 @@ function banner(info: SandboxInfo): void {
   say(
     `${color.bold('labrunner sandbox shell')} — \`aws\` talks to ${info.endpoint} (account ${info.accountId})`,
   );
-  say(`as ${color.bold('sandbox-admin')}; your own ~/.aws is not used here. Try:`);
+  say(
+    `as the sandbox admin (the ${color.bold('default')} profile here, also ${color.bold('sandbox-admin')}); your own ~/.aws is not used. Try:`,
+  );
   say(`  aws sts get-caller-identity`);
   say(`  aws iam list-users`);
   say(`  aws iam create-user --user-name alice`);

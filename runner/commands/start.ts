@@ -73,7 +73,7 @@ export default defineCommand({
       if (target.kind === 'sandbox') {
         console.log(`  1. Open a terminal wired to the sandbox: ${color.bold('lab shell')}`);
         console.log(
-          `     (the sandbox's own aws profile is "sandbox-admin"; your real ~/.aws is untouched)`,
+          `     (there \`aws\` is the sandbox admin, its default profile; your real ~/.aws is untouched)`,
         );
       } else {
         console.log(

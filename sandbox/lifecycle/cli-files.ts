@@ -1,6 +1,13 @@
 // The isolated AWS CLI files (`<sandbox>/aws/config`, `credentials`) and the `aws` wrapper.
 // The learner's ~/.aws is never read or written: AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE
 // point here. Other profiles the learner adds (`aws configure --profile bob`) are kept.
+//
+// The files look like an admin's laptop: the sandbox admin is the `default` profile (region
+// us-east-1 in the profile, not in the environment), so `aws configure`, `aws configure list`,
+// `--profile` and a profile without a region behave as they do against real AWS. The same keys
+// are also the named profile `sandbox-admin`, which is always rewritten: after a plain
+// `aws configure` replaced `default` (as the lab warns it would), `--profile sandbox-admin`
+// still reaches the admin.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'ini';
 import type { Identity } from '../types.ts';
@@ -9,43 +16,57 @@ import { PROFILE } from './read.ts';
 
 export { PROFILE };
 
-/** Create or update the `sandbox-admin` profile; leave every other profile as the learner left it. */
+/**
+ * Create or update the `sandbox-admin` profile, and `default` when the files have none yet
+ * (a `default` the learner configured stays theirs); leave every other profile as it is.
+ */
 export function writeCliFiles(l: Layout, learner: Identity, region: string, fresh = false): void {
   mkdirSync(l.awsDir, { recursive: true, mode: 0o700 });
   chmodSync(l.awsDir, 0o700);
-  updateIni(l.configFile, `profile ${PROFILE}`, { region, output: 'json' }, fresh);
-  updateIni(
-    l.credentialsFile,
-    PROFILE,
-    { aws_access_key_id: learner.accessKeyId, aws_secret_access_key: learner.secretAccessKey },
-    fresh,
-  );
+  const config = { region, output: 'json' };
+  const keys = {
+    aws_access_key_id: learner.accessKeyId,
+    aws_secret_access_key: learner.secretAccessKey,
+  };
+  updateIni(l.configFile, { [`profile ${PROFILE}`]: config, default: config }, fresh);
+  updateIni(l.credentialsFile, { [PROFILE]: keys, default: keys }, fresh);
 }
 
-function updateIni(path: string, section: string, values: Record<string, string>, fresh: boolean) {
+/** Merge `sections` into the INI file; `default` only where the file has no such section. */
+function updateIni(path: string, sections: Record<string, Record<string, string>>, fresh: boolean) {
   const doc = !fresh && existsSync(path) ? parse(readFileSync(path, 'utf8')) : {};
-  const before = JSON.stringify(doc[section] ?? null);
-  doc[section] = { ...(doc[section] ?? {}), ...values };
-  if (existsSync(path) && !fresh && before === JSON.stringify(doc[section])) return;
+  const before = JSON.stringify(doc);
+  for (const [name, values] of Object.entries(sections)) {
+    if (name === 'default' && doc.default) continue;
+    doc[name] = { ...(doc[name] ?? {}), ...values };
+  }
+  if (existsSync(path) && !fresh && before === JSON.stringify(doc)) return;
   writeFileSync(path, stringify(doc, { whitespace: true }), { mode: 0o600 });
   chmodSync(path, 0o600); // writeFileSync's mode applies only when it creates the file
 }
 
 /**
- * `<sandbox>/bin/aws`: runs the next real `aws` on PATH. AWS CLI v1 >= 1.29 and v2 >= 2.13 read
+ * `<sandbox>/bin/aws`: runs the next real `aws` on PATH, skipping every labrunner wrapper (each
+ * carries the marker line below): with two lab homes' bin folders on PATH (two sandboxes'
+ * environments, `lab test` inside `lab shell`), wrappers that skipped only their own folder
+ * called each other without end. AWS CLI v1 >= 1.29 and v2 >= 2.13 read
  * AWS_ENDPOINT_URL; older ones (Debian 12's 2.9) ignore it and would call real AWS, so for those
  * the wrapper passes `--endpoint-url "$AWS_ENDPOINT_URL"` itself. The version check is cached
  * per real binary (rerun when that binary changes), because `aws --version` takes ~0.5 s.
  */
+export const WRAPPER_MARKER = '# labrunner-aws-wrapper: skip me when looking for the real aws';
 export const AWS_WRAPPER = `#!/bin/sh
+${WRAPPER_MARKER}
 # labrunner sandbox: make \`aws\` honour AWS_ENDPOINT_URL even where the CLI is too old for it.
 self_dir=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
 real=
 old_ifs=$IFS; IFS=:
 for d in $PATH; do
   [ -n "$d" ] || continue
-  [ "$(CDPATH= cd -- "$d" 2>/dev/null && pwd)" = "$self_dir" ] && continue
-  if [ -x "$d/aws" ] && [ ! -d "$d/aws" ]; then real="$d/aws"; break; fi
+  if [ -x "$d/aws" ] && [ ! -d "$d/aws" ]; then
+    grep -q '^${WRAPPER_MARKER}$' "$d/aws" 2>/dev/null && continue
+    real="$d/aws"; break
+  fi
 done
 IFS=$old_ifs
 if [ -z "$real" ]; then

@@ -8,8 +8,11 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 import { lab } from './cleanup-fixture.ts';
+import { AWS_WRAPPER } from '../../sandbox/lifecycle/cli-files.ts';
 
+const LAB_BIN = fileURLToPath(new URL('../../bin/lab.mjs', import.meta.url));
 const DAY42 = fileURLToPath(new URL('../../labs/day42/', import.meta.url));
 const SECRETISH = /(^|[^A-Za-z0-9+/])[A-Za-z0-9+/]{40}([^A-Za-z0-9+/=]|$)/;
 
@@ -59,7 +62,20 @@ afterAll(async () => {
 
 describe('lab test', () => {
   it('passes day42 in a fresh sandbox, one verdict line per phase, and stops the sandbox', async () => {
-    const r = await lab(['test', 'day42'], cleanEnv(home));
+    // Run from a shell with two other lab homes' environments loaded (`eval "$(lab sandbox env)"`
+    // twice, or inside `lab shell`): their `aws` wrappers are on PATH ahead of the real CLIs.
+    // Wrappers that skipped only their own folder called each other for ever.
+    const env = cleanEnv(home);
+    const wrappers = await Promise.all(
+      [1, 2].map(async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'lab-other-home-bin-'));
+        await writeFile(join(dir, 'aws'), AWS_WRAPPER, { mode: 0o755 });
+        return dir;
+      }),
+    );
+    env.PATH = [...wrappers, env.PATH].join(':');
+    const r = await lab(['test', 'day42'], env);
+    for (const d of wrappers) await rm(d, { recursive: true, force: true });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^lab test day42: a fresh local sandbox/);
@@ -97,4 +113,26 @@ describe('lab test', () => {
     expect(r.stdout).toMatch(/✓ lab cleanup: /);
     expect(r.stdout.trim().split('\n').at(-1)).toBe('FAIL day42: configure, list-users');
   }, 240_000);
+
+  it('killed while it runs, stops its temporary sandbox and removes its home', async () => {
+    const child = spawn(process.execPath, [LAB_BIN, 'test', 'day42'], {
+      env: { ...cleanEnv(home), NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const where = await new Promise<RegExpExecArray>((resolve, reject) => {
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        const m = /sandbox (http:\/\/\S+) in (\S+)/.exec(stderr);
+        if (m) resolve(m);
+      });
+      child.once('exit', () => reject(new Error(`lab test ended first: ${stderr}`)));
+    });
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code, stderr).toBe(143);
+    expect(stderr).toMatch(/Interrupted: stopping the temporary sandbox/);
+    expect(await refused(where[1])).toBe(true);
+    expect(existsSync(where[2])).toBe(false);
+  }, 120_000);
 });

@@ -47,11 +47,13 @@ afterAll(async () => {
   await sb?.stop();
 });
 
-test('eval "$(lab sandbox env)" points aws at the sandbox as sandbox-admin', async () => {
+test('eval "$(lab sandbox env)" points aws at the sandbox as its admin (the default profile)', async () => {
   const out = await lab(['sandbox', 'env'], learnerEnv);
   expect(out.code, out.stderr).toBe(0);
   expect(out.stdout).toContain(`export AWS_ENDPOINT_URL='${sb.endpoint}'`);
-  expect(out.stdout).toContain("export AWS_PROFILE='sandbox-admin'");
+  // Nothing that beats a profile's own settings: the lab teaches profiles and regions.
+  expect(out.stdout).not.toMatch(/export AWS_(PROFILE|REGION|DEFAULT_REGION)=/);
+  expect(out.stdout).toMatch(/^unset .*\bAWS_PROFILE\b.*\bAWS_REGION\b.*\bAWS_DEFAULT_REGION\b/m);
   expect(out.stdout).not.toContain(sb.learner.secretAccessKey); // secrets stay in the 0600 file
 
   const r = await run(

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { stopSandbox } from '../../sandbox/index.ts';
 import { freePort } from '../../sandbox/lifecycle/ports.ts';
 import { cleanEnv } from '../sandbox/run-cli.ts';
-import { finalScreen, labTerm } from './pty.ts';
+import { finalScreen, labTerm, SPINNER_FRAMES } from './pty.ts';
+import { learnerHome, openShell } from './shell-session.ts';
 
 let home: string;
 let env: Record<string, string>;
@@ -90,5 +91,58 @@ describe('in a terminal', () => {
     const f = await finalScreen(labTerm(['cleanup', 'day42'], env));
     expect(f.exit.code, f.screen).toBe(0);
     expectClean(f);
+  });
+
+  test('lab shell is an honest machine: aws stays the sandbox, profiles and regions as on a laptop', async () => {
+    const learner = learnerHome('/root/.pyenv/shims');
+    const other = mkdtempSync(join(tmpdir(), 'lab-term-other-'));
+    const sh = await openShell(
+      cleanEnv({ HOME: learner, LAB_HOME: home, LAB_SANDBOX_PORT: env.LAB_SANDBOX_PORT }),
+    );
+    try {
+      const bin = join(home, 'sandbox', 'bin');
+      // ~/.bashrc put pyenv's shims first: the wrapper (and `lab`) are in front all the same.
+      expect((await sh.run('type -p aws lab')).out.trim().split('\n')).toEqual([
+        join(bin, 'aws'),
+        join(bin, 'lab'),
+      ]);
+      // Nothing in the environment beats the profiles: no profile, no region variables.
+      expect((await sh.run('env | grep -E "^AWS_(PROFILE|REGION|DEFAULT_REGION)="')).code).toBe(1);
+      const list = await sh.run('aws configure list');
+      expect(list.out).toMatch(/region\s+us-east-1\s+config-file/);
+      // A profile without a region: the CLI's own complaint, as against real AWS.
+      await sh.run('aws configure set aws_access_key_id AKIAEXAMPLE --profile noregion');
+      await sh.run('aws configure set aws_secret_access_key example --profile noregion');
+      const noRegion = await sh.run('aws ec2 describe-instances --profile noregion');
+      expect(noRegion.code).not.toBe(0);
+      expect(noRegion.out).toMatch(/You must specify a region/);
+      // Ctrl-C at the prompt belongs to the shell: lab shell stays.
+      await sh.interrupt();
+      expect((await sh.run('aws sts get-caller-identity --query Arn --output text')).out).toMatch(
+        /user\/sandbox-admin/,
+      );
+      // A second lab home's environment in the same shell: aws answers (no wrapper loop).
+      const second = await sh.run(
+        `eval "$(LAB_HOME=${other} lab sandbox env --port ${await freePort()})" && aws sts get-caller-identity --query Account --output text && type -p aws`,
+        90_000,
+      );
+      expect(second.code, second.out).toBe(0);
+      expect(second.out).toMatch(/\d{12}\n/);
+      expect(second.out).toContain(join(other, 'sandbox', 'bin', 'aws'));
+      // A PATH change typed later: the wrapper is back in front at the next prompt.
+      await sh.run('export PATH=/usr/bin:$PATH');
+      expect((await sh.run('type -p aws')).out.trim()).toBe(join(bin, 'aws'));
+      sh.term.type('exit\r');
+      const exit = await sh.term.exited();
+      expect(exit.code).toBe(0);
+      const screen = await sh.term.screen();
+      expect(SPINNER_FRAMES.test(screen), screen).toBe(false);
+      expect(sh.term.cursorShown()).toBe(true);
+    } finally {
+      sh.term.kill('SIGKILL');
+      await stopSandbox({ home: other }).catch(() => {});
+      rmSync(other, { recursive: true, force: true });
+      rmSync(learner, { recursive: true, force: true });
+    }
   });
 });

@@ -19,8 +19,8 @@ export interface Exit {
 export interface Term {
   /** Type text (use \r for Enter, \x03 for Ctrl-C). */
   type(text: string): void;
-  /** Wait until the raw output (ANSI stripped) matches; returns the match. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Wait until the output (ANSI stripped) from offset `from` on matches; returns the match. */
+  waitFor(pattern: RegExp, timeoutMs?: number, from?: number): Promise<RegExpMatchArray>;
   /** Everything the program printed so far, ANSI stripped (scrollback included). */
   text(): string;
   /** The rendered screen plus scrollback, trailing blanks trimmed. */
@@ -86,9 +86,9 @@ export function spawnTerm(
   return {
     pid: p.pid,
     type: (text) => p.write(text),
-    waitFor: (pattern, timeoutMs = 60_000) =>
+    waitFor: (pattern, timeoutMs = 60_000, from = 0) =>
       until(
-        () => stripAnsi(raw).match(pattern) ?? undefined,
+        () => stripAnsi(raw).slice(from).match(pattern) ?? undefined,
         timeoutMs,
         () => `timed out waiting for ${pattern}`,
       ),

@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty';
 import { OVERRIDING_VARS, sandboxDirs, sandboxEnv } from '../../../sandbox/index.ts';
 import { parsePort, portArg, shellQuote, startWithProgress } from './common.ts';
+import { writeLabLauncher } from './launcher.ts';
 
 export default defineCommand({
   meta: {
@@ -14,9 +15,11 @@ export default defineCommand({
     const { PATH: _path, ...vars } = sandboxEnv(info);
     const lines = Object.entries(vars).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
     // PATH: the wrapper dir in front of the shell's own PATH (not ours, which npx extended).
-    const bin = shellQuote(sandboxDirs(info.home).binDir);
+    const binDir = sandboxDirs(info.home).binDir;
+    writeLabLauncher(binDir); // `lab` itself, without npx, next to the `aws` wrapper
+    const bin = shellQuote(binDir);
     lines.push(`case ":$PATH:" in *:${bin}:*) ;; *) export PATH=${bin}:"$PATH" ;; esac`);
-    // Credentials in the environment beat AWS_PROFILE in every CLI and SDK: drop them here.
+    // The learner's own AWS_* settings (keys, profile, region) would beat the sandbox's files.
     lines.push(`unset ${OVERRIDING_VARS.join(' ')}`);
     lines.push('# Run this command as: eval "$(lab sandbox env)"');
     console.log(lines.join('\n'));
