@@ -8,6 +8,8 @@ unchanged. Around it we add only what moto's `moto_server` lacks for a learner's
     sandbox's own identities created directly in the backend (identities.py);
   * a snapshot of a service's state after every acknowledged mutation (snapshots.py),
     so an answered write survives `kill -9`;
+  * S3 authentication as clients sign (raw query strings, presigned URLs) and S3's
+    same-account denial wording (s3_auth.py); Block Public Access on new buckets (s3_buckets.py);
   * private loopback endpoints for the gateway: /_labrunner/health and /_labrunner/whois;
   * trust in the gateway only: every request but /_labrunner/health must carry the per-start
     secret (LAB_ENGINE_SECRET, given in the environment by `lab sandbox start`) in the
@@ -44,6 +46,11 @@ CONTROL_APPS = {"moto_api", "instance_metadata"}
 # moto reads these when its modules are imported, so set them first.
 os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
 os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"  # authenticate + authorise every request
+# RunInstances refuses unknown AMIs, instance types and key pairs, as EC2 does (moto's own
+# validations, off by default; ec2_launch.py resolves `resolve:ssm:` image ids first).
+os.environ["MOTO_ENABLE_AMI_VALIDATION"] = "true"
+os.environ["MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION"] = "true"
+os.environ["MOTO_ENABLE_KEYPAIR_VALIDATION"] = "true"
 os.environ.pop("MOTO_ACCOUNT_ID", None)  # the account comes from the access key
 # The learner's AWS_* variables (a profile that does not exist here, say) must not leak
 # into botocore inside moto.
@@ -54,6 +61,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import httpserver  # noqa: E402
 import snapshots  # noqa: E402
+import s3_auth  # noqa: E402
+import s3_buckets  # noqa: E402
+import ec2_launch  # noqa: E402
 import identities  # noqa: E402
 
 EXIT_PORT_BUSY = 3
@@ -186,6 +196,9 @@ class Engine:
 
         self.state_dir = state_dir
         _fast_account_lookup()
+        s3_auth.install()  # S3 signatures and denials as AWS checks them (s3_auth.py)
+        s3_buckets.install()  # Block Public Access on by default and enforced (s3_buckets.py)
+        ec2_launch.install()  # resolve:ssm: image ids (ec2_launch.py)
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.lock = RWLock()
         self.account_id = identities.ACCOUNT_ID

@@ -9,6 +9,8 @@ export interface AwsError {
   message: string;
   /** Query protocol only: `Sender` (client's fault) or `Receiver` (service's fault). */
   type?: 'Sender' | 'Receiver';
+  /** The client would have failed before reaching AWS (unknown region): no activity record. */
+  neverSent?: boolean;
 }
 
 export interface GatewayResponse {
@@ -60,6 +62,23 @@ export function renderError(
   const code = xmlEscape(err.code);
   const message = xmlEscape(err.message);
   let xml: string;
+  if (protocol === 'rest-xml') {
+    // S3: a bare <Error> with RequestId and HostId, and the id in `x-amz-request-id` too
+    // (S3 API Reference, "Error responses" / "Common response headers").
+    return {
+      status: err.status,
+      headers: {
+        'content-type': 'application/xml',
+        'x-amz-request-id': requestId,
+        'x-amzn-requestid': requestId,
+      },
+      body: Buffer.from(
+        '<?xml version="1.0" encoding="UTF-8"?>\n' +
+          `<Error><Code>${code}</Code><Message>${message}</Message>` +
+          `<RequestId>${requestId}</RequestId><HostId>${hostId(requestId)}</HostId></Error>`,
+      ),
+    };
+  }
   if (protocol === 'ec2') {
     // EC2: no namespace, errors wrapped in <Errors>, and `RequestID` with a capital ID.
     xml =
@@ -78,6 +97,11 @@ export function renderError(
     headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
     body: Buffer.from(xml),
   };
+}
+
+/** S3's extended request id (`x-amz-id-2`): opaque base64 in AWS answers. */
+export function hostId(requestId: string): string {
+  return Buffer.from(`labrunner-sandbox/${requestId}`).toString('base64');
 }
 
 /** Pull code and message out of any XML or JSON error body moto produces. */

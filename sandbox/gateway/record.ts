@@ -22,7 +22,7 @@ const RESOURCE_PARAMS: [RegExp, string][] = [
 ];
 
 // AWS marks Get/List/Describe/Lookup calls read-only (CloudTrail's readOnly field).
-const READ_ONLY = /^(Get|List|Describe|Lookup)/;
+const READ_ONLY = /^(Get|List|Describe|Lookup|Head)/;
 
 export function activityRecord(
   call: Call,
@@ -39,6 +39,9 @@ export function activityRecord(
   for (const [key, value] of req.params) {
     const hit = RESOURCE_PARAMS.find(([re]) => re.test(key));
     if (hit && value) resources.push({ type: hit[1], name: value });
+  }
+  if (call.s3?.bucket) {
+    resources.push({ type: 'AWS::S3::Bucket', name: call.s3.bucket });
   }
   const eventName = req.action ?? '';
   return {
@@ -62,7 +65,9 @@ export function activityRecord(
     errorMessage: outcome.errorMessage,
     readOnly: READ_ONLY.test(eventName),
     resources,
-    requestParameters: requestParameters(req),
+    requestParameters: call.s3
+      ? { ...(call.s3.bucket ? { bucketName: call.s3.bucket } : {}), Host: req.headers.host }
+      : requestParameters(req),
     responseElements: outcome.responseElements,
   };
 }

@@ -2,8 +2,8 @@
 // for which service, when, and which operation. The raw bytes are kept untouched for forwarding.
 import type { IncomingMessage } from 'node:http';
 
-/** How errors must be shaped for the client's SDK to parse them. */
-export type Protocol = 'query' | 'ec2' | 'json';
+/** How errors must be shaped for the client's SDK to parse them (`rest-xml`: S3). */
+export type Protocol = 'query' | 'ec2' | 'json' | 'rest-xml';
 
 export interface ParsedRequest {
   method: string;
@@ -48,6 +48,11 @@ export function parseRequest(req: IncomingMessage, body: Buffer): ParsedRequest 
   let service: string | undefined;
   const m = SCOPE_RE.exec(auth) ?? (presigned ? SCOPE_RE.exec(`Credential=${presigned}`) : null);
   if (m) [, accessKeyId, , region, service] = m;
+  // S3's SigV2 query authentication (`aws s3 presign` of CLI v1): the key id is a parameter and
+  // there is no credential scope (S3 API Reference, "Query string request authentication").
+  const presignedV2 =
+    !m && params.has('AWSAccessKeyId') && params.has('Signature') && params.has('Expires');
+  if (presignedV2) [accessKeyId, service] = [params.get('AWSAccessKeyId')!, 's3'];
 
   const target = String(req.headers['x-amz-target'] ?? '');
   const version = params.get('Version') ?? undefined;
@@ -58,6 +63,8 @@ export function parseRequest(req: IncomingMessage, body: Buffer): ParsedRequest 
   let protocol: Protocol = 'query';
   if (service === 'ec2' || (!service && version === EC2_VERSION)) protocol = 'ec2';
   else if (target || contentType.startsWith('application/x-amz-json')) protocol = 'json';
+  // S3 is REST: no Action, no target. An unsigned request of that kind can only be S3's.
+  else if (service === 's3' || (!service && !action)) protocol = 'rest-xml';
 
   return {
     method: req.method ?? 'GET',
@@ -68,7 +75,7 @@ export function parseRequest(req: IncomingMessage, body: Buffer): ParsedRequest 
     region,
     service: service ?? guessService(protocol, version),
     signedAt: signedAt(req, params),
-    signed: Boolean(m) || auth.startsWith('AWS4-HMAC-SHA256'),
+    signed: Boolean(m) || presignedV2 || auth.startsWith('AWS4-HMAC-SHA256'),
     action,
     version,
     protocol,
@@ -81,6 +88,7 @@ export function parseRequest(req: IncomingMessage, body: Buffer): ParsedRequest 
 // Unsigned requests name no service; the API version tells which envelope the client expects.
 function guessService(protocol: Protocol, version: string | undefined): string | undefined {
   if (protocol === 'ec2') return 'ec2';
+  if (protocol === 'rest-xml') return 's3';
   if (version === '2010-05-08') return 'iam';
   if (version === '2011-06-15') return 'sts';
   return undefined;

@@ -2,6 +2,8 @@
 // (cheapest first); error fixes rewrite the engine's error answers (first match wins).
 import type { ErrorFix, PreCheck } from './types.ts';
 import { missingAuth } from './missing-auth.ts';
+import { s3Anonymous } from './s3-anonymous.ts';
+import { unknownRegion } from './unknown-region.ts';
 import { requestExpiry } from './request-expiry.ts';
 import { unknownAction } from './unknown-action.ts';
 import { payloadHash } from './payload-hash.ts';
@@ -12,7 +14,14 @@ import { ec2AuthFailure } from './ec2-auth-failure.ts';
 import { iamDenial } from './iam-denial.ts';
 
 /** Checks that need no principal. */
-export const requestChecks: PreCheck[] = [missingAuth, requestExpiry, payloadHash, unknownAction];
+export const requestChecks: PreCheck[] = [
+  s3Anonymous,
+  missingAuth,
+  unknownRegion,
+  requestExpiry,
+  payloadHash,
+  unknownAction,
+];
 /** Checks that need the key's owner (one cached whois). */
 export const principalChecks: PreCheck[] = [inactiveKey];
 export const errorFixes: ErrorFix[] = [internalFailure, ec2Denial, ec2AuthFailure, iamDenial];
