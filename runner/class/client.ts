@@ -62,8 +62,9 @@ export class ClassClient {
       `The class server refused: ${msg}`,
       hints[res.status],
     );
-    // Validation errors name the fields (e.g. results.3.lab): the outbox uses that.
-    Object.assign(err, { issues: payload.error?.issues ?? [] });
+    // Validation errors name the fields (e.g. results.3.lab): the outbox uses that, and the
+    // status (a refusal for good, or a server failure).
+    Object.assign(err, { issues: payload.error?.issues ?? [], status: res.status });
     throw err;
   }
 
@@ -90,11 +91,14 @@ export class ClassClient {
   }
 
   join(code: string, name: string, iamUser?: string) {
-    return this.request<{ classId: string; className: string; learnerId: string; token: string }>(
-      'POST',
-      '/api/v1/join',
-      { code, name, ...(iamUser ? { iamUser } : {}) },
-    );
+    return this.request<{
+      classId: string;
+      className: string;
+      learnerId: string;
+      token: string;
+      /** The name the class shows (disambiguated: "Ada (2)"); older servers omit it. */
+      name?: string;
+    }>('POST', '/api/v1/join', { code, name, ...(iamUser ? { iamUser } : {}) });
   }
 
   sendResults(results: ResultIn[]) {

@@ -44,8 +44,11 @@ export interface PublishOutcome {
   sent: number;
   /** Still in the outbox after this attempt. */
   pending: number;
-  /** Set aside: the server refused them as invalid (kept in the outbox, not resent). */
+  /** Set aside by this attempt: the server refused them for good (kept in the outbox, not resent). */
   rejected?: number;
+  /** Everything set aside so far for this class, and where it is kept. */
+  setAside?: number;
+  outbox?: string;
   error?: string;
 }
 
@@ -112,7 +115,13 @@ export async function publishResults(
       `class: ${out.pending} result(s) queued, not sent (${out.error}); they go out with the next check or \`lab class sync\`.`,
     );
   }
+  if (out.rejected) log(setAsideNotice(out));
   return { ...out, queued: results.length };
+}
+
+/** One line about results the server refused for good (shown by check, join and sync). */
+export function setAsideNotice(out: PublishOutcome): string {
+  return `class: ${out.setAside ?? out.rejected} result(s) set aside: the class server refused them for good; they are kept in ${out.outbox ?? 'the outbox'} and not resent.`;
 }
 
 /** Send everything queued for the joined class, in batches; stop at the first failure. */
@@ -133,6 +142,23 @@ export async function flushOutbox(
   let sent = 0;
   let rejected = 0;
   let error: string | undefined;
+  const setAside = (key: string, why: string) => {
+    db.prepare('UPDATE outbox SET rejected = 1, last_error = ? WHERE key = ?').run(why, key);
+    rejected++;
+  };
+  const acknowledged = (batch: { key: string }[]) => {
+    // Acknowledged (stored now or before): only now does a row leave the queue.
+    const del = db.prepare('DELETE FROM outbox WHERE key = ?');
+    db.exec('BEGIN IMMEDIATE');
+    for (const r of batch) del.run(r.key);
+    db.exec('COMMIT');
+    sent += batch.length;
+  };
+  const send = (batch: { payload: string }[]) =>
+    client.sendResults(batch.map((r) => JSON.parse(r.payload) as ResultIn));
+  const bump = db.prepare(
+    'UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE key = ? RETURNING attempts',
+  );
   try {
     const rows = db
       .prepare(
@@ -142,53 +168,100 @@ export async function flushOutbox(
     for (let batch of batches(rows)) {
       while (batch.length) {
         try {
-          await client.sendResults(batch.map((r) => JSON.parse(r.payload) as ResultIn));
+          await send(batch);
         } catch (e) {
           // A result the server will never accept (it names the field) must not hold up the
           // rest of the queue for ever: set it aside, kept for inspection, and send the others.
           const bad = invalidIndex(e);
           if (bad !== undefined && batch[bad]) {
-            db.prepare('UPDATE outbox SET rejected = 1, last_error = ? WHERE key = ?').run(
-              (e as Error).message,
-              batch[bad].key,
-            );
-            rejected++;
+            setAside(batch[bad].key, (e as Error).message);
             batch = batch.filter((_, i) => i !== bad);
             continue;
           }
+          const kind = failureKind(e);
+          if (kind !== 'transient') {
+            // The server refused the batch without naming a result, or failed on it: one of
+            // them may be the cause. Send them one by one so the others still go through.
+            const stop = await oneByOne(batch);
+            if (stop) error = stop;
+            break;
+          }
           error = isLabError(e) ? e.message : String(e);
-          const bump = db.prepare(
-            'UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE key = ?',
-          );
           for (const r of batch) bump.run(error, r.key);
           break;
         }
-        // Acknowledged (stored now or before): only now does a row leave the queue.
-        const del = db.prepare('DELETE FROM outbox WHERE key = ?');
-        db.exec('BEGIN IMMEDIATE');
-        for (const r of batch) del.run(r.key);
-        db.exec('COMMIT');
-        sent += batch.length;
+        acknowledged(batch);
         break;
       }
       if (error) break;
     }
-    const pending = (
-      db
-        .prepare('SELECT COUNT(*) AS n FROM outbox WHERE class_id = ? AND rejected = 0')
-        .get(member.classId) as { n: number }
-    ).n;
+    const count = (flag: number) =>
+      (
+        db
+          .prepare('SELECT COUNT(*) AS n FROM outbox WHERE class_id = ? AND rejected = ?')
+          .get(member.classId, flag) as { n: number }
+      ).n;
+    const aside = count(1);
     return {
       joined: true,
       queued: 0,
       sent,
-      pending,
+      pending: count(0),
       ...(rejected ? { rejected } : {}),
+      ...(aside ? { setAside: aside, outbox: outboxPath(home) } : {}),
       ...(error ? { error } : {}),
     };
   } finally {
     db.close();
   }
+
+  /**
+   * Send each result alone. A refusal for good sets it aside at once; a server failure (500)
+   * counts against it, and after MAX_SERVER_FAILURES it is set aside too, but only when the
+   * server accepted others meanwhile (a server failing on everything is down, not poisoned).
+   * Returns the error that stopped the flush (unreachable, token, rate limit), if any.
+   */
+  async function oneByOne(batch: { key: string; payload: string }[]): Promise<string | undefined> {
+    const failed: { key: string; attempts: number; why: string }[] = [];
+    let accepted = 0;
+    for (const r of batch) {
+      try {
+        await send([r]);
+        acknowledged([r]);
+        accepted++;
+      } catch (e) {
+        const why = isLabError(e) ? e.message : String(e);
+        const kind = invalidIndex(e) !== undefined ? 'invalid' : failureKind(e);
+        if (kind === 'invalid') setAside(r.key, why);
+        else if (kind === 'server') {
+          const { attempts } = bump.get(why, r.key) as { attempts: number };
+          failed.push({ key: r.key, attempts, why });
+        } else {
+          for (const rest of batch.slice(batch.indexOf(r))) bump.run(why, rest.key);
+          return why;
+        }
+      }
+    }
+    for (const f of failed) {
+      if (accepted > 0 && f.attempts >= MAX_SERVER_FAILURES) setAside(f.key, f.why);
+    }
+    return failed.length && !accepted ? failed[0].why : undefined;
+  }
+}
+
+/** Server failures (HTTP 500) on one result, while others go through, before it is set aside. */
+export const MAX_SERVER_FAILURES = 3;
+
+/**
+ * How a failed send is treated: `invalid`, a refusal for good of what was sent (400, 413, 415,
+ * 422); `server`, a failure the payload may have caused (500); anything else (unreachable, a
+ * token refused, rate limited, 502–504) is `transient` and leaves the queue as it is.
+ */
+function failureKind(e: unknown): 'invalid' | 'server' | 'transient' {
+  const status = (e as { status?: number } | undefined)?.status;
+  if (status === 400 || status === 413 || status === 415 || status === 422) return 'invalid';
+  if (status === 500) return 'server';
+  return 'transient';
 }
 
 /** The index of the result a 400 from the server names (`results.<i>.…`), if any. */

@@ -5,14 +5,42 @@ import { z } from 'zod';
 import { LabError } from '../errors.ts';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase id: a-z 0-9 . _ -');
-const text = (max: number) => z.string().max(max);
-/** A display name: printable, no control characters, 1–80 characters. */
+// Text is judged and normalised here, at the API boundary, so both stores hold the same thing:
+// PostgreSQL refuses NUL in text (a 500 that blocked a learner's outbox for good) where SQLite
+// keeps it, and a bidi override (U+202E) or another control character in a name would reorder
+// or hide what an instructor reads in a terminal or on the dashboard.
+/** C0 and C1 controls and DEL. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** Bidi embeddings, overrides and isolates (Unicode UAX #9 §2), plus the marks LRM/RLM/ALM. */
+export const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const BIDI_ALL = new RegExp(BIDI.source, 'g');
+/** A UTF-16 surrogate without its pair (JSON can carry one; no store can hold it as text). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Controls except tab and newline, which evidence may hold. */
+const TEXT_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Free text (evidence, hints): NFC, well-formed, controls and bidi marks shown as U+FFFD. */
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .transform((s) =>
+      s
+        .replace(LONE_SURROGATE, '\ufffd')
+        .normalize('NFC')
+        .replace(TEXT_CONTROL, '\ufffd')
+        .replace(BIDI_ALL, '\ufffd'),
+    );
+/** A display name: NFC, printable, no control or bidi characters, 1–80 characters. */
 const displayName = z
   .string()
   .trim()
   .min(1, 'must not be empty')
   .max(80)
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+  .refine((s) => !new RegExp(LONE_SURROGATE.source).test(s), 'must be well-formed Unicode')
+  .refine((s) => !CONTROL.test(s), 'must not contain control characters')
+  .refine((s) => !BIDI.test(s), 'must not contain bidirectional control characters')
+  .transform((s) => s.normalize('NFC'));
 
 export const CreateClassIn = z.strictObject({
   /** The class's name, shown on the dashboard. */
@@ -21,7 +49,11 @@ export const CreateClassIn = z.strictObject({
 
 export const JoinIn = z.strictObject({
   /** The join code the instructor handed out (case, spaces and dashes ignored). */
-  code: z.string().min(4).max(40),
+  code: z
+    .string()
+    .min(4)
+    .max(40)
+    .regex(/^[\x20-\x7e]+$/, 'letters, digits and dashes'),
   /** How the learner appears in reports. */
   name: displayName,
   /** The learner's IAM user in a shared class account (for `lab report --verify`). */
@@ -33,7 +65,7 @@ export const JoinIn = z.strictObject({
 
 export const ResultIn = z.strictObject({
   /** Idempotency key: the same key from the same learner is counted once. */
-  key: z.string().min(8).max(200),
+  key: z.string().regex(/^[\x21-\x7e]{8,200}$/, '8–200 printable ASCII characters'),
   /** Lab id, e.g. day42. */
   lab: id,
   /** Step id, e.g. create-key. */

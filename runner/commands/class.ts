@@ -126,7 +126,7 @@ const serve = defineCommand({
 const sync = defineCommand({
   meta: { name: 'sync', description: 'Send check results still queued for your class' },
   async run() {
-    const { flushOutbox } = await import('../class/outbox.ts');
+    const { flushOutbox, setAsideNotice } = await import('../class/outbox.ts');
     const out = await flushOutbox(labHome(process.env));
     if (!out.joined) {
       throw new LabError(
@@ -135,6 +135,7 @@ const sync = defineCommand({
         'Run `lab join <url> --code <code> --name <name>`.',
       );
     }
+    if (out.setAside) console.error(setAsideNotice(out));
     if (out.error) {
       throw new LabError(
         'class_sync_failed',

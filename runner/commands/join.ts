@@ -26,7 +26,7 @@ export default defineCommand({
   },
   async run({ args }) {
     const home = labHome(process.env);
-    const { flushOutbox } = await import('../class/outbox.ts');
+    const { flushOutbox, setAsideNotice } = await import('../class/outbox.ts');
     if (args.flush) {
       const out = await flushOutbox(home);
       if (!out.joined)
@@ -35,6 +35,7 @@ export default defineCommand({
           'This lab home has not joined a class.',
           'Run `lab join <url> --code <code> --name <name>` first.',
         );
+      if (out.setAside) console.error(setAsideNotice(out));
       if (out.error)
         throw new LabError(
           'class_sync_failed',
@@ -63,14 +64,18 @@ export default defineCommand({
       classId: joined.classId,
       className: joined.className,
       learnerId: joined.learnerId,
-      name: body.name,
+      name: joined.name ?? body.name,
       token: joined.token,
       joinedAt: new Date().toISOString(),
     });
     if (previous && previous.classId !== joined.classId) {
       console.log(color.dim(`(You left class ${previous.className}.)`));
     }
-    console.log(`Joined ${color.bold(joined.className)} as ${body.name}.`);
+    const name = joined.name ?? body.name;
+    console.log(`Joined ${color.bold(joined.className)} as ${name}.`);
+    if (name !== body.name) {
+      console.log(color.dim(`(Another learner in this class is called ${body.name}.)`));
+    }
     console.log('Every `lab check` now also sends its results to the class (queued when offline).');
   },
 });

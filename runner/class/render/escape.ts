@@ -25,6 +25,24 @@ export function csvLine(cells: unknown[]): string {
   return cells.map(csvCell).join(',') + '\r\n';
 }
 
+/**
+ * Learner-supplied text for a terminal. Control characters could move the cursor or rewrite
+ * the screen, and bidi embeddings/overrides/isolates (U+202A–U+202E, U+2066–U+2069, and the
+ * LRM/RLM/ALM marks) reorder what follows them on the line (the "Trojan Source" trick,
+ * CVE-2021-42574): each is shown as its escape (`\x1b`, `\u202e`) instead.
+ */
+export function terminalText(s: string): string {
+  return s
+    .replace(
+      /[\u0000-\u001f\u007f-\u009f]/g,
+      (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    )
+    .replace(
+      /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+}
+
 /** 2026-11-23 14:05 (UTC): what a report shows for a time. */
 export function fmtTime(ms: number | null | undefined): string {
   if (ms == null) return '';

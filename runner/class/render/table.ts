@@ -1,7 +1,7 @@
 // The report for a terminal: live keys first, then completion, stuck points,
 // median step times, and the learners × steps grid.
 import type { ClassReport, LabReport } from '../report.ts';
-import { fmtDuration, fmtTime } from './escape.ts';
+import { fmtDuration, fmtTime, terminalText } from './escape.ts';
 
 type Paint = {
   red: (s: string) => string;
@@ -11,12 +11,7 @@ type Paint = {
 };
 const plain: Paint = { red: (s) => s, green: (s) => s, bold: (s) => s, dim: (s) => s };
 
-/** Control characters in learner-supplied text could move a terminal's cursor: show them escaped. */
-const safe = (s: string) =>
-  s.replace(
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+const safe = terminalText;
 
 export function reportTable(report: ClassReport, paint: Paint = plain): string {
   const out: string[] = [

@@ -146,17 +146,26 @@ export class ClassStore {
     if (!cls || !sameHash(cls.join_code_hash, hash)) return undefined;
     const learnerId = newId('l_');
     const token = newToken('learner');
+    let shown = name;
     await this.sql.tx(async (db) => {
+      // Names are unique per class, so a report row is never ambiguous: a second "Ada" joins
+      // as "Ada (2)" (case-insensitively; the CLI tells the learner the name it got).
+      const taken = new Set(
+        (
+          await db.all<{ name: string }>('SELECT name FROM learners WHERE class_id = ?', [cls.id])
+        ).map((r) => r.name.toLowerCase()),
+      );
+      for (let i = 2; taken.has(shown.toLowerCase()); i++) shown = `${name} (${i})`;
       await db.run(
         'INSERT INTO learners (id, class_id, name, iam_user, created_at) VALUES (?, ?, ?, ?, ?)',
-        [learnerId, cls.id, name, iamUser ?? null, now],
+        [learnerId, cls.id, shown, iamUser ?? null, now],
       );
       await db.run(
         "INSERT INTO tokens (hash, role, class_id, learner_id, created_at) VALUES (?, 'learner', ?, ?, ?)",
         [hashToken(token), cls.id, learnerId, now],
       );
     });
-    return { classId: cls.id, className: cls.name, learnerId, token };
+    return { classId: cls.id, className: cls.name, learnerId, token, name: shown };
   }
 
   // Tokens are never reissued or changed, so a known hash → principal can be remembered:
