@@ -13,7 +13,9 @@ export async function ensureSandbox(opts: EnsureOptions): Promise<SandboxInfo> {
   return (await control()).ensureSandbox(opts);
 }
 /** Stop both processes; the state stays on disk. */
-export async function stopSandbox(opts: { home: string }): Promise<{ stopped: string[] }> {
+export async function stopSandbox(opts: {
+  home: string;
+}): Promise<{ stopped: string[]; orphaned?: boolean }> {
   return (await control()).stopSandbox(opts);
 }
 /** Both processes (pid, port, alive, healthy), the endpoint and the account. */

@@ -58,6 +58,8 @@ export interface SandboxStatus {
   initialised: boolean;
   endpoint?: string;
   accountId?: string;
+  /** Set when the state folder was deleted or replaced while the processes ran: what happened. */
+  stateLost?: string;
   engine: ProcessStatus;
   gateway: ProcessStatus;
   logs: { engine: string; gateway: string };

@@ -65,6 +65,7 @@ import s3_auth  # noqa: E402
 import s3_buckets  # noqa: E402
 import ec2_launch  # noqa: E402
 import identities  # noqa: E402
+import statedir  # noqa: E402
 
 EXIT_PORT_BUSY = 3
 EXIT_BAD_STATE = 4
@@ -209,6 +210,7 @@ class Engine:
         # the background after the first call. A pending service is never saved.
         self.pending: set[str] = set()
         self._load_lock = threading.Lock()
+        self.folder = statedir.StateFolder(state_dir)
 
     def save(self, service: str) -> None:
         stats = snapshots.save(self.state_dir, service)
@@ -238,6 +240,10 @@ class Engine:
         )
 
     def save_all(self) -> None:
+        lost = self.folder.lost()
+        if lost:  # never write this engine's state into a folder that is not its own
+            log(f"not saving on exit: the state folder {self.folder.path} {lost}")
+            return
         self.lock.acquire_write()
         try:
             for service in sorted(self.touched):
@@ -317,6 +323,10 @@ class Engine:
             captured["status"] = status
             return start_response(status, headers, exc_info)
 
+        lost = self.folder.lost()
+        if lost:
+            log(f"ERROR write refused: the state folder {self.folder.path} {lost}")
+            return self.folder.refuse(lost, start_response)
         self.lock.acquire_write()
         try:
             # Consume the body inside the lock: moto does its work while we iterate.
@@ -339,6 +349,10 @@ class Engine:
     def private(self, environ: dict[str, Any], start_response: Callable[..., Any], path: str) -> Any:
         """Loopback-only endpoints for the gateway (it refuses /_labrunner/* from outside)."""
         if path == "/_labrunner/health":
+            lost = self.folder.lost()
+            if lost:  # alive, but unable to save: `lab sandbox start` restarts it
+                why = f"The sandbox's state folder {self.folder.path} {lost} while the sandbox ran."
+                return _json(start_response, 503, {"ok": False, "stateLost": why, "pid": os.getpid()})
             return _json(start_response, 200, {"ok": True, "accountId": self.account_id, "pid": os.getpid()})
         if path == "/_labrunner/whois":
             key_id = (parse_qs(environ.get("QUERY_STRING", "")).get("accessKeyId") or [""])[0]
@@ -353,7 +367,7 @@ class Engine:
 
 def _json(start_response: Callable[..., Any], code: int, payload: dict[str, Any]) -> list[bytes]:
     data = json.dumps(payload).encode()
-    reason = {200: "OK", 403: "Forbidden", 404: "Not Found"}.get(code, "Error")
+    reason = {200: "OK", 403: "Forbidden", 404: "Not Found", 503: "Service Unavailable"}.get(code, "Error")
     start_response(
         f"{code} {reason}",
         [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],

@@ -4,7 +4,8 @@ import type { EnsureOptions, ProcessStatus, SandboxInfo, SandboxStatus } from '.
 import { ensureUnlocked, prepareDirs } from './ensure.ts';
 import { layout } from './layout.ts';
 import { withLock } from './lock.ts';
-import { isOurs, stop } from './processes.ts';
+import { stop } from './processes.ts';
+import { runningProcesses } from './orphans.ts';
 import { engineHealth, gatewayAnswers } from './probe.ts';
 import { clearRun, readIdentities, readPorts, readRun } from './state.ts';
 import { clearSecret } from './secret.ts';
@@ -16,26 +17,34 @@ export function ensureSandbox(opts: EnsureOptions): Promise<SandboxInfo> {
   return withLock(l.lockFile, () => ensureUnlocked(opts));
 }
 
-/** Stop both processes (gateway first, so no request reaches a stopping engine). State stays on disk. */
-export async function stopSandbox(opts: { home: string }): Promise<{ stopped: string[] }> {
+/**
+ * Stop both processes (gateway first, so no request reaches a stopping engine). State stays on
+ * disk. Processes are found through run.json, or by their command line when the state folder
+ * was deleted while they ran (see orphans.ts).
+ */
+export async function stopSandbox(opts: {
+  home: string;
+}): Promise<{ stopped: string[]; orphaned?: boolean }> {
   const l = layout(opts.home);
-  if (!existsSync(l.dir)) return { stopped: [] };
-  return withLock(l.lockFile, async () => {
-    const run = readRun(l);
+  const stopAll = async () => {
+    const p = runningProcesses(l, readRun(l));
     const stopped: string[] = [];
-    if (run.gateway && isOurs(run.gateway.pid, l.gatewayState)) {
-      await stop(run.gateway.pid);
+    if (p.gateway) {
+      await stop(p.gateway.pid);
       stopped.push('gateway');
     }
     // SIGTERM lets the engine write its last snapshot; every acknowledged write is already on disk.
-    if (run.engine && isOurs(run.engine.pid, l.engineState)) {
-      await stop(run.engine.pid, 10_000);
+    if (p.engine) {
+      await stop(p.engine.pid, 10_000);
       stopped.push('engine');
     }
     clearRun(l);
     clearSecret(l);
-    return { stopped };
-  });
+    return { stopped, ...(p.orphaned && stopped.length ? { orphaned: true } : {}) };
+  };
+  // No folder, no lock file to take: the processes may still run (the folder was deleted).
+  if (!existsSync(l.dir)) return stopAll();
+  return withLock(l.lockFile, stopAll);
 }
 
 export async function sandboxStatus(opts: { home: string }): Promise<SandboxStatus> {
@@ -43,29 +52,34 @@ export async function sandboxStatus(opts: { home: string }): Promise<SandboxStat
   const run = readRun(l);
   const ports = readPorts(l);
   const ids = readIdentities(l);
-  const engineAlive = !!run.engine && isOurs(run.engine.pid, l.engineState);
-  const health = engineAlive ? await engineHealth(run.engine!.port) : undefined;
-  const gatewayAlive = !!run.gateway && isOurs(run.gateway.pid, l.gatewayState);
-  const gatewayOk = gatewayAlive && (await gatewayAnswers(run.gateway!.host, run.gateway!.port));
-  const host = run.gateway?.host ?? ports.host;
-  const port = run.gateway?.port ?? ports.gatewayPort;
+  const p = runningProcesses(l, run);
+  const health = p.engine?.port ? await engineHealth(p.engine.port) : undefined;
+  const gwHost = p.gateway?.host ?? '127.0.0.1';
+  const gatewayOk = !!p.gateway?.port && (await gatewayAnswers(gwHost, p.gateway.port));
+  const host = p.gateway?.host ?? run.gateway?.host ?? ports.host;
+  const port = p.gateway?.port ?? run.gateway?.port ?? ports.gatewayPort;
+  const stateLost =
+    p.orphaned || (p.engine && !ids)
+      ? `The sandbox's state folder ${l.dir} was deleted or replaced while the sandbox ran.`
+      : health?.stateLost;
   return {
     home: opts.home,
     dir: l.dir,
-    running: !!health?.ok && gatewayOk,
+    running: !!health?.ok && gatewayOk && !stateLost,
     initialised: !!ids,
     endpoint: host && port ? `http://${host}:${port}` : undefined,
     accountId: health?.accountId ?? ids?.accountId,
+    ...(stateLost ? { stateLost } : {}),
     engine: {
-      pid: engineAlive ? run.engine!.pid : undefined,
-      port: run.engine?.port ?? ports.enginePort,
-      alive: engineAlive,
+      pid: p.engine?.pid,
+      port: p.engine?.port ?? run.engine?.port ?? ports.enginePort,
+      alive: !!p.engine,
       healthy: !!health?.ok,
     },
     gateway: {
-      pid: gatewayAlive ? run.gateway!.pid : undefined,
+      pid: p.gateway?.pid,
       port,
-      alive: gatewayAlive,
+      alive: !!p.gateway,
       healthy: gatewayOk,
     },
     logs: { engine: l.engineLog, gateway: l.gatewayLog },

@@ -13,6 +13,7 @@ import { freePort, portIsFree } from './ports.ts';
 import { isOurs, launch, sleep, stop } from './processes.ts';
 import { engineHealthy, gatewayAnswers } from './probe.ts';
 import { newSecret, readSecret } from './secret.ts';
+import { runningProcesses } from './orphans.ts';
 import {
   readIdentities,
   readPorts,
@@ -93,6 +94,15 @@ export async function ensureUnlocked(opts: EnsureOptions): Promise<SandboxInfo> 
   prepareDirs(l);
   const ports = readPorts(l);
   const run: RunFile = readRun(l);
+  // Processes that run.json does not know: their state folder was deleted or replaced while
+  // they ran, so nothing they hold can be saved any more. Stop them and start afresh.
+  const found = runningProcesses(l, run);
+  if (found.orphaned) {
+    say("The sandbox's state folder was deleted while it ran: stopping its old processes…");
+    for (const p of [found.gateway, found.engine]) {
+      if (p && p.pid !== run.gateway?.pid && p.pid !== run.engine?.pid) await stop(p.pid);
+    }
+  }
   const host = opts.host ?? env.LAB_SANDBOX_HOST ?? ports.host ?? DEFAULT_HOST;
   const gatewayPort = choosePort(opts, env, ports.gatewayPort);
 

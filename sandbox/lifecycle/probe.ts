@@ -10,7 +10,7 @@ export async function engineHealthy(port: number, timeoutMs = 2_000): Promise<bo
 export function engineHealth(
   port: number,
   timeoutMs = 2_000,
-): Promise<{ ok: boolean; accountId: string } | undefined> {
+): Promise<{ ok: boolean; accountId: string; stateLost?: string } | undefined> {
   return new Promise((resolve) => {
     const req = request(
       { host: '127.0.0.1', port, path: '/_labrunner/health', timeout: timeoutMs },
@@ -20,7 +20,9 @@ export function engineHealth(
         res.on('data', (c) => (body += c));
         res.on('end', () => {
           try {
-            resolve(res.statusCode === 200 ? JSON.parse(body) : undefined);
+            // 503 with stateLost: alive, but its state folder is gone (engine/statedir.py).
+            const j = JSON.parse(body);
+            resolve(res.statusCode === 200 || j.stateLost ? j : undefined);
           } catch {
             resolve(undefined);
           }

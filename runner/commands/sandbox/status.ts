@@ -21,15 +21,22 @@ export default defineCommand({
     } else {
       const verdict = s.running
         ? color.green('running')
-        : s.engine.alive || s.gateway.alive
-          ? color.yellow('unhealthy')
-          : 'stopped';
+        : s.stateLost
+          ? color.red('state folder lost')
+          : s.engine.alive || s.gateway.alive
+            ? color.yellow('unhealthy')
+            : 'stopped';
       console.log(`Sandbox: ${verdict}${s.running ? ` at ${s.endpoint}` : ''}`);
       if (s.accountId) console.log(`  account  ${s.accountId}`);
       console.log(`  gateway  ${line(s.gateway)}`);
       console.log(`  engine   ${line(s.engine)}`);
       console.log(`  state    ${s.dir}`);
-      if (!s.running) {
+      if (s.stateLost) {
+        console.log(color.red(`  ${s.stateLost} Changes are refused until it restarts.`));
+        console.log(
+          `  Run ${color.bold('lab sandbox stop')}, then ${color.bold('lab sandbox start')}.`,
+        );
+      } else if (!s.running) {
         console.log(
           s.engine.alive || s.gateway.alive
             ? `  Run ${color.bold('lab sandbox start')} to recover it (logs: ${s.logs.engine}, ${s.logs.gateway}).`

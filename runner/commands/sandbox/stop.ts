@@ -9,8 +9,12 @@ export default defineCommand({
   },
   async run() {
     const home = labHome();
-    const { stopped } = await stopSandbox({ home });
+    const { stopped, orphaned } = await stopSandbox({ home });
     if (stopped.length === 0) console.log('The sandbox was not running.');
-    else console.log(`Sandbox stopped. Its state is kept in ${sandboxDirs(home).dir}`);
+    else if (orphaned) {
+      console.log(
+        `Sandbox stopped. Its state folder ${sandboxDirs(home).dir} had been deleted or replaced while it ran; \`lab sandbox start\` starts afresh.`,
+      );
+    } else console.log(`Sandbox stopped. Its state is kept in ${sandboxDirs(home).dir}`);
   },
 });
