@@ -33,6 +33,12 @@ export default defineCommand({
       description:
         'Also serve the class server: API under /api/v1/, dashboards under /class/ (docs/class.md)',
     },
+    terminal: {
+      type: 'boolean',
+      default: true,
+      description:
+        'Offer a terminal (`lab shell`) in the lab page, on loopback only (--no-terminal: none)',
+    },
     db: {
       type: 'string',
       description:
@@ -45,7 +51,7 @@ export default defineCommand({
       throw new LabError('bad_port', `--port ${args.port} is not a port number.`, 'Use 0–65535.');
     }
     // Loaded here so `lab --help` stays fast.
-    const { createSiteServer, listen, buildSite, staleReason, PROJECT_ROOT } =
+    const { createSiteServer, listen, buildSite, staleReason, embeddedTerminal, PROJECT_ROOT } =
       await import('../serve/index.ts');
     const { learnerServices } = await import('../serve/learner.ts');
     const labsDir = labsRoot(args.labs);
@@ -75,12 +81,16 @@ export default defineCommand({
           await import('../class/server.ts')
         ).classHandler({ home, databaseUrl: process.env.DATABASE_URL, dbPath: args.db })
       : undefined;
+    // A real terminal in the page (loopback only), guarded by a per-start token.
+    const terminal =
+      args.terminal === false ? undefined : embeddedTerminal({ listenHost: args.host, home });
     const server = createSiteServer({
       distDir: outDir,
       host: args.host,
       labs: learner.labs,
       console: learner.console,
       mount: classServer ? [classServer.handler] : [],
+      terminal,
     });
     let url: string;
     try {
@@ -100,7 +110,14 @@ export default defineCommand({
         ? 'Target: local sandbox'
         : 'Target: your AWS account (--target aws)',
     );
-    console.log(`Lab site: ${color.bold(url)}`);
+    console.log(`Lab site: ${color.bold(terminal ? `${url}?token=${terminal.token}` : url)}`);
+    if (terminal) {
+      console.log(
+        color.dim(
+          'Open that address (with its token) to use the terminal in the page; it is new at every start.',
+        ),
+      );
+    }
     if (!['127.0.0.1', 'localhost', '::1'].includes(args.host)) {
       console.log(
         color.yellow(
@@ -114,6 +131,7 @@ export default defineCommand({
       const off = onInterrupt(() => {
         off();
         learner.close();
+        terminal?.close();
         void classServer?.store.close();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -12,6 +12,8 @@ export interface ServerInfo {
   target: 'sandbox' | 'aws';
   /** Whether the sandbox console pages work (sandbox target only). */
   console: boolean;
+  /** The embedded terminal: usable, needs the start URL's token, or not offered. */
+  terminal?: 'ready' | 'needs-token' | 'off';
 }
 
 export interface Progress {

@@ -8,15 +8,26 @@
 import type { Server } from 'node:http';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { compress } from 'hono/compress';
-import { errorResponse, guard, HttpError, newApp, nodeServer, type App } from '../http/index.ts';
+import {
+  errorResponse,
+  guard,
+  HttpError,
+  json,
+  newApp,
+  nodeServer,
+  type App,
+} from '../http/index.ts';
 import { labsApi, type LabsApiOptions } from './api.ts';
 import { consoleApi } from './console-api.ts';
 import { staticFiles } from './static.ts';
+import { terminalState, type Terminal } from './terminal.ts';
+import { getCookie } from 'hono/cookie';
 
 export { listen } from '../http/index.ts';
 export { labsApi, type LabsApiOptions, type ServerInfo, type Progress } from './api.ts';
 export { consoleApi } from './console-api.ts';
 export { staticFiles } from './static.ts';
+export { embeddedTerminal, TERMINAL_PATH, type Terminal } from './terminal.ts';
 export { buildSite, staleReason, PROJECT_ROOT } from './build.ts';
 
 export interface SiteServerOptions {
@@ -32,13 +43,26 @@ export interface SiteServerOptions {
   console?: { iam: () => IAMClient };
   /** Apps mounted after the guard and before the site's own routes (the class server). */
   mount?: App[];
+  /** The embedded terminal (loopback only; see terminal.ts). */
+  terminal?: Terminal;
 }
 
 export function siteApp(o: SiteServerOptions): App {
   const app = newApp('lab serve');
   app.use(guard({ listenHost: o.host, publicHost: o.publicHost }));
   app.use(compress());
+  const terminal = o.terminal;
+  if (terminal) app.use(terminal.tokenLogin);
   for (const m of o.mount ?? []) app.route('/', m);
+  if (o.labs && terminal) {
+    const info = o.labs.info;
+    app.get('/api/info', (c) =>
+      json(c, 200, {
+        ...info,
+        terminal: terminalState(terminal, getCookie(c, terminal.cookieName)),
+      }),
+    );
+  }
   if (o.labs) app.route('/', labsApi(o.labs));
   if (o.console) app.route('/', consoleApi(o.console));
   app.route('/', staticFiles(o.distDir));
@@ -52,5 +76,7 @@ export function siteApp(o: SiteServerOptions): App {
 }
 
 export function createSiteServer(o: SiteServerOptions): Server {
-  return nodeServer(siteApp(o));
+  const server = nodeServer(siteApp(o));
+  o.terminal?.attach(server);
+  return server;
 }

@@ -5,6 +5,7 @@ export interface ServerInfo {
   served: true;
   target: 'sandbox' | 'aws';
   console: boolean;
+  terminal?: 'ready' | 'needs-token' | 'off';
 }
 
 export async function getJSON(path: string, init?: RequestInit): Promise<any> {

@@ -170,4 +170,50 @@ if (info) {
     button.addEventListener('click', () => check(id, button));
   }
   follow();
+  offerTerminal(info.terminal ?? 'off');
+}
+
+/** The terminal beside the steps: its code (xterm.js) is loaded only when opened. */
+function offerTerminal(state: 'ready' | 'needs-token' | 'off') {
+  if (state === 'off') return;
+  const offer = $('[data-term-offer]');
+  offer.hidden = false;
+  const open = offer.querySelector<HTMLButtonElement>('[data-term-open]')!;
+  if (state === 'needs-token') {
+    open.disabled = true;
+    offer.querySelector('[data-term-note]')!.textContent =
+      'To use it, open the address `lab serve` printed (it ends with ?token=…).';
+    return;
+  }
+  const dock = $('[data-term]');
+  let term: { paste(t: string): void; focus(): void; close(): void } | undefined;
+  const close = () => {
+    term?.close();
+    term = undefined;
+    dock.hidden = true;
+    document.body.classList.remove('with-term');
+    for (const b of document.querySelectorAll('.to-term')) b.remove();
+    open.focus();
+  };
+  open.addEventListener('click', async () => {
+    if (term) return term.focus();
+    dock.hidden = false;
+    document.body.classList.add('with-term');
+    const { openTerminal } = await import('./terminal.ts');
+    term = openTerminal(dock.querySelector<HTMLElement>('[data-term-host]')!, () => {});
+    // Copy-to-terminal: each command block can put its command at the prompt.
+    for (const block of document.querySelectorAll<HTMLElement>('.lab-code[data-copy]')) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'copy secondary to-term';
+      b.textContent = 'To terminal';
+      b.setAttribute('aria-label', 'Put this command in the terminal');
+      b.addEventListener('click', () => {
+        term?.paste(block.dataset.copy!);
+        term?.focus();
+      });
+      block.append(b);
+    }
+  });
+  dock.querySelector('[data-term-close]')!.addEventListener('click', close);
 }

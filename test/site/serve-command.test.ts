@@ -37,7 +37,7 @@ describe('lab serve', () => {
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (d) => {
         stdout += d;
-        const m = /Lab site: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
+        const m = /Lab site: (http:\/\/127\.0\.0\.1:\d+\/)\?token=[\w-]{20,}/.exec(stdout);
         if (m) resolve(m[1]);
       });
       child.on('exit', (code) => reject(new Error(`lab serve exited ${code}: ${stderr}`)));
@@ -49,7 +49,13 @@ describe('lab serve', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Day 42');
     const info = await (await fetch(url + 'api/info')).json();
-    expect(info).toEqual({ served: true, target: 'sandbox', console: true });
+    // Without the printed address's token, the page's terminal asks for it.
+    expect(info).toEqual({
+      served: true,
+      target: 'sandbox',
+      console: true,
+      terminal: 'needs-token',
+    });
     // No sandbox running in this home: the check says so, with what to do.
     const check = await fetch(url + 'api/labs/day42/check', {
       method: 'POST',

@@ -1,0 +1,170 @@
+// The terminal beside the steps: `lab serve` on loopback runs `lab shell` in a real
+// pseudo-terminal (@lydell/node-pty) for the page's xterm.js, over a WebSocket (ws).
+// A shell is the most powerful thing this server offers, so it answers only when all
+// of these hold (as notebook servers do):
+// - the server listens on loopback (never when `--host` exposes it to other machines);
+// - the Host is this server's own loopback name and port (DNS rebinding, guard.ts);
+// - the Origin is exactly this server's (a WebSocket is not subject to CORS: any page
+//   could open one to 127.0.0.1 otherwise);
+// - the request carries the per-start token: `lab serve` prints a URL with `?token=…`,
+//   which the server trades for an HttpOnly, SameSite=Strict cookie (tokenLogin).
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { MiddlewareHandler } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  crossSiteReason,
+  hostAllowed,
+  isLoopback,
+  sameSecret,
+  type AppEnv,
+} from '../http/index.ts';
+
+export const TERMINAL_PATH = '/terminal/ws';
+const COOKIE = 'lab_terminal';
+const LAB = fileURLToPath(new URL('../../bin/lab.mjs', import.meta.url));
+
+export interface TerminalOptions {
+  /** The interface `lab serve` listens on: the terminal exists only on loopback. */
+  listenHost: string;
+  /** Lab home of the shell (`LAB_HOME`). */
+  home: string;
+  /** The per-start token (default: a fresh random one). */
+  token?: string;
+  /** The command to run (default: `lab shell`). */
+  command?: { file: string; args: string[] };
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Terminal {
+  token: string;
+  /** Trade `?token=` for the cookie, then redirect to the same URL without it. */
+  tokenLogin: MiddlewareHandler<AppEnv>;
+  /** Whether this request may open the terminal (it has the cookie). */
+  allowed(cookie: string | undefined): boolean;
+  cookieName: string;
+  /** Handle WebSocket upgrades on `server`. */
+  attach(server: Server): void;
+  close(): void;
+}
+
+function cookieOf(req: IncomingMessage, name: string): string | undefined {
+  for (const part of String(req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+function refuse(socket: Duplex, status: number, why: string) {
+  socket.end(`HTTP/1.1 ${status} ${why}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+}
+
+export function embeddedTerminal(o: TerminalOptions): Terminal | undefined {
+  if (!isLoopback(o.listenHost)) return undefined;
+  const token = o.token ?? randomBytes(24).toString('base64url');
+  const allowed = (c: string | undefined) => !!c && sameSecret(c, token);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const sessions = new Set<{ kill(): void }>();
+
+  const tokenLogin: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const given = c.req.query('token');
+    if (given === undefined || c.req.method !== 'GET') return next();
+    const url = new URL(c.req.url);
+    url.searchParams.delete('token');
+    if (allowed(given)) {
+      setCookie(c, COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' });
+    }
+    c.header('cache-control', 'no-store');
+    c.header('referrer-policy', 'no-referrer'); // the token must not leak to another site
+    return c.redirect(url.pathname + url.search, 303);
+  };
+
+  async function session(ws: WebSocket, cols: number, rows: number) {
+    const pty = (await import('@lydell/node-pty')).default;
+    const cmd = o.command ?? { file: process.execPath, args: [LAB, 'shell'] };
+    const env = { ...(o.env ?? process.env), LAB_HOME: o.home, TERM: 'xterm-256color' };
+    const term = pty.spawn(cmd.file, cmd.args, {
+      name: 'xterm-256color',
+      cols,
+      rows,
+      cwd: process.env.HOME ?? o.home,
+      env: env as Record<string, string>,
+    });
+    const s = { kill: () => term.kill() };
+    sessions.add(s);
+    term.onData((d) => ws.readyState === ws.OPEN && ws.send(d));
+    term.onExit(({ exitCode }) => {
+      sessions.delete(s);
+      if (ws.readyState === ws.OPEN) {
+        ws.send(
+          `\r\n[the shell ended (exit ${exitCode}); close and reopen the terminal for a new one]\r\n`,
+        );
+        ws.close(1000, 'shell ended');
+      }
+    });
+    // Text frames are keystrokes; a frame starting with NUL is a control message (resize).
+    ws.on('message', (data, binary) => {
+      const text = binary ? Buffer.from(data as Buffer).toString('utf8') : String(data);
+      if (text.startsWith('\u0000')) {
+        try {
+          const m = JSON.parse(text.slice(1)) as { cols?: number; rows?: number };
+          if (m.cols && m.rows) term.resize(Math.min(500, m.cols), Math.min(200, m.rows));
+        } catch {
+          /* a malformed control message is ignored */
+        }
+        return;
+      }
+      term.write(text);
+    });
+    ws.on('close', () => {
+      sessions.delete(s);
+      term.kill();
+    });
+  }
+
+  return {
+    token,
+    tokenLogin,
+    allowed,
+    cookieName: COOKIE,
+    attach(server) {
+      server.on('upgrade', (req, socket, head) => {
+        const url = new URL(req.url ?? '/', 'http://x');
+        if (url.pathname !== TERMINAL_PATH) return refuse(socket, 404, 'Not Found');
+        const host = req.headers.host ?? '';
+        if (!hostAllowed(host, req.socket.localPort, { listenHost: o.listenHost })) {
+          return refuse(socket, 403, 'Forbidden');
+        }
+        const origin = req.headers.origin;
+        if (!origin || crossSiteReason({ host, origin, fetchSite: undefined })) {
+          return refuse(socket, 403, 'Forbidden');
+        }
+        if (!allowed(cookieOf(req, COOKIE))) return refuse(socket, 401, 'Unauthorized');
+        const cols = Number(url.searchParams.get('cols')) || 80;
+        const rows = Number(url.searchParams.get('rows')) || 24;
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          session(ws, Math.min(500, cols), Math.min(200, rows)).catch((e) => {
+            ws.send(`\r\n[could not start the shell: ${(e as Error).message}]\r\n`);
+            ws.close(1011, 'no shell');
+          });
+        });
+      });
+    },
+    close() {
+      for (const s of sessions) s.kill();
+      wss.close();
+    },
+  };
+}
+
+/** The terminal's state for /api/info: usable, needs the token URL, or not offered. */
+export function terminalState(t: Terminal | undefined, cookie: string | undefined) {
+  if (!t) return 'off' as const;
+  return t.allowed(cookie) ? ('ready' as const) : ('needs-token' as const);
+}
+
+export { getCookie };
