@@ -35,7 +35,9 @@ export async function discoverCreated(input: PlanInput & { creates: string[] }):
     for (const spec of kind.createdBy) {
       let events: TrailEvent[];
       try {
-        events = await lookupEvents(ct, spec.event, since, 10);
+        // S3 and EC2 creations are in the target region's history (the lab's region on AWS).
+        const history = kind.regional ? (target.clients.cloudtrail ?? ct) : ct;
+        events = await lookupEvents(history, spec.event, since, 10);
       } catch (e) {
         if (isRunnerDenial(e)) throw e;
         continue; // history unreadable or lagging: what was recorded already still applies

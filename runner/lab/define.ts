@@ -4,6 +4,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { S3Client } from '@aws-sdk/client-s3';
 
 export type StepStatus = 'passed' | 'failed' | 'pending';
 
@@ -28,6 +29,7 @@ export interface Clients {
   ec2: EC2Client;
   sts: STSClient;
   cloudtrail: CloudTrailClient;
+  s3: S3Client;
 }
 
 export interface StepDefinition<Ctx> {

@@ -13,6 +13,10 @@ import { managedPolicy } from './kinds/managed-policy.ts';
 import { mfaDevice } from './kinds/mfa-device.ts';
 import { policyAttachment } from './kinds/policy-attachment.ts';
 import { profileSection } from './kinds/profile-section.ts';
+import { ec2Instance } from './kinds/ec2-instance.ts';
+import { keyPair } from './kinds/key-pair.ts';
+import { s3Bucket } from './kinds/s3-bucket.ts';
+import { securityGroup } from './kinds/security-group.ts';
 import type { ResourceKind } from './types.ts';
 
 export const KINDS: readonly ResourceKind[] = [
@@ -28,6 +32,10 @@ export const KINDS: readonly ResourceKind[] = [
   policyAttachment,
   loginProfile,
   mfaDevice,
+  ec2Instance,
+  securityGroup,
+  keyPair,
+  s3Bucket,
 ];
 
 export type KindName = string;

@@ -36,6 +36,11 @@ export interface ResourceKind {
    * run's only through the creation event the ledger recorded with the calling identity.
    */
   readonly identity: readonly string[];
+  /**
+   * Regional (S3, EC2): its creation events are in the target region's event history (the lab's
+   * region on AWS), not in us-east-1's where IAM's are.
+   */
+  readonly regional?: boolean;
   /** Successful calls that create one, and the resourceId each names (undefined: not this kind). */
   readonly createdBy: readonly { event: string; name(e: TrailEvent): string | undefined }[];
   /** The live resource named `resourceId`; undefined when it does not exist. */

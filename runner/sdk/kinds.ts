@@ -13,6 +13,10 @@ export const RESOURCE_KINDS = [
   'policy-attachment',
   'login-profile',
   'mfa-device',
+  'ec2-instance',
+  'security-group',
+  'key-pair',
+  's3-bucket',
 ] as const;
 
 export type ResourceKindName = (typeof RESOURCE_KINDS)[number];

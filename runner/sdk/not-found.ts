@@ -5,6 +5,7 @@ const NOT_FOUND = new Set([
   'NoSuchEntity',
   'NoSuchEntityException',
   'NoSuchBucket',
+  'NoSuchKey',
   'NotFound',
   'InvalidInstanceID.NotFound',
   'InvalidGroup.NotFound',

@@ -78,6 +78,14 @@ export function makeClients(o: ClientOptions): Clients {
       const { EC2Client } = require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2');
       return tagged(new EC2Client(config), 'ec2', o);
     }),
+    s3: lazy('s3', () => {
+      const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+      // Path style against the sandbox's IP endpoint (http://127.0.0.1:port/bucket/key), as the
+      // CLIs address it; virtual-hosted names on AWS.
+      // A bucket in another region answers 301 on AWS: follow it (buckets are global by name).
+      const s3 = { ...config, forcePathStyle: Boolean(o.endpoint), followRegionRedirects: true };
+      return tagged(new S3Client(s3), 's3', o);
+    }),
     cloudtrail: lazy('cloudtrail', () => {
       const { CloudTrailClient } =
         require('@aws-sdk/client-cloudtrail') as typeof import('@aws-sdk/client-cloudtrail');

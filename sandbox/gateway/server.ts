@@ -30,6 +30,7 @@ import {
 } from './sts/decode-authorization-message.ts';
 import { createAccessKeyElements } from './parameters.ts';
 import { parseRequest } from './request.ts';
+import { EC2_CREATIONS, ec2ResponseElements } from './ec2/response-elements.ts';
 import { s3Operation } from './s3/operation.ts';
 import { s3Passthrough } from './s3/passthrough.ts';
 import { withoutCors } from './cors.ts';
@@ -212,6 +213,18 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       withoutCors(headers);
       headers['x-amzn-requestid'] = requestId;
       if (KEY_CHANGES.has(parsed.action ?? '')) ids.invalidate();
+      if (parsed.protocol === 'ec2' && EC2_CREATIONS.has(parsed.action ?? '')) {
+        // Buffered (small) to record the created ids; the key material goes to the client only.
+        const body = await readBody(upstream);
+        res.writeHead(status, headers);
+        res.end(body);
+        return record(
+          call,
+          requestId,
+          undefined,
+          ec2ResponseElements(parsed.action!, body.toString('utf8')),
+        );
+      }
       if (parsed.action === 'CreateAccessKey') {
         // Buffered (it is small) to record the new key's id; the secret goes to the client only.
         const body = await readBody(upstream);

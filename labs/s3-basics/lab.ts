@@ -1,0 +1,179 @@
+// s3-basics: a bucket in ap-southeast-2, an object, a presigned link that works, Block Public
+// Access refusing a public policy, the bucket emptied and deleted. Bucket-level calls are in
+// the event history (management events); object calls are data events, which event history
+// never shows, so object steps are checked on the bucket's contents instead.
+import {
+  GetBucketLocationCommand,
+  GetBucketPolicyCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
+import {
+  defineLab,
+  failed,
+  hhmmss,
+  ignoreNotFound,
+  learnerCalls,
+  missing,
+  passed,
+  type CheckContext,
+} from '../../runner/sdk/index.ts';
+
+const REGION = 'ap-southeast-2';
+const OBJECT = 'hello.txt';
+const LINK = 'shared-url.txt';
+const bucketOf = (ctx: CheckContext) => `lab-s3-basics-${ctx.target.accountId}`;
+const s3 = (ctx: CheckContext) => ctx.target.clientsForRegion(REGION).s3;
+const DENIED = /AccessDenied/;
+
+/** The learner's successful (or, with `failedOnly`, refused) calls on this lab's bucket. */
+async function bucketCalls(ctx: CheckContext, eventName: string) {
+  const bucket = bucketOf(ctx);
+  const evs = await learnerCalls(ctx, eventName, { region: REGION });
+  return evs.filter((e) => e.requestParameters?.bucketName === bucket);
+}
+
+const exists = async (ctx: CheckContext) =>
+  Boolean(await ignoreNotFound(s3(ctx).send(new HeadBucketCommand({ Bucket: bucketOf(ctx) }))));
+
+export default defineLab({
+  id: 's3-basics',
+  creates: ['s3-bucket'],
+
+  steps: {
+    'create-bucket': {
+      async check(ctx) {
+        const bucket = bucketOf(ctx);
+        const made = (await bucketCalls(ctx, 'CreateBucket')).find((e) => !e.errorCode);
+        const expected = `a bucket ${bucket} in ${REGION}, created by you during this lab`;
+        if (!made) {
+          return missing(ctx, {
+            expected,
+            hint: `Run \`aws s3 mb s3://${bucket} --region ${REGION}\`.`,
+          });
+        }
+        const loc = await ignoreNotFound(
+          s3(ctx).send(new GetBucketLocationCommand({ Bucket: bucket })),
+        );
+        if (!loc) {
+          return failed({
+            expected,
+            evidence: `CreateBucket at ${hhmmss(made.time)}, but ${bucket} does not exist now`,
+            hint: `Create it again: \`aws s3 mb s3://${bucket} --region ${REGION}\`.`,
+          });
+        }
+        const region = loc.LocationConstraint || 'us-east-1';
+        if (region !== REGION) {
+          return failed({
+            expected,
+            evidence: `${bucket} is in ${region}`,
+            hint: `Delete it (\`aws s3 rb s3://${bucket}\`) and make it again with \`--region ${REGION}\`.`,
+          });
+        }
+        return passed(`CreateBucket ${bucket} at ${hhmmss(made.time)}; location ${region}`);
+      },
+    },
+
+    upload: {
+      after: ['create-bucket'],
+      async check(ctx) {
+        const bucket = bucketOf(ctx);
+        const expected = `an object ${OBJECT} in ${bucket}`;
+        const list = await ignoreNotFound(
+          s3(ctx).send(new ListObjectsV2Command({ Bucket: bucket, Prefix: OBJECT })),
+        );
+        const obj = list?.Contents?.find((o) => o.Key === OBJECT);
+        if (!obj) {
+          return failed({
+            expected,
+            evidence: list ? `no ${OBJECT} in ${bucket}` : `there is no bucket ${bucket}`,
+            hint: `Run \`aws s3 cp hello.txt s3://${bucket}/${OBJECT}\`.`,
+          });
+        }
+        return passed(`${OBJECT} (${obj.Size} bytes) uploaded at ${hhmmss(obj.LastModified!)}`);
+      },
+    },
+
+    'share-link': {
+      after: ['upload'],
+      async check(ctx) {
+        const bucket = bucketOf(ctx);
+        const expected = `a presigned URL for ${OBJECT}, kept in s3://${bucket}/${LINK}, that still downloads it`;
+        const hint = `Run \`aws s3 presign s3://${bucket}/${OBJECT} --expires-in 600 > ${LINK}\`, then \`aws s3 cp ${LINK} s3://${bucket}/${LINK}\`.`;
+        const saved = await ignoreNotFound(
+          s3(ctx).send(new GetObjectCommand({ Bucket: bucket, Key: LINK })),
+        );
+        const url = (await saved?.Body?.transformToString())?.trim();
+        if (!url) return failed({ expected, evidence: `no ${LINK} in ${bucket}`, hint });
+        if (!/X-Amz-Signature=|Signature=/.test(url) || !url.includes(`/${OBJECT}`)) {
+          return failed({
+            expected,
+            evidence: `${LINK} holds no presigned URL for ${OBJECT}`,
+            hint,
+          });
+        }
+        // The link is tried the way its recipient would: plain HTTP, no credentials.
+        const res = await fetch(url).catch((e: Error) => e);
+        if (res instanceof Error || res.status !== 200) {
+          const why = res instanceof Error ? res.message : `HTTP ${res.status}`;
+          return failed({ expected, evidence: `the saved link answers ${why}`, hint });
+        }
+        return passed(`the saved link downloads ${OBJECT} without credentials (HTTP 200)`);
+      },
+    },
+
+    'try-public': {
+      after: ['create-bucket'],
+      async check(ctx) {
+        const bucket = bucketOf(ctx);
+        const expected = `a public bucket policy on ${bucket} refused by Block Public Access, and no policy on the bucket`;
+        const calls = await bucketCalls(ctx, 'PutBucketPolicy');
+        const refused = calls.find((e) => e.errorCode && DENIED.test(e.errorCode));
+        const accepted = calls.find((e) => !e.errorCode);
+        const policy = await s3(ctx)
+          .send(new GetBucketPolicyCommand({ Bucket: bucket }))
+          .then(
+            (p) => p.Policy,
+            () => undefined,
+          );
+        if (accepted || policy) {
+          return failed({
+            expected,
+            evidence: `${bucket} has a bucket policy${accepted ? ` (PutBucketPolicy succeeded at ${hhmmss(accepted.time)})` : ''}`,
+            hint: `Turn Block Public Access back on for the bucket and run \`aws s3api delete-bucket-policy --bucket ${bucket}\`.`,
+          });
+        }
+        if (!refused) {
+          return missing(ctx, {
+            expected,
+            hint: `Run \`aws s3api put-bucket-policy --bucket ${bucket} --policy file://public-policy.json\` and read the refusal.`,
+          });
+        }
+        return passed(`PutBucketPolicy refused (${refused.errorCode}) at ${hhmmss(refused.time)}`);
+      },
+    },
+
+    'delete-bucket': {
+      async check(ctx) {
+        const bucket = bucketOf(ctx);
+        const expected = `${bucket} emptied and deleted by you`;
+        if (await exists(ctx)) {
+          return failed({
+            expected,
+            evidence: `${bucket} still exists`,
+            hint: `Run \`aws s3 rm s3://${bucket} --recursive\`, then \`aws s3 rb s3://${bucket}\`.`,
+          });
+        }
+        const gone = (await bucketCalls(ctx, 'DeleteBucket')).find((e) => !e.errorCode);
+        if (!gone) {
+          return missing(ctx, {
+            expected,
+            hint: 'Create the bucket first (step create-bucket), then delete it as this step shows.',
+          });
+        }
+        return passed(`DeleteBucket ${bucket} at ${hhmmss(gone.time)}`);
+      },
+    },
+  },
+});
