@@ -46,12 +46,19 @@ export function parseRequest(req: IncomingMessage, body: Buffer): ParsedRequest 
   let accessKeyId: string | undefined;
   let region: string | undefined;
   let service: string | undefined;
-  const m = SCOPE_RE.exec(auth) ?? (presigned ? SCOPE_RE.exec(`Credential=${presigned}`) : null);
+  // One way of signing per request: with an Authorization header, its scope alone counts (an
+  // unparseable header must not borrow a presigned query's scope, or the gateway would judge
+  // one service while the engine dispatches on the header's).
+  const m = auth
+    ? SCOPE_RE.exec(auth)
+    : presigned
+      ? SCOPE_RE.exec(`Credential=${presigned}`)
+      : null;
   if (m) [, accessKeyId, , region, service] = m;
   // S3's SigV2 query authentication (`aws s3 presign` of CLI v1): the key id is a parameter and
   // there is no credential scope (S3 API Reference, "Query string request authentication").
   const presignedV2 =
-    !m && params.has('AWSAccessKeyId') && params.has('Signature') && params.has('Expires');
+    !m && !auth && params.has('AWSAccessKeyId') && params.has('Signature') && params.has('Expires');
   if (presignedV2) [accessKeyId, service] = [params.get('AWSAccessKeyId')!, 's3'];
 
   const target = String(req.headers['x-amz-target'] ?? '');

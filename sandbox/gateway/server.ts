@@ -35,7 +35,7 @@ import { s3Operation } from './s3/operation.ts';
 import { s3Passthrough } from './s3/passthrough.ts';
 import { withoutCors } from './cors.ts';
 import { isSandboxHost } from './host.ts';
-import { canonicalPath, isControlPath, servesPath, SERVICES } from './surface.ts';
+import { canonicalPath, isControlPath, servesMethod, servesPath, SERVICES } from './surface.ts';
 
 export interface GatewayOptions {
   /** The engine's base URL, e.g. http://127.0.0.1:5000 */
@@ -152,6 +152,13 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         status: 400,
         code: 'UnsupportedService',
         message: `The labrunner sandbox does not serve ${JSON.stringify(parsed.service ?? '')} (it serves ${Object.keys(SERVICES).join(', ')}).`,
+      });
+    }
+    if (!servesMethod(parsed.service, parsed.method)) {
+      return refuse({
+        status: 405,
+        code: 'MethodNotAllowed',
+        message: 'The specified method is not allowed against this resource.',
       });
     }
     call.principal = await ids.lookup(parsed.accessKeyId!);

@@ -32,6 +32,12 @@ export const SERVICES: Record<string, PathRule> = {
   s3: 'any',
 };
 
+/** HTTP methods each kind of API uses (query/JSON: GET and POST; S3's REST API: these five). */
+const METHODS: Record<PathRule, Set<string>> = {
+  root: new Set(['GET', 'POST']),
+  any: new Set(['GET', 'PUT', 'POST', 'DELETE', 'HEAD']),
+};
+
 /** Path prefixes the engine treats as its own (moto's dispatcher uses `startswith`, no slash). */
 const CONTROL = ['/moto-api', '/_labrunner', '/favicon.ico', '/latest/meta-data', '/latest/api'];
 
@@ -75,6 +81,12 @@ export function canonicalPath(target: string): string | undefined {
 /** Is this canonical path one the engine would route to its own control surfaces? */
 export function isControlPath(canonical: string): boolean {
   return CONTROL.some((p) => canonical.startsWith(p));
+}
+
+/** Is `method` one the served `service`'s API uses? (S3 answers others 405 MethodNotAllowed.) */
+export function servesMethod(service: string | undefined, method: string): boolean {
+  const rule = service ? SERVICES[service] : undefined;
+  return !!rule && METHODS[rule].has(method);
 }
 
 /** Does a signed request for `service` at `canonical` belong to a served service's API? */

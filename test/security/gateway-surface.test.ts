@@ -7,6 +7,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CreateUserCommand, GetUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { layout } from '../../sandbox/lifecycle/layout.ts';
@@ -335,6 +336,136 @@ describe("the engine's own port", () => {
       expect(a.status, target).toBe(404);
       expectNoSecret(a);
     }
+    await expectAccountIntact();
+  });
+});
+
+describe('fuzz', () => {
+  it('no request the gateway can be sent gets a 5xx, a secret, or changes the account', async () => {
+    const users = async () =>
+      (await adminClients(sb).iam.send(new ListUsersCommand({})))
+        .Users!.map((u) => u.UserName)
+        .sort();
+    const before = await users();
+    const seg = fc.constantFrom(
+      'moto-api',
+      'MOTO-API',
+      '%6Doto-api',
+      '%256doto-api',
+      '_labrunner',
+      '%5Flabrunner',
+      'whois',
+      'health',
+      'data.json',
+      'reset',
+      'latest',
+      'meta-data',
+      'favicon.ico',
+      '..',
+      '.',
+      '%2e%2e',
+      '%2E',
+      '',
+      '%2F',
+      '%5C',
+      '\\',
+      '%00',
+      '%',
+      '%%',
+      '%zz',
+      'é',
+      '%C3%A9',
+      'bucket',
+      'key',
+    );
+    const target = fc
+      .tuple(
+        fc.array(seg, { maxLength: 6 }),
+        fc.constantFrom(
+          '',
+          '?',
+          `?${fakePresign('foo')}`,
+          `?${fakePresign('s3')}`,
+          '?Action=ListUsers&Version=2010-05-08',
+          '?X-Amz-Credential=%00',
+        ),
+        fc.boolean(),
+      )
+      .map(([segs, q, dbl]) => (dbl ? '//' : '/') + segs.join('/') + q);
+    const header = fc.record(
+      {
+        authorization: fc.oneof(
+          fc.string({ maxLength: 80 }).map((s) => s.replace(/[\r\n]/g, '')),
+          fc
+            .tuple(
+              fc.constantFrom('iam', 'sts', 'ec2', 's3', 'cloudtrail', 'moto_api', 'foo', ''),
+              fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), maxLength: 64 }),
+            )
+            .map(
+              ([svc, sig]) =>
+                `AWS4-HMAC-SHA256 Credential=${sb.learner.accessKeyId}/20261129/us-east-1/${svc}/aws4_request, SignedHeaders=host;x-amz-date, Signature=${sig}`,
+            ),
+        ),
+        'x-amz-date': fc.constantFrom(
+          new Date()
+            .toISOString()
+            .replace(/[-:]/g, '')
+            .replace(/\.\d{3}/, ''),
+          '20000101T000000Z',
+          'garbage',
+        ),
+        'x-amz-target': fc.constantFrom('CloudTrail_20131101.LookupEvents', 'x.y', '.', ''),
+        'content-type': fc.constantFrom(
+          'application/x-www-form-urlencoded',
+          'application/x-amz-json-1.1',
+          'text/plain',
+        ),
+        'x-amz-content-sha256': fc.constantFrom(
+          'UNSIGNED-PAYLOAD',
+          'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+          '0'.repeat(64),
+        ),
+        'x-moto-account-id': fc.constant('000000000000'),
+        'x-labrunner-secret': fc.string({ maxLength: 40 }).map((s) => s.replace(/[\r\n]/g, '')),
+        origin: fc.constant('http://evil.example'),
+      },
+      { requiredKeys: [] },
+    );
+    const host = fc.constantFrom(
+      gw.host,
+      `localhost:${gw.port}`,
+      `evil.example:${gw.port}`,
+      `b.localhost:${gw.port}`,
+      '127.0.0.1',
+    );
+    const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH');
+    const body = fc.oneof(
+      fc.constant(''),
+      fc.constant('Action=CreateUser&UserName=fuzzed&Version=2010-05-08'),
+      fc.constant('{"EventCategory":"insight"}'),
+      fc.string({ maxLength: 200 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(method, target, header, host, body, async (m, t, h, hst, b) => {
+        const a = await rawRequest(sb.endpoint, {
+          method: m,
+          target: t,
+          headers: h,
+          host: hst,
+          body: b,
+        });
+        const what = `${m} ${t} ${JSON.stringify(h)} Host ${hst} → ${a.status} ${a.body.slice(0, 200)}`;
+        expect(a.status, what).toBeGreaterThanOrEqual(200);
+        expect(a.status, what).toBeLessThan(500);
+        expectNoSecret(a);
+        expect(
+          Object.keys(a.headers).filter((k) => k.startsWith('access-control-')),
+          what,
+        ).toEqual([]);
+      }),
+      { seed: 9, numRuns: 300, endOnFailure: true },
+    );
+    expect(await users()).toEqual(before);
     await expectAccountIntact();
   });
 });
