@@ -6,7 +6,7 @@
 // here by Chromium's --host-resolver-rules). Nothing may be read, nothing may change, no
 // check or cleanup may run.
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layout } from '../../sandbox/lifecycle/layout.ts';
 import { readRun } from '../../sandbox/lifecycle/state.ts';
 import { startClassServer, type RunningClassServer } from '../../runner/class/server.ts';
-import { createSiteServer, listen } from '../../runner/serve/index.ts';
+import {
+  createSiteServer,
+  embeddedTerminal,
+  listen,
+  TERMINAL_PATH,
+  type Terminal,
+} from '../../runner/serve/index.ts';
 import { learnerServices, type LearnerServices } from '../../runner/serve/learner.ts';
 import { labsRoot } from '../../runner/lab/paths.ts';
 import { adminClients, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
@@ -25,6 +31,9 @@ import { CHROMIUM } from '../site/helpers.ts';
 let sb: TestSandbox;
 let services: LearnerServices;
 let site: Server;
+let terminal: Terminal;
+/** The terminal's shell touches this file when it starts: a command ran. */
+let marker: string;
 let siteUrl: string;
 let cls: RunningClassServer;
 let classInfo: { classId: string; joinCode: string; instructorToken: string };
@@ -46,11 +55,18 @@ beforeAll(async () => {
     labsDir: labsRoot(),
     env: { ...process.env, ...sb.env, LAB_TARGET: 'sandbox' },
   });
+  marker = join(empty, 'a-shell-ran');
+  terminal = embeddedTerminal({
+    listenHost: '127.0.0.1',
+    home: sb.home,
+    command: { file: '/bin/sh', args: ['-c', `touch '${marker}'; sleep 30`] },
+  })!;
   site = createSiteServer({
     distDir: empty,
     host: '127.0.0.1',
     labs: services.labs,
     console: services.console,
+    terminal,
   });
   siteUrl = (await listen(site, 0, '127.0.0.1')).replace(/\/$/, '');
   cls = await startClassServer({ home: mkdtempSync(join(tmpdir(), 'lab-xo-class-')) });
@@ -73,7 +89,7 @@ beforeAll(async () => {
       '--host-resolver-rules=MAP evil.test 127.0.0.1, MAP rebind.evil.test 127.0.0.1',
     ],
   });
-  page = await browser.newPage();
+  page = await (await browser.newContext()).newPage();
   page.on('response', (r) =>
     statuses.push({ url: r.url(), status: r.status(), method: r.request().method() }),
   );
@@ -83,6 +99,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   evil?.close();
+  terminal?.close();
+  site?.closeAllConnections();
   site?.close();
   services?.close();
   await cls?.close();
@@ -157,6 +175,23 @@ function embed(url: string): Promise<string> {
           document.body.append(s);
         };
         img.src = u;
+      }),
+    url,
+  );
+}
+
+/** Open a WebSocket from the current page; 'open' if the server accepted it. */
+function websocket(url: string): Promise<string> {
+  return page.evaluate(
+    (u) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(u);
+        ws.onopen = () => {
+          ws.send('touch /tmp/never\r');
+          resolve('open');
+        };
+        ws.onerror = () => resolve('refused');
+        setTimeout(() => resolve('timeout'), 5000);
       }),
     url,
   );
@@ -269,6 +304,38 @@ describe('a page on another origin', () => {
     const posts = statuses.filter((s) => s.url.startsWith(siteUrl) && s.method === 'POST');
     expect(posts.length).toBeGreaterThan(0);
     for (const p of posts) expect(p.status, p.url).toBe(403);
+  });
+
+  it("cannot open `lab serve`'s terminal, even when the learner has unlocked it", async () => {
+    // The learner opened the token URL `lab serve` printed: the browser holds the cookie.
+    const own = await page.context().newPage();
+    await own.goto(`${siteUrl}/?token=${terminal.token}`);
+    await own.close();
+    const ws = siteUrl.replace(/^http/, 'ws') + TERMINAL_PATH;
+    expect(await websocket(ws)).toBe('refused');
+    expect(await websocket(`${ws}?token=${terminal.token.slice(0, 4)}`)).toBe('refused');
+    await page.goto(`http://rebind.evil.test:${new URL(siteUrl).port}/`).catch(() => undefined);
+    expect(await websocket(`ws://rebind.evil.test:${new URL(siteUrl).port}${TERMINAL_PATH}`)).toBe(
+      'refused',
+    );
+    await page.goto(evilUrl);
+    expect(existsSync(marker)).toBe(false);
+    // The same browser on the server's own page does get a shell: the refusals above were
+    // about the origin, not a terminal that never works.
+    const mine = await page.context().newPage();
+    await mine.goto(`${siteUrl}/`);
+    const opened = await mine.evaluate(
+      (u) =>
+        new Promise<string>((resolve) => {
+          const w = new WebSocket(u);
+          w.onopen = () => resolve('open');
+          w.onerror = () => resolve('refused');
+        }),
+      ws,
+    );
+    expect(opened).toBe('open');
+    await expect.poll(() => existsSync(marker), { timeout: 20_000 }).toBe(true);
+    await mine.close();
   });
 
   it('cannot join, send results or read reports on the class server', async () => {
