@@ -36,15 +36,20 @@ export function engineHealth(
 }
 
 /**
- * The gateway answers HTTP at all (any status: without credentials it answers 403, and 503
- * while the engine is down). The request is unsigned, so it is nobody's activity.
+ * The gateway answers HTTP at all (any status). It asks a path the gateway keeps for itself
+ * (`/_labrunner/…`: never forwarded to the engine, answered 404 with no state, never recorded),
+ * so a probe never becomes an event in the learner's history: on AWS `lookup-events` holds
+ * only API calls, and a health probe is none (it used to be recorded as an unsigned call to
+ * `/`, an event with no name from `unknown.amazonaws.com`).
  */
+export const GATEWAY_PROBE_PATH = '/_labrunner/ping';
+
 export async function gatewayAnswers(
   host: string,
   port: number,
   timeoutMs = 2_000,
 ): Promise<boolean> {
-  return (await get(host, port, '/', timeoutMs)) !== undefined;
+  return (await get(host, port, GATEWAY_PROBE_PATH, timeoutMs)) !== undefined;
 }
 
 function get(
