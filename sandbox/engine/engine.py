@@ -16,6 +16,7 @@ unchanged. Around it we add only what moto's `moto_server` lacks for a learner's
     X-Labrunner-Secret header, so nobody can skip the gateway's checks (signature expiry,
     inactive keys, the API-only surface) by talking to this port; and moto's own control API
     (/moto-api: state dump, reset) and fake instance metadata are never served;
+  * AWS-shaped unique ids (AIDA…), UUID request ids and whole-second IAM dates (aws_ids.py);
   * an HTTP/1.1 keep-alive server (httpserver.py) instead of werkzeug's development server,
     which closes every connection.
 Prints `ready http://HOST:PORT` on stdout once it serves.
@@ -59,6 +60,7 @@ for _name in [n for n in os.environ if n.startswith("AWS_")]:
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import aws_ids  # noqa: E402
 import httpserver  # noqa: E402
 import snapshots  # noqa: E402
 import s3_auth  # noqa: E402
@@ -200,6 +202,7 @@ class Engine:
         s3_auth.install()  # S3 signatures and denials as AWS checks them (s3_auth.py)
         s3_buckets.install()  # Block Public Access on by default and enforced (s3_buckets.py)
         ec2_launch.install()  # resolve:ssm: image ids (ec2_launch.py)
+        aws_ids.patch()  # AIDA… ids, UUID request ids, whole-second IAM dates (aws_ids.py)
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.lock = RWLock()
         self.account_id = identities.ACCOUNT_ID
@@ -353,7 +356,17 @@ class Engine:
             if lost:  # alive, but unable to save: `lab sandbox start` restarts it
                 why = f"The sandbox's state folder {self.folder.path} {lost} while the sandbox ran."
                 return _json(start_response, 503, {"ok": False, "stateLost": why, "pid": os.getpid()})
-            return _json(start_response, 200, {"ok": True, "accountId": self.account_id, "pid": os.getpid()})
+            return _json(
+                start_response,
+                200,
+                {
+                    "ok": True,
+                    "accountId": self.account_id,
+                    "pid": os.getpid(),
+                    # The runner's own user, which the gateway leaves out of list-users.
+                    "serviceUsers": [identities.USERS["runner"]],
+                },
+            )
         if path == "/_labrunner/whois":
             key_id = (parse_qs(environ.get("QUERY_STRING", "")).get("accessKeyId") or [""])[0]
             self.lock.acquire_read()

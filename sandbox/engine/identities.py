@@ -85,29 +85,36 @@ def whois(access_key_id: str) -> dict[str, Any] | None:
             key = backend.access_keys.get(access_key_id)
             if key is None:
                 continue
+            user_id = None
             if key.user_name:
                 user = backend.users.get(key.user_name)
                 arn = user.arn if user else f"arn:aws:iam::{account_id}:user/{key.user_name}"
                 name = key.user_name
+                user_id = user.id if user else None
             else:
-                arn, name = _assumed_role_arn(account_id, access_key_id, key), None
+                arn, user_id = _assumed_role(account_id, access_key_id, key)
+                name = None
             return {
                 "accessKeyId": access_key_id,
                 "status": key.status,
                 "userName": name,
                 "arn": arn,
                 "accountId": account_id,
+                # CloudTrail's userIdentity.principalId: the user's unique id (AIDA…), or for a
+                # role session `AROA…:session-name` (CloudTrail userIdentity element reference).
+                "userId": user_id,
             }
     return None
 
 
-def _assumed_role_arn(account_id: str, access_key_id: str, key: Any) -> str | None:
+def _assumed_role(account_id: str, access_key_id: str, key: Any) -> tuple[str | None, str | None]:
+    """The session's ARN and principal id (`AROA…:session`)."""
     try:
         from moto.sts.models import sts_backends
 
         role = sts_backends[account_id]["global"].get_assumed_role_from_access_key(access_key_id)
         if role is not None:
-            return role.arn
+            return role.arn, role.user_id
     except Exception:  # noqa: BLE001 - best effort: fall back to the role the key was issued for
         pass
-    return getattr(key, "role_arn", None)
+    return getattr(key, "role_arn", None), None

@@ -21,6 +21,8 @@ import {
   requestIdOf,
   type Call,
 } from './fixes/index.ts';
+import { forwardedHeaders } from './fixes/engine-headers.ts';
+import { hideServiceUsers } from './fixes/hide-service-users.ts';
 import { identityCache } from './identities.ts';
 import { openAuthMessages } from './auth-messages.ts';
 import { activityRecord } from './record.ts';
@@ -66,7 +68,6 @@ const KEY_CHANGES = new Set([
   'DeleteAccessKey',
   'DeleteUser',
 ]);
-const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 const DEFAULT_ACCOUNT = '123456789012';
 
 export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
@@ -76,10 +77,14 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const ids = identityCache(engine);
   const activity = await openActivityLog(opts.stateDir);
   const authMessages = openAuthMessages(opts.stateDir);
-  const account = await engine
-    .getJson<{ accountId: string }>('/_labrunner/health')
-    .then((h) => h?.accountId ?? DEFAULT_ACCOUNT)
-    .catch(() => DEFAULT_ACCOUNT);
+  type Health = { accountId: string; serviceUsers?: string[] };
+  const health = () =>
+    engine.getJson<Health>('/_labrunner/health').catch(() => undefined as Health | undefined);
+  const account = (await health())?.accountId ?? DEFAULT_ACCOUNT;
+  // The engine may still be starting when the gateway is (they start in parallel): ask again
+  // until it answers.
+  let serviceUsers: string[] | undefined;
+  const hiddenUsers = async () => (serviceUsers ??= (await health())?.serviceUsers);
 
   function record(
     call: Call,
@@ -91,6 +96,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     if (call.s3?.dataEvent) return;
     const outcome = {
       requestId,
+      status: err?.status,
       errorCode: err?.code,
       errorMessage: err?.message,
       responseElements,
@@ -184,7 +190,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       // may look events up, and the gateway answers.
       const body = await readBody(upstream);
       if (status < 400 || status === 500) {
-        const out = lookupEvents(parsed.body, activity.all(), call.now);
+        const out = lookupEvents(parsed.body, activity.all(), call.now, parsed.region);
         if ('error' in out) return reject(res, call, out.error, requestId);
         send(res, {
           status: 200,
@@ -214,11 +220,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     }
 
     if (status < 400) {
-      // Success streams through untouched; only the headers every AWS answer has are ensured.
-      const headers: http.OutgoingHttpHeaders = {};
-      for (const [k, v] of Object.entries(upstream.headers)) if (!HOP.has(k)) headers[k] = v;
-      withoutCors(headers);
-      headers['x-amzn-requestid'] = requestId;
+      // Success streams through untouched but for the engine-only headers (fixes/engine-headers.ts).
+      const headers = withoutCors(forwardedHeaders(upstream.headers, requestId));
       if (KEY_CHANGES.has(parsed.action ?? '')) ids.invalidate();
       if (parsed.protocol === 'ec2' && EC2_CREATIONS.has(parsed.action ?? '')) {
         // Buffered (small) to record the created ids; the key material goes to the client only.
@@ -238,6 +241,18 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         res.writeHead(status, headers);
         res.end(body);
         return record(call, requestId, undefined, createAccessKeyElements(body.toString('utf8')));
+      }
+      if (parsed.action === 'ListUsers') {
+        const body = Buffer.from(
+          hideServiceUsers(
+            call,
+            (await readBody(upstream)).toString('utf8'),
+            (await hiddenUsers()) ?? [],
+          ),
+        );
+        res.writeHead(status, { ...headers, 'content-length': String(body.length) });
+        res.end(body);
+        return record(call, requestId);
       }
       res.writeHead(status, headers);
       // An engine dying mid-answer must not leave the client waiting forever.
