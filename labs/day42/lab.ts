@@ -198,16 +198,14 @@ export default defineLab<CheckContext, any>({
       async check(ctx: CheckContext): Promise<StepVerdict> {
         const ids = (await labKeys(ctx)).lab.map((k) => k.id);
         if (!ids.length) return needKey();
-        // EC2 calls are recorded in the region they were made in: the learner's profile region.
-        const regions =
-          ctx.target.kind === 'aws'
-            ? [
-                ...new Set([
-                  (await keyHolders(ctx, ids)).find((p) => p.region)?.region ?? REGION,
-                  ctx.target.region,
-                ]),
-              ]
-            : [undefined];
+        // EC2 calls are recorded in the region they were made in: the learner's profile region
+        // (the sandbox's event history is regional too, as AWS's).
+        const regions = [
+          ...new Set([
+            (await keyHolders(ctx, ids)).find((p) => p.region)?.region ?? REGION,
+            ctx.target.region,
+          ]),
+        ];
         const [evs, grants] = await Promise.all([
           Promise.all(regions.map((r) => events(ctx, 'DescribeInstances', r))).then((l) =>
             usedBy(l.flat(), ids),

@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ActivityRecord } from './activity-log.ts';
 import type { Call } from './fixes/index.ts';
+import { trailErrorCode } from './cloudtrail/error-code.ts';
+import { eventRegion } from './cloudtrail/global-region.ts';
 import { requestParameters } from './parameters.ts';
 
 const RESOURCE_PARAMS: [RegExp, string][] = [
@@ -28,6 +30,8 @@ export function activityRecord(
   call: Call,
   outcome: {
     requestId: string;
+    /** The HTTP status answered (EC2's error codes are recorded as Client./Server.). */
+    status?: number;
     errorCode?: string;
     errorMessage?: string;
     responseElements?: Record<string, unknown>;
@@ -50,7 +54,7 @@ export function activityRecord(
     requestId: outcome.requestId,
     service: req.service ?? 'unknown',
     eventName,
-    region: req.region ?? 'us-east-1',
+    region: eventRegion(req.service, req.region),
     accessKeyId: req.accessKeyId,
     principal: principal && {
       arn: principal.arn,
@@ -61,7 +65,7 @@ export function activityRecord(
     accountId: principal?.accountId ?? defaultAccount,
     userAgent: req.userAgent,
     sourceIp: req.sourceIp,
-    errorCode: outcome.errorCode,
+    errorCode: trailErrorCode(req, outcome.status, outcome.errorCode),
     errorMessage: outcome.errorMessage,
     readOnly: READ_ONLY.test(eventName),
     resources,

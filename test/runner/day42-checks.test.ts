@@ -46,6 +46,10 @@ afterAll(async () => {
 
 /** A new run of day42 with its own progress store (the sandbox is shared between tests). */
 async function freshRun(t: Target = target): Promise<string> {
+  // Event times and CreateDate have whole seconds (as on AWS), and a check counts what happened
+  // in the second its run started: start each run in a second of its own, so the previous
+  // test's keys and calls (same sandbox) are not this run's, as they would not be a learner's.
+  await new Promise((r) => setTimeout(r, 1010 - (Date.now() % 1000)));
   const home = await mkdtemp(join(tmpdir(), 'lab-run-'));
   await startLab({ lab: 'day42', target: t, home, env: {} });
   return home;

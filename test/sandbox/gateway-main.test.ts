@@ -84,7 +84,8 @@ it('prints ready, refuses a busy port with exit 2, flushes on SIGTERM, keeps eve
   const second = run(port);
   const again = await second.ready;
   try {
-    const out = await sdk(again, admin).cloudtrail.send(
+    // STS events are in us-east-1's history (global-region.ts).
+    const out = await sdk(again, admin, { region: 'us-east-1' }).cloudtrail.send(
       new LookupEventsCommand({
         LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GetCallerIdentity' }],
         MaxResults: 50,

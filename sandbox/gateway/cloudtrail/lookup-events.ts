@@ -35,7 +35,16 @@ interface LookupInput {
 type Result = { body: Buffer } | { error: AwsError };
 const bad = (code: string, message: string): Result => ({ error: { status: 400, code, message } });
 
-export function lookupEvents(raw: Buffer, records: readonly ActivityRecord[], now: number): Result {
+/**
+ * `region` is the region the caller signed for: event history is regional, and IAM/STS events
+ * live in us-east-1's (global-region.ts). Undefined (an unsigned test call) means every region.
+ */
+export function lookupEvents(
+  raw: Buffer,
+  records: readonly ActivityRecord[],
+  now: number,
+  region?: string,
+): Result {
   let input: LookupInput;
   try {
     input = raw.length ? (JSON.parse(raw.toString('utf8')) as LookupInput) : {};
@@ -94,6 +103,7 @@ export function lookupEvents(raw: Buffer, records: readonly ActivityRecord[], no
       }
       continue;
     }
+    if (region && r.region !== region) continue;
     if (attr && !matches(r, attr.AttributeKey as AttributeKey, attr.AttributeValue ?? '')) continue;
     events.push(toEvent(r));
   }
@@ -130,7 +140,8 @@ function toEvent(r: ActivityRecord) {
     EventName: r.eventName,
     ReadOnly: String(r.readOnly),
     AccessKeyId: r.accessKeyId,
-    EventTime: Date.parse(r.eventTime) / 1000,
+    // Whole seconds, as CloudTrail keeps them (aws-cli examples/cloudtrail/lookup-events.rst).
+    EventTime: Math.floor(Date.parse(r.eventTime) / 1000),
     EventSource: `${r.service}.amazonaws.com`,
     Username: r.principal?.userName ?? undefined,
     Resources: r.resources.map((x) => ({ ResourceType: x.type, ResourceName: x.name })),
