@@ -121,8 +121,12 @@ export function environmentError(e: unknown, ctx: ErrorContext): LabError | unde
       'Wait a minute and run the command again.',
     );
   }
-  // SignatureDoesNotMatch "Signature expired: …" / "not yet current": the computer's clock is off.
-  if (name === 'SignatureDoesNotMatch' && /Signature (expired|not yet current)/.test(e.message)) {
+  // SignatureDoesNotMatch "Signature expired: …" / "not yet current" (EC2: RequestExpired "Request
+  // has expired."): the computer's clock is off (5 minutes for IAM, 15 for STS and EC2).
+  if (
+    (name === 'SignatureDoesNotMatch' && /Signature (expired|not yet current)/.test(e.message)) ||
+    name === 'RequestExpired'
+  ) {
     return new LabError(
       'clock_skew',
       `AWS rejected the request's time: ${e.message}`,

@@ -36,7 +36,7 @@ describe('d. request expiry', () => {
     );
   });
 
-  it('exact message from the gateway clock, in the EC2 envelope for EC2', async () => {
+  it('EC2 answers a stale date with 400 RequestExpired in its own envelope (EC2 CommonErrors)', async () => {
     const now = Date.UTC(2026, 0, 2, 3, 4, 5);
     const signedAt = now - 6 * 60_000;
     const res = await signedFetch(
@@ -48,10 +48,39 @@ describe('d. request expiry', () => {
       new Date(signedAt),
     );
     // Judged against the real clock here (skew 0): a 2026-01-02 date is long expired.
-    expect(res.status).toBe(403);
+    expect(res.status).toBe(400);
     const text = await res.text();
-    expect(text).toContain('<Response><Errors><Error><Code>SignatureDoesNotMatch</Code>');
-    expect(text).toContain(`Signature expired: ${amz(signedAt)} is now earlier than`);
+    expect(text).toContain(
+      '<Response><Errors><Error><Code>RequestExpired</Code><Message>Request has expired.</Message>',
+    );
+    // IAM keeps the SignatureDoesNotMatch wording with the exact dates.
+    const iam = await signedFetch(
+      fx.url,
+      fx.admin,
+      'iam',
+      'Action=ListUsers&Version=2010-05-08',
+      {},
+      new Date(signedAt),
+    );
+    expect(iam.status).toBe(403);
+    expect(await iam.text()).toContain(`Signature expired: ${amz(signedAt)} is now earlier than`);
+  });
+
+  it('STS allows 15 minutes: 10 minutes off passes, 20 minutes ahead is "not yet current"', async () => {
+    skew = -10 * 60_000;
+    try {
+      const ok = sdk(fx.url, fx.admin);
+      expect((await ok.sts.send(new GetCallerIdentityCommand({}))).Account).toBe('123456789012');
+      // EC2 too (15 minutes); IAM keeps 5.
+      expect((await ok.ec2.send(new DescribeInstancesCommand({}))).$metadata.httpStatusCode).toBe(
+        200,
+      );
+      expect(await failure(ok.iam.send(new ListUsersCommand({})))).toMatchObject({
+        name: 'SignatureDoesNotMatch',
+      });
+    } finally {
+      skew = 0;
+    }
   });
 
   it('a date in the future is "not yet current"; the CLIs print it', async () => {
@@ -64,7 +93,7 @@ describe('d. request expiry', () => {
           fx.cliEnv(),
         );
         expect(r.stderr).toMatch(
-          /An error occurred \(SignatureDoesNotMatch\) when calling the GetCallerIdentity operation: Signature not yet current: \d{8}T\d{6}Z is still later than \d{8}T\d{6}Z \(\d{8}T\d{6}Z \+ 5 min\.\)/,
+          /An error occurred \(SignatureDoesNotMatch\) when calling the GetCallerIdentity operation: Signature not yet current: \d{8}T\d{6}Z is still later than \d{8}T\d{6}Z \(\d{8}T\d{6}Z \+ 15 min\.\)/,
         );
       }
     } finally {
