@@ -19,11 +19,9 @@ export const keyPair: ResourceKind = {
     const k = out?.KeyPairs?.[0];
     return k && { ids: { keyPairId: k.KeyPairId! }, created: k.CreateTime };
   },
-  async delete(ctx, KeyName, details) {
-    const KeyPairId = typeof details.keyPairId === 'string' ? details.keyPairId : undefined;
-    await ignoreMissing(
-      ec2Of(ctx).send(new DeleteKeyPairCommand(KeyPairId ? { KeyPairId } : { KeyName })),
-    );
+  async delete(ctx, KeyName) {
+    // By name: the identity was proven before this runs (moto 5.2.1 ignores KeyPairId here).
+    await ignoreMissing(ec2Of(ctx).send(new DeleteKeyPairCommand({ KeyName })));
   },
   async snapshot(ctx) {
     if (!ctx.clients.ec2) return [];

@@ -1,0 +1,305 @@
+// ec2-first-instance: key pair, an SSH-from-one-address security group, a free-tier instance
+// through its states, a refused launch decoded by STS, then everything gone. EC2 calls are
+// management events in the region's event history; the account's state confirms each step.
+import { CreateUserCommand, GetUserCommand } from '@aws-sdk/client-iam';
+import {
+  DescribeInstancesCommand,
+  DescribeKeyPairsCommand,
+  DescribeSecurityGroupsCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  callsWithKey,
+  defineLab,
+  failed,
+  hhmmss,
+  ignoreNotFound,
+  keysCreatedFor,
+  learnerCalls,
+  missing,
+  passed,
+  type CheckContext,
+  type TrailEvent,
+} from '../../runner/sdk/index.ts';
+
+const KEY = 'lab-ec2-key';
+const GROUP = 'lab-ec2-ssh';
+const INTERN = 'lab-ec2-intern';
+const FREE_TIER = new Set(['t2.micro', 't3.micro']);
+// CloudTrail records EC2's code with its fault prefix (Client.UnauthorizedOperation).
+const UNAUTHORIZED = /^(Client\.)?UnauthorizedOperation$/;
+
+/** The learner's successful EC2 call `name` in the target region whose parameters match. */
+async function did(ctx: CheckContext, name: string, params: Record<string, string> = {}) {
+  const evs = await learnerCalls(ctx, name, { service: 'regional' });
+  return evs.find(
+    (e) => !e.errorCode && Object.entries(params).every(([k, v]) => e.requestParameters?.[k] === v),
+  );
+}
+
+/** The instance the learner launched with the lab's key pair (newest launch first). */
+async function launched(ctx: CheckContext) {
+  return ctx.memo('ec2:launched', async () => {
+    const runs = await learnerCalls(ctx, 'RunInstances', { service: 'regional' });
+    for (const e of runs) {
+      const id: string | undefined = e.responseElements?.instancesSet?.items?.[0]?.instanceId;
+      if (e.errorCode || !id || e.requestParameters?.keyName !== KEY) continue;
+      const out = await ignoreNotFound(
+        ctx.clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })),
+      );
+      const instance = out?.Reservations?.[0]?.Instances?.[0];
+      if (instance) return { event: e, instance };
+    }
+    return undefined;
+  });
+}
+
+const groupNow = async (ctx: CheckContext) =>
+  (
+    await ignoreNotFound(
+      ctx.clients.ec2.send(
+        new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [GROUP] }] }),
+      ),
+    )
+  )?.SecurityGroups?.[0];
+
+const keyNow = async (ctx: CheckContext) =>
+  (await ignoreNotFound(ctx.clients.ec2.send(new DescribeKeyPairsCommand({ KeyNames: [KEY] }))))
+    ?.KeyPairs?.[0];
+
+function stateStep(name: string, event: string, states: string[], command: (id: string) => string) {
+  return {
+    after: ['launch'] as const,
+    async check(ctx: CheckContext) {
+      const found = await launched(ctx);
+      const expected = `your instance ${states.join(' or ')}, by your ${event} call`;
+      if (!found) {
+        return failed({
+          expected,
+          evidence: 'no instance launched with the key pair lab-ec2-key during this lab',
+          hint: 'Do step launch first.',
+        });
+      }
+      const id = found.instance.InstanceId!;
+      const state = found.instance.State?.Name ?? 'unknown';
+      const call = (await learnerCalls(ctx, event, { service: 'regional' })).find(
+        (e) => !e.errorCode && JSON.stringify(e.requestParameters ?? {}).includes(id),
+      );
+      if (!states.includes(state) || !call) {
+        return failed({
+          expected,
+          evidence: `${id} is ${state}${call ? '' : `; no ${event} of it recorded`}`,
+          hint: `Run \`${command(id)}\`.`,
+        });
+      }
+      return passed(`${id} is ${state}; ${event} at ${hhmmss(call.time)} (${name})`);
+    },
+  };
+}
+
+export default defineLab({
+  id: 'ec2-first-instance',
+  creates: ['ec2-instance', 'security-group', 'key-pair', 'access-key', 'profile-section'],
+
+  async setup(ctx) {
+    const iam = ctx.clients.iam;
+    const there = await ignoreNotFound(iam.send(new GetUserCommand({ UserName: INTERN })));
+    if (!there) {
+      ctx.say(`creating IAM user ${INTERN}, with no permissions`);
+      await iam.send(
+        new CreateUserCommand({
+          UserName: INTERN,
+          Tags: [{ Key: 'labrunner:lab', Value: 'ec2-first-instance' }],
+        }),
+      );
+      ctx.created('iam-user', INTERN, {});
+    }
+  },
+
+  steps: {
+    'create-key-pair': {
+      async check(ctx) {
+        const e = await did(ctx, 'CreateKeyPair', { keyName: KEY });
+        const expected = `a key pair ${KEY} created by you during this lab`;
+        if (!e) {
+          return missing(ctx, {
+            expected,
+            hint: `Run \`aws ec2 create-key-pair --key-name ${KEY} --query KeyMaterial --output text > ${KEY}.pem\`.`,
+          });
+        }
+        const key = await keyNow(ctx);
+        if (!key) {
+          return failed({
+            expected,
+            evidence: `CreateKeyPair at ${hhmmss(e.time)}, but ${KEY} does not exist now`,
+            hint: 'Create it again.',
+          });
+        }
+        return passed(`CreateKeyPair ${KEY} (${key.KeyPairId}) at ${hhmmss(e.time)}`);
+      },
+    },
+
+    'ssh-group': {
+      async check(ctx) {
+        const expected = `a security group ${GROUP} allowing TCP 22 from one address (/32) only`;
+        const e = await did(ctx, 'CreateSecurityGroup', { groupName: GROUP });
+        const g = await groupNow(ctx);
+        if (!e || !g) {
+          return missing(ctx, {
+            expected,
+            hint: `Run \`aws ec2 create-security-group --group-name ${GROUP} --description "SSH from one address"\`.`,
+          });
+        }
+        const ssh = (g.IpPermissions ?? []).filter(
+          (p) => p.IpProtocol === 'tcp' && p.FromPort! <= 22 && p.ToPort! >= 22,
+        );
+        const ranges = ssh.flatMap((p) => (p.IpRanges ?? []).map((r) => r.CidrIp!));
+        const hint = `Run \`aws ec2 authorize-security-group-ingress --group-id ${g.GroupId} --protocol tcp --port 22 --cidr <your-address>/32\`.`;
+        if (ranges.some((r) => !r.endsWith('/32'))) {
+          return failed({
+            expected,
+            evidence: `SSH is open to ${ranges.filter((r) => !r.endsWith('/32')).join(', ')}`,
+            hint: `Remove that rule: \`aws ec2 revoke-security-group-ingress --group-id ${g.GroupId} --protocol tcp --port 22 --cidr ${ranges.find((r) => !r.endsWith('/32'))}\`.`,
+          });
+        }
+        if (ranges.length !== 1) {
+          return failed({
+            expected,
+            evidence: ranges.length ? `SSH from ${ranges.join(', ')}` : `${GROUP} has no SSH rule`,
+            hint,
+          });
+        }
+        return passed(`${GROUP} (${g.GroupId}) allows SSH from ${ranges[0]} only`);
+      },
+    },
+
+    launch: {
+      after: ['create-key-pair', 'ssh-group'],
+      async check(ctx) {
+        const expected = `an instance of a free-tier type (${[...FREE_TIER].join(' or ')}) launched by you with ${KEY} and ${GROUP}`;
+        const found = await launched(ctx);
+        if (!found) {
+          return missing(ctx, {
+            expected,
+            hint: 'Run the `aws ec2 run-instances …` command of this step.',
+          });
+        }
+        const i = found.instance;
+        const groups = (i.SecurityGroups ?? []).map((s) => s.GroupName);
+        if (!FREE_TIER.has(i.InstanceType ?? '') || !groups.includes(GROUP)) {
+          return failed({
+            expected,
+            evidence: `${i.InstanceId} is ${i.InstanceType} with groups ${groups.join(', ') || 'none'}`,
+            hint: `Terminate it and launch again with \`--instance-type t3.micro --security-group-ids <the id of ${GROUP}>\`.`,
+          });
+        }
+        return passed(
+          `${i.InstanceId} (${i.InstanceType}, ${i.ImageId}) launched at ${hhmmss(found.event.time)}`,
+        );
+      },
+    },
+
+    inspect: {
+      after: ['launch'],
+      async check(ctx) {
+        const expected = 'your instance looked up with describe-instances after its launch';
+        const found = await launched(ctx);
+        const looks = await learnerCalls(ctx, 'DescribeInstances', { service: 'regional' });
+        const look = found && looks.find((e) => !e.errorCode && e.time >= found.event.time);
+        if (!found || !look) {
+          return missing(ctx, {
+            expected,
+            hint: 'Run `aws ec2 describe-instances --instance-ids $ID --query …` as this step shows.',
+          });
+        }
+        const i = found.instance;
+        return passed(
+          `DescribeInstances at ${hhmmss(look.time)}; ${i.InstanceId} is ${i.State?.Name}${i.PublicIpAddress ? ` at ${i.PublicIpAddress}` : ''}`,
+        );
+      },
+    },
+
+    stop: stateStep(
+      'stopped',
+      'StopInstances',
+      ['stopped', 'stopping'],
+      (id) => `aws ec2 stop-instances --instance-ids ${id}`,
+    ),
+
+    'denied-launch': {
+      async check(ctx) {
+        const expected = `RunInstances refused to ${INTERN} (UnauthorizedOperation), then the message decoded by you`;
+        const keys = await keysCreatedFor(ctx, INTERN);
+        if (!keys.length) {
+          return missing(ctx, {
+            expected,
+            hint: `Run \`aws iam create-access-key --user-name ${INTERN}\` and \`aws configure --profile ${INTERN}\`.`,
+          });
+        }
+        const region = ctx.target.kind === 'aws' ? ctx.target.region : undefined;
+        const calls = (await Promise.all(keys.map((k) => callsWithKey(ctx, k, { region })))).flat();
+        const refused = calls.find(
+          (e: TrailEvent) => e.name === 'RunInstances' && UNAUTHORIZED.test(e.errorCode ?? ''),
+        );
+        if (!refused) {
+          return failed({
+            expected,
+            evidence: `no RunInstances by ${INTERN}'s key ${keys.join(', ')} was refused`,
+            hint: `Run the \`aws ec2 run-instances … --profile ${INTERN}\` command of this step.`,
+          });
+        }
+        const decoded = (
+          await learnerCalls(ctx, 'DecodeAuthorizationMessage', { service: 'regional' })
+        ).find((e) => !e.errorCode && e.time >= refused.time);
+        if (!decoded) {
+          return failed({
+            expected,
+            evidence: `RunInstances refused at ${hhmmss(refused.time)}; nothing decoded since`,
+            hint: "As your admin, run `aws sts decode-authorization-message --encoded-message '<the encoded message>'`.",
+          });
+        }
+        return passed(
+          `RunInstances refused (${refused.errorCode}) at ${hhmmss(refused.time)}; decoded at ${hhmmss(decoded.time)}`,
+        );
+      },
+    },
+
+    terminate: stateStep(
+      'terminated',
+      'TerminateInstances',
+      ['terminated', 'shutting-down'],
+      (id) => `aws ec2 terminate-instances --instance-ids ${id}`,
+    ),
+
+    'clean-up': {
+      after: ['terminate'],
+      async check(ctx) {
+        const expected = `the security group ${GROUP} and the key pair ${KEY} deleted by you`;
+        const [g, k] = await Promise.all([groupNow(ctx), keyNow(ctx)]);
+        if (g || k) {
+          return failed({
+            expected,
+            evidence: [g && `${GROUP} (${g.GroupId}) still exists`, k && `${KEY} still exists`]
+              .filter(Boolean)
+              .join('; '),
+            hint: g
+              ? `Run \`aws ec2 delete-security-group --group-id ${g.GroupId}\`.`
+              : `Run \`aws ec2 delete-key-pair --key-name ${KEY}\`.`,
+          });
+        }
+        const [dg, dk] = await Promise.all([
+          did(ctx, 'DeleteSecurityGroup'),
+          did(ctx, 'DeleteKeyPair', { keyName: KEY }),
+        ]);
+        if (!dg || !dk) {
+          return missing(ctx, {
+            expected,
+            hint: 'Create them (steps create-key-pair and ssh-group), then delete them as this step shows.',
+          });
+        }
+        return passed(
+          `DeleteSecurityGroup at ${hhmmss(dg.time)}, DeleteKeyPair at ${hhmmss(dk.time)}`,
+        );
+      },
+    },
+  },
+});
