@@ -132,7 +132,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       return refuse({
         status: 421,
         code: 'MisdirectedRequest',
-        message: `This sandbox answers only to 127.0.0.1:${own.port} or localhost:${own.port}, not to the host name ${JSON.stringify(req.headers.host ?? '')}.`,
+        message: `This sandbox answers only to 127.0.0.1:${own.port} or localhost:${own.port}, not to the host name ${JSON.stringify(req.headers.host ?? '')} (a web page's DNS rebinding looks like this).`,
       });
     }
     const path = canonicalPath(parsed.url);

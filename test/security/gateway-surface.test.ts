@@ -260,7 +260,12 @@ describe('through the gateway', () => {
   });
 
   it('answers only to its own address (DNS rebinding)', async () => {
-    for (const host of [`evil.example:${gw.port}`, `127.0.0.1.nip.io:${gw.port}`, 'localhost:1']) {
+    for (const host of [
+      `evil.example:${gw.port}`,
+      `127.0.0.1.nip.io:${gw.port}`,
+      `localhost.evil.example:${gw.port}`,
+      `0x7f.1:${gw.port}`,
+    ]) {
       const a = await rawRequest(sb.endpoint, {
         method: 'POST',
         target: '/',
