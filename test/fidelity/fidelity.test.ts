@@ -1,0 +1,230 @@
+// The fidelity table (table.ts) as a test: every row through both AWS CLIs (pyenv v1 `aws`,
+// Debian's v2 `/usr/bin/aws`) against one sandbox, as a learner in `lab shell` runs them (the
+// sandbox's own environment: isolated CLI files where the admin is the default profile),
+// compared with what AWS answers: error code and message, HTTP status, exit code, JSON output
+// and the event-history record. `match` rows must match; `differs`/`unverified` rows are run and
+// shown (their reason is in the table and docs/fidelity.md). Also: docs/fidelity.md is current.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import {
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  DeleteAccessKeyCommand,
+  UpdateAccessKeyCommand,
+} from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxProcessEnv, type SandboxInfo } from '../../sandbox/index.ts';
+import { sdk, type Creds } from '../sandbox/clients.ts';
+import { startGatewayFixture, type GatewayFixture } from '../sandbox/gateway-fixture.ts';
+import { compare, type CliRun, type TrailDoc } from './compare.ts';
+import { renderFidelityDoc, DOC_PATH } from './render.ts';
+import { TABLE, type Profile, type Row } from './table.ts';
+
+const CLIS = { v1: 'aws', v2: '/usr/bin/aws' } as const;
+type Cli = keyof typeof CLIS;
+const PARALLEL = 6;
+
+let fx: GatewayFixture;
+let skewMs = 0;
+let tmp: string;
+const envs = new Map<Profile, Record<string, string>>();
+/** Per-CLI values for the placeholders in commands ({KEY_TO_DELETE}…). */
+const values: Record<Cli, Record<string, string>> = { v1: {}, v2: {} };
+const runs = new Map<string, CliRun>();
+const events = new Map<string, TrailDoc>();
+
+const marker = (row: Row, cli: Cli) => `fidelity-${row.id}-${cli}`;
+
+function runCli(row: Row, cli: Cli): Promise<CliRun> {
+  const args = row.command.map((a) => a.replace(/\{(\w+)\}/g, (_, k: string) => values[cli][k]));
+  const debug = row.aws.status !== undefined ? ['--debug'] : [];
+  const env = { ...envs.get(row.as)!, AWS_EXECUTION_ENV: marker(row, cli) };
+  return new Promise((resolve, reject) => {
+    execFile(
+      CLIS[cli],
+      ['--endpoint-url', fx.url, ...debug, ...args],
+      { env, timeout: 90_000, maxBuffer: 32 << 20 },
+      (err, stdout, stderr) => {
+        if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
+          return reject(new Error(`${CLIS[cli]} not found: .ci/run installs both AWS CLIs`));
+        }
+        resolve({ cli, exit: err ? Number(err.code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>) {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      for (let t = queue.shift(); t !== undefined; t = queue.shift()) await fn(t);
+    }),
+  );
+}
+
+/** One config dir per profile variant: `iam-admin` holds the variant's credentials. */
+function writeProfiles(admin: Creds, keys: Record<string, Creds>) {
+  const base = (name: string, iamAdmin: Creds | undefined, region: string | undefined) => {
+    const dir = path.join(tmp, name);
+    fs.mkdirSync(path.join(dir, 'sandbox'), { recursive: true });
+    // As `lab sandbox start` writes them: the admin is the default profile (and sandbox-admin).
+    const config =
+      `[default]\nregion = us-east-1\noutput = json\n` +
+      `[profile sandbox-admin]\nregion = us-east-1\noutput = json\n` +
+      `[profile iam-admin]\n${region ? `region = ${region}\n` : ''}output = json\n`;
+    const section = (n: string, c: Creds) =>
+      `[${n}]\naws_access_key_id = ${c.accessKeyId}\naws_secret_access_key = ${c.secretAccessKey}\n`;
+    fs.writeFileSync(path.join(dir, 'config'), config);
+    fs.writeFileSync(
+      path.join(dir, 'credentials'),
+      section('default', admin) +
+        section('sandbox-admin', admin) +
+        (iamAdmin ? section('iam-admin', iamAdmin) : ''),
+    );
+    const info = {
+      home: dir,
+      endpoint: fx.url,
+      region: 'us-east-1',
+      accountId: '123456789012',
+      learner: fx.admin,
+      runner: fx.admin,
+      configFile: path.join(dir, 'config'),
+      credentialsFile: path.join(dir, 'credentials'),
+    } as SandboxInfo;
+    // Exactly what `lab shell` / `eval "$(lab sandbox env)"` give a learner.
+    envs.set(name as Profile, { ...sandboxProcessEnv(info), AWS_PAGER: '' });
+  };
+  base('sandbox-admin', keys.good, 'ap-southeast-2');
+  base('iam-admin', keys.good, 'ap-southeast-2');
+  base('unknown-profile', keys.good, 'ap-southeast-2');
+  base(
+    'wrong-secret',
+    { ...keys.good, secretAccessKey: 'x' + keys.good.secretAccessKey.slice(1) },
+    'ap-southeast-2',
+  );
+  base('inactive-key', keys.inactive, 'ap-southeast-2');
+  base('deleted-key', keys.deleted, 'ap-southeast-2');
+  base('no-region', keys.good, undefined);
+}
+
+async function allEvents(region: string): Promise<TrailDoc[]> {
+  const ct = sdk(fx.url, fx.admin, { region }).cloudtrail;
+  const docs: TrailDoc[] = [];
+  let NextToken: string | undefined;
+  do {
+    const out = await ct.send(new LookupEventsCommand({ MaxResults: 50, NextToken }));
+    for (const e of out.Events ?? []) docs.push(JSON.parse(e.CloudTrailEvent!) as TrailDoc);
+    NextToken = out.NextToken;
+  } while (NextToken);
+  return docs;
+}
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-fidelity-'));
+  fx = await startGatewayFixture({ clock: () => Date.now() - skewMs });
+  const { iam } = sdk(fx.url, fx.admin, { region: 'us-east-1' });
+  const key = async (user: string): Promise<Creds> => {
+    const k = (await iam.send(new CreateAccessKeyCommand({ UserName: user }))).AccessKey!;
+    return { accessKeyId: k.AccessKeyId!, secretAccessKey: k.SecretAccessKey! };
+  };
+  const user = async (name: string, policy?: string) => {
+    await iam.send(new CreateUserCommand({ UserName: name }));
+    if (policy) await iam.send(new AttachUserPolicyCommand({ UserName: name, PolicyArn: policy }));
+  };
+  // The lab's setup: iam-admin with IAMFullAccess. Its keys: one deleted, one working, one
+  // deactivated (so two exist: a third is refused).
+  await user('iam-admin', 'arn:aws:iam::aws:policy/IAMFullAccess');
+  const deleted = await key('iam-admin');
+  await iam.send(
+    new DeleteAccessKeyCommand({ UserName: 'iam-admin', AccessKeyId: deleted.accessKeyId }),
+  );
+  const good = await key('iam-admin');
+  const inactive = await key('iam-admin');
+  await iam.send(
+    new UpdateAccessKeyCommand({
+      UserName: 'iam-admin',
+      AccessKeyId: inactive.accessKeyId,
+      Status: 'Inactive',
+    }),
+  );
+  // Rows that change state work on users of their own, one per CLI.
+  for (const cli of Object.keys(CLIS) as Cli[]) {
+    values[cli].NEW_KEY_USER = `fid-new-${cli}`;
+    await user(values[cli].NEW_KEY_USER);
+    const clean = `fid-clean-${cli}`;
+    values[cli].CLEANUP_USER = clean;
+    await user(clean);
+    const gone = await key(clean);
+    await iam.send(new DeleteAccessKeyCommand({ UserName: clean, AccessKeyId: gone.accessKeyId }));
+    values[cli].GONE_KEY = gone.accessKeyId;
+    values[cli].KEY_TO_DEACTIVATE = (await key(clean)).accessKeyId;
+    values[cli].KEY_TO_DELETE = (await key(clean)).accessKeyId;
+  }
+  writeProfiles(fx.admin, { good, inactive, deleted });
+
+  const jobs = TABLE.flatMap((row) => (['v1', 'v2'] as Cli[]).map((cli) => ({ row, cli })));
+  // Unskewed rows in parallel.
+  await pool(
+    jobs.filter((j) => !j.row.skewMinutes),
+    PARALLEL,
+    async ({ row, cli }) => void runs.set(marker(row, cli), await runCli(row, cli)),
+  );
+  // Skewed rows: one batch per skew, the gateway's clock moved back by it.
+  for (const minutes of new Set(TABLE.map((r) => r.skewMinutes).filter(Boolean))) {
+    skewMs = minutes! * 60_000;
+    try {
+      await pool(
+        jobs.filter((j) => j.row.skewMinutes === minutes),
+        PARALLEL,
+        async ({ row, cli }) => void runs.set(marker(row, cli), await runCli(row, cli)),
+      );
+    } finally {
+      skewMs = 0;
+    }
+  }
+  for (const region of ['us-east-1', 'ap-southeast-2']) {
+    for (const doc of await allEvents(region)) {
+      const m = /exec-env\/(fidelity-\S+)/.exec(String(doc.userAgent));
+      if (m) events.set(m[1], doc);
+    }
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await fx?.stop();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe.each(TABLE.map((r) => [r.id, r] as const))('%s', (_id, row) => {
+  it.each(['v1', 'v2'] as Cli[])(
+    `${row.verdict === 'match' ? 'matches AWS' : row.verdict} (%s)`,
+    (cli) => {
+      const diffs = compare(row.aws, runs.get(marker(row, cli))!, events.get(marker(row, cli)));
+      if (row.verdict === 'match') {
+        expect(diffs, `${row.command.join(' ')} as ${row.as}`).toEqual([]);
+      } else {
+        // Shown, not required: the table says why it cannot match.
+        expect(row.why, 'a differs/unverified row says why').toBeTruthy();
+      }
+    },
+  );
+});
+
+describe('docs/fidelity.md', () => {
+  it('is rendered from the table (run: npm run fidelity:doc)', async () => {
+    expect(fs.readFileSync(DOC_PATH, 'utf8')).toBe(await renderFidelityDoc(TABLE));
+  });
+
+  it('has a source for every row and a reason for every row that is not a match', () => {
+    for (const r of TABLE) {
+      expect(r.source, r.id).toBeTruthy();
+      if (r.verdict !== 'match') expect(r.why, r.id).toBeTruthy();
+    }
+    expect(new Set(TABLE.map((r) => r.id)).size).toBe(TABLE.length);
+  });
+});

@@ -1,0 +1,89 @@
+// docs/fidelity.md from the fidelity table. `npm run fidelity:doc` writes it; the fidelity test
+// checks that the checked-in file is what this renders.
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
+import { PROFILES, TABLE, type Row } from './table.ts';
+
+export const DOC_PATH = fileURLToPath(new URL('../../docs/fidelity.md', import.meta.url));
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
+
+function awsSide(r: Row): string {
+  const a = r.aws;
+  const parts: string[] = [];
+  if (a.code) parts.push(`${code(a.code)}${a.status ? ` (HTTP ${a.status})` : ''}`);
+  if (a.message) parts.push(code(a.message));
+  if (a.stderr) parts.push(`CLI prints ${code(a.stderr)}`);
+  if (a.json)
+    parts.push(
+      Object.entries(a.json)
+        .map(([k, v]) => `${code(k)} ${code(v)}`)
+        .join(', '),
+    );
+  parts.push(
+    a.exit.v1 === a.exit.v2 ? `exit ${a.exit.v1}` : `exit ${a.exit.v1} (v1) / ${a.exit.v2} (v2)`,
+  );
+  if (a.event === null) parts.push('no event');
+  else if (a.event) {
+    const e = a.event;
+    parts.push(
+      `event ${code(e.eventName)} in ${e.region}${e.errorCode ? `, errorCode ${code(e.errorCode)}` : ''}` +
+        (e.fields
+          ? `, ${Object.entries(e.fields)
+              .map(([k, v]) => `${k} ${code(JSON.stringify(v))}`)
+              .join(', ')}`
+          : ''),
+    );
+  } else parts.push('event not verified');
+  return parts.join('; ');
+}
+
+/** The Markdown, formatted as `npm run format` would (the file is checked by prettier too). */
+export async function renderFidelityDoc(table: readonly Row[]): Promise<string> {
+  const count = (v: Row['verdict']) => table.filter((r) => r.verdict === v).length;
+  const labs = [...new Set(table.map((r) => r.lab))];
+  const lines = [
+    '# Sandbox fidelity: what a learner sees, next to AWS',
+    '',
+    '<!-- Generated from test/fidelity/table.ts by `npm run fidelity:doc`; edit the table, not this file. -->',
+    '',
+    `Every command a lab teaches, and the mistakes a learner naturally makes with it, run through`,
+    `both AWS CLIs (v1 and v2) against the sandbox and compared with what AWS answers: the error`,
+    `code and message, the HTTP status, the CLI's exit code, the JSON output and the record in`,
+    `event history (\`aws cloudtrail lookup-events\`). \`test/fidelity/fidelity.test.ts\` runs the`,
+    `table in \`npm test\`: a **match** row must match with both CLIs.`,
+    '',
+    `**${table.length} rows (labs: ${labs.join(', ')}): ${count('match')} match, ${count('differs')} differ (explained), ${count('unverified')} unverified (explained).**`,
+    '',
+    'Profiles the rows run with:',
+    '',
+    ...Object.entries(PROFILES).map(([k, v]) => `- \`${k}\`: ${v}`),
+    '',
+    '| # | lab / step | command | mistake | AWS answers | source | sandbox |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...table.map(
+      (r, i) =>
+        `| ${i + 1} | ${r.lab} / ${r.step} | ${cell(code(`aws ${r.command.join(' ')}`))}${r.skewMinutes ? ` (clock ${r.skewMinutes} min fast)` : ''} | ${cell(r.mistake ?? '—')} | ${cell(awsSide(r))} | ${cell(r.source)} | ${r.verdict === 'match' ? 'match' : `**${r.verdict}**: ${cell(r.why ?? '')}`} |`,
+    ),
+    '',
+    '## Adding rows for a new lab',
+    '',
+    'Add one row per command the lab teaches and one per natural mistake (wrong secret, inactive or',
+    'deleted key, a quota, a missing region, an unknown profile, a skewed clock, a denied action) to',
+    '`test/fidelity/table.ts`, each with the source of the AWS answer (AWS documentation, the',
+    'botocore model, a captured output). If the lab needs another identity, add a profile to',
+    '`PROFILES` and to `writeProfiles` in the test. Run `npm run fidelity:doc` and',
+    '`npx vitest run test/fidelity`. A row the sandbox cannot match is `differs` (or `unverified`',
+    "when AWS's answer is not known for sure) with the reason in `why`.",
+    '',
+  ];
+  const options = (await prettier.resolveConfig(DOC_PATH)) ?? {};
+  return prettier.format(lines.join('\n'), { ...options, filepath: DOC_PATH });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === fs.realpathSync(process.argv[1])) {
+  fs.writeFileSync(DOC_PATH, await renderFidelityDoc(TABLE));
+  console.log(`wrote ${DOC_PATH}`);
+}
