@@ -97,8 +97,12 @@ describe('targets', () => {
   });
 
   it('--target aws uses the SDK default chain (profile, endpoint from the environment)', () => {
-    // sb.env sets AWS_PROFILE=sandbox-admin and AWS_ENDPOINT_URL: exactly how the SDK finds AWS.
-    const env = { ...sb.env, LAB_HOME: mkdtempSync(join(tmpdir(), 'lab-aws-')) };
+    // AWS_PROFILE and AWS_ENDPOINT_URL (from sb.env): exactly how the SDK finds AWS.
+    const env = {
+      ...sb.env,
+      AWS_PROFILE: 'sandbox-admin',
+      LAB_HOME: mkdtempSync(join(tmpdir(), 'lab-aws-')),
+    };
     const start = lab(['start', 'day42', '--target', 'aws'], env);
     expect(start.code, start.stderr).toBe(0);
     expect(start.stdout.split('\n')[0]).toBe(`AWS account ${sb.accountId}, profile sandbox-admin`);
