@@ -27,11 +27,21 @@ const bucketOf = (ctx: CheckContext) => `lab-s3-basics-${ctx.target.accountId}`;
 const s3 = (ctx: CheckContext) => ctx.target.clientsForRegion(REGION).s3;
 const DENIED = /AccessDenied/;
 
-/** The learner's successful (or, with `failedOnly`, refused) calls on this lab's bucket. */
+/**
+ * The learner's calls named `eventName` on this lab's bucket, successful or not. On AWS a bucket
+ * call lands in the bucket's region (the CLI follows S3's redirect there); the sandbox records
+ * it in the region the call was signed for, which is the profile's unless `--region` says
+ * otherwise: look in both.
+ */
 async function bucketCalls(ctx: CheckContext, eventName: string) {
   const bucket = bucketOf(ctx);
-  const evs = await learnerCalls(ctx, eventName, { region: REGION });
-  return evs.filter((e) => e.requestParameters?.bucketName === bucket);
+  const regions = [...new Set([REGION, ctx.target.region])];
+  const evs = (
+    await Promise.all(regions.map((region) => learnerCalls(ctx, eventName, { region })))
+  ).flat();
+  return evs
+    .filter((e) => e.requestParameters?.bucketName === bucket)
+    .sort((a, b) => b.time.getTime() - a.time.getTime());
 }
 
 const exists = async (ctx: CheckContext) =>
@@ -40,6 +50,7 @@ const exists = async (ctx: CheckContext) =>
 export default defineLab({
   id: 's3-basics',
   creates: ['s3-bucket'],
+  regions: ['ap-southeast-2'],
 
   steps: {
     'create-bucket': {

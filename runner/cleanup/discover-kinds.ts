@@ -14,6 +14,14 @@ import type { PlanInput } from './types.ts';
 
 const OWN_DISCOVERY = new Set(['access-key', 'profile-section']);
 
+function regionalTrails(target: PlanInput['target'], regions: string[]) {
+  const own = target.clients.cloudtrail;
+  const others = target.clientsForRegion
+    ? regions.filter((r) => r !== target.region).map((r) => target.clientsForRegion!(r).cloudtrail)
+    : [];
+  return [...(own ? [own] : []), ...others];
+}
+
 export async function discoverCreated(input: PlanInput & { creates: string[] }): Promise<void> {
   const { run, target, store } = input;
   const kinds = input.creates.filter((k) => !OWN_DISCOVERY.has(k)).map(kindOf);
@@ -35,9 +43,11 @@ export async function discoverCreated(input: PlanInput & { creates: string[] }):
     for (const spec of kind.createdBy) {
       let events: TrailEvent[];
       try {
-        // S3 and EC2 creations are in the target region's history (the lab's region on AWS).
-        const history = kind.regional ? (target.clients.cloudtrail ?? ct) : ct;
-        events = await lookupEvents(history, spec.event, since, 10);
+        // S3 and EC2 creations are in a region's own history: the target's, and any the lab names.
+        const histories = kind.regional ? regionalTrails(target, input.regions ?? []) : [ct];
+        events = (await Promise.all(histories.map((h) => lookupEvents(h, spec.event, since, 10))))
+          .flat()
+          .sort((a, b) => b.time.getTime() - a.time.getTime());
       } catch (e) {
         if (isRunnerDenial(e)) throw e;
         continue; // history unreadable or lagging: what was recorded already still applies
@@ -68,6 +78,12 @@ export async function discoverCreated(input: PlanInput & { creates: string[] }):
       }
     }
   }
+}
+
+/** The extra regions a lab declares (`regions` in lab.ts). */
+export function regionsOf(lab: unknown): string[] {
+  const r = (lab as { regions?: unknown } | undefined)?.regions;
+  return Array.isArray(r) ? r.filter((x): x is string => typeof x === 'string') : [];
 }
 
 /** The kinds a lab declares it may create: `creates`, or day42's older `resources.learnerCreates`. */

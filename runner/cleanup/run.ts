@@ -8,7 +8,7 @@ import { color } from '../ui.ts';
 import { executePlan } from './execute.ts';
 import { planCleanup } from './plan.ts';
 import { labUsersOf } from './discover.ts';
-import { createsOf } from './discover-kinds.ts';
+import { createsOf, regionsOf } from './discover-kinds.ts';
 import { assertSafeAccount, confirmAccount } from './safety.ts';
 import type { CleanupPlan, CleanupReport, CleanupTarget } from './types.ts';
 import { verifyCleanup } from './verify.ts';
@@ -66,7 +66,14 @@ async function cleanupOnce(o: RunCleanupOptions): Promise<CleanupReport> {
   // Refuse before looking any further: wrong account, or root anywhere near.
   await assertSafeAccount(run, target, warn);
   const labUsers = o.labUsers ?? labUsersOf(o.lab, store, run);
-  const plan = await planCleanup({ run, target, store, labUsers, creates: createsOf(o.lab) });
+  const plan = await planCleanup({
+    run,
+    target,
+    store,
+    labUsers,
+    creates: createsOf(o.lab),
+    regions: regionsOf(o.lab),
+  });
   for (const line of formatPlan(plan)) say(line);
 
   if (o.dryRun) {

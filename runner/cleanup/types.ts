@@ -17,6 +17,8 @@ export interface CleanupTarget {
   learnerFiles: LearnerFiles;
   /** The runner's clients in another region (IAM's event history is in us-east-1 on AWS). */
   clientsForRegion?: (region: string) => { cloudtrail: CloudTrailClient };
+  /** The target's own region (where regional kinds are looked for first). */
+  region?: string;
   /** The identity the learner works as (target.learnerArn); runs recorded it at `lab start`. */
   learnerArn?: string;
   /** Environment failures and denials of the runner's own calls → LabError (exit 2). */
@@ -89,4 +91,6 @@ export interface PlanInput {
   labUsers?: string[];
   /** Registry kinds the lab declares it may create (learner-made ones are found in the history). */
   creates?: string[];
+  /** Regions besides the target's where regional kinds (S3, EC2) may have been created. */
+  regions?: string[];
 }

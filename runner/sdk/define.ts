@@ -21,6 +21,12 @@ export interface LabDef<S extends string = string> {
    * the event history and removes exactly those; `lab test` fails if any kind is left behind.
    */
   creates?: readonly ResourceKindName[];
+  /**
+   * Regions besides the target's where the learner makes regional things (s3-basics: its bucket
+   * in ap-southeast-2). Their creation events are in that region's event history; cleanup looks
+   * there too.
+   */
+  regions?: readonly string[];
   /** Runs at `lab start`: create what the lab needs (record it with ctx.created), return a baseline. */
   setup?(ctx: SetupContext): Promise<Record<string, unknown> | void>;
   /** One entry per `::: step <id>` in README.md, in the same order. */
