@@ -25,6 +25,7 @@ import { forwardedHeaders } from './fixes/engine-headers.ts';
 import { hideServiceUsers } from './fixes/hide-service-users.ts';
 import { identityCache } from './identities.ts';
 import { openAuthMessages } from './auth-messages.ts';
+import { isRunnerRead } from './cloudtrail/runner-reads.ts';
 import { activityRecord } from './record.ts';
 import {
   decodeAuthorizationMessage,
@@ -94,6 +95,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   ) {
     // S3 object-level calls are data events, which CloudTrail event history never shows.
     if (call.s3?.dataEvent) return;
+    if (isRunnerRead(call, serviceUsers)) return;
     const outcome = {
       requestId,
       status: err?.status,
@@ -168,6 +170,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       });
     }
     call.principal = await ids.lookup(parsed.accessKeyId!);
+    if (serviceUsers === undefined && call.principal) await hiddenUsers();
     for (const check of principalChecks) {
       const err = check(call);
       if (err) return reject(res, call, err);

@@ -8,6 +8,7 @@ import {
   CreateAccessKeyCommand,
   CreateUserCommand,
   GetUserCommand,
+  ListUsersCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +52,14 @@ describe('event history holds API calls only', () => {
     expect(events.filter((e) => !e.EventName || e.EventSource === 'unknown.amazonaws.com')).toEqual(
       [],
     );
+  });
+
+  it("the runner's reads (lab check) are not events; its writes (setup, cleanup) are", async () => {
+    const runner = sdk(fx.url, fx.sandbox!.runner, { region: 'us-east-1' });
+    await runner.iam.send(new ListUsersCommand({}));
+    await runner.iam.send(new CreateUserCommand({ UserName: 'made-by-setup' }));
+    const mine = (await lookup('us-east-1')).Events!.filter((e) => e.Username === 'labrunner');
+    expect(mine.map((e) => e.EventName)).toEqual(['CreateUser']);
   });
 
   it('IAM events are in us-east-1 only; lookup-events is regional', async () => {
@@ -98,7 +107,11 @@ describe('identities', () => {
         UserId: string;
         CreateDate: string;
       }[];
-      expect(users.map((u) => u.UserName).sort()).toEqual(['bob', 'sandbox-admin']);
+      expect(users.map((u) => u.UserName).sort()).toEqual([
+        'bob',
+        'made-by-setup',
+        'sandbox-admin',
+      ]);
       for (const u of users) {
         expect(u.UserId).toMatch(USER_ID);
         // v1 prints `2026-11-29T11:41:06Z`, v2 `2026-11-29T11:41:06+00:00` (aws-cli list-users.rst).
