@@ -1,5 +1,6 @@
 import { defineCommand, runCommand, showUsage, type CommandDef } from 'citty';
-import { EXIT, isLabError } from './errors.ts';
+import { EXIT, LabError, isLabError } from './errors.ts';
+import { unknownArgument } from './argv-check.ts';
 import { color, stopAllProgress } from './ui.ts';
 import { installInterruptHandling } from './interrupt.ts';
 import pkg from '../package.json' with { type: 'json' };
@@ -33,25 +34,33 @@ export const root = defineCommand({
 
 const HELP = ['--help', '-h'];
 
-/** Walk argv down the subcommand tree, so `lab sandbox start --help` shows that command's usage. */
-async function resolve(rawArgs: string[]): Promise<[CommandDef<any>, CommandDef<any> | undefined]> {
+/**
+ * Walk argv down the subcommand tree, so `lab sandbox start --help` shows that command's usage.
+ * Also returns the words after the command path (its own flags and arguments).
+ */
+async function resolve(
+  rawArgs: string[],
+): Promise<[CommandDef<any>, CommandDef<any> | undefined, string[]]> {
   let cmd: CommandDef<any> = root;
   let parent: CommandDef<any> | undefined;
+  const rest = [...rawArgs];
   for (const arg of rawArgs) {
     if (arg.startsWith('-')) continue;
     const subs =
       typeof cmd.subCommands === 'function' ? await cmd.subCommands() : await cmd.subCommands;
     const next = subs?.[arg];
     if (!next) break;
+    rest.splice(rest.indexOf(arg), 1);
     parent = cmd;
     cmd = typeof next === 'function' ? await next() : await next;
   }
-  return [cmd, parent];
+  return [cmd, parent, rest];
 }
 
 /** Run the CLI. Commands throw; this is the one place that prints errors and sets the exit code. */
 export async function main(rawArgs: string[]): Promise<void> {
   installInterruptHandling();
+  const json = rawArgs.includes('--json');
   try {
     if (rawArgs.length === 0 || rawArgs.some((a) => HELP.includes(a))) {
       const [cmd, parent] = await resolve(rawArgs);
@@ -63,29 +72,49 @@ export async function main(rawArgs: string[]): Promise<void> {
       console.log(pkg.version);
       return;
     }
+    const [cmd, parent, rest] = await resolve(rawArgs);
+    if (cmd.run) {
+      const problem = await unknownArgument(cmd, rest);
+      if (problem) {
+        if (!json) await showUsage(cmd, parent);
+        throw new LabError('usage', problem, 'See the usage above (`--help`).');
+      }
+    }
     await runCommand(root, { rawArgs });
   } catch (e) {
-    process.exitCode = await report(e, rawArgs);
+    process.exitCode = await report(e, rawArgs, json);
   }
 }
 
-async function report(e: unknown, rawArgs: string[]): Promise<number> {
+async function report(e: unknown, rawArgs: string[], json: boolean): Promise<number> {
   stopAllProgress(); // the error goes on a clean line, with the cursor shown
+  let code = 'internal';
+  let message: string;
+  let hint: string | undefined;
+  let exit: number = EXIT.usage;
   if (isLabError(e)) {
-    console.error(`${color.red('error')} ${e.message}`);
-    if (e.hint) console.error(`${color.dim('hint')}  ${e.hint}`);
-    return e.exitCode;
+    ({ code, message, hint } = e);
+    exit = e.exitCode;
+  } else if (e instanceof Error && e.name === 'CLIError') {
+    // citty's own usage errors (unknown command, missing argument).
+    if (!json) {
+      const [cmd, parent] = await resolve(rawArgs);
+      await showUsage(cmd, parent);
+    }
+    code = 'usage';
+    message = e.message;
+  } else {
+    message = `unexpected failure: ${e instanceof Error ? e.message : String(e)}`;
+    hint = 'This is a bug in labrunner; please report it with the command you ran.';
+    if (!json) console.error(`${color.red('error')} unexpected failure:`, e);
   }
-  // citty's own usage errors (unknown command, missing argument).
-  if (e instanceof Error && e.name === 'CLIError') {
-    const [cmd, parent] = await resolve(rawArgs);
-    await showUsage(cmd, parent);
-    console.error(`${color.red('error')} ${e.message}`);
-    return EXIT.usage;
+  // --json: one document on stdout whatever happened (scripts parse stdout, people read stderr).
+  if (json) console.log(JSON.stringify({ error: { code, message, hint: hint ?? null } }));
+  if (code !== 'internal' || json) {
+    console.error(`${color.red('error')} ${message}`);
+    if (hint) console.error(`${color.dim('hint')}  ${hint}`);
+  } else {
+    console.error(color.dim(hint));
   }
-  console.error(`${color.red('error')} unexpected failure:`, e);
-  console.error(
-    color.dim('This is a bug in labrunner; please report it with the command you ran.'),
-  );
-  return EXIT.usage;
+  return exit;
 }

@@ -7,7 +7,7 @@ import { resolveTarget, type Target } from '../target/index.ts';
 import { rootWarnings } from '../target/root.ts';
 import { openStore } from '../store/index.ts';
 import { checkLab, type CheckResult } from './engine.ts';
-import { verdictLines, nextLines, jsonReport } from './format.ts';
+import { verdictLines, nextLines, jsonReport, cleanedSummary } from './format.ts';
 import { systemClock, type Clock } from './context.ts';
 import type { RunnableLab } from './load.ts';
 import type { Run } from '../store/index.ts';
@@ -60,22 +60,28 @@ export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
         const { results, run, def, completedNow, finished } = await checkOnce(o, target);
         const passed = results.every((r) => r.status === 'passed');
         const last = !o.watch || passed || stop.requested;
-        if (o.json) {
-          if (last) out(JSON.stringify(jsonReport(o.lab, target.kind, results)));
-        } else {
+        if (!o.json && finished) {
+          // The run's results are from before its cleanup; their evidence ("AKIA… still
+          // exists") no longer describes the account, so say what it shows now instead.
+          const when = run.endedAt ? ` at ${run.endedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+          out(`Run ${run.id} of ${o.lab} was cleaned up${when}.`);
+          out(cleanedSummary(results));
+          out(`\`lab start ${o.lab}\` starts the lab again.`);
+        } else if (!o.json) {
           if (pass > 1) out(color.dim(`— ${clock.now().toISOString().slice(11, 19)} UTC`));
           for (const l of verdictLines(results)) out(l);
           for (const l of nextLines(o.lab, results, Object.keys(def.steps).length)) out(l);
-          if (finished) {
-            out(
-              `Run ${run.id} is finished and cleaned up. \`lab start ${o.lab}\` starts the lab again.`,
-            );
-          }
         }
         // Every step passed and the run is not cleaned up yet (this check, or an earlier --no-cleanup).
         const due =
           !finished && (completedNow || (passed && !o.step && run.status === 'completed'));
-        if (due) await autoCleanup(o, target, run, def, out, err);
+        const cleanup = due ? await autoCleanup(o, target, run, def, out, err) : undefined;
+        // --json: one document, printed once the automatic cleanup (if any) is over, with its
+        // plan and its proof (what was done, what remains) or why it did not run.
+        if (o.json && last) {
+          const cleaned = finished ? { cleanedUpAt: run.endedAt } : {};
+          out(JSON.stringify({ ...jsonReport(o.lab, target.kind, results), ...cleaned, cleanup }));
+        }
         if (last) return passed ? EXIT.ok : EXIT.incomplete;
         if (!o.json) out(color.dim(`Checking again in ${interval / 1000} s (Ctrl-C to stop)…`));
         await stop.sleep(interval, clock);
@@ -125,27 +131,41 @@ async function autoCleanup(
   out: (l: string) => void,
   err: (l: string) => void,
 ) {
+  const command = `lab cleanup ${o.lab}${target.kind === 'aws' ? ' --target aws' : ''}`;
   if (!o.cleanup) {
-    if (!o.json)
-      out(`Every step passed. Remove what the lab created with \`lab cleanup ${o.lab}\`.`);
-    return;
+    if (!o.json) out(`Every step passed. Remove what the lab created with \`${command}\`.`);
+    return { ran: false, reason: '--no-cleanup', command };
   }
   // On AWS the account id must be typed back (or --yes): only where someone can type it.
   if (target.kind === 'aws' && !o.yes && (o.json || !process.stdin.isTTY)) {
-    if (!o.json)
-      out(`Every step passed. Remove what the lab created: \`lab cleanup ${o.lab} --target aws\`.`);
-    return;
+    if (!o.json) out(`Every step passed. Remove what the lab created: \`${command}\`.`);
+    return { ran: false, reason: 'the account id must be typed back (or --yes)', command };
   }
   if (!o.json) out(color.bold('Every step passed: cleaning up what the lab created.'));
   const { runCleanup } = await import('../cleanup/index.ts');
   const store = openStore(o.home);
   try {
-    await runCleanup({ run, target, store, lab: def, yes: o.yes, print: !o.json, env: o.env });
+    const r = await runCleanup({
+      run,
+      target,
+      store,
+      lab: def,
+      yes: o.yes,
+      print: !o.json,
+      env: o.env,
+    });
+    return {
+      ran: true,
+      clean: r.clean,
+      plan: r.plan.actions.map((a) => a.text),
+      done: r.done,
+      kept: r.plan.kept,
+      remaining: r.remaining,
+    };
   } catch (e) {
     err(`${color.red('automatic cleanup did not finish:')} ${(e as Error).message}`);
-    err(
-      `Run \`lab cleanup ${o.lab}${target.kind === 'aws' ? ' --target aws' : ''}\` to finish it.`,
-    );
+    err(`Run \`${command}\` to finish it.`);
+    return { ran: false, reason: (e as Error).message, command };
   } finally {
     store.close();
   }

@@ -68,3 +68,12 @@ export function jsonReport(lab: string, target: string, results: StepResult[]) {
     })),
   };
 }
+
+/** A cleaned-up run: which steps were done before the cleanup, and that the lab's things are gone. */
+export function cleanedSummary(steps: { id: string; status: string | null }[]): string {
+  const done = steps.filter((s) => s.status === 'passed').map((s) => s.id);
+  return (
+    `Cleaned up: what the lab created is gone from the account. Done before the cleanup: ` +
+    `${done.length ? done.join(', ') : 'no step'} (${done.length}/${steps.length}).`
+  );
+}

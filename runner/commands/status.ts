@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty';
 import { labHome } from '../paths.ts';
 import { color } from '../ui.ts';
+import { cleanedSummary } from '../check/format.ts';
 
 export default defineCommand({
   meta: { name: 'status', description: "Each lab's progress per step, and its current run" },
@@ -25,6 +26,11 @@ export default defineCommand({
         ? `run ${l.run.id} on ${l.run.target} (account ${l.run.accountId}), started ${l.run.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${l.run.status}`
         : 'not started';
       console.log(`${color.bold(l.lab)}  ${l.title}  ${done}/${l.steps.length}  ${color.dim(run)}`);
+      if (l.run?.status === 'cleaned') {
+        // The account no longer holds what these results talk about: no stale evidence or hints.
+        console.log(`  ${cleanedSummary(l.steps)}`);
+        continue;
+      }
       for (const s of l.steps) {
         const m = s.status ? mark[s.status] : color.dim('·');
         const detail =

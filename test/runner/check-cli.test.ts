@@ -65,7 +65,8 @@ describe('lab check through the CLI', () => {
 
     const notStartedJson = await lab('check', 'day42', '--json');
     expect(notStartedJson.code).toBe(2);
-    expect(notStartedJson.stdout).toBe(''); // machine-readable stdout stays empty on errors
+    // The one JSON document on stdout is the error (issue 8: it used to be empty).
+    expect(JSON.parse(notStartedJson.stdout).error.code).toBe('not_started');
 
     const badTarget = await lab('check', 'day42', '--target', 'mars');
     expect(badTarget.code).toBe(2);
@@ -194,7 +195,10 @@ describe('lab check through the CLI', () => {
 
     const after = await lab('check', 'day42');
     expect(after.code).toBe(0);
-    expect(after.stdout).toMatch(/finished and cleaned up/);
+    expect(after.stdout).toMatch(/was cleaned up at .* UTC/);
+    // What the account shows now, not the evidence recorded before the cleanup.
+    expect(after.stdout).toMatch(/what the lab created is gone from the account/);
+    expect(after.stdout).not.toMatch(/still exists|is Active/);
 
     const status = await lab('status', '--json');
     const day42 = JSON.parse(status.stdout).labs.find((l: any) => l.lab === 'day42');

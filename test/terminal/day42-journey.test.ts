@@ -41,7 +41,7 @@ async function check(sh: ShellSession) {
   return { ...r, done };
 }
 
-async function walk(sh: ShellSession, cli: RegExp) {
+async function walk(sh: ShellSession, cli: RegExp, json = false) {
   const version = await sh.run('aws --version');
   expect(version.out).toMatch(cli);
   expect((await sh.run('type -p aws')).out.trim()).toBe(join(labHome, 'sandbox', 'bin', 'aws'));
@@ -90,10 +90,27 @@ async function walk(sh: ShellSession, cli: RegExp) {
     `aws iam delete-access-key --user-name iam-admin --access-key-id ${keyId}`,
   );
   expect(del.code, del.out).toBe(0);
-  c = await check(sh);
-  expect(c.code, c.out).toBe(0);
-  expect(c.done).toEqual(['create-key', 'configure', 'list-users', 'denied-ec2', 'cleanup']);
-  expect(c.out).toMatch(/cleaning up what the lab created/);
+  if (json) {
+    // The check that runs the automatic cleanup, as a script would: one document, with the
+    // cleanup's plan and its proof.
+    const j = await sh.run('lab check day42 --json > check.json');
+    expect(j.code).toBe(0);
+    const doc = JSON.parse((await sh.run('cat check.json')).out);
+    expect(doc.steps.map((st: { status: string }) => st.status)).toEqual(Array(5).fill('passed'));
+    expect(doc.cleanup.ran).toBe(true);
+    expect(doc.cleanup.clean).toBe(true);
+    expect(doc.cleanup.plan.join('\n')).toMatch(/iam-admin/);
+    expect(doc.cleanup.remaining).toEqual([]);
+  } else {
+    c = await check(sh);
+    expect(c.code, c.out).toBe(0);
+    expect(c.done).toEqual(['create-key', 'configure', 'list-users', 'denied-ec2', 'cleanup']);
+    expect(c.out).toMatch(/cleaning up what the lab created/);
+    // Checked again afterwards: what the account shows now, not the stale evidence.
+    const again = await sh.run('lab check day42');
+    expect(again.out).toMatch(/was cleaned up at/);
+    expect(again.out).not.toMatch(/still exists/);
+  }
   // The automatic cleanup removed the profile that named the deleted key.
   expect((await sh.run('aws configure list-profiles')).out).not.toMatch(/^iam-admin$/m);
 }
@@ -118,6 +135,7 @@ test('day42 in lab shell with AWS CLI v1 (pyenv first on PATH): every command en
 
 test('day42 in lab shell with Debian AWS CLI v2.9 (/usr/bin first on PATH)', async () => {
   const sh = await shellWith('/usr/bin');
-  await walk(sh, /^aws-cli\/2\.9\./m);
+  await sh.run('cd "$(mktemp -d)"');
+  await walk(sh, /^aws-cli\/2\.9\./m, true);
   await leave(sh);
 });
