@@ -83,6 +83,21 @@ export function environmentError(e: unknown, ctx: ErrorContext): LabError | unde
       `${known}Pass one with --profile <name>, or create it: \`aws configure --profile ${unknownProfile}\`.`,
     );
   }
+  // credential_process (a program that prints credentials): the SDK's message names the
+  // profile. Said before "no credentials", which the chain would otherwise end with.
+  const proc = /Profile (\S+) credential_process (.*)/.exec(e.message);
+  if (proc) {
+    const expired = /expired/i.test(proc[2]);
+    return new LabError(
+      expired ? 'expired_credentials' : 'credential_process_failed',
+      expired
+        ? `The credentials of profile ${proc[1]} have expired: its credential_process returned credentials past their Expiration.`
+        : `The credential_process of profile ${proc[1]} failed: ${proc[2]}`,
+      expired
+        ? `Renew them with the tool that credential_process runs (log in again), then run the command again; \`aws sts get-caller-identity --profile ${proc[1]}\` tells when they work.`
+        : `Run that command yourself to see why (\`aws configure get credential_process --profile ${proc[1]}\` shows it).`,
+    );
+  }
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message)) {
     return new LabError(
       'no_credentials',
@@ -144,5 +159,52 @@ export function environmentError(e: unknown, ctx: ErrorContext): LabError | unde
           : 'Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (`aws sts get-caller-identity`), or pass a profile with --profile <name>.',
     );
   }
+  const server = serverFailure(e, ctx);
+  if (server) return server;
   return undefined;
+}
+
+/**
+ * A 5xx, or an answer that is not AWS's JSON/XML at all: the endpoint is the problem, not the
+ * learner's work. The sandbox's gateway answers 503 ServiceUnavailable while its engine is down;
+ * another emulator (a plain moto) has no CloudTrail LookupEvents and answers an HTML 500.
+ */
+function serverFailure(e: Error, ctx: ErrorContext): LabError | undefined {
+  const meta = (e as { $metadata?: { httpStatusCode?: number } }).$metadata;
+  const status = meta?.httpStatusCode;
+  const unparsable = /Deserialization error|is not valid JSON|Unexpected token/.test(e.message);
+  if (!(status !== undefined && status >= 500) && !unparsable) return undefined;
+  const call =
+    (e as { labrunnerCall?: { operation?: string } }).labrunnerCall?.operation ?? 'a call';
+  const answer = `HTTP ${status ?? '?'}${unparsable ? ', not an AWS answer' : ''}`;
+  if (ctx.kind === 'sandbox') {
+    return status === 503
+      ? new LabError(
+          'sandbox_engine_down',
+          `The local sandbox's engine is not answering (the gateway at ${ctx.endpoint ?? '?'} is up: ${e.message}).`,
+          'Run `lab sandbox start`: it restarts what is not running and keeps your users, keys and progress.',
+        )
+      : new LabError(
+          'sandbox_failed',
+          `The local sandbox failed on ${call} (${answer}): ${firstLine(e.message)}`,
+          '`lab sandbox status` shows its processes; the engine log path is in `lab sandbox status --json`.',
+        );
+  }
+  if (ctx.endpoint) {
+    return new LabError(
+      'endpoint_unsupported',
+      `The endpoint ${ctx.endpoint} (AWS_ENDPOINT_URL) failed on ${call} (${answer}).`,
+      'labrunner needs IAM, STS, EC2 and CloudTrail event history (LookupEvents) as AWS answers them. ' +
+        'The local sandbox has them: unset AWS_ENDPOINT_URL and use --target sandbox.',
+    );
+  }
+  return new LabError(
+    'aws_unavailable',
+    `AWS failed on ${call} (${answer}): ${firstLine(e.message)}`,
+    'This is on the AWS side: wait a minute and run the command again (https://health.aws.amazon.com shows outages).',
+  );
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0];
 }

@@ -219,6 +219,13 @@ async function awsTarget(o: ResolveOptions, env: Env): Promise<Target> {
     caller = await clients.sts.send(new GetCallerIdentityCommand({}));
   } catch (e) {
     destroyClients(clients);
+    // The SDK's chain says only "Could not load credentials from any providers" when a
+    // credential_process failed or returned expired credentials: find out which.
+    const proc = !usingEnvKeys ? known.get(profileName)?.credentialProcess : undefined;
+    if (proc && (e as Error)?.name === 'CredentialsProviderError') {
+      const { credentialProcessError } = await import('./process-creds.ts');
+      throw credentialProcessError(profileName, proc, env) ?? environmentError(e, ctx) ?? e;
+    }
     throw environmentError(e, ctx) ?? e;
   }
   const accountId = caller.Account ?? '';

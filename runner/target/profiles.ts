@@ -15,6 +15,8 @@ export interface Profile {
   secretAccessKey?: string;
   sessionToken?: string;
   region?: string;
+  /** A program that prints the credentials (credential_process), when the profile uses one. */
+  credentialProcess?: string;
   /** The file and section heading that hold the access key id (for the ledger and cleanup). */
   keySource?: { file: string; section: string };
 }
@@ -38,6 +40,7 @@ export async function readProfiles(files: LearnerFiles): Promise<Map<string, Pro
       secretAccessKey: inCreds ? cred.aws_secret_access_key : conf.aws_secret_access_key,
       sessionToken: inCreds ? cred.aws_session_token : conf.aws_session_token,
       region: conf.region ?? cred.region,
+      credentialProcess: conf.credential_process ?? cred.credential_process,
       keySource: accessKeyId
         ? inCreds
           ? { file: files.credentialsFile, section: name }

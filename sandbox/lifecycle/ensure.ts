@@ -125,6 +125,7 @@ export async function ensureUnlocked(opts: EnsureOptions): Promise<SandboxInfo> 
   const engineOk = !!kept && engineAlive && (await engineHealthy(engine!.port));
   if (engineAlive && !engineOk) await stop(engine!.pid); // alive but not answering
   const python = engineOk ? undefined : findMotoPython(env); // fail before starting anything
+  if (!engineOk) checkIdentitiesFile(l); // a damaged file: say so, not a Python traceback
   // The private port is kept across restarts, so the gateway keeps pointing at it; only if
   // someone else took it do we move (and then restart the gateway too).
   const enginePort = engineOk
@@ -268,4 +269,14 @@ async function startGateway(
     }
     throw e;
   }
+}
+
+/** identities.json exists but is not what the engine wrote (edited, truncated, a disk problem). */
+function checkIdentitiesFile(l: Layout): void {
+  if (!existsSync(l.identities) || readIdentities(l)) return;
+  throw new SandboxError(
+    'sandbox_state_corrupt',
+    `The sandbox's identities file ${l.identities} is damaged (not the account and keys the sandbox wrote).`,
+    'Restore it from a backup, or start the sandbox afresh with `lab sandbox reset --yes` (new keys; the users, keys and activity in the sandbox are lost).',
+  );
 }

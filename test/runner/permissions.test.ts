@@ -155,7 +155,8 @@ describe('the runner identity on AWS lacks a permission', () => {
       expect(r.stderr).not.toContain('unexpected failure');
       // No step verdict at all: the denial is the runner's, not the learner's.
       expect(r.stdout + r.stderr).not.toMatch(/✘|failed/);
-      if (json) expect(r.stdout).toBe('');
+      // --json: the one document on stdout is the error (issue 8).
+      if (json) expect(JSON.parse(r.stdout).error.message).toBe(error.replace(/^error /, ''));
       else expect(r.stdout.split('\n')[0]).toBe(`AWS account ${sb.accountId}, profile reader`);
     }
     const { results, runs } = storedResults(env.LAB_HOME);
@@ -173,7 +174,7 @@ describe('the runner identity on AWS lacks a permission', () => {
       env,
     );
     expect(r.code, r.stdout + r.stderr).toBe(2);
-    expect(r.stdout).toBe('');
+    expect(JSON.parse(r.stdout).error.message).toContain(roArn); // --json: the error, as JSON
     expect(errorLine(r.stderr)).toContain(roArn);
     expect(errorLine(r.stderr)).toContain('cloudtrail:LookupEvents');
     expect(hintLine(r.stderr)).toContain('--profile');
@@ -288,7 +289,8 @@ describe('wrong credentials, no network, unknown profile', () => {
       const json = cmd === 'start' ? [] : ['--json'];
       const r = await lab([cmd, 'day42', '--target', 'aws', '--profile', 'nope', ...json], env);
       expect(r.code, r.stdout + r.stderr).toBe(2);
-      expect(r.stdout).toBe('');
+      if (json.length) expect(JSON.parse(r.stdout).error.code).toBe('no_profile');
+      else expect(r.stdout).toBe('');
       expect(errorLine(r.stderr)).toContain('profile "nope"');
       expect(hintLine(r.stderr)).toContain('admin, reader, wrong-secret, no-summary');
     }
