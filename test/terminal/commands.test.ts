@@ -90,6 +90,28 @@ describe('in a terminal', () => {
   test('lab cleanup day42: exits 0 by itself and says what the account shows', async () => {
     const f = await finalScreen(labTerm(['cleanup', 'day42'], env));
     expect(f.exit.code, f.screen).toBe(0);
+    expect(f.screen).toMatch(/nothing the lab created remains/);
+    expectClean(f);
+  });
+
+  test('lab cleanup --target aws: the account id typed back at its prompt, then exit 0', async () => {
+    // "AWS" here is the sandbox reached through AWS_ENDPOINT_URL with its admin's CLI files
+    // (the default profile there): the real-account path, with its typed confirmation.
+    const sandbox = join(home, 'sandbox', 'aws');
+    const aws = {
+      ...env,
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${env.LAB_SANDBOX_PORT}`,
+      AWS_CONFIG_FILE: join(sandbox, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(sandbox, 'credentials'),
+    };
+    const start = await finalScreen(labTerm(['start', 'day42', '--target', 'aws'], aws));
+    expect(start.exit.code, start.screen).toBe(0);
+    const t = labTerm(['cleanup', 'day42', '--target', 'aws'], aws);
+    const [, account] = await t.waitFor(/Type the account id (\d{12}) to delete the above: $/m);
+    t.type(`${account}\r`);
+    const f = await finalScreen(t);
+    expect(f.exit.code, f.screen).toBe(0);
+    expect(f.screen).toMatch(/nothing the lab created remains/);
     expectClean(f);
   });
 

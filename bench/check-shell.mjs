@@ -1,0 +1,95 @@
+// `lab check day42` as a learner types it inside `lab shell` — the `lab` on PATH there (the
+// launcher next to the `aws` wrapper: this Node + bin/lab.mjs, no npx) — against one
+// `aws sts get-caller-identity` typed in the same shell (through the wrapper), side by side
+// (alternating), plus `npx lab check day42` for reference. All five steps pass first.
+// Usage: node bench/check-shell.mjs [repetitions]   (prints figures; asserts nothing)
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startTestSandbox } from '../test/helpers/sandbox.ts';
+import { writeLabLauncher } from '../runner/commands/sandbox/launcher.ts';
+
+const reps = Number(process.argv[2] ?? 11);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const sb = await startTestSandbox();
+// The shell's environment: the sandbox's bin (aws wrapper, lab launcher) first on PATH.
+const binDir = join(sb.home, 'sandbox', 'bin');
+writeLabLauncher(binDir);
+const env = { ...sb.env, NO_COLOR: '1' };
+
+function run(cmd, args, ok = [0]) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { env, encoding: 'utf8', cwd: ROOT });
+  const ms = performance.now() - t0;
+  if (!ok.includes(r.status) && !args.includes('describe-instances')) {
+    throw new Error(`${cmd} ${args.join(' ')} → ${r.status}\n${r.stdout}\n${r.stderr}`);
+  }
+  return { ms, stdout: r.stdout };
+}
+const aws = (...a) => run('aws', a);
+const lab = (...a) => run('lab', a, a[0] === 'check' ? [0, 1] : [0]);
+const npxLab = (...a) => run('npx', ['lab', ...a], [0, 1]);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const line = (name, xs) =>
+  `${name.padEnd(44)} median ${median(xs).toFixed(0).padStart(5)} ms  (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
+
+try {
+  // Do the lab as a learner would, so every step passes (the full check: eight AWS calls).
+  lab('start', 'day42');
+  const key = JSON.parse(
+    aws('iam', 'create-access-key', '--user-name', 'iam-admin').stdout,
+  ).AccessKey;
+  aws('configure', 'set', 'aws_access_key_id', key.AccessKeyId, '--profile', 'iam-admin');
+  aws('configure', 'set', 'aws_secret_access_key', key.SecretAccessKey, '--profile', 'iam-admin');
+  aws('configure', 'set', 'region', 'ap-southeast-2', '--profile', 'iam-admin');
+  aws('iam', 'list-users', '--profile', 'iam-admin');
+  aws('ec2', 'describe-instances', '--profile', 'iam-admin');
+  lab('check', 'day42', '--no-cleanup');
+  aws(
+    'iam',
+    'update-access-key',
+    '--user-name',
+    'iam-admin',
+    '--access-key-id',
+    key.AccessKeyId,
+    '--status',
+    'Inactive',
+  );
+  aws('iam', 'delete-access-key', '--user-name', 'iam-admin', '--access-key-id', key.AccessKeyId);
+  const all = JSON.parse(lab('check', 'day42', '--json', '--no-cleanup').stdout);
+  if (!all.steps.every((s) => s.status === 'passed'))
+    throw new Error(`not all passed: ${JSON.stringify(all)}`);
+
+  // Warm-up, then alternate so all three see the same machine state.
+  lab('check', 'day42', '--no-cleanup');
+  aws('sts', 'get-caller-identity');
+  npxLab('check', 'day42', '--no-cleanup');
+  const check = [];
+  const cli = [];
+  const viaNpx = [];
+  for (let i = 0; i < reps; i++) {
+    check.push(lab('check', 'day42', '--no-cleanup').ms);
+    cli.push(aws('sts', 'get-caller-identity').ms);
+    viaNpx.push(npxLab('check', 'day42', '--no-cleanup').ms);
+  }
+  const v = spawnSync('aws', ['--version'], { env, encoding: 'utf8' });
+  console.log(
+    `repetitions: ${reps}; node ${process.version}; ${(v.stdout || v.stderr).trim()}; ` +
+      `${cpus().length} cores, load ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+  );
+  console.log(line('lab check day42 (5/5, `lab` on PATH)', check));
+  console.log(line('aws sts get-caller-identity (wrapper)', cli));
+  console.log(line('npx lab check day42 (reference)', viaNpx));
+  console.log(
+    `ratio lab check / one aws call: ${(median(check) / median(cli)).toFixed(2)} (target ≤ 0.50); ` +
+      `via npx: ${(median(viaNpx) / median(cli)).toFixed(2)}`,
+  );
+} finally {
+  await sb.stop();
+}
