@@ -276,7 +276,12 @@ function derive(l: LearnerReport, steps: string[]): void {
   if (l.keyCheck) l.keysAtRisk = l.keyCheck === 'exists';
 }
 
-/** Time from the previous step's pass (or the learner's first check) to this step's first pass. */
+/**
+ * Time from the previous step's pass (or the learner's first check) to this step's first pass.
+ * A step first passed by the same check as the step before it has no time of its own (the
+ * learner did both before checking): it is left out, not counted as 0 s — otherwise one
+ * whole-lab check at the end made every later step's median 0 s (issue 12).
+ */
 function stepDurations(learners: LearnerReport[], steps: string[], i: number): number[] {
   const out: number[] = [];
   for (const l of learners) {
@@ -286,8 +291,8 @@ function stepDurations(learners: LearnerReport[], steps: string[], i: number): n
       i > 0
         ? l.cells[steps[i - 1]]?.passedAt
         : Math.min(...steps.map((s) => l.cells[s].firstAt ?? Infinity), at);
-    if (start == null) continue;
-    out.push(Math.max(0, at - start));
+    if (start == null || (i > 0 && at <= start)) continue;
+    out.push(at - start);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // Server-rendered pages (the instructor dashboard and its sign-in): a fresh nonce per
-// response for the one inline stylesheet, and a CSP that allows no script at all, so
-// learner-supplied text that slipped through escaping would still be inert.
+// response for the one inline stylesheet and the dashboard's one refresh script; nothing
+// else may run, so learner-supplied text that slipped through escaping would still be inert.
 import type { Context } from 'hono';
 import { randomBytes } from 'node:crypto';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -14,7 +14,7 @@ export function htmlPage(c: Context, status: number, render: (nonce: string) => 
     // which a cross-site guard cannot tell from a sandboxed frame elsewhere (issue 12).
     // `same-origin` keeps URLs (class ids) from leaving the site, and forms send our origin.
     'referrer-policy': 'same-origin',
-    'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   });
 }
 

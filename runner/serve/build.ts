@@ -40,6 +40,7 @@ export function staleReason(o: BuildOptions): string | undefined {
     o.labsDir,
     join(root, 'site'),
     join(root, 'runner', 'lab'),
+    join(root, 'public'),
     join(root, 'astro.config.mjs'),
   ];
   const changed = inputs.find((p) => newest(p) > built);

@@ -20,6 +20,7 @@ import { labsRoot } from '../../runner/lab/paths.ts';
 import { adminClients, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { buildOnce, launchBrowser, removeTemp, screenshot } from './helpers.ts';
 import { ROOT } from '../class/helpers.ts';
+import { axeBothSchemes } from './axe.ts';
 
 const run = promisify(execFile);
 let sandbox: TestSandbox;
@@ -144,6 +145,38 @@ describe('the day42 page, live', () => {
     const cfg = readFileSync(sandbox.env.AWS_CONFIG_FILE, 'utf8');
     expect(cfg).not.toMatch(/\[profile iam-admin\]/);
     await ctx.close();
+  });
+
+  it('has no serious or critical axe findings on any page, light or dark, at 1280 and 390 px', async () => {
+    const page = await browser.newPage();
+    const found: Record<string, unknown> = {};
+    const pages = [
+      '',
+      'labs/day42/',
+      'console/',
+      'console/iam/users/',
+      'console/iam/user/?name=sandbox-admin',
+      'console/iam/create-key/?name=sandbox-admin',
+    ];
+    try {
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        for (const path of pages) {
+          await page.goto(url + path);
+          await page.waitForLoadState('networkidle');
+          const r = await axeBothSchemes(page);
+          if (r.light.length || r.dark.length) found[`${width}px /${path}`] = r;
+        }
+      }
+      expect(found).toEqual({});
+      // The tab shows the site's icon (it was a 404), and pages travel compressed.
+      const icon = await page.locator('link[rel=icon]').getAttribute('href');
+      expect((await fetch(new URL(icon!, url))).status).toBe(200);
+      const res = await fetch(url + 'labs/day42/', { headers: { 'accept-encoding': 'gzip' } });
+      expect(res.headers.get('content-encoding')).toBe('gzip');
+    } finally {
+      await page.close();
+    }
   });
 
   it('with the sandbox stopped, the console answers 503 naming `lab start`', async () => {

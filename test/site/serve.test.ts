@@ -236,14 +236,20 @@ describe('lab serve with the sandbox', () => {
     await expect
       .poll(() => page.locator(`tr[data-key="${id}"]`).textContent())
       .toContain('Inactive');
-    await page.locator('body').focus();
-    await tabTo((e) => e.text === 'Delete');
+    // Focus stays on the key, on its next step: Delete (it used to drop to the page body).
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent))
+      .toBe('Delete');
     await page.keyboard.press('Enter');
     // The dialog opens with focus in the confirmation field; Escape would cancel.
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('del-confirm');
     await page.keyboard.type(id);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator(`tr[data-key="${id}"]`).count()).toBe(0);
+    // With no key left, focus is on the next sensible control: "Create access key".
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent))
+      .toBe('Create access key');
     await page.close();
   });
 

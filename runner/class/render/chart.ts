@@ -30,9 +30,11 @@ export function completionsChart(times: number[], title = 'Completions over time
       return `<rect x="${x.toFixed(1)}" y="${(H - PAD - h).toFixed(1)}" width="${Math.max(1, bw - 2).toFixed(1)}" height="${h.toFixed(1)}"><title>${escapeHtml(label(i))}: ${v}</title></rect>`;
     })
     .join('');
-  return `<svg class="chart" role="img" viewBox="0 0 ${W} ${H}" width="100%" aria-labelledby="chart-title">
+  // As wide as its bars need (a single completion is one bar, not a bar lost in 640 px).
+  const w = Math.ceil(Math.max(PAD * 2 + bw * buckets.length, 200));
+  return `<svg class="chart" role="img" viewBox="0 0 ${w} ${H}" width="${w}" height="${H}" aria-labelledby="chart-title">
 <title id="chart-title">${escapeHtml(title)}: ${times.length} in total</title>
-<line x1="${PAD}" y1="${H - PAD}" x2="${W - PAD}" y2="${H - PAD}" class="axis"/>
+<line x1="${PAD}" y1="${H - PAD}" x2="${w - PAD}" y2="${H - PAD}" class="axis"/>
 ${bars}
 <text x="${PAD}" y="${H - 8}" class="tick">${escapeHtml(label(0))}</text>
 <text x="${(PAD + bw * buckets.length).toFixed(1)}" y="${H - 8}" text-anchor="end" class="tick">${buckets.length > 4 ? escapeHtml(label(buckets.length - 1)) : ''}</text>

@@ -6,16 +6,27 @@ import { overviewOf, type ClassOverview, type LabOverview } from '../overview.ts
 import { completionsChart } from './chart.ts';
 import { escapeHtml as e, fmtDuration, fmtTime } from './escape.ts';
 
+// The lab site's design system (site/styles/site.css): the same palette, chosen for WCAG AA
+// contrast in both schemes, with explicit backgrounds (a transparent page in dark mode left
+// dark text on a dark canvas), the same buttons and focus ring.
 const STYLE = `
-:root{color-scheme:light dark;--ok:#1a7f37;--bad:#b42318;--warn:#9a6700;--muted:#57606a;--line:#d0d7de}
-@media (prefers-color-scheme:dark){:root{--ok:#3fb950;--bad:#ff7b72;--warn:#d29922;--muted:#8b949e;--line:#30363d}}
-body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem}
-table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:14px}
+:root{color-scheme:light dark;--bg:#fff;--fg:#1b1d21;--muted:#4d535c;--line:#c9ced6;--panel:#f4f6f8;--accent:#0b57d0;--accent-fg:#fff;--focus:#b3261e;--ok:#14532d;--ok-bg:#e3f3e7;--bad:#8c1d18;--bad-bg:#fde8e6;--warn:#5c4300;--radius:6px}
+@media (prefers-color-scheme:dark){:root{--bg:#14171b;--fg:#e6e9ee;--muted:#aab1bc;--line:#3a414b;--panel:#1d2127;--accent:#8ab4f8;--accent-fg:#0b1a33;--focus:#ffb4ab;--ok:#a8e6b9;--ok-bg:#163a24;--bad:#ffcdc7;--bad-bg:#4a1512;--warn:#ffe08a}}
+*{box-sizing:border-box}
+body{font:15px/1.55 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0 auto;max-width:72rem;padding:1rem;background:var(--bg);color:var(--fg)}
+a{color:var(--accent)}
+h1{font-size:1.6rem;margin:.2rem 0}
+.scroll{overflow-x:auto;max-width:100%;margin:.5rem 0 1.5rem}
+table{border-collapse:collapse;font-size:14px}
 th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:left;vertical-align:top}
+thead th{background:var(--panel)}
 .passed{color:var(--ok)}.failed,.risk{color:var(--bad)}.pending{color:var(--warn)}.muted,.not-started{color:var(--muted)}
-.alert{border:2px solid var(--bad);padding:.5rem 1rem;border-radius:6px}
-.chart{max-width:40rem;display:block}.chart rect{fill:var(--ok)}.chart .axis{stroke:var(--muted)}.chart .tick{font-size:11px;fill:var(--muted)}
-a:focus,button:focus,input:focus{outline:3px solid #0969da;outline-offset:2px}
+td.passed{background:var(--ok-bg)}td.failed{background:var(--bad-bg)}
+.alert{border:2px solid var(--bad);background:var(--bad-bg);padding:.5rem 1rem;border-radius:var(--radius)}
+.chart{display:block;max-width:100%;height:auto}.chart rect{fill:var(--ok)}.chart .axis{stroke:var(--muted)}.chart .tick{font-size:11px;fill:var(--muted)}
+button{font:inherit;cursor:pointer;border-radius:var(--radius);border:1px solid var(--accent);background:var(--accent);color:var(--accent-fg);padding:.35rem .8rem}
+input{font:inherit;padding:.35rem;border:1px solid var(--muted);border-radius:var(--radius);background:var(--bg);color:var(--fg);max-width:100%}
+:focus-visible{outline:3px solid var(--focus);outline-offset:2px}
 `;
 
 export interface DashboardLinks {
@@ -41,17 +52,42 @@ export function dashboardHtml(
       : report.labs.length === 0
         ? '<p>No results yet. Learners join with <code>lab join</code>, then run <code>lab check</code>.</p>'
         : report.labs.length === 1
-          ? labSection(report.labs[0])
+          ? labSection(report.labs[0], report.generatedAt)
           : overview(report.labs.map(overviewOf), links);
   return page(
     `${report.class.name} — class dashboard`,
     nonce,
+    // Refreshes itself while left open (REFRESH below), with a switch to stop it.
     `<header><h1>${e(report.class.name)}</h1>
-<p class="muted">Class dashboard · generated ${e(fmtTime(report.generatedAt))} UTC ·
+<p class="muted">Class dashboard · generated <span data-generated>${e(fmtTime(report.generatedAt))} UTC</span> ·
+<label><input type="checkbox" id="auto-refresh" checked> Refresh every 30 s</label> ·
 <a href="${e(links.csv)}" download>Download CSV</a>${links.all ? ` · <a href="${e(links.all)}">All labs</a>` : ''}</p></header>
 <main>${body}</main>`,
+    true,
   );
 }
+
+/**
+ * The dashboard's only script (allowed by its CSP nonce; learner text is escaped, and an
+ * injected tag has no nonce): every 30 s, while "Refresh" is on, fetch the page again and
+ * swap in its <main>, unless focus or a selection is inside it (the instructor is reading or
+ * tabbing). A switch, not a <meta refresh>: WCAG 2.2.1 wants timed updates adjustable.
+ */
+const REFRESH = `(() => {
+  const box = document.getElementById('auto-refresh');
+  const stamp = document.querySelector('[data-generated]');
+  setInterval(async () => {
+    const main = document.querySelector('main');
+    if (!box.checked || main.contains(document.activeElement) || String(getSelection())) return;
+    try {
+      const res = await fetch(location.href, { credentials: 'same-origin', cache: 'no-store' });
+      if (!res.ok) return;
+      const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+      main.replaceWith(doc.querySelector('main'));
+      stamp.textContent = doc.querySelector('[data-generated]').textContent;
+    } catch {}
+  }, 30000);
+})();`;
 
 function overview(labs: LabOverview[], links: DashboardLinks): string {
   const sorted = [...labs].sort(
@@ -69,11 +105,11 @@ function overview(labs: LabOverview[], links: DashboardLinks): string {
   const totalRisk = labs.reduce((n, l) => n + l.keysAtRisk, 0);
   return `<section aria-labelledby="overview"><h2 id="overview">Labs</h2>
 ${totalRisk ? `<p class="alert risk" role="alert" data-testid="risk">Lab access keys still live: ${totalRisk}. Open the labs at the top of this list.</p>` : ''}
-<table class="overview"><thead><tr><th scope="col">Lab</th><th scope="col">Keys still live</th>
-<th scope="col">Finished</th><th scope="col">Stuck</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+<div class="scroll" tabindex="0" role="region" aria-label="Labs"><table class="overview"><thead><tr><th scope="col">Lab</th><th scope="col">Keys still live</th>
+<th scope="col">Finished</th><th scope="col">Stuck</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
-function labSection(lab: LabReport): string {
+function labSection(lab: LabReport, now: number): string {
   return `<section aria-labelledby="lab-${e(lab.lab)}">
 <h2 id="lab-${e(lab.lab)}">Lab ${e(lab.lab)}</h2>
 ${riskSection(lab)}
@@ -83,9 +119,9 @@ learners finished (${Math.round(lab.completion.rate * 100)}%).</p>
 ${completionsChart(lab.completions, `Completions of ${lab.lab} over time`)}
 ${stuckSection(lab)}
 <h3>Median time per step</h3>
-<table class="medians"><thead><tr>${lab.steps.map((s) => `<th scope="col">${e(s)}</th>`).join('')}</tr></thead>
-<tbody><tr>${lab.steps.map((s) => `<td>${e(fmtDuration(lab.medianStepMs[s]))}</td>`).join('')}</tr></tbody></table>
-${learnersTable(lab)}
+<div class="scroll" tabindex="0" role="region" aria-label="Median time per step"><table class="medians"><thead><tr>${lab.steps.map((s) => `<th scope="col">${e(s)}</th>`).join('')}</tr></thead>
+<tbody><tr>${lab.steps.map((s) => `<td>${e(fmtDuration(lab.medianStepMs[s]))}</td>`).join('')}</tr></tbody></table></div>
+${learnersTable(lab, now)}
 </section>`;
 }
 
@@ -115,23 +151,31 @@ function stuckSection(lab: LabReport): string {
     )
     .join('');
   return `<h3>Stuck points</h3>
-<table class="stuck"><thead><tr><th scope="col">Step</th><th scope="col">Learners stuck here</th>
-<th scope="col">Failed attempts</th><th scope="col">Most common failure reasons</th></tr></thead><tbody>${rows}</tbody></table>`;
+<div class="scroll" tabindex="0" role="region" aria-label="Stuck points"><table class="stuck"><thead><tr><th scope="col">Step</th><th scope="col">Learners stuck here</th>
+<th scope="col">Failed attempts</th><th scope="col">Most common failure reasons</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
-function learnersTable(lab: LabReport): string {
+function learnersTable(lab: LabReport, now: number): string {
   const head = `<tr><th scope="col">Learner</th><th scope="col">State</th>${lab.steps
     .map((s) => `<th scope="col">${e(s)}</th>`)
     .join('')}<th scope="col">Last activity</th></tr>`;
-  const rows = lab.learners.map((l) => learnerRow(l, lab.steps)).join('\n');
+  const rows = lab.learners.map((l) => learnerRow(l, lab.steps, now)).join('\n');
   return `<h3>Learners × steps</h3>
-<table class="learners"><thead>${head}</thead><tbody>${rows}</tbody></table>`;
+<div class="scroll" tabindex="0" role="region" aria-label="Learners by step"><table class="learners"><thead>${head}</thead><tbody>${rows}</tbody></table></div>`;
 }
 
-function learnerRow(l: LearnerReport, steps: string[]): string {
+/** How long ago, as an instructor reads it at a glance: 4 min, 3 h, 2 d. */
+function ago(ms: number): string {
+  const min = Math.max(0, Math.floor(ms / 60_000));
+  if (min < 120) return `${min} min`;
+  if (min < 48 * 60) return `${Math.floor(min / 60)} h`;
+  return `${Math.floor(min / 1440)} d`;
+}
+
+function learnerRow(l: LearnerReport, steps: string[], now: number): string {
   const state =
     l.state === 'stuck'
-      ? `<span class="failed">stuck at ${e(l.currentStep)}</span>`
+      ? `<span class="failed">stuck at ${e(l.currentStep)}</span>${l.lastActivity != null ? ` <span class="muted">for ${ago(now - l.lastActivity)}</span>` : ''}`
       : `<span class="${l.state === 'finished' ? 'passed' : 'muted'}">${e(l.state)}</span>`;
   const cells = steps
     .map((s) => {
@@ -166,11 +210,13 @@ ${error ? `<p class="failed" role="alert">${e(error)}</p>` : ''}
   );
 }
 
-function page(title: string, nonce: string, body: string): string {
+function page(title: string, nonce: string, body: string, refresh = false): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:,">
 <title>${e(title)}</title>
 <style nonce="${e(nonce)}">${STYLE}</style></head>
-<body>${body}</body></html>`;
+<body>${body}${refresh ? `<script nonce="${e(nonce)}">${REFRESH}</script>` : ''}</body></html>`;
 }

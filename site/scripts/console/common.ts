@@ -30,6 +30,7 @@ export function param(name: string): string {
 
 export const userHref = (name: string) => `/console/iam/user/?name=${encodeURIComponent(name)}`;
 
+/** The site's one date format (as on the dashboard): `2026-11-23 09:20 UTC`. */
 export function when(iso: string | null): string {
-  return iso ? new Date(iso).toLocaleString() : '';
+  return iso ? `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
 }

@@ -31,6 +31,9 @@ async function setStatus(key: Key, to: Key['status']) {
     });
     await load();
     status.textContent = `Access key ${key.accessKeyId} is now ${to.toLowerCase()}.`;
+    // Focus stays on the key: its next step (Delete after Deactivate, Deactivate after Activate).
+    const row = document.querySelector(`tr[data-key="${key.accessKeyId}"]`);
+    row?.querySelector<HTMLElement>(to === 'Inactive' ? 'button.danger' : 'button')?.focus();
   } catch (e) {
     showError(errorBox, e);
   }
@@ -67,10 +70,13 @@ $('[data-delete-form]').addEventListener('submit', async (ev) => {
       body: JSON.stringify({ confirm: confirmInput.value.trim() }),
     });
     const gone = deleting.accessKeyId;
-    opener = $('[data-create]');
+    opener = undefined;
     dialog.close();
     await load();
     status.textContent = `Access key ${gone} was deleted.`;
+    // Focus goes to the other key's first action, or to "Create access key" when none is left.
+    const next = document.querySelector<HTMLElement>('[data-keys] tr[data-key] button');
+    (next ?? $('[data-create]')).focus();
   } catch (e) {
     showError($('[data-del-error]'), e);
   }
