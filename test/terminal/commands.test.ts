@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { stopSandbox } from '../../sandbox/index.ts';
+import { sandboxStatus, stopSandbox } from '../../sandbox/index.ts';
 import { freePort } from '../../sandbox/lifecycle/ports.ts';
 import { cleanEnv } from '../sandbox/run-cli.ts';
 import { finalScreen, labTerm, SPINNER_FRAMES } from './pty.ts';
@@ -36,6 +36,27 @@ describe('in a terminal', () => {
     expect(f.exit.code, f.screen).toBe(0);
     expect(f.screen).toMatch(/Sandbox running at http:\/\/127\.0\.0\.1:\d+/);
     expectClean(f);
+  });
+
+  test('Ctrl-C during a cold sandbox start: exit 130, says what it left and how to stop it', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'lab-term-ctrlc-'));
+    try {
+      const e = { ...env, LAB_HOME: other, LAB_SANDBOX_PORT: String(await freePort()) };
+      const t = labTerm(['sandbox', 'start'], e);
+      await t.waitFor(/Starting the sandbox/);
+      t.type('\x03');
+      const f = await finalScreen(t);
+      expect(f.exit.code, f.screen).toBe(130);
+      expect(f.screen).toMatch(/Interrupted: the sandbox may still be starting.*lab sandbox stop/s);
+      expectClean(f);
+      // What it names works: `lab sandbox stop` finds the half-started processes.
+      const stop = await finalScreen(labTerm(['sandbox', 'stop'], e));
+      expect(stop.exit.code, stop.screen).toBe(0);
+      expect((await sandboxStatus({ home: other })).engine.alive).toBe(false);
+    } finally {
+      await stopSandbox({ home: other }).catch(() => {});
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   test('lab start day42: exits 0 by itself', async () => {
