@@ -4,7 +4,7 @@
 // `node labs/day42/solve.mjs [step …]` runs them in order in the current environment
 // (inside `lab shell`, or with `lab sandbox env` applied).
 //
-// ctx = { $, env, state }: `$` is zx's $ bound to the sandbox environment (AWS_PROFILE is the
+// ctx = { $, env, state }: `$` is zx's $ bound to the sandbox environment (the default profile is the
 // admin, `sandbox-admin`), `state` is shared between steps. The secret access key lives only
 // in `state`, in memory: it is never printed, and it reaches `aws configure` on stdin, the way
 // a learner types it, so it never appears on a command line either.

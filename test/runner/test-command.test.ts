@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { lab } from './cleanup-fixture.ts';
 import { AWS_WRAPPER } from '../../sandbox/lifecycle/cli-files.ts';
+import { finalScreen, labTerm } from '../terminal/pty.ts';
 
 const LAB_BIN = fileURLToPath(new URL('../../bin/lab.mjs', import.meta.url));
 const DAY42 = fileURLToPath(new URL('../../labs/day42/', import.meta.url));
@@ -132,6 +133,18 @@ describe('lab test', () => {
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     expect(code, stderr).toBe(143);
     expect(stderr).toMatch(/Interrupted: stopping the temporary sandbox/);
+    expect(await refused(where[1])).toBe(true);
+    expect(existsSync(where[2])).toBe(false);
+  }, 120_000);
+
+  it('in a terminal, Ctrl-C stops it the same way and says so', async () => {
+    const t = labTerm(['test', 'day42'], { ...cleanEnv(home), NO_COLOR: '1' });
+    const where = await t.waitFor(/sandbox (http:\/\/\S+) in (\S+)/);
+    t.type('\x03');
+    const f = await finalScreen(t);
+    expect(f.exit.code, f.screen).toBe(130);
+    expect(f.screen).toMatch(/Stopped; nothing of this test is left running/);
+    expect(f.cursorShown).toBe(true);
     expect(await refused(where[1])).toBe(true);
     expect(existsSync(where[2])).toBe(false);
   }, 120_000);
