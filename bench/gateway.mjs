@@ -165,7 +165,9 @@ async function main() {
   const gatewayUrl = await gateway.ready;
   const creds = JSON.parse(
     fs.readFileSync(path.join(dir, 'engine', 'identities.json'), 'utf8'),
-  ).runner;
+    // Signed as the learner: the runner's reads skip the activity log (cloudtrail/runner-reads.ts)
+    // and its list-users is not filtered, so it would understate what a learner's call costs.
+  ).learner;
   const rows = [];
   try {
     for (const [name, op] of Object.entries(OPS)) {

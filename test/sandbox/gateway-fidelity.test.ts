@@ -7,6 +7,7 @@ import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreateUserCommand,
+  GetAccessKeyLastUsedCommand,
   GetUserCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-iam';
@@ -119,6 +120,14 @@ describe('identities', () => {
       }
     },
   );
+
+  it('LastUsedDate has whole seconds (aws-cli get-access-key-last-used.rst)', async () => {
+    const out = await sdk(fx.url, bob).iam.send(
+      new GetAccessKeyLastUsedCommand({ AccessKeyId: bob.accessKeyId }),
+    );
+    expect(out.AccessKeyLastUsed!.LastUsedDate).toBeInstanceOf(Date);
+    expect(out.AccessKeyLastUsed!.LastUsedDate!.getMilliseconds()).toBe(0);
+  });
 
   it('the runner user is hidden from list-users, not gone (get-user answers; the runner lists it)', async () => {
     const seen = await sdk(fx.url, bob).iam.send(new GetUserCommand({ UserName: 'labrunner' }));
