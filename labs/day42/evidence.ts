@@ -2,10 +2,21 @@
 // the learner's profiles. Shared by the step checks in lab.ts (memoised per pass).
 import { ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { StepVerdict } from '../../runner/lab/define.ts';
-import type { CheckContext } from '../../runner/check/context.ts';
-import { lookupEvents, targetKeyId, type TrailEvent } from '../../runner/aws/events.ts';
-import { readProfiles, type Profile } from '../../runner/target/profiles.ts';
+import {
+  ignoreNotFound,
+  keysCreatedFor,
+  learnerCalls,
+  learnerProfiles,
+  missing,
+  notTried,
+  sinceStart,
+  type CheckContext,
+  type Profile,
+  type StepVerdict,
+  type TrailEvent,
+} from '../../runner/sdk/index.ts';
+
+export { missing, sinceStart };
 
 export const USER = 'iam-admin';
 export const POLICY_ARN = 'arn:aws:iam::aws:policy/IAMFullAccess';
@@ -23,102 +34,54 @@ interface LabKeys {
   userMissing: boolean;
   /** iam-admin's keys as they are now. */
   current: Key[];
-  /** Keys made during this run: new since setup, or recorded earlier by a check. */
+  /**
+   * Keys the learner created during this run: their CreateAccessKey is in the event history,
+   * made by the learner's identity (ownership by identity, never by time), oldest first.
+   */
   lab: Key[];
-  /** Keys that existed before the run (they do not count). */
+  /** Keys that exist now but are not the run's: older ones, and anyone else's new ones. */
   older: Key[];
+  /** Of `older`, those created during the run by someone else (or not in the history yet). */
+  unproven: Key[];
 }
 
-// SDK v3 names the modelled error NoSuchEntityException; its wire code is NoSuchEntity.
-export const isNoSuchEntity = (e: unknown) => {
-  const x = e as { name?: string; Code?: string };
-  return (
-    x?.name === 'NoSuchEntityException' || x?.name === 'NoSuchEntity' || x?.Code === 'NoSuchEntity'
-  );
-};
-
-/** The run's keys: iam-admin's keys now, minus those setup saw, plus any recorded before. */
+/** The run's keys of iam-admin: created by the learner during this run (event history). */
 export function labKeys(ctx: CheckContext): Promise<LabKeys> {
   return ctx.memo('keys', async () => {
-    let current: Key[] = [];
-    let userMissing = false;
-    try {
-      const r = await ctx.clients.iam.send(new ListAccessKeysCommand({ UserName: USER }));
-      current = (r.AccessKeyMetadata ?? []).map((k) => ({
-        id: k.AccessKeyId!,
-        status: k.Status,
-        created: k.CreateDate,
-      }));
-    } catch (e) {
-      if (!isNoSuchEntity(e)) throw e;
-      userMissing = true;
-    }
-    const baseline = new Set((ctx.run.baseline.keys as string[] | undefined) ?? []);
-    // CreateDate has whole seconds: compare against the second the run started in.
-    const startSecond = Math.floor(ctx.run.startedAt.getTime() / 1000) * 1000;
-    const isNew = (k: Key) => !baseline.has(k.id) && (k.created?.getTime() ?? 0) >= startSecond;
-    const lab = current.filter(isNew);
-    for (const k of lab) {
-      ctx.remember('access-key', k.id, { userName: USER, createdAt: k.created?.toISOString() });
-    }
-    // Keys recorded by an earlier check and since deleted still count as the learner's work.
+    const r = await ignoreNotFound(
+      ctx.clients.iam.send(new ListAccessKeysCommand({ UserName: USER })),
+    );
+    const current: Key[] = (r?.AccessKeyMetadata ?? []).map((k) => ({
+      id: k.AccessKeyId!,
+      status: k.Status,
+      created: k.CreateDate,
+    }));
+    const ids = await keysCreatedFor(ctx, USER);
     for (const e of ctx.ledger('access-key')) {
-      if (!lab.some((k) => k.id === e.resourceId)) lab.push({ id: e.resourceId });
+      if (e.details.userName === USER && !ids.includes(e.resourceId)) ids.push(e.resourceId);
     }
-    // Deleted before any check saw them: the run's DeleteAccessKey events name them.
-    for (const ev of await deletions(ctx)) {
-      if (!sinceStart(ctx, ev.time)) continue;
-      const id = targetKeyId(ev);
-      const mine = ev.resources.some((r) => r.name === USER) || ev.userName === USER;
-      if (id && mine && !baseline.has(id) && !lab.some((k) => k.id === id)) lab.push({ id });
-    }
-    return { userMissing, current, lab, older: current.filter((k) => !isNew(k)) };
+    const lab = ids.map((id) => current.find((k) => k.id === id) ?? { id });
+    const older = current.filter((k) => !ids.includes(k.id));
+    const unproven = older.filter((k) => k.created && sinceStart(ctx, k.created));
+    return { userMissing: !r, current, lab, older, unproven };
   });
 }
 
-/**
- * Did this happen after the run started? AWS event times are whole seconds (then the
- * run's first second counts); the sandbox's have milliseconds and are compared exactly.
- */
-export const sinceStart = (ctx: CheckContext, t: Date) =>
-  t.getTime() >= ctx.run.startedAt.getTime() - (t.getUTCMilliseconds() === 0 ? 999 : 0);
-
+/** The learner's calls named `name` during this run (IAM's history unless `region` is given). */
 export const events = (ctx: CheckContext, name: string, region?: string) =>
-  ctx.memo(`events:${name}:${region ?? ''}`, () => {
-    const ct = region ? ctx.target.clientsForRegion(region).cloudtrail : ctx.clients.cloudtrail;
-    return lookupEvents(ct, name, ctx.run.startedAt);
-  });
-export const deletions = (ctx: CheckContext) =>
-  events(ctx, 'DeleteAccessKey', iamTrailRegion(ctx)).then((evs) =>
-    evs.filter((e) => !e.errorCode),
-  );
-
-/** IAM is global: on AWS its events are in us-east-1's event history. */
-export const iamTrailRegion = (ctx: CheckContext) =>
-  ctx.target.kind === 'aws' ? 'us-east-1' : undefined;
+  learnerCalls(ctx, name, region ? { region } : {});
 
 export function needKey(): StepVerdict {
-  return {
-    status: 'failed',
+  return notTried({
     expected: `an access key for ${USER} created during this lab`,
-    evidence: 'none yet',
+    evidence: 'no key yet',
     hint: 'Do step create-key first.',
-  };
-}
-
-/** Not there yet: on AWS CloudTrail lags, so wait; in the sandbox the call was not made. */
-export function missing(
-  ctx: CheckContext,
-  v: Required<Pick<StepVerdict, 'expected' | 'hint'>>,
-): StepVerdict {
-  return ctx.target.kind === 'aws'
-    ? { status: 'pending', evidence: WAITING, ...v }
-    : { status: 'failed', evidence: 'no such call recorded since the lab started', ...v };
+  });
 }
 
 export const keyHolders = (ctx: CheckContext, ids: string[]) =>
   ctx.memo('profiles', async () =>
-    [...(await readProfiles(ctx.target.learnerFiles)).values()].filter(
+    [...(await learnerProfiles(ctx)).values()].filter(
       (p) => p.accessKeyId && ids.includes(p.accessKeyId),
     ),
   );

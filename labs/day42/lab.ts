@@ -8,19 +8,21 @@ import {
   GetUserCommand,
   ListAccessKeysCommand,
 } from '@aws-sdk/client-iam';
-import { defineLab, type StepVerdict } from '../../runner/lab/define.ts';
-import type { CheckContext, SetupContext } from '../../runner/check/context.ts';
-import { targetKeyId, hhmmss } from '../../runner/aws/events.ts';
-import { grantsForService } from '../../runner/check/policies.ts';
+import {
+  defineLab,
+  grantsForService,
+  hhmmss,
+  ignoreNotFound,
+  targetKeyId,
+  type StepVerdict,
+} from '../../runner/sdk/index.ts';
 import {
   USER,
   POLICY_ARN,
   REGION,
   UNAUTHORIZED,
-  isNoSuchEntity,
   labKeys,
   events,
-  iamTrailRegion,
   needKey,
   missing,
   keyHolders,
@@ -29,24 +31,18 @@ import {
   agent,
 } from './evidence.ts';
 
-export default defineLab<CheckContext, any>({
+export default defineLab({
   id: 'day42',
   /**
-   * What the lab may create. Cleanup removes only what the ledger recorded: the user if
-   * setup created it, keys of `users` made during the run, profile sections holding them.
+   * What the lab may create: the user (only if setup made it), the learner's keys and the
+   * profile sections holding them. Cleanup removes exactly those, proven by their ids.
    */
-  resources: {
-    users: [USER],
-    createdBySetup: [{ kind: 'iam-user', name: USER, policyArn: POLICY_ARN, onlyIfAbsent: true }],
-    learnerCreates: ['access-key', 'profile-section'],
-  },
+  creates: ['iam-user', 'access-key', 'profile-section'],
 
-  async setup(ctx: SetupContext) {
+  async setup(ctx) {
     const iam = ctx.clients.iam;
-    try {
-      await iam.send(new GetUserCommand({ UserName: USER }));
-    } catch (e) {
-      if (!isNoSuchEntity(e)) throw e;
+    const existing = await ignoreNotFound(iam.send(new GetUserCommand({ UserName: USER })));
+    if (!existing) {
       ctx.say(`creating IAM user ${USER} with ${POLICY_ARN.split('/').pop()}`);
       await iam.send(
         new CreateUserCommand({
@@ -64,13 +60,13 @@ export default defineLab<CheckContext, any>({
 
   steps: {
     'create-key': {
-      async check(ctx: CheckContext): Promise<StepVerdict> {
+      async check(ctx): Promise<StepVerdict> {
         const keys = await labKeys(ctx);
         const active = keys.lab.find((k) => k.status === 'Active');
         if (active) {
           return {
             status: 'passed',
-            evidence: `${active.id} is Active, created ${hhmmss(active.created!)}`,
+            evidence: `${active.id} is Active, created ${active.created ? hhmmss(active.created) : 'during this lab'}`,
           };
         }
         const earlier = keys.lab[0];
@@ -91,6 +87,22 @@ export default defineLab<CheckContext, any>({
           };
         }
         const hint = `Create one: IAM console → Users → ${USER} → Security credentials → Create access key (or \`aws iam create-access-key --user-name ${USER}\`).`;
+        if (keys.unproven.length) {
+          // A new key made by another identity (an admin's automation, another learner), or
+          // one whose creation CloudTrail has not delivered yet: not provably the learner's.
+          const list = keys.unproven.map((k) => k.id).join(', ');
+          return ctx.target.kind === 'aws'
+            ? missing(ctx, {
+                expected,
+                hint: `${list} is new; waiting for its CreateAccessKey event.`,
+              })
+            : {
+                status: 'failed',
+                expected,
+                evidence: `${list} was created during the lab, but not by you (${ctx.target.learnerArn})`,
+                hint,
+              };
+        }
         if (keys.older.length) {
           const list = keys.older.map(
             (k) => `${k.id} (created ${k.created?.toISOString() ?? '?'})`,
@@ -107,7 +119,7 @@ export default defineLab<CheckContext, any>({
     },
 
     configure: {
-      async check(ctx: CheckContext): Promise<StepVerdict> {
+      async check(ctx): Promise<StepVerdict> {
         const keys = await labKeys(ctx);
         const ids = keys.lab.map((k) => k.id);
         if (!ids.length) return needKey();
@@ -116,7 +128,7 @@ export default defineLab<CheckContext, any>({
           .ledger('profile-section')
           .find((e) => ids.includes(String(e.details.keyId)));
         const holders = await keyHolders(ctx, ids);
-        const expected = `a profile in ${ctx.target.learnerFiles.credentialsFile} holding ${ids.join(' or ')}, with a region`;
+        const expected = `a profile in ${ctx.target.learnerFiles.credentialsFile} holding ${ids.join(' or ')}, with region ${REGION}`;
         if (!holders.length) {
           if (verified)
             return {
@@ -130,13 +142,17 @@ export default defineLab<CheckContext, any>({
             hint: `Run \`aws configure --profile ${USER}\`, paste the access key id and secret, region ${REGION}, output json.`,
           };
         }
-        const withRegion = holders.find((p) => p.region);
+        // The step asks for the lab's region: the CLI sends EC2 calls there (step denied-ec2).
+        const withRegion = holders.find((p) => p.region === REGION);
         if (!withRegion) {
+          const other = holders.find((p) => p.region);
           return {
             status: 'failed',
             expected,
-            evidence: `profile ${holders[0].name} holds the key but has no region`,
-            hint: `Run \`aws configure set region ${REGION} --profile ${holders[0].name}\`.`,
+            evidence: other
+              ? `profile ${other.name} holds the key, with region ${other.region} instead of ${REGION}`
+              : `profile ${holders[0].name} holds the key but has no region`,
+            hint: `Run \`aws configure set region ${REGION} --profile ${(other ?? holders[0]).name}\`.`,
           };
         }
         const live = keys.current.find(
@@ -149,7 +165,7 @@ export default defineLab<CheckContext, any>({
               status: 'passed',
               evidence: `profile ${withRegion.name} held ${withRegion.accessKeyId} (verified earlier)`,
             };
-          const used = usedBy(await events(ctx, 'ListUsers', iamTrailRegion(ctx)), ids);
+          const used = usedBy(await events(ctx, 'ListUsers'), ids);
           if (used.length)
             return {
               status: 'passed',
@@ -167,10 +183,10 @@ export default defineLab<CheckContext, any>({
     },
 
     'list-users': {
-      async check(ctx: CheckContext): Promise<StepVerdict> {
+      async check(ctx): Promise<StepVerdict> {
         const ids = (await labKeys(ctx)).lab.map((k) => k.id);
         if (!ids.length) return needKey();
-        const mine = usedBy(await events(ctx, 'ListUsers', iamTrailRegion(ctx)), ids);
+        const mine = usedBy(await events(ctx, 'ListUsers'), ids);
         const ok = mine.find((e) => !e.errorCode);
         if (ok) {
           return {
@@ -195,7 +211,7 @@ export default defineLab<CheckContext, any>({
     },
 
     'denied-ec2': {
-      async check(ctx: CheckContext): Promise<StepVerdict> {
+      async check(ctx): Promise<StepVerdict> {
         const ids = (await labKeys(ctx)).lab.map((k) => k.id);
         if (!ids.length) return needKey();
         // EC2 calls are recorded in the region they were made in: the learner's profile region
@@ -247,56 +263,72 @@ export default defineLab<CheckContext, any>({
     },
 
     cleanup: {
-      async check(ctx: CheckContext): Promise<StepVerdict> {
+      async check(ctx): Promise<StepVerdict> {
         const keys = await labKeys(ctx);
         if (!keys.lab.length) return needKey();
-        const expected = `every key you created deactivated, then deleted`;
-        const left = keys.current.filter((k) => keys.lab.some((l) => l.id === k.id));
-        if (left.length) {
-          const k = left[0];
+        const expected = `a key you created retired the safe way: deactivated, then deleted`;
+        const [updates, deletes] = await Promise.all([
+          events(ctx, 'UpdateAccessKey'),
+          events(ctx, 'DeleteAccessKey'),
+        ]);
+        // Each deletion of one of the run's keys, oldest first, and whether it was deactivated
+        // first (requestParameters.status when the trail has it, as AWS's does; else any
+        // successful UpdateAccessKey of that key before the delete).
+        const retired = keys.lab
+          .map((k) => {
+            const del = deletes.find((e) => !e.errorCode && targetKeyId(e) === k.id);
+            const off =
+              del &&
+              updates.find(
+                (e) =>
+                  !e.errorCode &&
+                  targetKeyId(e) === k.id &&
+                  e.time <= del.time &&
+                  (e.requestParameters?.status ?? 'Inactive') === 'Inactive',
+              );
+            return del && { id: k.id, del, off };
+          })
+          .filter((r) => !!r)
+          .sort((a, b) => a.del.time.getTime() - b.del.time.getTime());
+        const last = retired.at(-1);
+        // The latest deletion skipped deactivation: say so at once, whatever else remains.
+        if (last && !last.off) {
           return {
             status: 'failed',
             expected,
-            evidence: `${k.id} still exists (${k.status})`,
+            evidence: `${last.id} was deleted at ${hhmmss(last.del.time)} while still Active, without being deactivated first`,
+            hint: `Deactivating first lets you find what still uses a key before it is gone for good. Practise it: create a new key (\`aws iam create-access-key --user-name ${USER}\`), deactivate it, then delete it.`,
+          };
+        }
+        const left = keys.lab.filter((k) => keys.current.some((c) => c.id === k.id));
+        // Rotation: a key created after the last retired one may stay (the runner's cleanup
+        // removes it when every step has passed); any other key of the run is not retired yet.
+        const newest = keys.lab.at(-1);
+        if (!last && !left.length) {
+          return missing(ctx, {
+            expected,
+            hint: 'The DeleteAccessKey call is not in the event history yet.',
+          });
+        }
+        const notRetired = last ? left.filter((k) => k.id !== newest?.id) : left;
+        if (notRetired.length) {
+          const k = notRetired[0];
+          const status = keys.current.find((c) => c.id === k.id)?.status;
+          return {
+            status: 'failed',
+            expected,
+            evidence: `${k.id} still exists (${status})`,
             hint:
-              k.status === 'Active'
+              status === 'Active'
                 ? `Deactivate it first: \`aws iam update-access-key --user-name ${USER} --access-key-id ${k.id} --status Inactive\`, then delete it.`
                 : `Now delete it: \`aws iam delete-access-key --user-name ${USER} --access-key-id ${k.id}\`.`,
           };
         }
-        const region = iamTrailRegion(ctx);
-        const [updates, deletes] = await Promise.all([
-          events(ctx, 'UpdateAccessKey', region),
-          events(ctx, 'DeleteAccessKey', region),
-        ]);
-        const proof: string[] = [];
-        for (const k of keys.lab) {
-          const del = deletes.find((e) => !e.errorCode && targetKeyId(e) === k.id);
-          if (!del)
-            return missing(ctx, {
-              expected,
-              hint: `The DeleteAccessKey call for ${k.id} is not in the event history yet.`,
-            });
-          // requestParameters.status is checked when the trail has it (AWS does); else any
-          // successful UpdateAccessKey of that key before the delete counts.
-          const off = updates.find(
-            (e) =>
-              !e.errorCode &&
-              targetKeyId(e) === k.id &&
-              e.time <= del.time &&
-              (e.requestParameters?.status ?? 'Inactive') === 'Inactive',
-          );
-          if (!off) {
-            return {
-              status: 'failed',
-              expected,
-              evidence: `${k.id} was deleted at ${hhmmss(del.time)} without being deactivated first`,
-              hint: 'Deactivating first lets you find what still uses a key before it is gone for good. Start the lab again (`lab cleanup day42`, then `lab start day42`) and practise it.',
-            };
-          }
-          proof.push(`${k.id} deactivated ${hhmmss(off.time)}, deleted ${hhmmss(del.time)}`);
-        }
-        return { status: 'passed', evidence: proof.join('; ') };
+        const proof = retired
+          .filter((r) => r.off)
+          .map((r) => `${r.id} deactivated ${hhmmss(r.off!.time)}, deleted ${hhmmss(r.del.time)}`);
+        const kept = left.length ? `; ${left[0].id} (newer) kept` : '';
+        return { status: 'passed', evidence: proof.join('; ') + kept };
       },
     },
   },

@@ -25,3 +25,12 @@ export function isRunsCall(
   const m = /^arn:aws:sts::(\d+):assumed-role\/([^/]+)\//.exec(e.callerArn ?? '');
   return !!m && o.roleArns.has(`arn:aws:iam::${m[1]}:role/${m[2]}`);
 }
+
+/**
+ * Did this happen after the run started? AWS event times are whole seconds (then the run's
+ * first second counts: the boundary second is the one ambiguity left); the sandbox's have
+ * milliseconds and are compared exactly.
+ */
+export function afterStart(t: Date, startedAt: Date): boolean {
+  return t.getTime() >= startedAt.getTime() - (t.getUTCMilliseconds() === 0 ? 999 : 0);
+}

@@ -18,7 +18,8 @@ import {
   type Store,
 } from '../store/index.ts';
 import { systemClock, type CheckContext, type Clock } from './context.ts';
-import { loadDefinition, type RunnableLab } from './load.ts';
+import { labFileOf, loadDefinition, type RunnableLab } from './load.ts';
+import { badVerdict, checkThrew, verdictSchema } from '../sdk/validate.ts';
 
 export interface CheckResult extends StepResult {
   durationMs: number;
@@ -89,7 +90,7 @@ export async function checkLab(o: RunChecksOptions): Promise<CheckOutcome> {
               hint: r.hint ?? undefined,
               durationMs: 0,
             }
-          : { id, status: 'failed', evidence: 'not checked in this run', durationMs: 0 };
+          : { id, status: 'not-tried', evidence: 'not checked in this run', durationMs: 0 };
       });
       return { results, run: last, def, completedNow: false, finished: true };
     }
@@ -173,19 +174,22 @@ async function attempt(
   ctx: CheckContext,
   target: Target,
 ): Promise<StepVerdict> {
-  let verdict: StepVerdict;
+  let verdict: unknown;
   try {
     verdict = await def.steps[id].check(ctx);
   } catch (e) {
     if ((e as Error)?.name === 'LabError') throw e;
     // Environment trouble (network, credentials, throttling, the runner's identity denied a
-    // call) stops the whole check: exit 2, and nothing is recorded.
-    throw target.environmentError(e) ?? e;
+    // call) stops the whole check: exit 2, and nothing is recorded. Anything else is the
+    // check's own failure: named by lab, step and lab.ts:line, never "a bug in labrunner".
+    throw target.environmentError(e) ?? checkThrew(ctx.lab, id, labFileOf(def), e);
   }
   // A denial of the runner's own call that the check caught is still not the learner's doing.
   const denied = target.runnerDenial();
   if (denied) throw denied;
-  return verdict;
+  const ok = verdictSchema.safeParse(verdict);
+  if (!ok.success) throw badVerdict(ctx.lab, id, labFileOf(def), verdict, ok.error);
+  return ok.data;
 }
 
 function allPassed(store: Store, lab: string, runId: number, ids: string[]): boolean {

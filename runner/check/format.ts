@@ -7,6 +7,7 @@ const MARK = {
   passed: () => color.green('✔'),
   failed: () => color.red('✘'),
   pending: () => color.yellow('…'),
+  'not-tried': () => color.dim('○'),
 };
 
 export function verdictLines(results: StepResult[]): string[] {
@@ -24,7 +25,9 @@ export function verdictLines(results: StepResult[]): string[] {
       if (r.expected) lines.push(`${pad}${color.dim('expected')} ${r.expected}`);
       continue;
     }
-    lines.push(head + color.red('not done'));
+    lines.push(
+      head + (r.status === 'not-tried' ? color.dim('not tried yet') : color.red('not done')),
+    );
     if (r.expected) lines.push(`${pad}${color.dim('expected')} ${r.expected}`);
     if (r.evidence) lines.push(`${pad}${color.dim('found   ')} ${r.evidence}`);
     if (r.hint) lines.push(`${pad}${color.dim('hint    ')} ${r.hint}`);
@@ -40,7 +43,7 @@ export function nextLines(lab: string, results: StepResult[], all: number): stri
     return [color.green(`${passed}/${all} steps complete.`)];
   }
   const lines = [`${passed}/${results.length} steps complete.`];
-  if (firstOpen.status === 'failed') {
+  if (firstOpen.status === 'failed' || firstOpen.status === 'not-tried') {
     lines.push(`Next: step ${firstOpen.id}${firstOpen.hint ? ` — ${firstOpen.hint}` : ''}`);
     lines.push(
       color.dim(

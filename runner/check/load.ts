@@ -6,6 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { LabError } from '../errors.ts';
 import { labsRoot } from '../lab/paths.ts';
 import type { LabDefinition } from '../lab/define.ts';
+import { displayPath, LabFileError } from '../lab/error-map.ts';
+import { definitionProblems } from '../sdk/validate.ts';
 import type { Env } from '../paths.ts';
 import type { CheckContext, SetupContext } from './context.ts';
 
@@ -24,9 +26,27 @@ export async function loadDefinition(
   if (!existsSync(file)) {
     throw new LabError('unknown_lab', `There is no lab "${lab}".`, 'See the labs with `lab list`.');
   }
-  const mod = (await import(pathToFileURL(file).href)) as { default?: RunnableLab };
+  let mod: { default?: RunnableLab };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as { default?: RunnableLab };
+  } catch (e) {
+    throw new LabError(
+      'bad_lab',
+      `${displayPath(file)} fails to import: ${String((e as Error)?.message ?? e).split('\n')[0]}`,
+      'Run `lab dev check` for the line and a fix.',
+    );
+  }
   if (!mod.default?.steps) {
     throw new LabError('bad_lab', `${file} does not export a defineLab({...}) as default.`);
   }
+  // The definition is the author's contract: validate it before running anything.
+  const problems = definitionProblems(mod.default, file);
+  if (problems.length) throw new LabFileError(problems);
+  labFiles.set(mod.default, file);
   return mod.default;
 }
+
+const labFiles = new WeakMap<object, string>();
+
+/** The lab.ts a loaded definition came from (for errors naming lab.ts:line). */
+export const labFileOf = (def: object): string => labFiles.get(def) ?? 'lab.ts';

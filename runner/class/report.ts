@@ -5,7 +5,7 @@
 import type { ClassStore, LearnerRow, ProgressRow } from './store/index.ts';
 import type { StepOrder } from './labs.ts';
 
-export type CellStatus = 'passed' | 'failed' | 'pending' | 'not-started';
+export type CellStatus = 'passed' | 'failed' | 'pending' | 'not-tried' | 'not-started';
 export type Verification = 'verified' | 'self-reported' | 'contradicted';
 
 export interface Cell {
@@ -264,7 +264,10 @@ function emptyCell(): Cell {
 }
 
 function derive(l: LearnerReport, steps: string[]): void {
-  const started = steps.some((s) => l.cells[s]?.status !== 'not-started');
+  // A step nobody tried yet does not make the learner "started" (nor stuck).
+  const started = steps.some(
+    (s) => l.cells[s] && !['not-started', 'not-tried'].includes(l.cells[s].status),
+  );
   const current = steps.find((s) => l.cells[s]?.status !== 'passed') ?? null;
   l.currentStep = current;
   if (!started) l.state = 'not-started';

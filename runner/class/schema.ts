@@ -70,7 +70,7 @@ export const ResultIn = z.strictObject({
   lab: id,
   /** Step id, e.g. create-key. */
   step: id,
-  status: z.enum(['passed', 'failed', 'pending']),
+  status: z.enum(['passed', 'failed', 'pending', 'not-tried']),
   /** What the check saw (never a secret). */
   evidence: text(2000).optional(),
   hint: text(2000).optional(),

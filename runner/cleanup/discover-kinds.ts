@@ -5,7 +5,7 @@
 // later prove it is still the same thing. Access keys and profile sections have their own
 // discovery (discover.ts, profiles.ts).
 import { lookupEvents, type TrailEvent } from '../aws/events.ts';
-import { isRunsCall, learnerArnOf } from '../aws/run-calls.ts';
+import { afterStart, isRunsCall, learnerArnOf } from '../aws/run-calls.ts';
 import { isRunnerDenial } from '../target/denied.ts';
 import { kindOf } from '../resources/index.ts';
 import { ledgerFor, recordCreated } from '../store/index.ts';
@@ -54,7 +54,8 @@ export async function discoverCreated(input: PlanInput & { creates: string[] }):
       }
       // Oldest first, so the first id recorded for a name is the first creation's.
       for (const ev of events.reverse()) {
-        if (ev.errorCode || !isRunsCall(ev, { learnerArn, keyIds, roleArns })) continue;
+        if (ev.errorCode || !afterStart(ev.time, new Date(run.startedAt))) continue;
+        if (!isRunsCall(ev, { learnerArn, keyIds, roleArns })) continue;
         const name = spec.name(ev);
         if (!name) continue;
         const live = await kind.lookup(target, name, {});

@@ -1,11 +1,10 @@
-// Which keys of the lab's users are the learner's, found in the account itself
-// (not only in what checks happened to record): keys created since the run
-// started, and keys created and deleted again that only the event history names.
-// Everything found is recorded in the ledger as created_by 'learner'.
+// Which access keys are the learner's, found in the event history (not only in what checks
+// happened to record): keys whose CreateAccessKey the run's learner made, including keys
+// created and deleted again. Everything found is recorded in the ledger as created_by 'learner'.
 import { ListAccessKeysCommand, type AccessKeyMetadata, type IAMClient } from '@aws-sdk/client-iam';
-import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { ledgerFor, recordCreated, type Run, type Store } from '../store/index.ts';
-import { lookupEvents, targetKeyId } from '../aws/events.ts';
+import { lookupEvents, type TrailEvent } from '../aws/events.ts';
+import { afterStart, isRunsCall, learnerArnOf } from '../aws/run-calls.ts';
 import { isNoSuchEntity } from '../aws/errors.ts';
 import { isRunnerDenial } from '../target/denied.ts';
 import type { PlanInput } from './types.ts';
@@ -56,49 +55,45 @@ export async function listKeys(iam: IAMClient, userName: string): Promise<Access
 }
 
 /**
- * Record in the ledger, as created by the learner, the lab users' keys created
- * since the run started: those that exist now (listed live) and, when the
- * account's event history is readable, those already deleted again (their id
- * may still sit in a profile section that cleanup must remove).
+ * Record in the ledger, as created by the learner, the keys the run's learner created: a
+ * successful CreateAccessKey in the event history made by the run's identity (or with one of
+ * the run's keys), for a lab user (or any user, when the lab declares `access-key`). Ownership
+ * by identity, never by time: a key some other identity made on the same user during the run
+ * (an admin's automation, another learner) is not recorded, and so never deleted. Keys the
+ * learner created and deleted again are recorded too: their id may still sit in a profile.
  */
 export async function discoverLearnerKeys(input: PlanInput): Promise<void> {
   const { run, target, store } = input;
   const labUsers = input.labUsers ?? labUsersOf(undefined, store, run);
+  const anyUser = (input.creates ?? []).includes('access-key');
   const since = runStartSecond(run.startedAt);
   const before = baselineKeyIds(run);
-  for (const userName of labUsers) {
-    for (const k of await listKeys(target.clients.iam, userName)) {
-      if (!k.AccessKeyId || !k.CreateDate || k.CreateDate < since) continue;
-      if (!before.has(k.AccessKeyId)) record(k.AccessKeyId, userName, k.CreateDate);
-    }
-  }
+  const entries = ledgerFor(store, run.id);
+  const filter = {
+    learnerArn: learnerArnOf(run.baseline, target.learnerArn),
+    keyIds: new Set(entries.filter((e) => e.kind === 'access-key').map((e) => e.resourceId)),
+    roleArns: new Set(
+      entries.filter((e) => e.kind === 'iam-role').map((e) => String(e.details.arn ?? '')),
+    ),
+  };
   for (const ev of await createKeyEvents(target, since)) {
-    if (!labUsers.includes(ev.userName) || before.has(ev.keyId)) continue;
-    record(ev.keyId, ev.userName, ev.at);
-  }
-  // A key the learner created and deleted again before any check saw it: only its
-  // deletion names it (the sandbox's history, like CloudTrail's, names the key acted
-  // on). It counts only when the run's baseline lists the keys that existed before.
-  if (before.size > 0 || run.baseline?.setupAt) {
-    for (const ev of await keyEvents(target, 'DeleteAccessKey', since)) {
-      const keyId = targetKeyId(ev);
-      // The key's owner: the user the call named, else (no UserName: own key) the caller.
-      const owner =
-        ev.resources.find((r) => r.type === 'AWS::IAM::User')?.name ?? ev.userName ?? '';
-      const user = labUsers.find((u) => u === owner);
-      if (keyId && user && !ev.errorCode && !before.has(keyId)) record(keyId, user, ev.time);
-    }
-  }
-
-  function record(keyId: string, userName: string, at: Date) {
+    if (!afterStart(ev.at, new Date(run.startedAt))) continue;
+    if (!isRunsCall(ev.event, filter) || before.has(ev.keyId)) continue;
+    if (!anyUser && !labUsers.includes(ev.userName)) continue;
     recordCreated(store, {
       runId: run.id,
       kind: 'access-key',
-      resourceId: keyId,
-      details: { userName },
+      resourceId: ev.keyId,
+      details: {
+        userName: ev.userName,
+        accessKeyId: ev.keyId,
+        event: ev.event.id,
+        by: ev.event.callerArn ?? '',
+      },
       createdBy: 'learner',
-      createdAt: at,
+      createdAt: ev.at,
     });
+    filter.keyIds.add(ev.keyId);
   }
 }
 
@@ -110,57 +105,32 @@ function trail(target: PlanInput['target']) {
   return target.clients.cloudtrail;
 }
 
-async function keyEvents(target: PlanInput['target'], name: string, since: Date) {
-  const ct = trail(target);
-  if (!ct) return [];
-  try {
-    return await lookupEvents(ct, name, since);
-  } catch {
-    return []; // history unreadable (permissions, lag): the live listing still applies
-  }
-}
-
 /**
- * CreateAccessKey events since `since` (event history: CloudTrail on AWS, the
- * gateway's activity log in the sandbox). Best effort: history may lag or be
- * unreadable, and the live listing already covers every key that still exists.
+ * Successful CreateAccessKey events since `since` (event history: CloudTrail on AWS, the
+ * gateway's activity log in the sandbox), with the key id and user from responseElements.
  */
 async function createKeyEvents(
   target: PlanInput['target'],
   since: Date,
-): Promise<Array<{ keyId: string; userName: string; at: Date }>> {
+): Promise<Array<{ keyId: string; userName: string; at: Date; event: TrailEvent }>> {
   const ct = trail(target);
   if (!ct) return [];
-  const out: Array<{ keyId: string; userName: string; at: Date }> = [];
   try {
-    let NextToken: string | undefined;
-    do {
-      const r = await ct.send(
-        new LookupEventsCommand({
-          LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateAccessKey' }],
-          StartTime: since,
-          NextToken,
-        }),
-      );
-      for (const e of r.Events ?? []) {
-        const detail = JSON.parse(e.CloudTrailEvent ?? '{}');
-        if (detail.errorCode) continue;
-        const keyId = detail.responseElements?.accessKey?.accessKeyId;
-        const userName =
-          detail.responseElements?.accessKey?.userName ??
-          detail.requestParameters?.userName ??
-          detail.userIdentity?.userName;
-        if (keyId && userName) out.push({ keyId, userName, at: e.EventTime ?? since });
-      }
-      NextToken = r.NextToken;
-    } while (NextToken);
+    const evs = await lookupEvents(ct, 'CreateAccessKey', since, 20);
+    return evs.flatMap((event) => {
+      const k = event.responseElements?.accessKey;
+      const keyId = k?.accessKeyId;
+      const userName = k?.userName ?? event.requestParameters?.userName ?? event.userName;
+      return !event.errorCode && keyId && typeof userName === 'string'
+        ? [{ keyId, userName, at: event.time, event }]
+        : [];
+    });
   } catch (e) {
-    // History that lags or is missing is fine; the runner's identity being denied LookupEvents
-    // is not: a key made and deleted before any check would go unnoticed (its profile kept).
+    // History that lags or is missing leaves a new key unproven (kept, and said so); the
+    // runner's identity being denied LookupEvents is an environment error (exit 2).
     if (isRunnerDenial(e)) throw e;
-    return out;
+    return [];
   }
-  return out;
 }
 
 /**

@@ -5,7 +5,8 @@
 // already half gone.
 import type { AccessKeyMetadata } from '@aws-sdk/client-iam';
 import { ledgerFor, recordCreated } from '../store/index.ts';
-import { discoverLearnerKeys, labUsersOf, listKeys } from './discover.ts';
+import { discoverLearnerKeys, labUsersOf, listKeys, runStartSecond } from './discover.ts';
+import { learnerArnOf } from '../aws/run-calls.ts';
 import { findProfileSections } from './profiles.ts';
 import { parseSections, readCliFile } from './profile-file.ts';
 import { discoverCreated } from './discover-kinds.ts';
@@ -67,9 +68,12 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
   for (const u of labUsers) {
     for (const k of await listKeys(iam, u)) {
       if (ledgerKeyIds.has(k.AccessKeyId!) || deletingUsers.has(u)) continue;
+      const during = k.CreateDate && k.CreateDate >= runStartSecond(run.startedAt);
       kept.push({
         resource: `access key ${k.AccessKeyId} of ${u}`,
-        why: `created ${k.CreateDate?.toISOString()}, before the lab started: not the lab's`,
+        why: during
+          ? `created ${k.CreateDate?.toISOString()}, during the lab, but not provably this lab's: the event history shows no CreateAccessKey for it by you (${learnerArnOf(run.baseline, target.learnerArn) ?? 'the learner'}); made by another identity, or not delivered yet (CloudTrail can lag ~15 minutes: run \`lab cleanup\` again later)`
+          : `created ${k.CreateDate?.toISOString()}, before the lab started: not the lab's`,
       });
     }
   }

@@ -19,7 +19,12 @@ export default defineCommand({
       console.log('No labs found. See `lab list`.');
       return;
     }
-    const mark = { passed: color.green('✔'), failed: color.red('✘'), pending: color.yellow('…') };
+    const mark = {
+      passed: color.green('✔'),
+      failed: color.red('✘'),
+      pending: color.yellow('…'),
+      'not-tried': color.dim('○'),
+    };
     for (const l of labs) {
       const done = l.steps.filter((s) => s.status === 'passed').length;
       const run = l.run
@@ -36,9 +41,11 @@ export default defineCommand({
         const detail =
           s.status === 'passed'
             ? s.evidence
-            : s.status
-              ? (s.hint ?? s.evidence)
-              : 'not checked yet';
+            : s.status === 'not-tried'
+              ? `not tried yet${s.hint ? ` — ${s.hint}` : ''}`
+              : s.status
+                ? (s.hint ?? s.evidence)
+                : 'not checked yet';
         console.log(`  ${m} ${s.id.padEnd(12)} ${color.dim(detail ?? '')}`);
       }
     }

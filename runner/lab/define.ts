@@ -6,7 +6,11 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { S3Client } from '@aws-sdk/client-s3';
 
-export type StepStatus = 'passed' | 'failed' | 'pending';
+/**
+ * `not-tried`: nothing in the account shows the learner attempted the step yet (shown "not
+ * tried yet"), as distinct from `failed`: attempted, and not right.
+ */
+export type StepStatus = 'passed' | 'failed' | 'pending' | 'not-tried';
 
 /** What a check found. Never contains a secret. */
 export interface StepVerdict {

@@ -5,7 +5,7 @@
 import type { CheckContext } from '../check/context.ts';
 import type { StepVerdict } from '../lab/define.ts';
 import { lookupEvents, lookupEventsBy, type TrailEvent } from '../aws/events.ts';
-import { isRunsCall, learnerArnOf } from '../aws/run-calls.ts';
+import { afterStart, isRunsCall, learnerArnOf } from '../aws/run-calls.ts';
 import { readProfiles, type Profile } from '../target/profiles.ts';
 
 /** Where IAM's (global) events are: us-east-1's history on AWS; the sandbox has one history. */
@@ -13,9 +13,8 @@ const iamRegion = (ctx: CheckContext) => (ctx.target.kind === 'aws' ? 'us-east-1
 const trail = (ctx: CheckContext, region?: string) =>
   region ? ctx.target.clientsForRegion(region).cloudtrail : ctx.clients.cloudtrail;
 
-/** Did this happen after the run started? Event times are whole seconds: the first one counts. */
-export const sinceStart = (ctx: CheckContext, t: Date) =>
-  t.getTime() >= Math.floor(ctx.run.startedAt.getTime() / 1000) * 1000;
+/** Did this happen after the run started? (Whole-second AWS times: the first second counts.) */
+export const sinceStart = (ctx: CheckContext, t: Date) => afterStart(t, ctx.run.startedAt);
 
 function runFilter(ctx: CheckContext) {
   const entries = ctx.ledger();
@@ -96,12 +95,12 @@ export async function learnerDid(
 
 /**
  * Not in the history: on AWS CloudTrail may still be delivering it (pending, `lab check --watch`
- * waits); in the sandbox the history is immediate, so the call was not made (failed).
+ * waits); in the sandbox the history is immediate, so the learner has not tried it yet.
  */
 export function missing(ctx: CheckContext, v: { expected: string; hint: string }): StepVerdict {
   return ctx.target.kind === 'aws'
     ? { status: 'pending', evidence: 'waiting for CloudTrail, usually under 5 minutes', ...v }
-    : { status: 'failed', evidence: 'no such call recorded since the lab started', ...v };
+    : { status: 'not-tried', evidence: 'no such call recorded since the lab started', ...v };
 }
 
 /** The learner's CLI profiles (the sandbox's isolated files, or ~/.aws on AWS). Secrets stay inside. */

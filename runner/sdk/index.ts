@@ -1,7 +1,7 @@
 // The lab SDK: the one module a lab.ts imports from labrunner (docs/lab-format.md is its
 // contract). Labs may also import AWS SDK v3 clients' commands, and nothing else of the runner.
 export { defineLab, type LabDef, type StepDef } from './define.ts';
-export { passed, failed, pending } from './verdicts.ts';
+export { passed, failed, pending, notTried } from './verdicts.ts';
 export { ignoreNotFound, isNotFound } from './not-found.ts';
 export {
   learnerCalls,

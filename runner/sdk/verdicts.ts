@@ -11,6 +11,18 @@ export const failed = (v: { expected: string; evidence: string; hint: string }):
   ...v,
 });
 
+/** Nothing shows the learner tried the step yet (shown "not tried yet", not as a failure). */
+export const notTried = (v: {
+  expected: string;
+  hint: string;
+  evidence?: string;
+}): StepVerdict => ({
+  status: 'not-tried',
+  evidence: v.evidence ?? 'nothing yet',
+  expected: v.expected,
+  hint: v.hint,
+});
+
 /** Not decidable yet (e.g. CloudTrail has not delivered the event): `lab check --watch` waits. */
 export const pending = (v: {
   evidence: string;

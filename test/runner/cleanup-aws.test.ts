@@ -45,7 +45,8 @@ function rewritingProxy(action: string, rewrite: (body: string) => string) {
 describe('lab cleanup against an AWS account', () => {
   it('prints the plan, then refuses a wrong typed account id and changes nothing', async () => {
     await startLabRun(sb, { lab: 'aws-lab', user: 'aws-user', target: 'aws' });
-    const key = await learnerKeyAndProfile(sb, 'aws-user', 'awslab');
+    // On AWS the learner works as the profile labrunner uses: the key is theirs by identity.
+    const key = await learnerKeyAndProfile(sb, 'aws-user', 'awslab', 'runner');
     const files = await cliFiles(sb);
 
     const wrong = await lab(

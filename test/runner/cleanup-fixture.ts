@@ -93,8 +93,10 @@ export async function learnerKeyAndProfile(
   sb: TestSandbox,
   user: string,
   profile: string,
+  /** Who creates the key: the learner's admin (sandbox), or on AWS the profile's identity. */
+  as: 'learner' | 'runner' = 'learner',
 ): Promise<string> {
-  const { iam } = clientsFor(sb, sb.learner);
+  const { iam } = clientsFor(sb, as === 'runner' ? sb.runner : sb.learner);
   const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: user }));
   const set = (k: string, v: string) =>
     execFileSync('aws', ['configure', 'set', k, v, '--profile', profile], { env: sb.env });

@@ -281,7 +281,8 @@ describe('day42 checks against a real sandbox', () => {
     const home = await freshRun();
     const key = await newKey();
     const r = await check(home, { step: 'denied-ec2' });
-    expect(r['denied-ec2'].status).toBe('failed');
+    // Never attempted: "not tried yet", distinct from a wrong attempt.
+    expect(r['denied-ec2'].status).toBe('not-tried');
     expect(r['denied-ec2'].hint).toMatch(/describe-instances/);
     await admin.iam.send(
       new DeleteAccessKeyCommand({ UserName: 'iam-admin', AccessKeyId: key.accessKeyId }),

@@ -109,7 +109,7 @@ describe('lab test', () => {
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/✗ configure: PASSED BEFORE its step ran/);
     expect(r.stdout).toMatch(
-      /✗ list-users: failed before its step, FAILED after its step: expected/,
+      /✗ list-users: not-tried before its step, NOT-TRIED after its step: expected/,
     );
     expect(r.stdout).toMatch(/✓ lab cleanup: /);
     expect(r.stdout.trim().split('\n').at(-1)).toBe('FAIL day42: configure, list-users');

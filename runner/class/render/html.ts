@@ -20,7 +20,7 @@ h1{font-size:1.6rem;margin:.2rem 0}
 table{border-collapse:collapse;font-size:14px}
 th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:left;vertical-align:top}
 thead th{background:var(--panel)}
-.passed{color:var(--ok)}.failed,.risk{color:var(--bad)}.pending{color:var(--warn)}.muted,.not-started{color:var(--muted)}
+.passed{color:var(--ok)}.failed,.risk{color:var(--bad)}.pending{color:var(--warn)}.muted,.not-started,.not-tried{color:var(--muted)}
 td.passed{background:var(--ok-bg)}td.failed{background:var(--bad-bg)}
 .alert{border:2px solid var(--bad);background:var(--bad-bg);padding:.5rem 1rem;border-radius:var(--radius)}
 .chart{display:block;max-width:100%;height:auto}.chart rect{fill:var(--ok)}.chart .axis{stroke:var(--muted)}.chart .tick{font-size:11px;fill:var(--muted)}
@@ -180,7 +180,13 @@ function learnerRow(l: LearnerReport, steps: string[], now: number): string {
   const cells = steps
     .map((s) => {
       const c = l.cells[s];
-      const mark = { passed: '✓', failed: '✗', pending: '…', 'not-started': '·' }[c.status];
+      const mark = {
+        passed: '✓',
+        failed: '✗',
+        pending: '…',
+        'not-tried': '○',
+        'not-started': '·',
+      }[c.status];
       const when = c.passedAt != null ? ` ${e(fmtTime(c.passedAt))}` : '';
       const v = c.verification ? ` <span class="muted">(${e(c.verification)})</span>` : '';
       const title = c.evidence ? ` title="${e(c.evidence)}"` : '';

@@ -57,7 +57,13 @@ function labTable(lab: LabReport, p: Paint): string[] {
     l.state === 'stuck' ? `stuck at ${l.currentStep}` : l.state,
     ...lab.steps.map((s) => {
       const c = l.cells[s];
-      const mark = { passed: 'ok', failed: 'FAIL', pending: 'wait', 'not-started': '-' }[c.status];
+      const mark = {
+        passed: 'ok',
+        failed: 'FAIL',
+        pending: 'wait',
+        'not-tried': 'todo',
+        'not-started': '-',
+      }[c.status];
       const v =
         c.verification === 'verified' ? '✓v' : c.verification === 'contradicted' ? '!v' : '';
       return mark + v;

@@ -41,7 +41,7 @@ export interface ProgressRow {
   lastPassedAt: number | null;
   attempts: number;
   failures: number;
-  lastStatus: 'passed' | 'failed' | 'pending';
+  lastStatus: 'passed' | 'failed' | 'pending' | 'not-tried';
   lastAt: number;
   lastEvidence: string | null;
 }
