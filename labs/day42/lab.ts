@@ -13,6 +13,7 @@ import {
   grantsForService,
   hhmmss,
   ignoreNotFound,
+  notTried,
   targetKeyId,
   type StepVerdict,
 } from '../../runner/sdk/index.ts';
@@ -114,7 +115,7 @@ export default defineLab({
             hint,
           };
         }
-        return { status: 'failed', expected, evidence: `${USER} has no access keys`, hint };
+        return notTried({ expected, evidence: `${USER} has no access keys`, hint });
       },
     },
 

@@ -10,6 +10,7 @@ import { learnerArnOf } from '../aws/run-calls.ts';
 import { findProfileSections } from './profiles.ts';
 import { parseSections, readCliFile } from './profile-file.ts';
 import { discoverCreated } from './discover-kinds.ts';
+import { recordRoleProfiles } from './role-profiles.ts';
 import { identify, kindOf } from '../resources/index.ts';
 import type { CleanupAction, CleanupPlan, Kept, PlanInput } from './types.ts';
 
@@ -18,6 +19,7 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
   // What the learner created of every declared kind (groups, users, attachments…), first: a
   // user found here is a lab user whose new keys are the learner's too.
   await discoverCreated({ ...input, creates: input.creates ?? [] });
+  await recordRoleProfiles(input, run.id);
   const labUsers = [...new Set([...(input.labUsers ?? []), ...labUsersOf(undefined, store, run)])];
   await discoverLearnerKeys({ ...input, labUsers });
   const iam = target.clients.iam;

@@ -136,6 +136,11 @@ async function checkLabTs(lab: Lab, problems: LabProblem[]): Promise<void> {
       fix: `set \`id: '${lab.id}'\` in lab.ts`,
     });
   }
+  // The definition against the SDK's schema (creates, setup, unknown fields…).
+  const { definitionProblems } = await import('../sdk/validate.ts');
+  for (const p of definitionProblems(def, file)) {
+    if (!/`steps\./.test(p.message)) problems.push(p);
+  }
   const steps = def.steps as Record<string, { check?: unknown; after?: unknown }>;
   const keys = Object.keys(steps);
   compareIds(lab, keys, file, source, 'check', problems);
@@ -225,10 +230,23 @@ export async function labFolders(root: string): Promise<string[]> {
 }
 
 /** Check the given lab folders (all of `root` by default), plus unique ids across them. */
-export async function devCheck(dirs: string[]): Promise<LabCheckResult[]> {
+export async function devCheck(
+  dirs: string[],
+  o: { types?: boolean } = {},
+): Promise<LabCheckResult[]> {
   const results: LabCheckResult[] = [];
   // One at a time: lab modules are imported into this process, and their errors stay readable.
   for (const dir of dirs) results.push(await checkLabDir(dir));
+  if (o.types !== false) {
+    // One compiler run for every lab.ts (and its helpers) that exists.
+    const files = [];
+    for (const r of results)
+      if (await exists(join(r.dir, 'lab.ts'))) files.push(join(r.dir, 'lab.ts'));
+    const { typecheckLabs } = await import('./typecheck.ts');
+    for (const p of await typecheckLabs(files)) {
+      results.find((r) => p.file.startsWith(r.dir + '/'))?.problems.push(p);
+    }
+  }
   const first = new Map<string, LabCheckResult>();
   for (const r of results) {
     const other = first.get(r.id);

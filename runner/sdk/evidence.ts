@@ -112,3 +112,28 @@ export { hhmmss, targetKeyId } from '../aws/events.ts';
 
 /** The program that made the call, e.g. "aws-cli/1.45.0". */
 export const agent = (e: TrailEvent) => e.userAgent.split(' ')[0] || 'unknown client';
+
+/**
+ * Calls named `eventName` made by sessions of `roleName` that the learner started during this
+ * run: the learner's successful AssumeRole calls name the role and their session names, and a
+ * session's calls carry `assumed-role/<role>/<session>` as their caller. Newest first.
+ */
+export function roleSessionCalls(
+  ctx: CheckContext,
+  roleName: string,
+  eventName: string,
+): Promise<TrailEvent[]> {
+  const region = iamRegion(ctx);
+  return ctx.memo(`sdk:role:${roleName}:${eventName}`, async () => {
+    const roleArn = `arn:aws:iam::${ctx.target.accountId}:role/${roleName}`;
+    const sessions = (await learnerCalls(ctx, 'AssumeRole'))
+      .filter((e) => !e.errorCode && e.requestParameters?.roleArn === roleArn)
+      .map(
+        (e) =>
+          `arn:aws:sts::${ctx.target.accountId}:assumed-role/${roleName}/${String(e.requestParameters?.roleSessionName ?? '')}`,
+      );
+    if (!sessions.length) return [];
+    const evs = await lookupEvents(trail(ctx, region), eventName, ctx.run.startedAt);
+    return evs.filter((e) => sinceStart(ctx, e.time) && sessions.includes(e.callerArn ?? ''));
+  });
+}

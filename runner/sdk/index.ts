@@ -8,6 +8,7 @@ export {
   learnerDid,
   callsWithKey,
   keysCreatedFor,
+  roleSessionCalls,
   learnerProfiles,
   missing,
   sinceStart,

@@ -17,6 +17,9 @@ export interface Profile {
   region?: string;
   /** A program that prints the credentials (credential_process), when the profile uses one. */
   credentialProcess?: string;
+  /** A role profile: the role the CLI assumes (`role_arn`) and whose keys it uses to do so. */
+  roleArn?: string;
+  sourceProfile?: string;
   /** The file and section heading that hold the access key id (for the ledger and cleanup). */
   keySource?: { file: string; section: string };
 }
@@ -41,6 +44,8 @@ export async function readProfiles(files: LearnerFiles): Promise<Map<string, Pro
       sessionToken: inCreds ? cred.aws_session_token : conf.aws_session_token,
       region: conf.region ?? cred.region,
       credentialProcess: conf.credential_process ?? cred.credential_process,
+      roleArn: conf.role_arn ?? cred.role_arn,
+      sourceProfile: conf.source_profile ?? cred.source_profile,
       keySource: accessKeyId
         ? inCreds
           ? { file: files.credentialsFile, section: name }

@@ -66,6 +66,7 @@ import snapshots  # noqa: E402
 import s3_auth  # noqa: E402
 import s3_buckets  # noqa: E402
 import ec2_launch  # noqa: E402
+import trust  # noqa: E402
 import identities  # noqa: E402
 import statedir  # noqa: E402
 
@@ -203,6 +204,7 @@ class Engine:
         s3_buckets.install()  # Block Public Access on by default and enforced (s3_buckets.py)
         ec2_launch.install()  # resolve:ssm: image ids (ec2_launch.py)
         aws_ids.patch()  # AIDA… ids, UUID request ids, whole-second IAM dates (aws_ids.py)
+        trust.install()  # account principals in role trust policies (trust.py)
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.lock = RWLock()
         self.account_id = identities.ACCOUNT_ID
