@@ -132,7 +132,8 @@ export async function checkLab(o: RunChecksOptions): Promise<CheckOutcome> {
       const t0 = performance.now();
       let verdict = await attempt(def, id, ctxFor(scope), o.target);
       for (const ms of delays) {
-        if (verdict.status !== 'failed') break;
+        // Not there yet may be IAM's eventual consistency: look again before saying so.
+        if (verdict.status !== 'failed' && verdict.status !== 'not-tried') break;
         await clock.sleep(ms);
         verdict = await attempt(def, id, ctxFor(newScope()), o.target);
       }

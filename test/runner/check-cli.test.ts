@@ -150,7 +150,7 @@ describe('lab check through the CLI', () => {
     expect(human.code).toBe(1);
     expect(human.stdout).toMatch(/✔ create-key/);
     expect(human.stdout).toMatch(/✔ configure +profile work/);
-    expect(human.stdout).toMatch(/✘ list-users/);
+    expect(human.stdout).toMatch(/○ list-users not tried yet/);
     expect(human.stdout).toMatch(/Next: step list-users/);
 
     aws('iam', 'list-users', '--profile', 'work');

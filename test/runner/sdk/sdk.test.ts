@@ -3,23 +3,34 @@
 // wrong shape, or lets an SDK error escape, is reported as the lab's, naming the lab, the step
 // and lab.ts:line, in a few lines, never as "a bug in labrunner". Real sandbox, real CLI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.ts';
 import { lab } from '../cleanup-fixture.ts';
 
 let sb: TestSandbox;
 let labs: string;
+let root: string;
 
 beforeAll(async () => {
-  labs = await mkdtemp(join(tmpdir(), 'lab-sdk-'));
+  // Next to a node_modules link: a lab here resolves @aws-sdk/* as a lab in labs/ does.
+  root = await mkdtemp(join(tmpdir(), 'lab-sdk-'));
+  await symlink(
+    fileURLToPath(new URL('../../../node_modules', import.meta.url)),
+    join(root, 'node_modules'),
+  );
+  labs = join(root, 'labs');
+  await mkdir(labs);
   sb = await startTestSandbox();
 }, 120_000);
 afterAll(async () => {
   await sb?.stop();
-  await rm(labs, { recursive: true, force: true });
+  await rm(root, { recursive: true, force: true });
 });
+
+const env = () => ({ ...sb.env, LAB_LABS_DIR: labs });
 
 /** Scaffold `id`, then replace its lab.ts check body with `body`. */
 async function labWithCheck(id: string, body: string) {
@@ -32,7 +43,8 @@ async function labWithCheck(id: string, body: string) {
   return file;
 }
 
-const lineOf = (src: string, needle: string) => src.split('\n').findIndex((l) => l.includes(needle)) + 1;
+const lineOf = (src: string, needle: string) =>
+  src.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
 describe('the lab SDK', () => {
   it('lab dev new scaffolds a lab that passes lab dev check; dev check names type and schema errors with lab.ts:line', async () => {
@@ -56,10 +68,10 @@ describe('the lab SDK', () => {
   }, 120_000);
 
   it('a check returning the wrong shape names the lab, the step and lab.ts:line (exit 2)', async () => {
-    const file = await labWithCheck('bad-shape', "        return { passed: true } as any;\n");
+    const file = await labWithCheck('bad-shape', '        return { passed: true } as any;\n');
     const src = await readFile(file, 'utf8');
-    expect((await lab(['start', 'bad-shape', '--labs', labs], sb.env)).code).toBe(0);
-    const r = await lab(['check', 'bad-shape', '--labs', labs], sb.env);
+    expect((await lab(['start', 'bad-shape'], env())).code).toBe(0);
+    const r = await lab(['check', 'bad-shape'], env());
     expect(r.code).toBe(2);
     const out = r.stdout + r.stderr;
     expect(out).toContain('Lab bad-shape, step who-am-i');
@@ -80,12 +92,14 @@ describe('the lab SDK', () => {
       ].join('\n'),
     );
     const src = await readFile(file, 'utf8');
-    expect((await lab(['start', 'throws', '--labs', labs], sb.env)).code).toBe(0);
-    const r = await lab(['check', 'throws', '--labs', labs], sb.env);
+    expect((await lab(['start', 'throws'], env())).code).toBe(0);
+    const r = await lab(['check', 'throws'], env());
     expect(r.code).toBe(2);
     const out = r.stdout + r.stderr;
     expect(out).toContain('Lab throws, step who-am-i: its check threw NoSuchEntity');
-    expect(out).toMatch(new RegExp(`lab\\.ts:(${lineOf(src, 'GetUserCommand({')}|${lineOf(src, "'who-am-i': {")})`));
+    expect(out).toMatch(
+      new RegExp(`lab\\.ts:(${lineOf(src, 'GetUserCommand({')}|${lineOf(src, "'who-am-i': {")})`),
+    );
     expect(out).toContain('ignoreNotFound');
     expect(out).not.toMatch(/bug in labrunner|\$metadata|httpStatusCode/);
     expect(out.trim().split('\n').length).toBeLessThan(8);
