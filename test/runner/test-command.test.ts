@@ -93,7 +93,7 @@ describe('lab test', () => {
       '✓ cli-files',
     ]);
     expect(lines.at(-1)).toBe('PASS day42: 9 phases');
-    expect(r.stdout).toMatch(/✓ create-key: failed before its step, passed after/);
+    expect(r.stdout).toMatch(/✓ create-key: not-tried before its step, passed after/);
     // The new key's secret went through the solve script, never to the output.
     expect(SECRETISH.test(r.stdout + r.stderr)).toBe(false);
     // The sandbox it used is stopped and its temporary home deleted; the user's home untouched.

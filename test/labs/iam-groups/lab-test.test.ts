@@ -1,0 +1,99 @@
+// iam-groups end to end through the real CLI: `lab test` passes in a fresh sandbox; the same lab
+// with its tear-down step left out and its group and attachment kinds not declared leaves them
+// behind, and `lab test` fails on the account diff, naming them (the false PASS of issue 10).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lab } from '../../runner/cleanup-fixture.ts';
+
+const REAL = fileURLToPath(new URL('../../../labs/iam-groups/', import.meta.url));
+const SDK = fileURLToPath(new URL('../../../runner/sdk/index.ts', import.meta.url));
+
+/** Someone with no sandbox running and no AWS settings, in their own lab home. */
+function cleanEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('AWS_') && !k.startsWith('LAB_')) env[k] = v;
+  }
+  return { ...env, LAB_HOME: home, ...extra };
+}
+
+let home: string;
+let labs: string;
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'lab-iam-groups-'));
+  // The broken copy: only the first two steps (no tear-down), and `creates` without the group
+  // and the attachment, as an author who forgot them would write it.
+  labs = await mkdtemp(join(tmpdir(), 'lab-iam-groups-broken-'));
+  await mkdir(join(labs, 'iam-groups'));
+  const readme = await readFile(join(REAL, 'README.md'), 'utf8');
+  await writeFile(
+    join(labs, 'iam-groups', 'README.md'),
+    readme.slice(0, readme.indexOf('::: step add-user')),
+  );
+  await writeFile(
+    join(labs, 'iam-groups', 'lab.ts'),
+    `import real from ${JSON.stringify(join(REAL, 'lab.ts'))};
+import { defineLab } from ${JSON.stringify(SDK)};
+export default defineLab({
+  id: 'iam-groups',
+  creates: ['iam-user', 'access-key', 'profile-section'],
+  steps: { 'create-group': real.steps['create-group'], 'attach-policy': real.steps['attach-policy'] },
+});
+`,
+  );
+  await writeFile(
+    join(labs, 'iam-groups', 'solve.mjs'),
+    `import { steps as real } from ${JSON.stringify(join(REAL, 'solve.mjs'))};
+export const steps = { 'create-group': real['create-group'], 'attach-policy': real['attach-policy'] };
+`,
+  );
+});
+afterAll(async () => {
+  await rm(home, { recursive: true, force: true });
+  await rm(labs, { recursive: true, force: true });
+});
+
+describe('iam-groups', () => {
+  it('lab list shows the course: three labs', async () => {
+    const r = await lab(['list'], cleanEnv(home));
+    expect(r.code, r.stderr).toBe(0);
+    for (const id of ['day42', 'iam-groups', 'iam-roles']) expect(r.stdout).toContain(id);
+  });
+
+  it('lab test iam-groups passes: every check fails before its step and passes after; nothing left', async () => {
+    const r = await lab(['test', 'iam-groups'], cleanEnv(home));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const phases = r.stdout
+      .trim()
+      .split('\n')
+      .slice(1, -1)
+      .map((l) => l.replace(/^(✓|✗) ([^:]+):.*$/, '$1 $2'));
+    expect(phases).toEqual([
+      '✓ setup',
+      '✓ create-group',
+      '✓ attach-policy',
+      '✓ add-user',
+      '✓ prove-rights',
+      '✓ tear-down',
+      '✓ lab cleanup',
+      '✓ account',
+      '✓ cli-files',
+    ]);
+    expect(r.stdout).toMatch(
+      /✓ prove-rights: .*ListUsers allowed .*CreateGroup denied \(AccessDenied\)/,
+    );
+  }, 240_000);
+
+  it('a copy that forgets its tear-down and its kinds leaves the group behind: lab test fails, naming it', async () => {
+    const r = await lab(['test', 'iam-groups'], cleanEnv(home, { LAB_LABS_DIR: labs }));
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/✗ account: .*IAM group lab-readers \(\S+\) was added/);
+    expect(r.stdout).toMatch(
+      /arn:aws:iam::aws:policy\/ReadOnlyAccess attached to group lab-readers was added/,
+    );
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('FAIL iam-groups: account');
+  }, 240_000);
+});

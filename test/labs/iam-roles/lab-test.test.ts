@@ -1,0 +1,48 @@
+// iam-roles end to end through the real CLI: `lab test` passes in a fresh sandbox (the CLI
+// assumes the role through a role_arn/source_profile profile against the sandbox), and the role
+// profile the learner wrote is gone afterwards (cli-files byte for byte as before).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lab } from '../../runner/cleanup-fixture.ts';
+
+let home: string;
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'lab-iam-roles-'));
+});
+afterAll(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+describe('iam-roles', () => {
+  it('lab test iam-roles passes, from role creation to its removal', async () => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) {
+      if (v !== undefined && !k.startsWith('AWS_') && !k.startsWith('LAB_')) env[k] = v;
+    }
+    const r = await lab(['test', 'iam-roles'], { ...env, LAB_HOME: home });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const phases = r.stdout
+      .trim()
+      .split('\n')
+      .slice(1, -1)
+      .map((l) => l.replace(/^(✓|✗) ([^:]+):.*$/, '$1 $2'));
+    expect(phases).toEqual([
+      '✓ setup',
+      '✓ create-role',
+      '✓ attach-policy',
+      '✓ configure-profile',
+      '✓ assume-role',
+      '✓ session-limits',
+      '✓ remove-role',
+      '✓ lab cleanup',
+      '✓ account',
+      '✓ cli-files',
+    ]);
+    expect(r.stdout).toMatch(
+      /✓ assume-role: .*GetCallerIdentity as arn:aws:sts::\d+:assumed-role\/lab-viewer\//,
+    );
+    expect(r.stdout).toMatch(/✓ session-limits: .*denied \(AccessDenied\)/);
+  }, 240_000);
+});
