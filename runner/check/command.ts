@@ -11,7 +11,6 @@ import { verdictLines, nextLines, jsonReport, cleanedSummary } from './format.ts
 import { systemClock, type Clock } from './context.ts';
 import type { RunnableLab } from './load.ts';
 import type { Run } from '../store/index.ts';
-import { publishResults } from '../class/outbox.ts';
 import { onInterrupt } from '../interrupt.ts';
 
 export interface CheckCommandOptions {
@@ -30,6 +29,16 @@ export interface CheckCommandOptions {
   clock?: Clock;
   out?: (line: string) => void;
   err?: (line: string) => void;
+  /**
+   * Called with each pass's recorded results (the command wires the class outbox here, so the
+   * check layer never imports the class layer above it).
+   */
+  onResults?: (r: {
+    home: string;
+    lab: string;
+    results: CheckResult[];
+    runId: number;
+  }) => Promise<unknown>;
 }
 
 /** Run `lab check`; returns the exit code (0 all passed, 1 not all passed). Throws LabError (2). */
@@ -114,8 +123,12 @@ async function checkOnce(o: CheckCommandOptions, target: Target) {
       onStep: (_r: CheckResult, done: number, total: number) =>
         spin.update(`Checking ${o.lab}: ${done}/${total} steps checked…`),
     });
-    // Joined a class (`lab join`)? Send the recorded results there too; queued when offline.
-    await publishResults(o.home, o.lab, checked.results, { runId: checked.run.id });
+    await o.onResults?.({
+      home: o.home,
+      lab: o.lab,
+      results: checked.results,
+      runId: checked.run.id,
+    });
     return checked;
   } finally {
     spin.stop();

@@ -30,6 +30,7 @@ export default defineCommand({
   async run({ args }) {
     // Imported here, not at the top: `lab check --help` should not pay for the SDK.
     const { runCheckCommand } = await import('../check/command.ts');
+    const { publishResults } = await import('../class/outbox.ts');
     process.exitCode = await runCheckCommand({
       lab: args.lab,
       step: args.step,
@@ -43,6 +44,8 @@ export default defineCommand({
       region: args.region,
       home: labHome(process.env),
       env: process.env,
+      // Joined a class (`lab join`)? Send the recorded results there too; queued when offline.
+      onResults: (r) => publishResults(r.home, r.lab, r.results, { runId: r.runId }),
     });
   },
 });
