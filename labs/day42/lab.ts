@@ -235,7 +235,7 @@ export default defineLab({
             status: 'failed',
             expected,
             evidence: `${USER} now has EC2 permissions: ${grants.join(', ')}`,
-            hint: `Remove them (e.g. \`aws iam detach-user-policy --user-name ${USER} --policy-arn …\`). The denial is the lesson: the key carries exactly ${USER}'s IAM-only permissions, for the CLI as for the console. Granting EC2 hides that and breaks least privilege.`,
+            hint: `Remove them (e.g. \`aws iam detach-user-policy --user-name ${USER} --policy-arn …\`). The denial is the lesson: the key carries exactly ${USER}'s permissions, for the CLI as for the console. Granting EC2 hides that and breaks least privilege (the README's aside shows how far IAMFullAccess already goes).`,
           };
         }
         const denied = evs.find((e) => e.errorCode && UNAUTHORIZED.has(e.errorCode));

@@ -44,6 +44,12 @@ export async function startLab(o: {
     if (existing?.status === 'running' && existing.baseline.setupAt) {
       return { run: existing, started: false, created: [] };
     }
+    // CloudTrail's event times are whole seconds: a run starts on a second of its own, so
+    // nothing that happened before it (another run's calls, the last test's key) can carry a
+    // time inside the run. At most a second, once per `lab start`.
+    if (existing?.status !== 'running') {
+      await clock.sleep(1000 - (clock.now().getTime() % 1000) + 5);
+    }
     const run =
       existing?.status === 'running'
         ? existing

@@ -26,10 +26,9 @@ export async function discoverCreated(input: PlanInput & { creates: string[] }):
   const { run, target, store } = input;
   const kinds = input.creates.filter((k) => !OWN_DISCOVERY.has(k)).map(kindOf);
   if (!kinds.length) return;
-  const ct =
-    target.kind === 'aws' && target.clientsForRegion
-      ? target.clientsForRegion('us-east-1').cloudtrail
-      : target.clients.cloudtrail;
+  const ct = target.clientsForRegion
+    ? target.clientsForRegion('us-east-1').cloudtrail
+    : target.clients.cloudtrail;
   if (!ct) return;
   const since = runStartSecond(run.startedAt);
   const learnerArn = learnerArnOf(run.baseline, target.learnerArn);

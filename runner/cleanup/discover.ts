@@ -97,9 +97,9 @@ export async function discoverLearnerKeys(input: PlanInput): Promise<void> {
   }
 }
 
-/** IAM is global: on AWS its events are in us-east-1's history; the sandbox has one. */
+/** IAM is global: its events are in us-east-1's history (on AWS and in the sandbox). */
 function trail(target: PlanInput['target']) {
-  if (target.kind === 'aws' && target.clientsForRegion) {
+  if (target.clientsForRegion) {
     return target.clientsForRegion('us-east-1').cloudtrail;
   }
   return target.clients.cloudtrail;

@@ -8,8 +8,12 @@ import { lookupEvents, lookupEventsBy, type TrailEvent } from '../aws/events.ts'
 import { afterStart, isRunsCall, learnerArnOf } from '../aws/run-calls.ts';
 import { readProfiles, type Profile } from '../target/profiles.ts';
 
-/** Where IAM's (global) events are: us-east-1's history on AWS; the sandbox has one history. */
-const iamRegion = (ctx: CheckContext) => (ctx.target.kind === 'aws' ? 'us-east-1' : undefined);
+/**
+ * Where IAM's and STS's (global) events are: us-east-1's event history, on AWS and in the
+ * sandbox alike (its history is regional as AWS's).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html#cloudtrail-integration_examples-iam
+ */
+const iamRegion = (_ctx: CheckContext) => 'us-east-1';
 const trail = (ctx: CheckContext, region?: string) =>
   region ? ctx.target.clientsForRegion(region).cloudtrail : ctx.clients.cloudtrail;
 

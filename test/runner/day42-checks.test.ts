@@ -303,6 +303,113 @@ describe('day42 checks against a real sandbox', () => {
     expect(r.cleanup.evidence).toMatch(/without being deactivated first/);
   });
 
+  it('cleanup follows its hint: a key deleted while Active is reported at once; retiring a new one in order passes', async () => {
+    const home = await freshRun();
+    const first = await newKey();
+    const second = await newKey();
+    await admin.iam.send(
+      new UpdateAccessKeyCommand({
+        UserName: 'iam-admin',
+        AccessKeyId: first.accessKeyId,
+        Status: 'Inactive',
+      }),
+    );
+    await admin.iam.send(
+      new DeleteAccessKeyCommand({ UserName: 'iam-admin', AccessKeyId: first.accessKeyId }),
+    );
+    // The second, still Active, deleted straight away: said at once, not after the others.
+    await admin.iam.send(
+      new DeleteAccessKeyCommand({ UserName: 'iam-admin', AccessKeyId: second.accessKeyId }),
+    );
+    let r = await check(home, { step: 'cleanup' });
+    expect(r.cleanup.status).toBe('failed');
+    expect(r.cleanup.evidence).toContain(`${second.accessKeyId} was deleted`);
+    expect(r.cleanup.evidence).toMatch(/while still Active, without being deactivated first/);
+    // What `lab hint day42 cleanup` says: a new key, deactivated, then deleted.
+    const third = await newKey();
+    await admin.iam.send(
+      new UpdateAccessKeyCommand({
+        UserName: 'iam-admin',
+        AccessKeyId: third.accessKeyId,
+        Status: 'Inactive',
+      }),
+    );
+    await admin.iam.send(
+      new DeleteAccessKeyCommand({ UserName: 'iam-admin', AccessKeyId: third.accessKeyId }),
+    );
+    r = await check(home, { step: 'cleanup' });
+    expect(r.cleanup.status, r.cleanup.evidence).toBe('passed');
+    expect(r.cleanup.evidence).toContain(`${third.accessKeyId} deactivated`);
+  });
+
+  it('cleanup passes a rotation: a new key in place, the old one deactivated then deleted', async () => {
+    const home = await freshRun();
+    const old = await newKey();
+    const fresh = await newKey();
+    await admin.iam.send(
+      new UpdateAccessKeyCommand({
+        UserName: 'iam-admin',
+        AccessKeyId: old.accessKeyId,
+        Status: 'Inactive',
+      }),
+    );
+    let r = await check(home, { step: 'cleanup' });
+    expect(r.cleanup.status).toBe('failed');
+    expect(r.cleanup.hint).toContain(
+      `delete-access-key --user-name iam-admin --access-key-id ${old.accessKeyId}`,
+    );
+    await admin.iam.send(
+      new DeleteAccessKeyCommand({ UserName: 'iam-admin', AccessKeyId: old.accessKeyId }),
+    );
+    r = await check(home, { step: 'cleanup' });
+    expect(r.cleanup.status, r.cleanup.evidence).toBe('passed');
+    expect(r.cleanup.evidence).toContain(`${fresh.accessKeyId} (newer) kept`);
+    await admin.iam.send(
+      new DeleteAccessKeyCommand({ UserName: 'iam-admin', AccessKeyId: fresh.accessKeyId }),
+    );
+  });
+
+  it('configure asks for ap-southeast-2: a profile in another region fails, naming it', async () => {
+    const home = await freshRun();
+    const key = await newKey();
+    await configure('elsewhere', key, 'us-west-2');
+    let r = await check(home, { step: 'configure' });
+    expect(r.configure.status).toBe('failed');
+    expect(r.configure.evidence).toContain('with region us-west-2 instead of ap-southeast-2');
+    expect(r.configure.hint).toContain(
+      'aws configure set region ap-southeast-2 --profile elsewhere',
+    );
+    await appendFile(sb.configFile, 'region = ap-southeast-2\n'); // the last [profile elsewhere] wins
+    r = await check(home, { step: 'configure' });
+    expect(r.configure.status, r.configure.evidence).toBe('passed');
+    await admin.iam.send(
+      new DeleteAccessKeyCommand({ UserName: 'iam-admin', AccessKeyId: key.accessKeyId }),
+    );
+  });
+
+  it("the README's aside holds: an IAMFullAccess key can make its own user an administrator", async () => {
+    await freshRun();
+    const key = await newKey();
+    const self = learner(key);
+    await expect(self.ec2.send(new DescribeInstancesCommand({}))).rejects.toThrow(/not authorized/);
+    await self.iam.send(
+      new AttachUserPolicyCommand({
+        UserName: 'iam-admin',
+        PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      }),
+    );
+    await expect(self.ec2.send(new DescribeInstancesCommand({}))).resolves.toBeTruthy();
+    await admin.iam.send(
+      new DetachUserPolicyCommand({
+        UserName: 'iam-admin',
+        PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      }),
+    );
+    await admin.iam.send(
+      new DeleteAccessKeyCommand({ UserName: 'iam-admin', AccessKeyId: key.accessKeyId }),
+    );
+  });
+
   it('retries a failed step with backoff before calling it failed (eventual consistency)', async () => {
     const home = await freshRun();
     const slept: number[] = [];
