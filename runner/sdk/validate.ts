@@ -23,6 +23,7 @@ export const labDefinitionSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'must be a lab id like `iam-groups`' }),
   creates: z.array(z.enum(RESOURCE_KINDS)).optional(),
+  regions: z.array(z.string()).optional(),
   setup: fn.optional(),
   steps: z.record(z.string(), stepSchema),
 });
