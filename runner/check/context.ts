@@ -32,7 +32,11 @@ export interface CheckContext {
   memo<T>(key: string, fn: () => Promise<T>): Promise<T>;
   /** Ledger entries of this run (what the lab or learner created). */
   ledger(kind?: LedgerKind): LedgerEntry[];
-  /** Record something the learner created, so cleanup removes it. Idempotent. Never a secret. */
+  /**
+   * Record something the learner created (a kind the lab declares in `creates`). Idempotent;
+   * never a secret. Cleanup removes it only once ownership is proven: its immutable ids in
+   * `details` (e.g. `{ groupId }`), or the learner's creation event in the history.
+   */
   remember(kind: LedgerKind, resourceId: string, details?: Record<string, unknown>): void;
 }
 
