@@ -67,6 +67,13 @@ describe('day42 page, static', () => {
     const [a, b] = [await variants.nth(0).boundingBox(), await variants.nth(1).boundingBox()];
     expect(Math.abs(a!.y - b!.y)).toBeLessThan(2); // same row
     expect(b!.x).toBeGreaterThan(a!.x + a!.width - 1);
+    // Commands in the narrow columns wrap: none is cut off (issue 12: "…--user-name iam-").
+    const clipped = await page
+      .locator('.lab-variant pre')
+      .evaluateAll((pres) =>
+        pres.filter((p) => p.scrollWidth > p.clientWidth + 1).map((p) => p.textContent),
+      );
+    expect(clipped).toEqual([]);
     await page.close();
   });
 
