@@ -6,6 +6,7 @@
 import {
   CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
+  GetAccessKeyLastUsedCommand,
   GetUserCommand,
   ListAccessKeysCommand,
   ListAttachedUserPoliciesCommand,
@@ -68,15 +69,31 @@ export function consoleApi(o: { iam: () => IAMClient }): Hono<AppEnv> {
     const user = await send<any>(new GetUserCommand({ UserName }));
     const keys = await send<any>(new ListAccessKeysCommand({ UserName }));
     const policies = await send<any>(new ListAttachedUserPoliciesCommand({ UserName }));
+    // "Last used" as the console shows it in the key table and the delete dialog.
+    const lastUsed = await Promise.all(
+      (keys.AccessKeyMetadata ?? []).map((k: any) =>
+        send<any>(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.AccessKeyId })).then(
+          (r) => r.AccessKeyLastUsed,
+          () => undefined,
+        ),
+      ),
+    );
     return json(c, 200, {
       userName: user.User.UserName,
       arn: user.User.Arn,
       createDate: iso(user.User.CreateDate),
       policies: (policies.AttachedPolicies ?? []).map((p: any) => p.PolicyName),
-      keys: (keys.AccessKeyMetadata ?? []).map((k: any) => ({
+      keys: (keys.AccessKeyMetadata ?? []).map((k: any, i: number) => ({
         accessKeyId: k.AccessKeyId,
         status: k.Status,
         createDate: iso(k.CreateDate),
+        lastUsed: lastUsed[i]?.LastUsedDate
+          ? {
+              date: iso(lastUsed[i].LastUsedDate),
+              service: lastUsed[i].ServiceName ?? null,
+              region: lastUsed[i].Region ?? null,
+            }
+          : null,
       })),
     });
   });

@@ -155,7 +155,7 @@ describe('the day42 page, live', () => {
       'labs/day42/',
       'console/',
       'console/iam/users/',
-      'console/iam/user/?name=sandbox-admin',
+      'console/iam/user/?name=sandbox-admin#security-credentials',
       'console/iam/create-key/?name=sandbox-admin',
     ];
     try {

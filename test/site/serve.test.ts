@@ -85,10 +85,16 @@ describe('lab serve with the sandbox', () => {
     await expect
       .poll(() => page.locator('[data-policies]').textContent())
       .toContain('IAMFullAccess');
+    // As the lab says: the user's "Security credentials" tab, then "Create access key".
+    await page.getByRole('tab', { name: 'Security credentials' }).click();
     await page.getByRole('link', { name: 'Create access key' }).click();
     await page.waitForURL(/create-key/);
 
-    // Without the acknowledgement nothing is created.
+    // Without a use case and the acknowledgement nothing is created.
+    await page.getByRole('button', { name: 'Create access key' }).click();
+    await expect(page.locator('[data-stage="retrieve"]').isVisible()).resolves.toBe(false);
+    await page.getByLabel(/Command Line Interface/).check();
+    await expect(page.locator('[data-alternative]').textContent()).resolves.toMatch(/CloudShell/);
     await page.getByRole('button', { name: 'Create access key' }).click();
     await expect(page.locator('[data-stage="retrieve"]').isVisible()).resolves.toBe(false);
     await page.getByLabel(/I understand/).check();
@@ -161,7 +167,7 @@ describe('lab serve with the sandbox', () => {
 
   it('deactivates, then deletes the key only when its id is typed back; the cleanup check passes', async () => {
     const page = await ctx.newPage();
-    await page.goto(url + 'console/iam/user/?name=iam-admin');
+    await page.goto(url + 'console/iam/user/?name=iam-admin#security-credentials');
     const row = page.locator(`tr[data-key="${keyId}"]`);
     await expect(row.getByRole('button', { name: 'Delete' }).isDisabled()).resolves.toBe(true);
     await row.getByRole('button', { name: 'Deactivate' }).click();
@@ -169,6 +175,10 @@ describe('lab serve with the sandbox', () => {
 
     await row.getByRole('button', { name: 'Delete' }).click();
     const dialog = page.getByRole('dialog');
+    // When the key was last used, before it is gone for good (the check used it via the CLI).
+    await expect(dialog.locator('[data-del-last-used]').textContent()).resolves.toMatch(
+      /^\d{4}-\d\d-\d\d \d\d:\d\d UTC|^Never used$/,
+    );
     const del = dialog.getByRole('button', { name: 'Delete' });
     await dialog.getByLabel(/type the access key ID/).fill(keyId.slice(0, -1));
     await expect(del.isDisabled()).resolves.toBe(true);
@@ -218,7 +228,9 @@ describe('lab serve with the sandbox', () => {
       }
       throw new Error('control not reachable by Tab');
     };
-    await tabTo((e) => e.tag === 'INPUT');
+    await tabTo((e) => e.tag === 'INPUT'); // the first use case: CLI
+    await page.keyboard.press('Space');
+    await tabTo((e) => e.tag === 'INPUT' && e.text === ''); // the acknowledgement box
     await page.keyboard.press('Space');
     await tabTo((e) => e.text === 'Create access key' && e.tag === 'BUTTON');
     await page.keyboard.press('Enter');

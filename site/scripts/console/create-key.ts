@@ -21,11 +21,27 @@ addEventListener('pagehide', wipe);
 
 for (const el of document.querySelectorAll('[data-user-name]')) el.textContent = name;
 for (const a of document.querySelectorAll<HTMLAnchorElement>('[data-back], [data-done]')) {
-  a.href = userHref(name);
+  a.href = `${userHref(name)}#security-credentials`;
 }
 const crumbs = document.querySelectorAll<HTMLAnchorElement>('.crumbs a');
 const userCrumb = crumbs[crumbs.length - 1];
 if (userCrumb) Object.assign(userCrumb, { href: userHref(name), textContent: name });
+
+// As in the AWS console: each use case names the safer alternative before the key is made.
+const ALTERNATIVES: Record<string, string> = {
+  cli: 'Use AWS CloudShell, a browser-based CLI, or the AWS CLI V2 with authentication through a user in IAM Identity Center.',
+  local:
+    'Use an IDE that supports the AWS Toolkit, which lets you authenticate through IAM Identity Center.',
+  compute:
+    'Assign an IAM role to the compute resource (EC2 instance, ECS task, Lambda function): it gets temporary credentials.',
+  other: 'Where a program can use temporary credentials (roles, IAM Identity Center), prefer them.',
+};
+for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="use"]')) {
+  radio.addEventListener('change', () => {
+    $('[data-alternative-text]').textContent = ALTERNATIVES[radio.value];
+    $('[data-alternative]').hidden = false;
+  });
+}
 
 $('[data-ack-form]').addEventListener('submit', async (ev) => {
   ev.preventDefault();

@@ -5,7 +5,37 @@ interface Key {
   accessKeyId: string;
   status: 'Active' | 'Inactive';
   createDate: string;
+  lastUsed: { date: string; service: string | null; region: string | null } | null;
 }
+
+const lastUsed = (k: Key) =>
+  k.lastUsed
+    ? `${when(k.lastUsed.date)}${k.lastUsed.service ? ` · ${k.lastUsed.service}` : ''}${k.lastUsed.region ? ` · ${k.lastUsed.region}` : ''}`
+    : 'Never used';
+
+// Tabs, as on the AWS console's user page: Permissions first; `#security-credentials` (the
+// address the create-key page returns to) opens the access keys. Arrow keys move between tabs.
+const tabs = [...document.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
+function selectTab(id: string, focus = false) {
+  for (const t of tabs) {
+    const on = t.dataset.tab === id;
+    t.setAttribute('aria-selected', String(on));
+    t.tabIndex = on ? 0 : -1;
+    document.getElementById(`panel-${t.dataset.tab}`)!.hidden = !on;
+    if (on && focus) t.focus();
+  }
+}
+for (const [i, t] of tabs.entries()) {
+  t.addEventListener('click', () => {
+    selectTab(t.dataset.tab!);
+    history.replaceState(null, '', `#${t.dataset.tab}`);
+  });
+  t.addEventListener('keydown', (e) => {
+    const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (d) selectTab(tabs[(i + d + tabs.length) % tabs.length].dataset.tab!, true);
+  });
+}
+if (location.hash === '#security-credentials') selectTab('security-credentials');
 
 const name = param('name');
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
@@ -50,6 +80,7 @@ function openDelete(key: Key, from: HTMLElement) {
   deleting = key;
   opener = from;
   $('[data-del-id]').textContent = key.accessKeyId;
+  $('[data-del-last-used]').textContent = lastUsed(key);
   $('[data-del-error]').textContent = '';
   confirmInput.value = '';
   submit.disabled = true;
@@ -88,9 +119,10 @@ async function load() {
   document.title = `${user.userName} · Sandbox console · labrunner`;
   $('[data-arn]').textContent = user.arn;
   $('[data-policies]').textContent = user.policies.join(', ') || 'None';
+  $('[data-policies-tab]').textContent = user.policies.join(', ') || 'None';
   const rows = (user.keys as Key[]).map((k) => {
     const tr = document.createElement('tr');
-    const cells = [k.accessKeyId, k.status, when(k.createDate)].map((t, i) => {
+    const cells = [k.accessKeyId, k.status, when(k.createDate), lastUsed(k)].map((t, i) => {
       const td = document.createElement('td');
       if (i === 0) td.append(Object.assign(document.createElement('code'), { textContent: t }));
       else td.textContent = t;
@@ -122,7 +154,7 @@ async function load() {
   });
   const tbody = $('[data-keys]');
   if (rows.length) tbody.replaceChildren(...rows);
-  else tbody.innerHTML = '<tr><td colspan="4">This user has no access keys.</td></tr>';
+  else tbody.innerHTML = '<tr><td colspan="5">This user has no access keys.</td></tr>';
   const create = $<HTMLAnchorElement>('[data-create]');
   create.href = `/console/iam/create-key/?name=${encodeURIComponent(user.userName)}`;
   create.hidden = rows.length >= 2; // AWS allows two keys per user
