@@ -37,9 +37,10 @@ export function at(doc: unknown, path: string): unknown[] {
   return values;
 }
 
-/** The HTTP status of the last answer, from `--debug` output (urllib3's request line). */
+/** The HTTP status of the last answer, from `--debug` output (urllib3's request line; any
+ * method and path: S3 is REST, `"PUT /bucket?policy HTTP/1.1" 403`). */
 export function lastStatus(stderr: string): number | undefined {
-  const all = [...stderr.matchAll(/"POST \/ HTTP\/1\.1" (\d{3})/g)];
+  const all = [...stderr.matchAll(/"[A-Z]+ \S+ HTTP\/1\.1" (\d{3})/g)];
   return all.length ? Number(all[all.length - 1][1]) : undefined;
 }
 

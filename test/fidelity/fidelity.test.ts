@@ -16,6 +16,7 @@ import {
   DeleteAccessKeyCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxProcessEnv, type SandboxInfo } from '../../sandbox/index.ts';
 import { sdk, type Creds } from '../sandbox/clients.ts';
@@ -69,14 +70,20 @@ async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>) {
 
 /** One config dir per profile variant: `iam-admin` holds the variant's credentials. */
 function writeProfiles(admin: Creds, keys: Record<string, Creds>) {
-  const base = (name: string, iamAdmin: Creds | undefined, region: string | undefined) => {
+  const base = (
+    name: string,
+    iamAdmin: Creds | undefined,
+    region: string | undefined,
+    intern?: Creds,
+  ) => {
     const dir = path.join(tmp, name);
     fs.mkdirSync(path.join(dir, 'sandbox'), { recursive: true });
     // As `lab sandbox start` writes them: the admin is the default profile (and sandbox-admin).
     const config =
       `[default]\nregion = us-east-1\noutput = json\n` +
       `[profile sandbox-admin]\nregion = us-east-1\noutput = json\n` +
-      `[profile iam-admin]\n${region ? `region = ${region}\n` : ''}output = json\n`;
+      `[profile iam-admin]\n${region ? `region = ${region}\n` : ''}output = json\n` +
+      (intern ? `[profile lab-ec2-intern]\nregion = us-east-1\noutput = json\n` : '');
     const section = (n: string, c: Creds) =>
       `[${n}]\naws_access_key_id = ${c.accessKeyId}\naws_secret_access_key = ${c.secretAccessKey}\n`;
     fs.writeFileSync(path.join(dir, 'config'), config);
@@ -84,7 +91,8 @@ function writeProfiles(admin: Creds, keys: Record<string, Creds>) {
       path.join(dir, 'credentials'),
       section('default', admin) +
         section('sandbox-admin', admin) +
-        (iamAdmin ? section('iam-admin', iamAdmin) : ''),
+        (iamAdmin ? section('iam-admin', iamAdmin) : '') +
+        (intern ? section('lab-ec2-intern', intern) : ''),
     );
     const info = {
       home: dir,
@@ -110,6 +118,7 @@ function writeProfiles(admin: Creds, keys: Record<string, Creds>) {
   base('inactive-key', keys.inactive, 'ap-southeast-2');
   base('deleted-key', keys.deleted, 'ap-southeast-2');
   base('no-region', keys.good, undefined);
+  base('no-rights', keys.good, 'ap-southeast-2', keys.intern);
 }
 
 async function allEvents(region: string): Promise<TrailDoc[]> {
@@ -165,7 +174,38 @@ beforeAll(async () => {
     values[cli].KEY_TO_DEACTIVATE = (await key(clean)).accessKeyId;
     values[cli].KEY_TO_DELETE = (await key(clean)).accessKeyId;
   }
-  writeProfiles(fx.admin, { good, inactive, deleted });
+  // s3-basics and ec2-first-instance: a user with no permissions; per-CLI buckets (one with an
+  // object in it), key pair and group names.
+  await user('lab-ec2-intern');
+  const intern = await key('lab-ec2-intern');
+  const s3 = new S3Client({
+    endpoint: fx.url,
+    region: 'us-east-1',
+    credentials: fx.admin,
+    forcePathStyle: true,
+  });
+  for (const cli of Object.keys(CLIS) as Cli[]) {
+    values[cli].NEW_BUCKET = `fid-new-${cli}`;
+    values[cli].FULL_BUCKET = `fid-full-${cli}`;
+    values[cli].NEW_KEY_PAIR = `fid-kp-${cli}`;
+    values[cli].NEW_GROUP = `fid-sg-${cli}`;
+    await s3.send(new CreateBucketCommand({ Bucket: values[cli].FULL_BUCKET }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: values[cli].FULL_BUCKET, Key: 'hello.txt', Body: 'hi' }),
+    );
+    values[cli].PUBLIC_POLICY = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: `arn:aws:s3:::${values[cli].FULL_BUCKET}/*`,
+        },
+      ],
+    });
+  }
+  writeProfiles(fx.admin, { good, inactive, deleted, intern });
 
   const jobs = TABLE.flatMap((row) => (['v1', 'v2'] as Cli[]).map((cli) => ({ row, cli })));
   // Unskewed rows in parallel.

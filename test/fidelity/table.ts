@@ -23,7 +23,9 @@ export type Profile =
   /** iam-admin's working key, but `aws configure` left the region empty. */
   | 'no-region'
   /** A profile name that is not in the files (a typo: iam_admin). */
-  | 'unknown-profile';
+  | 'unknown-profile'
+  /** ec2-first-instance's lab-ec2-intern (no permissions at all), profile lab-ec2-intern. */
+  | 'no-rights';
 
 export const PROFILES: Record<Profile, string> = {
   'sandbox-admin': 'the learner admin the sandbox gives (`lab shell`), region us-east-1',
@@ -33,6 +35,7 @@ export const PROFILES: Record<Profile, string> = {
   'deleted-key': 'a key deleted with delete-access-key',
   'no-region': "iam-admin's key, no region configured",
   'unknown-profile': '`--profile iam_admin` (not configured)',
+  'no-rights': "lab-ec2-intern's key (a user with no policies), region us-east-1",
 };
 
 export interface AwsAnswer {
@@ -95,6 +98,9 @@ const EC2_AUTH = 'AWS was not able to validate the provided access credentials';
 const IAM = 'iam.amazonaws.com';
 const EAST = 'us-east-1';
 const SYDNEY = 'ap-southeast-2';
+const S3 = 's3.amazonaws.com';
+const EC2 = 'ec2.amazonaws.com';
+const AL2023 = 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 
 export const TABLE: Row[] = [
   // ── create-key ────────────────────────────────────────────────────────────────────────────
@@ -546,5 +552,268 @@ export const TABLE: Row[] = [
     source:
       'awsdocs/aws-cloudtrail-user-guide view-cloudtrail-events-cli.md: since 2021-11-22 IAM and STS events are only in us-east-1',
     verdict: 'match',
+  },
+  // ── s3-basics ─────────────────────────────────────────────────────────────────────────────
+  {
+    id: 's3-mb-sydney',
+    lab: 's3-basics',
+    step: 'create-bucket',
+    command: ['s3', 'mb', 's3://{NEW_BUCKET}', '--region', SYDNEY],
+    as: 'sandbox-admin',
+    aws: {
+      exit: { v1: 0, v2: 0 },
+      event: { eventName: 'CreateBucket', eventSource: S3, region: SYDNEY },
+    },
+    source:
+      'aws-cli awscli/examples/s3/mb.rst; S3 User Guide "Amazon S3 CloudTrail events" (bucket-level calls are management events, in the bucket\'s region)',
+    verdict: 'match',
+  },
+  {
+    id: 's3-create-bucket-no-constraint',
+    lab: 's3-basics',
+    step: 'create-bucket',
+    mistake: 's3api create-bucket in Sydney without LocationConstraint',
+    command: ['s3api', 'create-bucket', '--bucket', '{NEW_BUCKET}-x', '--region', SYDNEY],
+    as: 'sandbox-admin',
+    aws: {
+      exit: SERVICE_EXIT,
+      code: 'IllegalLocationConstraintException',
+      message:
+        'The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.',
+      status: 400,
+    },
+    source:
+      'ceph/s3-tests (a fails_on_aws note quoting the AWS answer); awsdocs/aws-doc-sdk-examples C++ create_bucket comment; S3 API Reference CreateBucket',
+    verdict: 'match',
+  },
+  {
+    id: 's3-get-public-access-block',
+    lab: 's3-basics',
+    step: 'try-public',
+    command: ['s3api', 'get-public-access-block', '--bucket', '{FULL_BUCKET}'],
+    as: 'sandbox-admin',
+    aws: {
+      exit: { v1: 0, v2: 0 },
+      json: {
+        'PublicAccessBlockConfiguration.BlockPublicAcls': '/^true$/',
+        'PublicAccessBlockConfiguration.BlockPublicPolicy': '/^true$/',
+        'PublicAccessBlockConfiguration.IgnorePublicAcls': '/^true$/',
+        'PublicAccessBlockConfiguration.RestrictPublicBuckets': '/^true$/',
+      },
+    },
+    source:
+      'S3 User Guide "Blocking public access to your Amazon S3 storage": new buckets have Block Public Access on by default (since April 2023)',
+    verdict: 'match',
+  },
+  {
+    id: 's3-public-policy-blocked',
+    lab: 's3-basics',
+    step: 'try-public',
+    command: [
+      's3api',
+      'put-bucket-policy',
+      '--bucket',
+      '{FULL_BUCKET}',
+      '--policy',
+      '{PUBLIC_POLICY}',
+    ],
+    as: 'sandbox-admin',
+    aws: {
+      exit: SERVICE_EXIT,
+      code: 'AccessDenied',
+      message:
+        '/^User: arn:aws:iam::\\d{12}:user/\\S+ is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::fid-full-v[12]" because public policies are blocked by the BlockPublicPolicy block public access setting\\.$/',
+      status: 403,
+      event: {
+        eventName: 'PutBucketPolicy',
+        eventSource: S3,
+        region: EAST,
+        errorCode: 'AccessDenied',
+      },
+    },
+    source:
+      'CLI and Terraform captures in public repositories ("… because public policies are blocked by the BlockPublicPolicy block public access setting.")',
+    verdict: 'match',
+  },
+  {
+    id: 's3-rb-not-empty',
+    lab: 's3-basics',
+    step: 'delete-bucket',
+    mistake: 'rb of a bucket that still has objects',
+    command: ['s3', 'rb', 's3://{FULL_BUCKET}'],
+    as: 'sandbox-admin',
+    aws: {
+      exit: { v1: 1, v2: 1 },
+      stderr:
+        '/remove_bucket failed: s3://fid-full-v[12] An error occurred \\(BucketNotEmpty\\) when calling the DeleteBucket operation: The bucket you tried to delete is not empty/',
+    },
+    source:
+      'S3 API Reference, Error responses: BucketNotEmpty (409) "The bucket you tried to delete is not empty"; aws s3 commands exit 1 on a failed transfer/removal (cli-usage-returncodes)',
+    verdict: 'match',
+  },
+  {
+    id: 's3-ls-no-rights',
+    lab: 's3-basics',
+    step: 'create-bucket',
+    mistake: 'an identity without S3 permissions',
+    command: ['s3', 'ls', '--profile', 'lab-ec2-intern'],
+    as: 'no-rights',
+    aws: {
+      exit: SERVICE_EXIT,
+      code: 'AccessDenied',
+      message:
+        '/^User: arn:aws:iam::\\d{12}:user/lab-ec2-intern is not authorized to perform: s3:ListAllMyBuckets because no identity-based policy allows the s3:ListAllMyBuckets action$/',
+      status: 403,
+    },
+    source:
+      'S3 User Guide "Troubleshoot access denied (403 Forbidden) errors" (same-account context); captured `aws s3 ls` output in public repositories',
+    verdict: 'match',
+  },
+  // ── ec2-first-instance ────────────────────────────────────────────────────────────────────
+  {
+    id: 'ec2-create-key-pair',
+    lab: 'ec2-first-instance',
+    step: 'create-key-pair',
+    command: ['ec2', 'create-key-pair', '--key-name', '{NEW_KEY_PAIR}'],
+    as: 'sandbox-admin',
+    aws: {
+      exit: { v1: 0, v2: 0 },
+      json: {
+        KeyName: '/^fid-kp-v[12]$/',
+        KeyMaterial: '/^-----BEGIN RSA PRIVATE KEY-----/',
+        KeyPairId: '/^key-[0-9a-f]{17}$/',
+      },
+      event: { eventName: 'CreateKeyPair', eventSource: EC2, region: EAST },
+    },
+    source: 'aws-cli awscli/examples/ec2/create-key-pair.rst; EC2 API Reference CreateKeyPair',
+    verdict: 'match',
+  },
+  {
+    id: 'ec2-create-security-group',
+    lab: 'ec2-first-instance',
+    step: 'ssh-group',
+    command: [
+      'ec2',
+      'create-security-group',
+      '--group-name',
+      '{NEW_GROUP}',
+      '--description',
+      'SSH from one address',
+    ],
+    as: 'sandbox-admin',
+    aws: {
+      exit: { v1: 0, v2: 0 },
+      json: { GroupId: '/^sg-[0-9a-f]{17}$/' },
+      event: { eventName: 'CreateSecurityGroup', eventSource: EC2, region: EAST },
+    },
+    source: 'aws-cli awscli/examples/ec2/create-security-group.rst',
+    verdict: 'match',
+  },
+  {
+    id: 'ec2-run-instances',
+    lab: 'ec2-first-instance',
+    step: 'launch',
+    command: ['ec2', 'run-instances', '--image-id', AL2023, '--instance-type', 't3.micro'],
+    as: 'sandbox-admin',
+    aws: {
+      exit: { v1: 0, v2: 0 },
+      json: {
+        'Instances[].InstanceId': '/^i-[0-9a-f]{17}$/',
+        'Instances[].ImageId': '/^ami-[0-9a-f]{17}$/',
+        'Instances[].InstanceType': '/^t3\\.micro$/',
+        'Instances[].State.Name': '/^pending$/',
+      },
+      event: { eventName: 'RunInstances', eventSource: EC2, region: EAST },
+    },
+    source:
+      'aws-cli awscli/examples/ec2/run-instances.rst (State pending); EC2 User Guide "Use a Systems Manager parameter instead of an AMI ID" (resolve:ssm:)',
+    verdict: 'match',
+  },
+  {
+    id: 'ec2-run-instances-no-key',
+    lab: 'ec2-first-instance',
+    step: 'launch',
+    mistake: 'a key pair name that does not exist',
+    command: [
+      'ec2',
+      'run-instances',
+      '--image-id',
+      AL2023,
+      '--instance-type',
+      't3.micro',
+      '--key-name',
+      'lab-ec2-kee',
+    ],
+    as: 'sandbox-admin',
+    aws: {
+      exit: SERVICE_EXIT,
+      code: 'InvalidKeyPair.NotFound',
+      message: "The key pair 'lab-ec2-kee' does not exist",
+      status: 400,
+    },
+    source:
+      'EC2 API Reference, Error codes: InvalidKeyPair.NotFound; CLI output quoted in public repositories',
+    verdict: 'match',
+  },
+  {
+    id: 'ec2-run-instances-denied',
+    lab: 'ec2-first-instance',
+    step: 'denied-launch',
+    command: [
+      'ec2',
+      'run-instances',
+      '--image-id',
+      AL2023,
+      '--instance-type',
+      't3.micro',
+      '--profile',
+      'lab-ec2-intern',
+    ],
+    as: 'no-rights',
+    aws: {
+      exit: SERVICE_EXIT,
+      code: 'UnauthorizedOperation',
+      message:
+        '/^You are not authorized to perform this operation\\. User: arn:aws:iam::\\d{12}:user/lab-ec2-intern is not authorized to perform: ec2:RunInstances on resource: arn:aws:ec2:us-east-1:\\d{12}:instance/\\* because no identity-based policy allows the ec2:RunInstances action\\. Encoded authorization failure message: [A-Za-z0-9_-]+$/',
+      status: 403,
+    },
+    source:
+      'repost.aws knowledge-center/ec2-not-auth-launch; CloudTrail capture in DataDog/stratus-red-team (aws.execution.ec2-launch-unusual-instances)',
+    verdict: 'match',
+  },
+  {
+    id: 'sts-decode-garbage',
+    lab: 'ec2-first-instance',
+    step: 'denied-launch',
+    mistake: 'a truncated encoded message',
+    command: ['sts', 'decode-authorization-message', '--encoded-message', 'bm90LWEtbWVzc2FnZQ'],
+    as: 'sandbox-admin',
+    aws: {
+      exit: SERVICE_EXIT,
+      code: 'InvalidAuthorizationMessageException',
+      status: 400,
+    },
+    source:
+      'botocore sts model: DecodeAuthorizationMessage errors InvalidAuthorizationMessageException (400)',
+    verdict: 'unverified',
+    why: "The code and status are the model's; AWS's message text for it is not published, so the sandbox's own is not compared.",
+  },
+  {
+    id: 'ec2-mistyped-region',
+    lab: 'ec2-first-instance',
+    step: 'inspect',
+    mistake: 'mistyped region (--region ap-southest-2)',
+    command: ['ec2', 'describe-instances', '--region', 'ap-southest-2'],
+    as: 'sandbox-admin',
+    aws: {
+      exit: { v1: 255, v2: 255 },
+      stderr:
+        '/Could not connect to the endpoint URL: "https:\\/\\/ec2\\.ap-southest-2\\.amazonaws\\.com\\/"/',
+      event: null,
+    },
+    source:
+      'botocore EndpointConnectionError; cloudavail/aws-missing-tools#97 (the same line for a mistyped region); cli-usage-returncodes (255)',
+    verdict: 'differs',
+    why: 'On AWS nothing is sent (the host does not resolve). The sandbox endpoint does receive the request; the gateway answers at once with the same text as a 400 EndpointConnectionError, so the CLI prefixes "An error occurred (EndpointConnectionError) …" and v2 exits 254. No retries, no event.',
   },
 ];
