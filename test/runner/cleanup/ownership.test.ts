@@ -4,14 +4,24 @@
 //    deleted;
 //  - two runs in one account (two learners) never count each other's keys;
 //  - a learner-made group, membership and attachment are found in the event history and
-//    removed in dependency order (a second lab through the same generic path as day42's keys).
+//    removed in dependency order (a second lab through the same generic path as day42's keys);
+//  - every IAM kind of the registry: discovered, deleted in order, verified gone, and the
+//    account snapshot (what `lab test` compares) back to what it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import {
+  AddRoleToInstanceProfileCommand,
   AddUserToGroupCommand,
+  AttachRolePolicyCommand,
+  CreateInstanceProfileCommand,
+  CreateLoginProfileCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  CreateVirtualMFADeviceCommand,
+  PutUserPolicyCommand,
   AttachGroupPolicyCommand,
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
@@ -33,7 +43,12 @@ import { resolveTarget, type Target } from '../../../runner/target/index.ts';
 import { checkLab, loadDefinition, startLab } from '../../../runner/check/index.ts';
 import { getRun, openStore } from '../../../runner/store/index.ts';
 import { runCleanup } from '../../../runner/cleanup/index.ts';
-import { deleteUser } from '../../../runner/resources/index.ts';
+import {
+  KINDS,
+  deleteUser,
+  diffSnapshots,
+  snapshotAccount,
+} from '../../../runner/resources/index.ts';
 
 let sb: TestSandbox;
 let target: Target;
@@ -241,5 +256,107 @@ describe('ownership by identity', () => {
     expect(
       (await admin.iam.send(new GetGroupCommand({ GroupName: 'their-group' }))).Group,
     ).toBeTruthy();
+  }, 120_000);
+
+  it('every IAM kind the registry knows: found, removed in dependency order, gone from the snapshot', async () => {
+    const iamKinds = KINDS.filter((k) => !k.regional).map((k) => k.kind);
+    const before = await snapshotAccount(target);
+    const { home, runId } = await run('iam-groups');
+    const iam = admin.iam;
+    const doc = (action: string, principal?: object) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: action,
+            ...(principal ? { Principal: principal } : { Resource: '*' }),
+          },
+        ],
+      });
+    const { Policy } = await iam.send(
+      new CreatePolicyCommand({
+        PolicyName: 'lab-all-policy',
+        PolicyDocument: doc('s3:ListAllMyBuckets'),
+      }),
+    );
+    await iam.send(new CreateUserCommand({ UserName: 'lab-all-user' }));
+    await iam.send(
+      new CreateLoginProfileCommand({ UserName: 'lab-all-user', Password: 'Lab-all-pass-1234!' }),
+    );
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'lab-all-user',
+        PolicyName: 'inline-one',
+        PolicyDocument: doc('iam:GetUser'),
+      }),
+    );
+    await iam.send(
+      new AttachUserPolicyCommand({ UserName: 'lab-all-user', PolicyArn: Policy!.Arn }),
+    );
+    await iam.send(new CreateGroupCommand({ GroupName: 'lab-all-group' }));
+    await iam.send(
+      new AddUserToGroupCommand({ GroupName: 'lab-all-group', UserName: 'lab-all-user' }),
+    );
+    await iam.send(
+      new AttachGroupPolicyCommand({ GroupName: 'lab-all-group', PolicyArn: Policy!.Arn }),
+    );
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'lab-all-role',
+        AssumeRolePolicyDocument: doc('sts:AssumeRole', {
+          AWS: `arn:aws:iam::${sb.accountId}:root`,
+        }),
+      }),
+    );
+    await iam.send(
+      new AttachRolePolicyCommand({ RoleName: 'lab-all-role', PolicyArn: Policy!.Arn }),
+    );
+    await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'lab-all-profile' }));
+    await iam.send(
+      new AddRoleToInstanceProfileCommand({
+        InstanceProfileName: 'lab-all-profile',
+        RoleName: 'lab-all-role',
+      }),
+    );
+    await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'lab-all-mfa' }));
+    await iam.send(new CreateAccessKeyCommand({ UserName: 'lab-all-user' }));
+    expect(diffSnapshots(before, await snapshotAccount(target)).length).toBeGreaterThan(10);
+
+    const store = openStore(home);
+    let out = '';
+    const sink = new Writable({ write: (c, _e, cb) => ((out += c), cb()) });
+    const report = await runCleanup({
+      run: getRun(store, runId)!,
+      target,
+      store,
+      lab: { creates: iamKinds },
+      yes: true,
+      stdout: sink,
+      stderr: sink,
+      env: {},
+    }).finally(() => store.close());
+    expect(report.clean, out).toBe(true);
+    for (const what of [
+      'customer managed policy',
+      'IAM user lab-all-user',
+      'console login of lab-all-user',
+      'inline policy inline-one of user lab-all-user',
+      'lab-all-policy attached to user lab-all-user',
+      'IAM group lab-all-group',
+      'membership of lab-all-user in group lab-all-group',
+      'IAM role lab-all-role',
+      'lab-all-policy attached to role lab-all-role',
+      'instance profile lab-all-profile',
+      'virtual MFA device',
+    ]) {
+      expect(out).toContain(what);
+    }
+    // Dependency order: what hangs off a thing before the thing; the managed policy last.
+    const at = (s: string) => out.indexOf(`delete ${s}`);
+    expect(at('membership of lab-all-user')).toBeLessThan(at('IAM group lab-all-group'));
+    expect(at('instance profile lab-all-profile')).toBeLessThan(at('IAM role lab-all-role'));
+    expect(at('IAM role lab-all-role')).toBeLessThan(at('customer managed policy'));
+    expect(diffSnapshots(before, await snapshotAccount(target))).toEqual([]);
   }, 120_000);
 });
