@@ -99,6 +99,11 @@ describe('the day42 page, live', () => {
       await expect.poll(() => summary(p)).toMatch(/2\/5 · Next: /);
     }
     await expect(badge(a, 'create-key').textContent()).resolves.toBe('Passed');
+    // A step nobody tried yet says so, in grey: not a red "Failed" (issue 12).
+    await expect(badge(a, 'list-users').textContent()).resolves.toBe('Not tried yet');
+    await expect(
+      a.locator('.lab-step[data-step="list-users"] .verdict').getAttribute('data-status'),
+    ).resolves.toBe('not-tried');
 
     // `lab serve` stops and starts again on the same port: the tabs say so, then reconnect.
     server.closeAllConnections();
