@@ -1,9 +1,15 @@
-// The lab page follows the learner live, as people use it: two tabs open on day42 and a
-// terminal. `lab check` in the terminal (another process) shows up in both tabs without a
-// reload; `lab serve` restarts and the tabs reconnect by themselves; the last step passed
-// with "Check my progress" runs the automatic cleanup from the page (plan and proof shown,
-// the lab's user and CLI profile gone, as after a terminal check); with the sandbox
-// stopped, the console says 503 and how to start it, with no stack trace.
+// The day42 page as people use it, in real Chromium against a real sandbox (one sandbox,
+// one build, one browser for the whole file):
+// - the terminal beside the steps: refused to another origin and without the start token;
+//   with it, day42 done from the page alone (xterm.js running `lab shell`, commands put there
+//   with "To terminal", the secret read off the screen and typed into `aws configure`, the
+//   checks and the automatic cleanup from the page);
+// - live progress: two tabs and a terminal. `lab check` in the terminal (another process)
+//   shows up in both tabs without a reload; `lab serve` restarts and the tabs reconnect;
+//   the last step passed with "Check my progress" runs the automatic cleanup (plan and
+//   proof shown, the lab's user and CLI profile gone) and the other tab learns it;
+// - axe on every page in both colour schemes;
+// - with the sandbox stopped, the console says 503 and how to start it, no stack trace.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,7 +18,13 @@ import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { $ as zx$ } from 'zx';
 import { GetUserCommand } from '@aws-sdk/client-iam';
-import { createSiteServer, listen } from '../../runner/serve/index.ts';
+import WebSocket from 'ws';
+import {
+  createSiteServer,
+  embeddedTerminal,
+  listen,
+  type Terminal,
+} from '../../runner/serve/index.ts';
 import { learnerServices, type LearnerServices } from '../../runner/serve/learner.ts';
 import { resolveTarget, type Target } from '../../runner/target/index.ts';
 import { startLab } from '../../runner/check/index.ts';
@@ -31,6 +43,8 @@ let url: string;
 let port: number;
 let out: string;
 let browser: Browser;
+let terminal: Terminal;
+let env: NodeJS.ProcessEnv;
 
 const serve = async (p: number) => {
   server = createSiteServer({
@@ -38,6 +52,7 @@ const serve = async (p: number) => {
     host: '127.0.0.1',
     labs: services.labs,
     console: services.console,
+    terminal,
   });
   url = await listen(server, p, '127.0.0.1');
   port = Number(new URL(url).port);
@@ -45,15 +60,17 @@ const serve = async (p: number) => {
 
 beforeAll(async () => {
   [sandbox, out, browser] = await Promise.all([startTestSandbox(), buildOnce(), launchBrowser()]);
-  const env = { ...process.env, ...sandbox.env, LAB_TARGET: 'sandbox' };
+  env = { ...process.env, ...sandbox.env, LAB_TARGET: 'sandbox', SHELL: '/bin/bash' };
   target = await resolveTarget({ home: sandbox.home, env });
   await startLab({ lab: 'day42', target, home: sandbox.home, env }); // as `lab start day42`
   services = learnerServices({ home: sandbox.home, labsDir: labsRoot(), env });
+  terminal = embeddedTerminal({ listenHost: '127.0.0.1', home: sandbox.home, env })!;
   await serve(0);
 });
 
 afterAll(async () => {
   await browser?.close();
+  terminal?.close();
   server?.closeAllConnections();
   server?.close();
   services?.close();
@@ -76,11 +93,115 @@ async function terminalCheck(): Promise<string> {
   return r.stdout;
 }
 
+/** What the terminal shows now (xterm's rows), as one string. */
+const screen = (page: Page) => page.locator('.xterm-rows').innerText();
+async function waitScreen(page: Page, re: RegExp, timeout = 30_000): Promise<RegExpMatchArray> {
+  await expect.poll(() => screen(page), { timeout }).toMatch(re);
+  return (await screen(page)).match(re)!;
+}
+/** Put a step's sandbox command in the terminal with its button, then press Enter. */
+async function runBlock(page: Page, step: string, command: RegExp) {
+  const block = page
+    .locator(`.lab-step[data-step="${step}"] .lab-code[data-copy]`)
+    .filter({ hasText: command })
+    .first();
+  await block.getByRole('button', { name: 'Put this command in the terminal' }).click();
+  await page.keyboard.press('Enter');
+}
+
+/** "Check my progress" on one step; it must pass. */
+async function checkStep(page: Page, step: string) {
+  await page.locator(`.lab-step[data-step="${step}"] .check-btn`).click();
+  await expect
+    .poll(() => page.locator(`#badge-${step}`).textContent(), { timeout: 30_000 })
+    .toBe('Passed');
+}
+
 const badge = (page: Page, id: string) => page.locator(`#badge-${id}`);
 const summary = (page: Page) => page.locator('[data-summary]').textContent();
 
-describe('the day42 page, live', () => {
+describe('the day42 page', () => {
+  it('keeps its terminal from another origin and from a page without the start token', async () => {
+    const ws = new WebSocket(url.replace('http', 'ws') + 'terminal/ws', {
+      headers: { origin: 'http://evil.example' },
+    });
+    const status = await new Promise<number>((resolve) => {
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode!));
+      ws.on('open', () => resolve(101));
+    });
+    expect(status).toBe(403);
+    const page = await browser.newPage();
+    await page.goto(url + 'labs/day42/');
+    await expect.poll(() => page.locator('[data-term-open]').isDisabled()).toBe(true);
+    await expect.poll(() => page.locator('[data-term-note]').textContent()).toMatch(/\?token=/);
+    await page.close();
+  });
+
+  it('walks day42 from the page alone: terminal, checks, cleanup', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${url}labs/day42/?token=${terminal.token}`);
+    expect(page.url()).toBe(url + 'labs/day42/'); // the token left the address bar
+    await page.getByRole('button', { name: 'Open a terminal here' }).click();
+    await waitScreen(page, /\(sandbox\)/);
+
+    // Step 1: create the key; read both halves off the screen, as the learner does.
+    await runBlock(page, 'create-key', /create-access-key/);
+    const [, keyId] = await waitScreen(page, /"AccessKeyId":\s*"(\w+)"/);
+    const [, secret] = await waitScreen(page, /"SecretAccessKey":\s*"([^"]+)"/);
+    await checkStep(page, 'create-key');
+
+    // Step 2: `aws configure`, answering its four questions.
+    await page.keyboard.type('clear\n');
+    await runBlock(page, 'configure', /aws configure --profile iam-admin/);
+    for (const [prompt, answer] of [
+      [/AWS Access Key ID \[None\]:/, keyId],
+      [/AWS Secret Access Key \[None\]:/, secret],
+      [/Default region name \[None\]:/, 'ap-southeast-2'],
+      [/Default output format \[None\]:/, 'json'],
+    ] as const) {
+      await waitScreen(page, prompt);
+      await page.keyboard.type(answer + '\n');
+    }
+    await page.keyboard.type('clear\n');
+    await checkStep(page, 'configure');
+
+    // Steps 3 and 4 with the new profile.
+    await runBlock(page, 'list-users', /list-users --profile iam-admin/);
+    await page.keyboard.type('echo "listed: $?"\n'); // its output is longer than the screen
+    await waitScreen(page, /listed: 0/);
+    await checkStep(page, 'list-users');
+    await runBlock(page, 'denied-ec2', /describe-instances --profile iam-admin/);
+    await waitScreen(page, /UnauthorizedOperation/);
+    await checkStep(page, 'denied-ec2');
+
+    // Step 5: deactivate, then delete the key (typed, with the id from the screen).
+    await page.locator('.xterm').click();
+    await page.keyboard.type(
+      `aws iam update-access-key --user-name iam-admin --access-key-id ${keyId} --status Inactive && ` +
+        `aws iam delete-access-key --user-name iam-admin --access-key-id ${keyId} && echo "gone: $((40 + 2))"\n`,
+    );
+    await waitScreen(page, /gone: 42/); // the output, not the typed line
+
+    // "Check my progress" on the last step: every step passes, and the cleanup runs.
+    await page.locator('.lab-step[data-step="cleanup"] .check-btn').click();
+    await expect
+      .poll(() => page.locator('[data-cleanup] .cleanup-head').textContent(), { timeout: 60_000 })
+      .toBe('Cleanup ran: nothing the lab created remains.');
+    for (const id of ['create-key', 'configure', 'list-users', 'denied-ec2', 'cleanup']) {
+      await expect(page.locator(`#badge-${id}`).textContent()).resolves.toBe('Passed');
+    }
+    await screenshot(page, 'day42-terminal-walk');
+    await expect(
+      adminClients(sandbox).iam.send(new GetUserCommand({ UserName: 'iam-admin' })),
+    ).rejects.toMatchObject({ name: expect.stringMatching(/^NoSuchEntity/) });
+
+    await page.getByRole('button', { name: 'Close terminal' }).click();
+    await expect.poll(() => page.locator('[data-term]').isHidden()).toBe(true);
+    await page.close();
+  });
+
   it('follows terminal checks in two tabs, survives a restart, and cleans up from the page', async () => {
+    await startLab({ lab: 'day42', target, home: sandbox.home, env }); // day42 again, a new run
     const ctx = await browser.newContext();
     const [a, b] = await Promise.all([ctx.newPage(), ctx.newPage()]);
     for (const p of [a, b]) {
@@ -152,7 +273,7 @@ describe('the day42 page, live', () => {
     await ctx.close();
   });
 
-  it('has no serious or critical axe findings on any page, light or dark, at 1280 and 390 px', async () => {
+  it('has no serious or critical axe findings on any page, light or dark', async () => {
     const page = await browser.newPage();
     const found: Record<string, unknown> = {};
     const pages = [
@@ -164,9 +285,13 @@ describe('the day42 page, live', () => {
       'console/iam/create-key/?name=sandbox-admin',
     ];
     try {
-      for (const width of [1280, 390]) {
+      // Every page wide; the phone layout on the two pages with the most to fit.
+      for (const [width, list] of [
+        [1280, pages],
+        [390, ['labs/day42/', 'console/iam/user/?name=sandbox-admin#security-credentials']],
+      ] as const) {
         await page.setViewportSize({ width, height: 900 });
-        for (const path of pages) {
+        for (const path of list) {
           await page.goto(url + path);
           await page.waitForLoadState('networkidle');
           const r = await axeBothSchemes(page);
