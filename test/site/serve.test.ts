@@ -169,12 +169,24 @@ describe('lab serve with the sandbox', () => {
     const page = await ctx.newPage();
     await page.goto(url + 'console/iam/user/?name=iam-admin#security-credentials');
     const row = page.locator(`tr[data-key="${keyId}"]`);
-    await expect(row.getByRole('button', { name: 'Delete' }).isDisabled()).resolves.toBe(true);
-    await row.getByRole('button', { name: 'Deactivate' }).click();
+    // The key's Actions menu, as in the AWS console: Delete waits until it is inactive.
+    await row.getByRole('button', { name: 'Actions' }).click();
+    await expect(
+      row.getByRole('menuitem', { name: 'Delete' }).getAttribute('aria-disabled'),
+    ).resolves.toBe('true');
+    await row.getByRole('menuitem', { name: 'Deactivate' }).click();
+    // Deactivating asks first; Cancel changes nothing.
+    const ask = page.getByRole('dialog', { name: 'Deactivate access key' });
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    expect(await row.textContent()).toContain('Active');
+    await row.getByRole('button', { name: 'Actions' }).click();
+    await row.getByRole('menuitem', { name: 'Deactivate' }).click();
+    await ask.getByRole('button', { name: 'Deactivate' }).click();
     await expect.poll(() => row.textContent()).toContain('Inactive');
 
-    await row.getByRole('button', { name: 'Delete' }).click();
-    const dialog = page.getByRole('dialog');
+    await row.getByRole('button', { name: 'Actions' }).click();
+    await row.getByRole('menuitem', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete access key' });
     // When the key was last used, before it is gone for good (the check used it via the CLI).
     await expect(dialog.locator('[data-del-last-used]').textContent()).resolves.toMatch(
       /^\d{4}-\d\d-\d\d \d\d:\d\d UTC|^Never used$/,
@@ -243,15 +255,22 @@ describe('lab serve with the sandbox', () => {
     await page.waitForURL(/\/console\/iam\/user\/\?name=iam-admin/);
     await page.locator(`tr[data-key="${id}"]`).waitFor();
 
-    await tabTo((e) => e.text === 'Deactivate');
+    const active = () => page.evaluate(() => (document.activeElement as HTMLElement).innerText);
+    await tabTo((e) => e.text === 'Actions');
+    await page.keyboard.press('Enter'); // the menu opens on its first item
+    await expect.poll(active).toBe('Deactivate');
+    await page.keyboard.press('Enter'); // asks first, focus on the safe choice
+    await expect.poll(active).toBe('Cancel');
+    await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await expect
       .poll(() => page.locator(`tr[data-key="${id}"]`).textContent())
       .toContain('Inactive');
-    // Focus stays on the key, on its next step: Delete (it used to drop to the page body).
-    await expect
-      .poll(() => page.evaluate(() => document.activeElement?.textContent))
-      .toBe('Delete');
+    // Focus stays on the key's Actions (it used to drop to the page body); Delete is next.
+    await expect.poll(active).toBe('Actions');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(active).toBe('Delete');
     await page.keyboard.press('Enter');
     // The dialog opens with focus in the confirmation field; Escape would cancel.
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('del-confirm');

@@ -1,5 +1,6 @@
 // The user page: list access keys; deactivate/activate; delete after the id is typed back.
 import { consoleReady, getJSON, param, showError, when } from './common.ts';
+import { actionsMenu } from './menu.ts';
 
 interface Key {
   accessKeyId: string;
@@ -61,13 +62,35 @@ async function setStatus(key: Key, to: Key['status']) {
     });
     await load();
     status.textContent = `Access key ${key.accessKeyId} is now ${to.toLowerCase()}.`;
-    // Focus stays on the key: its next step (Delete after Deactivate, Deactivate after Activate).
+    // Focus stays on the key: its Actions menu, where the next step (Delete) now is.
     const row = document.querySelector(`tr[data-key="${key.accessKeyId}"]`);
-    row?.querySelector<HTMLElement>(to === 'Inactive' ? 'button.danger' : 'button')?.focus();
+    row?.querySelector<HTMLElement>('[aria-haspopup="menu"]')?.focus();
   } catch (e) {
     showError(errorBox, e);
   }
 }
+
+// Deactivate asks first, as the AWS console does: programs using the key stop working.
+const deactivateDialog = $<HTMLDialogElement>('[data-deactivate-dialog]');
+let deactivating: Key | undefined;
+let deactivateOpener: HTMLElement | undefined;
+function confirmDeactivate(key: Key, from: HTMLElement) {
+  deactivating = key;
+  deactivateOpener = from;
+  $('[data-deact-id]').textContent = key.accessKeyId;
+  deactivateDialog.showModal();
+  $('[data-deact-cancel]').focus(); // the safe choice first
+}
+$('[data-deact-cancel]').addEventListener('click', () => deactivateDialog.close());
+deactivateDialog.addEventListener('close', () => {
+  if (deactivateDialog.returnValue !== 'deactivate') deactivateOpener?.focus();
+  deactivateDialog.returnValue = '';
+});
+$('[data-deactivate-form]').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  deactivateDialog.close('deactivate');
+  if (deactivating) void setStatus(deactivating, 'Inactive');
+});
 
 // Delete: the dialog's Delete button is enabled only when the typed id matches.
 const dialog = $<HTMLDialogElement>('[data-delete-dialog]');
@@ -106,7 +129,7 @@ $('[data-delete-form]').addEventListener('submit', async (ev) => {
     await load();
     status.textContent = `Access key ${gone} was deleted.`;
     // Focus goes to the other key's first action, or to "Create access key" when none is left.
-    const next = document.querySelector<HTMLElement>('[data-keys] tr[data-key] button');
+    const next = document.querySelector<HTMLElement>('[data-keys] tr[data-key] [aria-haspopup]');
     (next ?? $('[data-create]')).focus();
   } catch (e) {
     showError($('[data-del-error]'), e);
@@ -129,24 +152,18 @@ async function load() {
       return td;
     });
     const actions = document.createElement('td');
-    const box = document.createElement('div');
-    box.className = 'actions';
-    const toggle = k.status === 'Active' ? 'Inactive' : 'Active';
-    box.append(
-      button(k.status === 'Active' ? 'Deactivate' : 'Activate', 'secondary', () =>
-        setStatus(k, toggle),
-      ),
-      button(
-        'Delete',
-        'danger',
-        function (this: void) {
-          openDelete(k, box.lastElementChild as HTMLElement);
-        },
-        k.status === 'Active',
-      ),
-    );
-    if (k.status === 'Active')
-      box.lastElementChild!.setAttribute('title', 'Deactivate the key first');
+    const box = actionsMenu('Actions', [
+      k.status === 'Active'
+        ? { label: 'Deactivate', onSelect: () => confirmDeactivate(k, menuButton()) }
+        : { label: 'Activate', onSelect: () => void setStatus(k, 'Active') },
+      {
+        label: 'Delete',
+        danger: true,
+        disabled: k.status === 'Active' ? 'Deactivate the key first' : undefined,
+        onSelect: () => openDelete(k, menuButton()),
+      },
+    ]);
+    const menuButton = () => box.querySelector<HTMLElement>('[aria-haspopup="menu"]')!;
     actions.append(box);
     tr.append(...cells, actions);
     tr.dataset.key = k.accessKeyId;
