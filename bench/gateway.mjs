@@ -7,7 +7,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -47,29 +47,71 @@ function startProcess(cmd, args) {
 const OPS = {
   'sts GetCallerIdentity': { service: 'sts', body: 'Action=GetCallerIdentity&Version=2011-06-15' },
   'iam ListUsers': { service: 'iam', body: 'Action=ListUsers&Version=2010-05-08' },
+  // Issue 11: EC2 (query protocol) and S3 (REST: a bucket listing with %2F in its query, a small
+  // object read, an object write; S3 object calls are data events and are not recorded).
+  'ec2 DescribeInstances': {
+    service: 'ec2',
+    body: 'Action=DescribeInstances&Version=2016-11-15',
+  },
+  's3 ListObjectsV2 (prefix a/b)': {
+    service: 's3',
+    method: 'GET',
+    path: '/bench-bucket',
+    query: { 'list-type': '2', prefix: 'a/b' },
+    body: '',
+  },
+  's3 GetObject (1 KiB)': { service: 's3', method: 'GET', path: '/bench-bucket/a/b/1k', body: '' },
+  's3 PutObject (1 KiB)': {
+    service: 's3',
+    method: 'PUT',
+    path: '/bench-bucket/a/b/put',
+    body: 'x'.repeat(1024),
+  },
 };
+// What the S3 rows need first: the bucket and the object they read.
+const SETUP = [
+  { service: 's3', method: 'PUT', path: '/bench-bucket', body: '' },
+  { service: 's3', method: 'PUT', path: '/bench-bucket/a/b/1k', body: 'x'.repeat(1024) },
+];
 
 // Signed once per target (the Host header is signed, so direct and gateway differ): the client's
 // signing cost stays out of the measurement. The run is well inside the 5-minute expiry window.
 async function presign(url, creds, op, direct = false) {
   const u = new URL(url);
-  const signer = new SignatureV4({
+  const plain = new SignatureV4({
     credentials: creds,
     region: 'us-east-1',
     service: op.service,
     sha256: Sha256,
   });
+  const rest = op.service === 's3';
+  const signer = rest
+    ? new SignatureV4({
+        credentials: creds,
+        region: 'us-east-1',
+        service: 's3',
+        sha256: Sha256,
+        uriEscapePath: false, // S3 signs the path as sent (no double encoding)
+      })
+    : plain;
+  const headers = rest
+    ? { host: u.host, 'x-amz-content-sha256': createHash('sha256').update(op.body).digest('hex') }
+    : { host: u.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
   const signed = await signer.sign({
-    method: 'POST',
+    method: op.method ?? 'POST',
     protocol: 'http:',
     hostname: u.hostname,
     port: Number(u.port),
-    path: '/',
-    headers: { host: u.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    path: op.path ?? '/',
+    query: op.query,
+    headers,
     body: op.body,
   });
+  const qs = op.query ? `?${new URLSearchParams(op.query).toString().replace(/\+/g, '%20')}` : '';
   return {
     url: u,
+    method: op.method ?? 'POST',
+    path: (op.path ?? '/') + qs,
     headers: {
       ...signed.headers,
       'content-length': String(Buffer.byteLength(op.body)),
@@ -85,8 +127,8 @@ function send(agent, req) {
       {
         hostname: req.url.hostname,
         port: req.url.port,
-        path: '/',
-        method: 'POST',
+        path: req.path,
+        method: req.method,
         headers: req.headers,
         agent,
       },
@@ -170,6 +212,7 @@ async function main() {
   ).learner;
   const rows = [];
   try {
+    for (const op of SETUP) await send(new http.Agent(), await presign(gatewayUrl, creds, op));
     for (const [name, op] of Object.entries(OPS)) {
       const direct = await presign(engineUrl, creds, op, true);
       const via = await presign(gatewayUrl, creds, op);

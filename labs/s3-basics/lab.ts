@@ -47,6 +47,20 @@ async function bucketCalls(ctx: CheckContext, eventName: string) {
 const exists = async (ctx: CheckContext) =>
   Boolean(await ignoreNotFound(s3(ctx).send(new HeadBucketCommand({ Bucket: bucketOf(ctx) }))));
 
+// What was seen inside the bucket is noted on its ledger entry (ctx.remember merges details):
+// object calls are data events, absent from event history, so once the learner has deleted the
+// bucket (the last step) these notes are the proof that the earlier steps were done.
+type Seen = { objectSeen?: string; linkWorked?: string };
+const seen = (ctx: CheckContext): Seen =>
+  (ctx.ledger('s3-bucket').find((e) => e.resourceId === bucketOf(ctx))?.details ?? {}) as Seen;
+const note = (ctx: CheckContext, facts: Seen) => ctx.remember('s3-bucket', bucketOf(ctx), facts);
+
+/** The learner's successful DeleteBucket of the lab's bucket, when it is gone now. */
+async function deletedByLearner(ctx: CheckContext) {
+  if (await exists(ctx)) return undefined;
+  return (await bucketCalls(ctx, 'DeleteBucket')).find((e) => !e.errorCode);
+}
+
 export default defineLab({
   id: 's3-basics',
   creates: ['s3-bucket'],
@@ -67,6 +81,12 @@ export default defineLab({
         const loc = await ignoreNotFound(
           s3(ctx).send(new GetBucketLocationCommand({ Bucket: bucket })),
         );
+        const deleted = loc ? undefined : await deletedByLearner(ctx);
+        if (deleted && deleted.time >= made.time) {
+          return passed(
+            `CreateBucket ${bucket} at ${hhmmss(made.time)} (deleted at ${hhmmss(deleted.time)}, as the last step asks)`,
+          );
+        }
         if (!loc) {
           return failed({
             expected,
@@ -82,6 +102,7 @@ export default defineLab({
             hint: `Delete it (\`aws s3 rb s3://${bucket}\`) and make it again with \`--region ${REGION}\`.`,
           });
         }
+        ctx.remember('s3-bucket', bucket, { event: made.id, by: made.callerArn ?? '' });
         return passed(`CreateBucket ${bucket} at ${hhmmss(made.time)}; location ${region}`);
       },
     },
@@ -95,6 +116,20 @@ export default defineLab({
           s3(ctx).send(new ListObjectsV2Command({ Bucket: bucket, Prefix: OBJECT })),
         );
         const obj = list?.Contents?.find((o) => o.Key === OBJECT);
+        if (!list) {
+          const deleted = await deletedByLearner(ctx);
+          const full = (await bucketCalls(ctx, 'DeleteBucket')).find(
+            (e) => e.errorCode === 'BucketNotEmpty',
+          );
+          const when = seen(ctx).objectSeen;
+          if (deleted && (when || full)) {
+            return passed(
+              when
+                ? `${OBJECT} seen at ${hhmmss(new Date(when))}; the bucket is deleted now`
+                : `the bucket held objects (DeleteBucket refused: BucketNotEmpty at ${hhmmss(full!.time)}); it is deleted now`,
+            );
+          }
+        }
         if (!obj) {
           return failed({
             expected,
@@ -102,6 +137,7 @@ export default defineLab({
             hint: `Run \`aws s3 cp hello.txt s3://${bucket}/${OBJECT}\`.`,
           });
         }
+        note(ctx, { objectSeen: obj.LastModified!.toISOString() });
         return passed(`${OBJECT} (${obj.Size} bytes) uploaded at ${hhmmss(obj.LastModified!)}`);
       },
     },
@@ -116,6 +152,12 @@ export default defineLab({
           s3(ctx).send(new GetObjectCommand({ Bucket: bucket, Key: LINK })),
         );
         const url = (await saved?.Body?.transformToString())?.trim();
+        const worked = seen(ctx).linkWorked;
+        if (!url && worked && (await deletedByLearner(ctx))) {
+          return passed(
+            `the saved link downloaded ${OBJECT} at ${hhmmss(new Date(worked))}; the bucket is deleted now`,
+          );
+        }
         if (!url) return failed({ expected, evidence: `no ${LINK} in ${bucket}`, hint });
         if (!/X-Amz-Signature=|Signature=/.test(url) || !url.includes(`/${OBJECT}`)) {
           return failed({
@@ -130,6 +172,7 @@ export default defineLab({
           const why = res instanceof Error ? res.message : `HTTP ${res.status}`;
           return failed({ expected, evidence: `the saved link answers ${why}`, hint });
         }
+        note(ctx, { linkWorked: new Date().toISOString() });
         return passed(`the saved link downloads ${OBJECT} without credentials (HTTP 200)`);
       },
     },

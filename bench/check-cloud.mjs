@@ -1,0 +1,69 @@
+// `lab check` of the S3 and EC2 labs (issue 11), every step passing, vs one `aws` call, against
+// the same sandbox, alternating, several repetitions. Each lab is first done by its solve.mjs.
+// Usage: node bench/check-cloud.mjs [repetitions]   (prints figures; asserts nothing)
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { $ } from 'zx';
+import { loadSolve } from '../runner/labtest/run.ts';
+import { startTestSandbox } from '../test/helpers/sandbox.ts';
+
+const reps = Number(process.argv[2] ?? 9);
+const BIN = fileURLToPath(new URL('../bin/lab.mjs', import.meta.url));
+const LABS = ['s3-basics', 'ec2-first-instance'];
+const sb = await startTestSandbox();
+const env = { ...sb.env, NO_COLOR: '1' };
+
+function run(cmd, args, ok = [0]) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { env, encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (!ok.includes(r.status))
+    throw new Error(`${cmd} ${args.join(' ')} → ${r.status}\n${r.stderr}`);
+  return { ms, stdout: r.stdout };
+}
+const lab = (...a) => run(process.execPath, [BIN, ...a]);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (xs) =>
+  `median ${median(xs).toFixed(0)} ms  (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
+
+try {
+  const z = $({ env: sb.env, quiet: true });
+  for (const id of LABS) {
+    lab('start', id);
+    const steps = await loadSolve(id);
+    const state = {};
+    // As a learner does it: `lab check` after each step.
+    for (const step of Object.keys(steps)) {
+      await steps[step]({ $: z, env: sb.env, state });
+      run(process.execPath, [BIN, 'check', id, '--no-cleanup'], [0, 1]);
+    }
+    const all = JSON.parse(lab('check', id, '--json', '--no-cleanup').stdout);
+    if (!all.steps.every((s) => s.status === 'passed'))
+      throw new Error(`${id}: not all passed: ${JSON.stringify(all.steps)}`);
+  }
+  run('aws', ['sts', 'get-caller-identity']); // warm-up
+  const times = Object.fromEntries([...LABS, 'aws'].map((k) => [k, []]));
+  for (let i = 0; i < reps; i++) {
+    for (const id of LABS) times[id].push(lab('check', id, '--json', '--no-cleanup').ms);
+    times.aws.push(run('aws', ['sts', 'get-caller-identity']).ms);
+  }
+  const awsVersion = spawnSync('aws', ['--version'], { env, encoding: 'utf8' });
+  console.log(
+    `repetitions: ${reps}; node ${process.version}; ${(awsVersion.stdout || awsVersion.stderr).trim()}; load ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
+  for (const id of LABS) console.log(`lab check ${id.padEnd(20)} ${fmt(times[id])}`);
+  console.log(`aws sts get-caller-identity    ${fmt(times.aws)}`);
+  for (const id of LABS) {
+    console.log(
+      `ratio ${id} / one CLI call: ${(median(times[id]) / median(times.aws)).toFixed(2)}`,
+    );
+  }
+} finally {
+  await sb.stop();
+}
