@@ -77,7 +77,8 @@ export async function main(rawArgs: string[]): Promise<void> {
       const problem = await unknownArgument(cmd, rest);
       if (problem) {
         if (!json) await showUsage(cmd, parent);
-        throw new LabError('usage', problem, 'See the usage above (`--help`).');
+        const path = rawArgs.filter((a) => !rest.includes(a)).join(' ');
+        throw new LabError('usage', problem, `\`lab ${path} --help\` lists what it takes.`);
       }
     }
     await runCommand(root, { rawArgs });

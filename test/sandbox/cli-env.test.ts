@@ -71,6 +71,19 @@ test('eval "$(lab sandbox env)" points aws at the sandbox as its admin (the defa
   expect(leftover).toBe('0'); // the learner's real keys were unset in this shell
 });
 
+test('after eval, `lab` itself is on PATH (no npx), even with an old node first on PATH', async () => {
+  const env = { ...learnerEnv, PATH: `/usr/bin:${learnerEnv.PATH}` };
+  const r = await run(
+    'bash',
+    ['-c', 'eval "$(node bin/lab.mjs sandbox env)" && cd / && type -p lab && lab --version'],
+    env,
+  );
+  expect(r.code, r.stderr).toBe(0);
+  const [path, version] = r.stdout.trim().split('\n');
+  expect(path).toBe(join(sb.home, 'sandbox', 'bin', 'lab'));
+  expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+});
+
 test("eval keeps the shell's own PATH and is idempotent", async () => {
   const env = { ...learnerEnv, PATH: `/opt/learner-tools:${learnerEnv.PATH}` };
   const r = await run(
