@@ -12,7 +12,8 @@ import {
   type Run,
 } from '../store/index.ts';
 import { systemClock, type Clock } from './context.ts';
-import { loadDefinition } from './load.ts';
+import { labFileOf, loadDefinition } from './load.ts';
+import { checkThrew } from '../sdk/validate.ts';
 import { kindOf } from '../resources/index.ts';
 
 export interface StartResult {
@@ -96,7 +97,10 @@ export async function startLab(o: {
         setupAt: clock.now().toISOString(),
       });
     } catch (e) {
-      throw o.target.environmentError(e) ?? e;
+      if ((e as Error)?.name === 'LabError') throw e;
+      // Not the environment: the lab's setup failed (named by lab and lab.ts:line, not a bug in
+      // labrunner). The run stays open; `lab start` again finishes its setup.
+      throw o.target.environmentError(e) ?? checkThrew(o.lab, 'setup', labFileOf(def), e);
     }
     return { run: getRun(store, run.id)!, started: true, created };
   } finally {

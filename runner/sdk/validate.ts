@@ -50,6 +50,11 @@ export function stepLine(file: string, step: string | undefined, def?: object): 
   if (step) {
     const line = keyLine(source, step);
     if (line > 1) return line;
+    // A method: `async setup(ctx) {`, `async 'step-id'(ctx) {`.
+    const esc = step.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+    const method = new RegExp(`^\\s*(async\\s+)?(['"]?)${esc}\\2\\s*\\(`);
+    const i = source.split('\n').findIndex((l) => method.test(l));
+    if (i >= 0) return i + 1;
   }
   const at = def && (def as { [DEFINED_AT]?: string })[DEFINED_AT];
   return at ? Number(at.split(':').pop()) || 1 : 1;
@@ -131,9 +136,10 @@ export function checkThrew(lab: string, step: string, file: string, e: unknown) 
   );
   const line = frame ? Number(frame[1]) : stepLine(file, step);
   const notFound = /NoSuchEntity|NotFound|NoSuch/.test(name);
+  const what = step === 'setup' ? `Lab ${lab}: its setup` : `Lab ${lab}, step ${step}: its check`;
   return new LabError(
     'check_threw',
-    `Lab ${lab}, step ${step}: its check threw ${name}: ${first} (${displayPath(file)}:${line}).`,
+    `${what} threw ${name}: ${first} (${displayPath(file)}:${line}).`,
     notFound
       ? 'This is a problem in the lab, not in your work: a check that reads something the learner may not have created yet should wrap the call in ignoreNotFound(…) from the lab SDK.'
       : 'This is a problem in the lab, not in your work: the check must return a verdict, not throw. Tell the lab’s author (or fix lab.ts and run `lab dev check`).',

@@ -104,4 +104,28 @@ describe('the lab SDK', () => {
     expect(out).not.toMatch(/bug in labrunner|\$metadata|httpStatusCode/);
     expect(out.trim().split('\n').length).toBeLessThan(8);
   }, 120_000);
+
+  it('a setup that throws is the lab’s too: lab start names the lab and lab.ts:line (exit 2)', async () => {
+    expect((await lab(['dev', 'new', 'bad-setup', '--labs', labs], sb.env)).code).toBe(0);
+    const file = join(labs, 'bad-setup', 'lab.ts');
+    const src = (await readFile(file, 'utf8')).replace(
+      '  steps: {',
+      [
+        '  async setup(ctx) {',
+        "    const { GetUserCommand } = await import('@aws-sdk/client-iam');",
+        "    await ctx.clients.iam.send(new GetUserCommand({ UserName: 'nobody-here' }));",
+        '  },',
+        '  steps: {',
+      ].join('\n'),
+    );
+    await writeFile(file, src);
+    const r = await lab(['start', 'bad-setup'], env());
+    expect(r.code).toBe(2);
+    const out = r.stdout + r.stderr;
+    expect(out).toContain('Lab bad-setup: its setup threw NoSuchEntity');
+    expect(out).toMatch(
+      new RegExp(`lab\\.ts:(${lineOf(src, 'GetUserCommand({')}|${lineOf(src, 'async setup(')})`),
+    );
+    expect(out).not.toMatch(/bug in labrunner|\$metadata/);
+  }, 120_000);
 });
