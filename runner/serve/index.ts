@@ -7,7 +7,6 @@
 // Other features add their routes by passing `mount` (see docs/site.md).
 import type { Server } from 'node:http';
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { compress } from 'hono/compress';
 import {
   errorResponse,
   guard,
@@ -17,6 +16,7 @@ import {
   nodeServer,
   type App,
 } from '../http/index.ts';
+import { compress } from '../http/compress.ts';
 import { labsApi, type LabsApiOptions } from './api.ts';
 import { consoleApi } from './console-api.ts';
 import { staticFiles } from './static.ts';

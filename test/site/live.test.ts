@@ -304,6 +304,9 @@ describe('the day42 page', () => {
       expect((await fetch(new URL(icon!, url))).status).toBe(200);
       const res = await fetch(url + 'labs/day42/', { headers: { 'accept-encoding': 'gzip' } });
       expect(res.headers.get('content-encoding')).toBe('gzip');
+      const br = await fetch(url + 'labs/day42/', { headers: { 'accept-encoding': 'gzip, br' } });
+      expect(br.headers.get('content-encoding')).toBe('br');
+      expect(await br.text()).toContain('<h1>'); // fetch decodes it: the page is intact
     } finally {
       await page.close();
     }
