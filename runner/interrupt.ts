@@ -12,6 +12,7 @@ const SIGNALS: Record<InterruptSignal, number> = { SIGINT: 2, SIGHUP: 1, SIGTERM
 const handlers: Handler[] = [];
 let note: string | undefined;
 let installed = false;
+let json = false;
 
 /** While registered, `fn` decides what a signal does (the latest registration wins). Returns its removal. */
 export function onInterrupt(fn: Handler): () => void {
@@ -31,8 +32,13 @@ export function exitCodeFor(signal: InterruptSignal): number {
   return 128 + SIGNALS[signal];
 }
 
-/** Called once by main(): from here on the CLI, not Node's default, answers these signals. */
-export function installInterruptHandling(): void {
+/**
+ * Called once by main(): from here on the CLI, not Node's default, answers these signals.
+ * `asJson`: the command was run with --json, so an interrupt is said on stdout as its one
+ * JSON document too.
+ */
+export function installInterruptHandling(asJson = false): void {
+  json = asJson;
   if (installed) return;
   installed = true;
   for (const sig of Object.keys(SIGNALS) as InterruptSignal[]) process.on(sig, () => handle(sig));
@@ -45,6 +51,11 @@ function handle(signal: InterruptSignal): void {
   const top = handlers.at(-1);
   if (top) return top(signal);
   if (process.stderr.isTTY) process.stderr.write('\n');
-  process.stderr.write(`Interrupted${note ? `: ${note}` : '.'}\n`);
+  const message = `Interrupted${note ? `: ${note}` : '.'}`;
+  process.stderr.write(`${message}\n`);
+  if (json) {
+    const error = { code: 'interrupted', message, hint: null, signal };
+    process.stdout.write(`${JSON.stringify({ error })}\n`);
+  }
   process.exit(exitCodeFor(signal));
 }

@@ -59,8 +59,8 @@ async function resolve(
 
 /** Run the CLI. Commands throw; this is the one place that prints errors and sets the exit code. */
 export async function main(rawArgs: string[]): Promise<void> {
-  installInterruptHandling();
   const json = rawArgs.includes('--json');
+  installInterruptHandling(json);
   try {
     if (rawArgs.length === 0 || rawArgs.some((a) => HELP.includes(a))) {
       const [cmd, parent] = await resolve(rawArgs);
