@@ -27,7 +27,9 @@ import {
 } from '../../runner/serve/index.ts';
 import { learnerServices, type LearnerServices } from '../../runner/serve/learner.ts';
 import { resolveTarget, type Target } from '../../runner/target/index.ts';
-import { startLab } from '../../runner/check/index.ts';
+import { loadDefinition, startLab } from '../../runner/check/index.ts';
+import { cleanupFromPage } from '../../runner/serve/cleanup.ts';
+import { currentRun, openStore } from '../../runner/store/index.ts';
 import { labsRoot } from '../../runner/lab/paths.ts';
 import { adminClients, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { buildOnce, launchBrowser, removeTemp, screenshot } from './helpers.ts';
@@ -271,6 +273,34 @@ describe('the day42 page', () => {
     const cfg = readFileSync(sandbox.env.AWS_CONFIG_FILE, 'utf8');
     expect(cfg).not.toMatch(/\[profile iam-admin\]/);
     await ctx.close();
+  });
+
+  it('on a real AWS account, cleans up from the page only after the account id is typed back', async () => {
+    // The same engine and rules as the terminal, with the target seen as AWS (the sandbox
+    // stands in for the account: there is no AWS account here).
+    const started = await startLab({ lab: 'day42', target, home: sandbox.home, env });
+    const store = openStore(sandbox.home);
+    const run = currentRun(store, 'day42', target.kind, target.accountId)!;
+    store.close();
+    expect(run.id).toBe(started.run.id);
+    const def = await loadDefinition('day42', { labsDir: labsRoot(), env });
+    const aws = { ...target, kind: 'aws' as const };
+    const base = { run, target: aws, def, home: sandbox.home, env };
+    const asked = await cleanupFromPage(base);
+    expect(asked).toMatchObject({ state: 'confirm', accountId: run.accountId, done: [] });
+    expect(asked.plan.join('\n')).toMatch(/Cleanup plan for day42[\s\S]*iam-admin/);
+    const wrong = await cleanupFromPage({ ...base, confirm: '000000000000' });
+    expect(wrong).toMatchObject({
+      state: 'confirm',
+      message: expect.stringMatching(/nothing was changed/),
+    });
+    // Nothing was deleted before the id was typed.
+    await adminClients(sandbox).iam.send(new GetUserCommand({ UserName: 'iam-admin' }));
+    const done = await cleanupFromPage({ ...base, confirm: ` ${run.accountId} ` });
+    expect(done.state).toBe('done');
+    await expect(
+      adminClients(sandbox).iam.send(new GetUserCommand({ UserName: 'iam-admin' })),
+    ).rejects.toMatchObject({ name: expect.stringMatching(/^NoSuchEntity/) });
   });
 
   it('has no serious or critical axe findings on any page, light or dark', async () => {
