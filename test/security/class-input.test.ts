@@ -205,6 +205,34 @@ describe.each(['sqlite', 'postgres'])('class API on %s', (store) => {
       }),
       { seed: 42, numRuns: 80, endOnFailure: true },
     );
+
+    // Ids and queries in URLs (percent-encoded anything, NUL included), with and without the
+    // instructor's token: never a 5xx, never another class's data.
+    const seg = fc.oneof(
+      fc.constant(cls.classId),
+      hostileString.map((x) =>
+        [...Buffer.from(x, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''),
+      ),
+      fc.constantFrom('%00', '%E2%80%AE', '%', '..', '%2F', "'", '%27%3B--'),
+    );
+    const url = fc.oneof(
+      fc
+        .tuple(seg, seg, fc.constantFrom('json', 'csv', 'html', 'x'))
+        .map(([id, lab, f]) => `/api/v1/classes/${id}/report?lab=${lab}&format=${f}`),
+      fc.tuple(seg, seg).map(([id, lab]) => `/class/${id}/dashboard?lab=${lab}`),
+      seg.map((id) => `/class/${id}/report.csv`),
+    );
+    await fc.assert(
+      fc.asyncProperty(url, fc.boolean(), async (u, withToken) => {
+        const r = await fetch(srv.url + u, {
+          headers: withToken ? { authorization: `Bearer ${cls.instructorToken}` } : {},
+        });
+        const text = await r.text();
+        expect(r.status, `${u} → ${text.slice(0, 200)}`).toBeLessThan(500);
+        if (!withToken) expect(text).not.toContain('Lee');
+      }),
+      { seed: 7, numRuns: 80, endOnFailure: true },
+    );
   });
 });
 
