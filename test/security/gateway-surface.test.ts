@@ -7,6 +7,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CreateUserCommand, GetUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -351,7 +352,16 @@ describe('fuzz', () => {
       (await adminClients(sb).iam.send(new ListUsersCommand({})))
         .Users!.map((u) => u.UserName)
         .sort();
+    const s3 = new S3Client({
+      endpoint: sb.endpoint,
+      region: 'us-east-1',
+      credentials: sb.learner,
+      forcePathStyle: true,
+    });
+    const buckets = async () =>
+      ((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name).sort();
     const before = await users();
+    const bucketsBefore = await buckets();
     const seg = fc.constantFrom(
       'moto-api',
       'MOTO-API',
@@ -471,6 +481,7 @@ describe('fuzz', () => {
       { seed: 9, numRuns: 300, endOnFailure: true },
     );
     expect(await users()).toEqual(before);
+    expect(await buckets()).toEqual(bucketsBefore);
     await expectAccountIntact();
   });
 });
