@@ -7,5 +7,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Most of a test's time is spent waiting on other processes (moto, the AWS CLIs, Chromium),
+    // so three files at a time on two cores halve the suite's wall time (bench/README.md).
+    // Vitest's default on two cores is one file at a time.
+    maxWorkers: 3,
   },
 });

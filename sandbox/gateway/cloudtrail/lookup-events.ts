@@ -92,7 +92,9 @@ export function lookupEvents(
   let exhausted = false;
   for (; i >= 0 && events.length < max; i--) {
     const r = records[i];
-    const t = Date.parse(r.eventTime);
+    // Compared at the resolution the caller sees: CloudTrail's EventTime is whole seconds, so an
+    // EndTime copied from an event's own EventTime must include that event.
+    const t = Math.floor(Date.parse(r.eventTime) / 1000) * 1000;
     if (end !== undefined && t > end) continue;
     if (start !== undefined && t < start) {
       // Records are appended when a call ends but carry the time it began, so the log is only
