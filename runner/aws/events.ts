@@ -2,7 +2,7 @@
 // against AWS and against the sandbox gateway's activity log (same API).
 // The runner's own calls carry its user agent and are never counted.
 import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { USER_AGENT } from '../target/clients.ts';
+import { USER_AGENT } from './clients.ts';
 
 export interface TrailEvent {
   id: string;

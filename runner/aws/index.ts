@@ -1,5 +1,25 @@
-// AWS plumbing shared by check, cleanup, class and labtest: event history, error mapping.
-// Clients and identities are built by runner/target (one place decides who the runner is).
-export { lookupEvents, byRunner, targetKeyId, hhmmss, type TrailEvent } from './events.ts';
+// AWS plumbing shared by check, cleanup, class, serve and labtest, below all of them: SDK
+// clients, error mapping (environment problems, the runner's own denials, "already gone"),
+// event history. Nothing here decides which account, profile or region: runner/target does,
+// and builds its clients with makeClients. This file only re-exports.
+export { makeClients, destroyClients, USER_AGENT, type ClientOptions } from './clients.ts';
+export {
+  RUNNER_READ_PERMISSIONS,
+  isDenial,
+  isRunnerDenial,
+  denialError,
+  callTag,
+  type CallTag,
+  type DenialContext,
+} from './denied.ts';
+export { environmentError, type ErrorContext } from './environment-errors.ts';
 export { isNoSuchEntity, ignoreGone } from './errors.ts';
-export { isRunsCall, learnerArnOf } from './run-calls.ts';
+export {
+  lookupEvents,
+  lookupEventsBy,
+  byRunner,
+  targetKeyId,
+  hhmmss,
+  type TrailEvent,
+} from './events.ts';
+export { isRunsCall, learnerArnOf, afterStart } from './run-calls.ts';

@@ -8,7 +8,7 @@ import { ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import type { Clients } from '../lab/define.ts';
 import type { Env } from '../paths.ts';
 import { lookupEvents, targetKeyId, hhmmss, type TrailEvent } from '../aws/events.ts';
-import { makeClients, destroyClients } from '../target/clients.ts';
+import { makeClients, destroyClients } from '../aws/index.ts';
 import { summarize, type ClassReport, type LearnerReport, type LabReport } from './report.ts';
 
 const UNAUTHORIZED = new Set(['UnauthorizedOperation', 'Client.UnauthorizedOperation']);

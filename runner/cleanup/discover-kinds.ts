@@ -6,7 +6,7 @@
 // discovery (discover.ts, profiles.ts).
 import { lookupEvents, type TrailEvent } from '../aws/events.ts';
 import { afterStart, isRunsCall, learnerArnOf } from '../aws/run-calls.ts';
-import { isRunnerDenial } from '../target/denied.ts';
+import { isRunnerDenial } from '../aws/index.ts';
 import { kindOf } from '../resources/index.ts';
 import { ledgerFor, recordCreated } from '../store/index.ts';
 import { runStartSecond } from './discover.ts';

@@ -6,7 +6,7 @@ import { ledgerFor, recordCreated, type Run, type Store } from '../store/index.t
 import { lookupEvents, type TrailEvent } from '../aws/events.ts';
 import { afterStart, isRunsCall, learnerArnOf } from '../aws/run-calls.ts';
 import { isNoSuchEntity } from '../aws/errors.ts';
-import { isRunnerDenial } from '../target/denied.ts';
+import { isRunnerDenial } from '../aws/index.ts';
 import type { PlanInput } from './types.ts';
 
 /**

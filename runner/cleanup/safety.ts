@@ -9,13 +9,9 @@ import type { Readable, Writable } from 'node:stream';
 import { LabError } from '../errors.ts';
 import type { Run } from '../store/index.ts';
 import type { CleanupTarget } from './types.ts';
+import { ROOT_IN_USE, ROOT_KEYS_PRESENT } from '../target/root.ts';
 
-export const ROOT_IN_USE =
-  'WARNING: these are the ROOT user credentials of this AWS account. Never use root access keys; ' +
-  'use an IAM user or role. labrunner refuses to clean up as root.';
-export const ROOT_KEYS_PRESENT =
-  'WARNING: this AWS account has ROOT access keys. Root keys can do anything and cannot be limited: ' +
-  'delete them (console → account menu → Security credentials). labrunner refuses to clean up until they are gone.';
+export { ROOT_IN_USE, ROOT_KEYS_PRESENT };
 
 /** Refuse unless the target is the run's account and no root credentials are involved. */
 export async function assertSafeAccount(
@@ -45,7 +41,7 @@ export async function assertSafeAccount(
     present = s.SummaryMap?.AccountAccessKeysPresent;
   } catch (e) {
     if (target.kind === 'aws') {
-      // Denied: the message names the identity and the permission (target/denied.ts).
+      // Denied: the message names the identity and the permission (runner/aws/denied.ts).
       throw (
         target.environmentError?.(e) ??
         new LabError(

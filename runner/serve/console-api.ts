@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { Hono } from 'hono';
 import { LabError } from '../errors.ts';
-import { environmentError } from '../target/errors.ts';
+import { environmentError } from '../aws/index.ts';
 import { HttpError, json, readJSON, type AppEnv } from '../http/index.ts';
 
 const iso = (d?: Date) => (d ? d.toISOString() : null);

@@ -1,19 +1,16 @@
 // Where checks look: the local sandbox (default) or a real AWS account.
-// One place decides the identity, region, clients and the learner's CLI files.
+// One place decides the identity, region and the learner's CLI files; the clients and the
+// mapping of SDK errors are runner/aws's (this layer only says whom they talk to).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { LabError } from '../errors.ts';
 import type { Clients } from '../lab/define.ts';
 import type { SandboxInfo } from '../../sandbox/index.ts';
 import type { Env } from '../paths.ts';
-import { makeClients, destroyClients, USER_AGENT } from './clients.ts';
-import { environmentError, type ErrorContext } from './errors.ts';
+import { makeClients, destroyClients, environmentError, type ErrorContext } from '../aws/index.ts';
 import { readProfiles, type LearnerFiles } from './profiles.ts';
 import { readSandboxInfo } from '../../sandbox/index.ts';
 
-export { USER_AGENT, makeClients, destroyClients } from './clients.ts';
-export { environmentError } from './errors.ts';
-export { RUNNER_READ_PERMISSIONS, isDenial, isRunnerDenial } from './denied.ts';
 export { readProfiles, profilesWithKey, type Profile, type LearnerFiles } from './profiles.ts';
 
 export type TargetKind = 'sandbox' | 'aws';

@@ -2,7 +2,15 @@
 // The runner warns loudly when they are in use (target.isRoot) and, on AWS,
 // when the account has root access keys at all.
 import type { Target } from './index.ts';
-import { isRunnerDenial } from './denied.ts';
+import { isRunnerDenial } from '../aws/index.ts';
+
+// Said by `lab start`/`lab check` (rootWarnings) and by cleanup's guards (cleanup/safety.ts).
+export const ROOT_IN_USE =
+  'WARNING: these are the ROOT user credentials of this AWS account. Never use root access keys; ' +
+  'use an IAM user or role. labrunner refuses to clean up as root.';
+export const ROOT_KEYS_PRESENT =
+  'WARNING: this AWS account has ROOT access keys. Root keys can do anything and cannot be limited: ' +
+  'delete them (console → account menu → Security credentials). labrunner refuses to clean up until they are gone.';
 
 /**
  * Does the account have root access keys? undefined when the answer is unavailable. A denial
@@ -25,7 +33,6 @@ export async function rootKeysPresent(
 /** The loud warnings for this target (none on the sandbox, which has no root user). */
 export async function rootWarnings(target: Target): Promise<string[]> {
   if (target.kind !== 'aws') return [];
-  const { ROOT_IN_USE, ROOT_KEYS_PRESENT } = await import('../cleanup/safety.ts');
   const out = target.isRoot ? [ROOT_IN_USE] : [];
   if (await rootKeysPresent(target)) out.push(ROOT_KEYS_PRESENT);
   return out;

@@ -26,7 +26,8 @@ import {
   clientsFor,
   type TestSandbox,
 } from '../helpers/sandbox.ts';
-import { resolveTarget, USER_AGENT, type Target } from '../../runner/target/index.ts';
+import { resolveTarget, type Target } from '../../runner/target/index.ts';
+import { USER_AGENT } from '../../runner/aws/index.ts';
 import { runChecks, startLab, type CheckResult } from '../../runner/check/index.ts';
 import { openStore, ledgerFor, currentRun } from '../../runner/store/index.ts';
 

@@ -20,7 +20,7 @@ import { openStore, resultHistory, listRuns } from '../../runner/store/index.ts'
 import { lab } from './cleanup-fixture.ts';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { makeClients, destroyClients, environmentError } from '../../runner/target/index.ts';
+import { makeClients, destroyClients, environmentError } from '../../runner/aws/index.ts';
 
 const REPO_PACKAGE = fileURLToPath(new URL('../../package.json', import.meta.url));
 let sb: TestSandbox;

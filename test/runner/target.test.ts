@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { rewritingProxy } from '../helpers/rewriting-proxy.ts';
 import { freePort } from '../../sandbox/index.ts';
-import { resolveTarget, environmentError } from '../../runner/target/index.ts';
+import { resolveTarget } from '../../runner/target/index.ts';
+import { environmentError } from '../../runner/aws/index.ts';
 import { runChecks, startLab } from '../../runner/check/index.ts';
 import { isLabError } from '../../runner/errors.ts';
 
