@@ -1,0 +1,54 @@
+// Layers point down (docs/runner.md, "Layers"): runner/commands → check, cleanup, class, serve,
+// labtest → runner/target → runner/aws → runner/lab. These read every import under runner/, so a
+// new upward import fails here with the file and what it reached for.
+import { describe, expect, test } from 'vitest';
+import { importsOf, sourceFiles } from '../helpers/imports.ts';
+
+const RUNNER = sourceFiles('runner');
+
+/** "runner/check/engine.ts" → "check"; "runner/main.ts" → "main". */
+const layerOf = (path: string) => path.split('/')[1]!.replace(/\.ts$/, '');
+
+/** Imports from files of layer `from` into any of the layers `banned`, as "file → import". */
+function upward(from: string, banned: string[]): string[] {
+  return RUNNER.filter((f) => layerOf(f) === from).flatMap((f) =>
+    importsOf(f)
+      .filter((i) => i.startsWith('runner/') && banned.includes(layerOf(i)))
+      .map((i) => `${f} → ${i}`),
+  );
+}
+
+const VERBS = ['check', 'cleanup', 'class', 'serve', 'labtest'];
+
+describe('runner layering', () => {
+  test('the import reader sees imports (so an empty list below means something)', () => {
+    expect(importsOf('runner/target/index.ts')).toContain('runner/aws/index.ts');
+    expect(importsOf('runner/main.ts').some((i) => i.startsWith('runner/commands/'))).toBe(true);
+    expect(upward('target', ['aws']).length).toBeGreaterThan(0);
+  });
+
+  test('only runner/main.ts imports runner/commands; nothing imports runner/main.ts', () => {
+    const below = [...new Set(RUNNER.map(layerOf))].filter((l) => l !== 'commands' && l !== 'main');
+    expect(below.flatMap((l) => upward(l, ['commands', 'main']))).toEqual([]);
+  });
+
+  test('runner/aws (clients, error mapping, event history) imports none of its users', () => {
+    expect(
+      upward('aws', [...VERBS, 'commands', 'main', 'target', 'sdk', 'resources', 'store']),
+    ).toEqual([]);
+  });
+
+  test('runner/target (which account, profile, region) imports no command or verb', () => {
+    expect(upward('target', [...VERBS, 'commands', 'main', 'sdk', 'resources'])).toEqual([]);
+  });
+
+  test('runner/lab (lab definitions) imports no AWS plumbing, target or verb', () => {
+    expect(upward('lab', ['aws', 'target', ...VERBS, 'commands', 'main'])).toEqual([]);
+  });
+
+  test('check, cleanup and class do not import each other upward or sideways', () => {
+    expect(upward('check', ['class', 'serve', 'labtest'])).toEqual([]);
+    expect(upward('cleanup', ['check', 'class', 'serve', 'labtest'])).toEqual([]);
+    expect(upward('class', ['check', 'cleanup', 'serve', 'labtest'])).toEqual([]);
+  });
+});
