@@ -7,8 +7,14 @@
 import { ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import type { Clients } from '../lab/define.ts';
 import type { Env } from '../paths.ts';
-import { lookupEvents, targetKeyId, hhmmss, type TrailEvent } from '../aws/events.ts';
-import { makeClients, destroyClients } from '../aws/index.ts';
+import {
+  lookupEvents,
+  targetKeyId,
+  hhmmss,
+  type TrailEvent,
+  makeClients,
+  destroyClients,
+} from '../aws/index.ts';
 import { summarize, type ClassReport, type LearnerReport, type LabReport } from './report.ts';
 
 const UNAUTHORIZED = new Set(['UnauthorizedOperation', 'Client.UnauthorizedOperation']);

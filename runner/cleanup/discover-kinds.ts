@@ -4,9 +4,14 @@
 // Each is recorded in the ledger with its immutable ids and the creation event, so cleanup can
 // later prove it is still the same thing. Access keys and profile sections have their own
 // discovery (discover.ts, profiles.ts).
-import { lookupEvents, type TrailEvent } from '../aws/events.ts';
-import { afterStart, isRunsCall, learnerArnOf } from '../aws/run-calls.ts';
-import { isRunnerDenial } from '../aws/index.ts';
+import {
+  lookupEvents,
+  type TrailEvent,
+  afterStart,
+  isRunsCall,
+  learnerArnOf,
+  isRunnerDenial,
+} from '../aws/index.ts';
 import { kindOf } from '../resources/index.ts';
 import { ledgerFor, recordCreated } from '../store/index.ts';
 import { runStartSecond } from './discover.ts';

@@ -3,10 +3,15 @@
 // created and deleted again. Everything found is recorded in the ledger as created_by 'learner'.
 import { ListAccessKeysCommand, type AccessKeyMetadata, type IAMClient } from '@aws-sdk/client-iam';
 import { ledgerFor, recordCreated, type Run, type Store } from '../store/index.ts';
-import { lookupEvents, type TrailEvent } from '../aws/events.ts';
-import { afterStart, isRunsCall, learnerArnOf } from '../aws/run-calls.ts';
-import { isNoSuchEntity } from '../aws/errors.ts';
-import { isRunnerDenial } from '../aws/index.ts';
+import {
+  lookupEvents,
+  type TrailEvent,
+  afterStart,
+  isRunsCall,
+  learnerArnOf,
+  isNoSuchEntity,
+  isRunnerDenial,
+} from '../aws/index.ts';
 import type { PlanInput } from './types.ts';
 
 /**

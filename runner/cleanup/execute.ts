@@ -5,7 +5,7 @@ import { DeleteAccessKeyCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-
 import { deleteUser, kindOf } from '../resources/index.ts';
 import { ledgerFor, markRemoved, type Store } from '../store/index.ts';
 import type { Env } from '../paths.ts';
-import { ignoreGone } from '../aws/errors.ts';
+import { ignoreGone } from '../aws/index.ts';
 import { removeProfileSections } from './profiles.ts';
 import type { CleanupAction, CleanupPlan, CleanupTarget } from './types.ts';
 

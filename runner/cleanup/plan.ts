@@ -6,7 +6,7 @@
 import type { AccessKeyMetadata } from '@aws-sdk/client-iam';
 import { ledgerFor, recordCreated } from '../store/index.ts';
 import { discoverLearnerKeys, labUsersOf, listKeys, runStartSecond } from './discover.ts';
-import { learnerArnOf } from '../aws/run-calls.ts';
+import { learnerArnOf } from '../aws/index.ts';
 import { findProfileSections } from './profiles.ts';
 import { parseSections, readCliFile } from './profile-file.ts';
 import { discoverCreated } from './discover-kinds.ts';

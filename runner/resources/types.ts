@@ -3,7 +3,7 @@
 // over the registry, so a kind added here is removed, verified and diffed everywhere at once.
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Clients } from '../lab/define.ts';
-import type { TrailEvent } from '../aws/events.ts';
+import type { TrailEvent } from '../aws/index.ts';
 import type { LearnerFiles } from '../target/profiles.ts';
 
 /** What a kind needs: the runner's own clients (never the learner's key) and the CLI files. */

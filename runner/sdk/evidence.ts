@@ -4,8 +4,14 @@
 // admin's automation): see runner/aws/run-calls.ts.
 import type { CheckContext } from '../check/context.ts';
 import type { StepVerdict } from '../lab/define.ts';
-import { lookupEvents, lookupEventsBy, type TrailEvent } from '../aws/events.ts';
-import { afterStart, isRunsCall, learnerArnOf } from '../aws/run-calls.ts';
+import {
+  lookupEvents,
+  lookupEventsBy,
+  type TrailEvent,
+  afterStart,
+  isRunsCall,
+  learnerArnOf,
+} from '../aws/index.ts';
 import { readProfiles, type Profile } from '../target/profiles.ts';
 
 /**
@@ -112,7 +118,7 @@ export const learnerProfiles = (ctx: CheckContext): Promise<Map<string, Profile>
   ctx.memo('sdk:profiles', () => readProfiles(ctx.target.learnerFiles));
 
 /** "13:52:07 UTC": short, unambiguous times for evidence lines. */
-export { hhmmss, targetKeyId } from '../aws/events.ts';
+export { hhmmss, targetKeyId } from '../aws/index.ts';
 
 /** The program that made the call, e.g. "aws-cli/1.45.0". */
 export const agent = (e: TrailEvent) => e.userAgent.split(' ')[0] || 'unknown client';

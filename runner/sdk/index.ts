@@ -20,5 +20,5 @@ export { grantsForService } from '../check/policies.ts';
 export { RESOURCE_KINDS, type ResourceKindName } from './kinds.ts';
 export type { StepVerdict, StepStatus } from '../lab/define.ts';
 export type { CheckContext, SetupContext, RunInfo, Clock } from '../check/context.ts';
-export type { TrailEvent } from '../aws/events.ts';
+export type { TrailEvent } from '../aws/index.ts';
 export type { Profile } from '../target/profiles.ts';

@@ -38,6 +38,15 @@ describe('runner layering', () => {
     ).toEqual([]);
   });
 
+  test('outside runner/aws, its plumbing is reached only through runner/aws/index.ts', () => {
+    const offenders = RUNNER.filter((f) => layerOf(f) !== 'aws').flatMap((f) =>
+      importsOf(f)
+        .filter((i) => i.startsWith('runner/aws/') && i !== 'runner/aws/index.ts')
+        .map((i) => `${f} → ${i}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   test('runner/target (which account, profile, region) imports no command or verb', () => {
     expect(upward('target', [...VERBS, 'commands', 'main', 'sdk', 'resources'])).toEqual([]);
   });

@@ -5,7 +5,7 @@ import {
   ListAccessKeysCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
-import { ignoreGone } from '../../aws/errors.ts';
+import { ignoreGone } from '../../aws/index.ts';
 import { allUserNames } from './user-dependents.ts';
 import { str } from './iam-user.ts';
 import type { ResourceKind } from '../types.ts';

@@ -1,7 +1,7 @@
 // A user's membership of a group ("<group>/<user>"). AWS gives it no id: it is the run's only
 // through the AddUserToGroup event the ledger recorded, made by the learner during the run.
 import { GetGroupCommand, RemoveUserFromGroupCommand } from '@aws-sdk/client-iam';
-import { ignoreGone } from '../../aws/errors.ts';
+import { ignoreGone } from '../../aws/index.ts';
 import { str } from './iam-user.ts';
 import { allGroups } from './iam-group.ts';
 import type { ResourceKind } from '../types.ts';

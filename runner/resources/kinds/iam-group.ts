@@ -10,7 +10,7 @@ import {
   ListGroupsCommand,
   RemoveUserFromGroupCommand,
 } from '@aws-sdk/client-iam';
-import { ignoreGone } from '../../aws/errors.ts';
+import { ignoreGone } from '../../aws/index.ts';
 import { str } from './iam-user.ts';
 import type { ResourceKind } from '../types.ts';
 

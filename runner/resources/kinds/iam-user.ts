@@ -1,7 +1,7 @@
 // IAM user. Identity: UserId (AIDA…), which a same-named replacement does not share.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
 import { GetUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
-import { ignoreGone } from '../../aws/errors.ts';
+import { ignoreGone } from '../../aws/index.ts';
 import { deleteUser } from './user-dependents.ts';
 import type { ResourceKind } from '../types.ts';
 

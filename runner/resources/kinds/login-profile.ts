@@ -1,7 +1,7 @@
 // A user's console password (login profile), by user name. The password itself is never read
 // or recorded. https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteLoginProfile.html
 import { DeleteLoginProfileCommand, GetLoginProfileCommand } from '@aws-sdk/client-iam';
-import { ignoreGone } from '../../aws/errors.ts';
+import { ignoreGone } from '../../aws/index.ts';
 import { allUserNames } from './user-dependents.ts';
 import { str } from './iam-user.ts';
 import type { ResourceKind } from '../types.ts';

@@ -12,7 +12,7 @@ import {
   ListPoliciesCommand,
   ListPolicyVersionsCommand,
 } from '@aws-sdk/client-iam';
-import { ignoreGone } from '../../aws/errors.ts';
+import { ignoreGone } from '../../aws/index.ts';
 import { str } from './iam-user.ts';
 import type { ResourceKind } from '../types.ts';
 

@@ -15,11 +15,10 @@ import {
   ListUserPoliciesCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { ignoreGone } from '../../aws/errors.ts';
+import { ignoreGone, type TrailEvent } from '../../aws/index.ts';
 import { allUserNames } from './user-dependents.ts';
 import { allGroups } from './iam-group.ts';
 import { allRoles } from './iam-role.ts';
-import type { TrailEvent } from '../../aws/events.ts';
 
 export type PrincipalType = 'user' | 'group' | 'role';
 export const TYPES: PrincipalType[] = ['user', 'group', 'role'];

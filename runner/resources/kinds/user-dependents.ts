@@ -18,7 +18,7 @@ import {
   UpdateAccessKeyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { ignoreGone } from '../../aws/errors.ts';
+import { ignoreGone } from '../../aws/index.ts';
 
 export async function deleteUser(iam: IAMClient, UserName: string): Promise<void> {
   const attached = await ignoreGone(iam.send(new ListAttachedUserPoliciesCommand({ UserName })));
