@@ -136,6 +136,44 @@ describe('in a terminal', () => {
     expectClean(f);
   });
 
+  test('lab shell in zsh: the learner ~/.zshrc runs, the wrapper and lab stay first, exit is clean', async () => {
+    const learner = mkdtempSync(join(tmpdir(), 'lab-learner-zsh-'));
+    // As on a Mac: ~/.zshrc puts a version manager's shims first and sets its own prompt.
+    writeFileSync(
+      join(learner, '.zshrc'),
+      `export PATH="/root/.pyenv/shims:$PATH"\nPROMPT='$ '\nexport LEARNER_RC=read\n`,
+    );
+    const sh = await openShell(
+      cleanEnv({
+        HOME: learner,
+        SHELL: '/usr/bin/zsh',
+        LAB_HOME: home,
+        LAB_SANDBOX_PORT: env.LAB_SANDBOX_PORT,
+      }),
+    );
+    try {
+      const bin = join(home, 'sandbox', 'bin');
+      expect((await sh.run('echo $ZSH_VERSION $LEARNER_RC')).out).toMatch(/^\d+\.\d+\S* read/);
+      expect((await sh.run('whence -p aws lab')).out.trim().split('\n')).toEqual([
+        join(bin, 'aws'),
+        join(bin, 'lab'),
+      ]);
+      expect((await sh.run('env | grep -E "^AWS_(PROFILE|REGION|DEFAULT_REGION)="')).code).toBe(1);
+      expect((await sh.run('aws sts get-caller-identity --query Arn --output text')).out).toMatch(
+        /user\/sandbox-admin/,
+      );
+      // A PATH change typed later: the wrapper is back in front at the next prompt (precmd).
+      await sh.run('export PATH=/usr/bin:$PATH');
+      expect((await sh.run('whence -p aws')).out.trim()).toBe(join(bin, 'aws'));
+      sh.term.type('exit\r');
+      expect((await sh.term.exited()).code).toBe(0);
+      expect(sh.term.cursorShown()).toBe(true);
+    } finally {
+      sh.term.kill('SIGKILL');
+      rmSync(learner, { recursive: true, force: true });
+    }
+  });
+
   test('lab shell is an honest machine: aws stays the sandbox, profiles and regions as on a laptop', async () => {
     const learner = learnerHome('/root/.pyenv/shims');
     const other = mkdtempSync(join(tmpdir(), 'lab-term-other-'));

@@ -33,7 +33,9 @@ export function learnerHome(first = '/root/.pyenv/shims'): string {
   return home;
 }
 
-const PROMPT = /^\(sandbox\) \$ /m;
+// zsh draws its prompt after its PROMPT_SP mark for a partial line ("%" or "#", spaces, a
+// carriage return that stripAnsi drops), so the prompt may follow a space on the same line.
+const PROMPT = /(?:^| )\(sandbox\) \$ /m;
 
 export async function openShell(env: Record<string, string>): Promise<ShellSession> {
   const term = labTerm(['shell'], { SHELL: '/bin/bash', ...env });
