@@ -6,7 +6,7 @@ import { color, progress } from '../ui.ts';
 import { resolveTarget, type Target } from '../target/index.ts';
 import { rootWarnings } from '../target/root.ts';
 import { openStore } from '../store/index.ts';
-import { checkLab, type CheckResult } from './engine.ts';
+import { checkLab, cleanupDue, type CheckResult } from './engine.ts';
 import { verdictLines, nextLines, jsonReport, cleanedSummary } from './format.ts';
 import { systemClock, type Clock } from './context.ts';
 import type { RunnableLab } from './load.ts';
@@ -66,7 +66,8 @@ export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
     const stop = watchInterrupt(o.watch);
     try {
       for (let pass = 1; ; pass++) {
-        const { results, run, def, completedNow, finished } = await checkOnce(o, target);
+        const outcome = await checkOnce(o, target);
+        const { results, run, def, finished } = outcome;
         const passed = results.every((r) => r.status === 'passed');
         const last = !o.watch || passed || stop.requested;
         if (!o.json && finished) {
@@ -81,10 +82,9 @@ export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
           for (const l of verdictLines(results)) out(l);
           for (const l of nextLines(o.lab, results, Object.keys(def.steps).length)) out(l);
         }
-        // Every step passed and the run is not cleaned up yet (this check, or an earlier --no-cleanup).
-        const due =
-          !finished && (completedNow || (passed && !o.step && run.status === 'completed'));
-        const cleanup = due ? await autoCleanup(o, target, run, def, out, err) : undefined;
+        const cleanup = cleanupDue(outcome, o.step)
+          ? await autoCleanup(o, target, run, def, out, err)
+          : undefined;
         // --json: one document, printed once the automatic cleanup (if any) is over, with its
         // plan and its proof (what was done, what remains) or why it did not run.
         if (o.json && last) {

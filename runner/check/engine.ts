@@ -61,6 +61,17 @@ export interface CheckOutcome {
   finished: boolean;
 }
 
+/**
+ * Whether the automatic cleanup is due after this check: every step passed and the run is not
+ * cleaned up yet (this check completed it, or an earlier one did under --no-cleanup). A check of
+ * one step (`step`) never starts it for a run completed earlier. `lab check` and the site share it.
+ */
+export function cleanupDue(c: CheckOutcome, step?: string): boolean {
+  if (c.finished) return false;
+  const passed = c.results.every((r) => r.status === 'passed');
+  return c.completedNow || (passed && !step && c.run.status === 'completed');
+}
+
 /** runChecks plus the run it checked (the check command needs it for automatic cleanup). */
 export async function checkLab(o: RunChecksOptions): Promise<CheckOutcome> {
   const env = o.env ?? process.env;

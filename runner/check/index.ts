@@ -2,6 +2,7 @@
 export {
   runChecks,
   checkLab,
+  cleanupDue,
   type CheckResult,
   type CheckOutcome,
   type RunChecksOptions,

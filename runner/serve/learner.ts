@@ -6,7 +6,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { labDirs } from '../lab/index.ts';
 import { progressSummary, openStore, latestRun } from '../store/index.ts';
 import { resolveTarget, targetKind, type Target, type TargetKind } from '../target/index.ts';
-import { checkLab, loadDefinition } from '../check/index.ts';
+import { checkLab, cleanupDue, loadDefinition } from '../check/index.ts';
 import { publishResults } from '../class/outbox.ts';
 import { readSandboxInfo } from '../../sandbox/index.ts';
 import type { Env } from '../paths.ts';
@@ -96,13 +96,8 @@ export function learnerServices(o: LearnerOptions): LearnerServices {
         });
         // The same as `lab check`: a learner who joined a class sends these results there too.
         await publishResults(o.home, lab, checked.results, { runId: checked.run.id });
-        // The same rule as `lab check` (runner/check/command.ts): every step passed and the
-        // run is not cleaned up yet → clean up now, and show the plan and the proof.
-        const passed = checked.results.every((r) => r.status === 'passed');
-        const due =
-          !checked.finished &&
-          (checked.completedNow || (passed && !step && checked.run.status === 'completed'));
-        if (!due) return { steps: checked.results };
+        // The same rule as `lab check`: clean up now, and show the plan and the proof.
+        if (!cleanupDue(checked, step)) return { steps: checked.results };
         const cleanup = await cleanupFromPage({ ...checked, target, home: o.home, env });
         return { steps: checked.results, cleanup };
       }),
