@@ -152,10 +152,14 @@ export async function labDirs(root: string = labsRoot()): Promise<string[]> {
 
 const byId = new Intl.Collator('en', { numeric: true });
 
-/** Every lab under `root`, sorted by id (day9 before day42). Throws on the first bad lab. */
+/**
+ * Every lab under `root` in course order: by `order` (lower first), then the labs without one,
+ * by id (day9 before day42). Throws on the first bad lab.
+ */
 export async function listLabs(root: string = labsRoot()): Promise<Lab[]> {
   const labs = await Promise.all((await labDirs(root)).map(loadLab));
-  return labs.sort((a, b) => byId.compare(a.id, b.id));
+  const rank = (l: Lab) => l.meta.order ?? Infinity;
+  return labs.sort((a, b) => rank(a) - rank(b) || byId.compare(a.id, b.id));
 }
 
 /** Find one lab by id under `root`; unknown id → LabError listing the valid ids. */

@@ -46,6 +46,8 @@ export const labMetaSchema = z.strictObject({
   timeLimitMinutes: z.int().positive().default(120),
   /** Free-form keywords for the lab index. */
   tags: z.array(text).default([]),
+  /** Position in the course: `lab list` and the site list labs by it, lower first; labs without it come after, by id. */
+  order: z.int().positive().optional(),
 });
 
 /** Validated frontmatter, with defaults filled in. */
@@ -68,4 +70,5 @@ export const FIELD_EXAMPLES: Record<keyof LabMeta, string> = {
   region: 'region: ap-southeast-2',
   timeLimitMinutes: 'timeLimitMinutes: 120',
   tags: 'tags: [security, cli]',
+  order: 'order: 2',
 };

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lab } from './run-lab.ts';
 
@@ -12,6 +15,39 @@ describe('lab list', () => {
     expect(r.stdout).toMatch(
       /^day42\s+Day 42: IAM programmatic access and the AWS CLI\s+40 min\s+IAM, EC2, STS$/m,
     );
+  });
+
+  it('lists the repository labs in course order (frontmatter `order`), not by id', async () => {
+    const r = await lab(['list']);
+    const ids = r.stdout
+      .split('\n')
+      .filter((l) => /^\S+\s{2}/.test(l))
+      .map((l) => l.split(/\s+/)[0]);
+    expect(ids.slice(0, 5)).toEqual([
+      'iam-groups',
+      'day42',
+      'iam-roles',
+      's3-basics',
+      'ec2-first-instance',
+    ]);
+  });
+
+  it('a lab with an order comes before the labs without one, whatever its id', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lab-order-'));
+    try {
+      cpSync(fixtureLabs, root, { recursive: true });
+      const readme = join(root, 'day10', 'README.md');
+      writeFileSync(readme, readFileSync(readme, 'utf8').replace(/\n---/, '\norder: 1\n---'));
+      const r = await lab(['list', '--labs', root]);
+      expect(r.code, r.stderr).toBe(0);
+      const ids = r.stdout
+        .split('\n')
+        .filter((l) => /^\S+\s{2}/.test(l))
+        .map((l) => l.split(/\s+/)[0]);
+      expect(ids).toEqual(['day10', 'alpha', 'day9']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('--labs lists another folder, in natural id order', async () => {
