@@ -7,6 +7,7 @@ import { unknownRegion } from './unknown-region.ts';
 import { requestExpiry } from './request-expiry.ts';
 import { unknownAction } from './unknown-action.ts';
 import { payloadHash } from './payload-hash.ts';
+import { s3DecodedLength } from './s3-decoded-length.ts';
 import { inactiveKey } from './inactive-key.ts';
 import { internalFailure } from './internal-failure.ts';
 import { ec2Denial } from './ec2-denial.ts';
@@ -20,6 +21,7 @@ export const requestChecks: PreCheck[] = [
   unknownRegion,
   requestExpiry,
   payloadHash,
+  s3DecodedLength,
   unknownAction,
 ];
 /** Checks that need the key's owner (one cached whois). */
