@@ -72,6 +72,10 @@ export async function openShell(env: Record<string, string>): Promise<ShellSessi
       return { code: Number(m[1]), out: stripAnsi(body) };
     },
     async interrupt() {
+      // A person presses Ctrl-C a moment after the prompt appears. Sent in the instant between
+      // bash printing its prompt and readline taking the terminal, the SIGINT is absorbed with
+      // no new prompt (seen once under load), which no learner can do.
+      await new Promise((r) => setTimeout(r, 300));
       const from = term.text().length;
       term.type('\x03');
       await term.waitFor(PROMPT, 10_000, from);
