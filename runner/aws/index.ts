@@ -13,7 +13,7 @@ export {
   type DenialContext,
 } from './denied.ts';
 export { environmentError, type ErrorContext } from './environment-errors.ts';
-export { isNoSuchEntity, ignoreGone } from './errors.ts';
+export { isNoSuchEntity, ignoreGone, isNotFound, ignoreNotFound } from './errors.ts';
 export {
   lookupEvents,
   lookupEventsBy,

@@ -3,15 +3,9 @@
 // account — the plan and the question: type the account id to delete.
 import { getJSON } from './api.ts';
 
-export interface CleanupOutcome {
-  state: 'done' | 'remaining' | 'confirm' | 'failed';
-  plan: string[];
-  done: string[];
-  remaining: { resource: string; why: string }[];
-  accountId?: string;
-  message?: string;
-  hint?: string;
-}
+// The server's own type (a type-only import: nothing of the server reaches the page's bundle).
+import type { CleanupOutcome } from '../../runner/serve/api.ts';
+export type { CleanupOutcome };
 
 const HEAD: Record<CleanupOutcome['state'], string> = {
   done: 'Cleanup ran: nothing the lab created remains.',
