@@ -112,13 +112,18 @@ function writeProfiles(admin: Creds, keys: Record<string, Creds>) {
   base('unknown-profile', keys.good, 'ap-southeast-2');
   base(
     'wrong-secret',
-    { ...keys.good, secretAccessKey: 'x' + keys.good.secretAccessKey.slice(1) },
+    { ...keys.good, secretAccessKey: wrongSecret(keys.good.secretAccessKey) },
     'ap-southeast-2',
   );
   base('inactive-key', keys.inactive, 'ap-southeast-2');
   base('deleted-key', keys.deleted, 'ap-southeast-2');
   base('no-region', keys.good, undefined);
   base('no-rights', keys.good, 'ap-southeast-2', keys.intern);
+}
+
+/** The same secret with its first character changed (to a character it is not). */
+function wrongSecret(secret: string): string {
+  return (secret[0] === 'x' ? 'y' : 'x') + secret.slice(1);
 }
 
 async function allEvents(region: string): Promise<TrailDoc[]> {

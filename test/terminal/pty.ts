@@ -39,6 +39,13 @@ export function stripAnsi(s: string): string {
   return s.replace(ANSI, '');
 }
 
+// CI machines export CI (and friends), and terminal tools such as the spinner
+// then stop animating. A learner's terminal has none of them.
+const CI_VARS = /^(CI|CONTINUOUS_INTEGRATION|BUILD_NUMBER|RUN_ID|GITHUB_ACTIONS|GITLAB_CI|BUILDKITE|CIRCLECI|TRAVIS|JENKINS_URL|TEAMCITY_VERSION)$/;
+function personsTerminal(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !CI_VARS.test(k)));
+}
+
 export function spawnTerm(
   command: string,
   args: string[],
@@ -51,7 +58,7 @@ export function spawnTerm(
     cols,
     rows,
     cwd: opts.cwd ?? ROOT,
-    env: { TERM: 'xterm-256color', ...opts.env },
+    env: personsTerminal({ TERM: 'xterm-256color', ...opts.env }),
   });
   const vt = new xterm.Terminal({ cols, rows, scrollback: 5000, allowProposedApi: true });
   let raw = '';
