@@ -41,7 +41,8 @@ export function stripAnsi(s: string): string {
 
 // CI machines export CI (and friends), and terminal tools such as the spinner
 // then stop animating. A learner's terminal has none of them.
-const CI_VARS = /^(CI|CONTINUOUS_INTEGRATION|BUILD_NUMBER|RUN_ID|GITHUB_ACTIONS|GITLAB_CI|BUILDKITE|CIRCLECI|TRAVIS|JENKINS_URL|TEAMCITY_VERSION)$/;
+const CI_VARS =
+  /^(CI|CONTINUOUS_INTEGRATION|BUILD_NUMBER|RUN_ID|GITHUB_ACTIONS|GITLAB_CI|BUILDKITE|CIRCLECI|TRAVIS|JENKINS_URL|TEAMCITY_VERSION)$/;
 function personsTerminal(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter(([k]) => !CI_VARS.test(k)));
 }
