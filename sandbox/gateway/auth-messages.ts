@@ -45,6 +45,10 @@ export function openAuthMessages(stateDir: string): AuthMessages {
   return {
     encode(decision) {
       const iv = randomBytes(12);
+      // A message never starts with '-' or '_': the CLIs' argument parsers take a value that
+      // starts with '-' for an option, so the command the lab teaches
+      // (`--encoded-message <message>`) would fail about one time in 32.
+      iv[0] &= 0x7f;
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const sealed = Buffer.concat([cipher.update(JSON.stringify(decision)), cipher.final()]);
       return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
