@@ -13,6 +13,11 @@
 //   when Sec-Fetch-Site says the request came from this very origin.
 // - API writes need `Content-Type: application/json`: a web page can only send that
 //   cross-origin after a CORS preflight, which these servers never approve.
+// - Clickjacking: another site may not show these pages in a frame (a framed sandbox
+//   console or lab page under a decoy button makes the learner's own clicks deactivate
+//   keys or run a cleanup; the request is then same-origin, so the checks above pass).
+//   Every answer says `frame-ancestors 'none'` (CSP Level 2) and `X-Frame-Options: DENY`
+//   (older browsers), https://developer.mozilla.org/docs/Web/HTTP/Headers/X-Frame-Options.
 //
 // Tokens (the class server's bearer tokens, the terminal's per-start token) are read
 // by auth.ts; this file decides only whether a request may be answered at all.
@@ -59,8 +64,18 @@ export function crossSiteReason(h: {
   return undefined;
 }
 
+/** No framing by any site; a page that sets its own CSP (the dashboard) already says so. */
+const noFraming: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  c.res.headers.set('x-frame-options', 'DENY');
+  if (!c.res.headers.has('content-security-policy')) {
+    c.res.headers.set('content-security-policy', "frame-ancestors 'none'");
+  }
+};
+
 export function guard(o: GuardOptions): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return async (c, next) => noFraming(c, () => checks(c, next));
+  async function checks(c: Parameters<MiddlewareHandler<AppEnv>>[0], next: () => Promise<void>) {
     const host = c.req.header('host') ?? '';
     if (!hostAllowed(host, c.env?.incoming?.socket?.localPort, o)) {
       throw new HttpError(403, 'bad_host', `Unknown host name "${host}".`, {
@@ -89,5 +104,5 @@ export function guard(o: GuardOptions): MiddlewareHandler<AppEnv> {
       );
     }
     return next();
-  };
+  }
 }

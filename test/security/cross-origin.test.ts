@@ -6,7 +6,7 @@
 // here by Chromium's --host-resolver-rules). Nothing may be read, nothing may change, no
 // check or cleanup may run.
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -366,6 +366,37 @@ describe('a page on another origin', () => {
     expect(await attempt(`${cls.url}/class/${classInfo.classId}/report.csv`)).toBe('blocked');
     expect((await cls.store.learners(classInfo.classId)).length).toBe(before);
     expect(await cls.store.countResults(classInfo.classId)).toBe(results);
+  });
+
+  it('cannot show `lab serve` or the dashboard in a frame (clickjacking)', async () => {
+    // A framed console page under a decoy button would turn the learner's own clicks into
+    // same-origin requests the guard must accept: the pages refuse to be framed at all.
+    writeFileSync(join(empty, 'index.html'), '<!doctype html><title>console</title><h1>Users</h1>');
+    const urls = [`${siteUrl}/`, `${cls.url}/class/${classInfo.classId}/dashboard`];
+    const shown = await page.evaluate(
+      (list) =>
+        Promise.all(
+          list.map(
+            (u) =>
+              new Promise<void>((resolve) => {
+                const f = document.createElement('iframe');
+                f.src = u;
+                f.onload = () => resolve();
+                setTimeout(resolve, 5000);
+                document.body.append(f);
+              }),
+          ),
+        ),
+      urls,
+    );
+    expect(shown).toHaveLength(2);
+    // Chromium replaces a frame it refused with its own error page (another URL).
+    const framed = page.frames().map((f) => f.url());
+    for (const u of urls) expect(framed, `${u} was shown in another site's frame`).not.toContain(u);
+    const direct = await fetch(`${siteUrl}/`);
+    expect(direct.headers.get('x-frame-options')).toBe('DENY');
+    expect(direct.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    await page.goto(evilUrl);
   });
 
   it('DNS rebinding: under the attacker\'s name, every server refuses even "same-origin" reads', async () => {
