@@ -53,6 +53,7 @@ export default defineCommand({
     // Loaded here so `lab --help` stays fast.
     const { createSiteServer, listen, buildSite, staleReason, embeddedTerminal, PROJECT_ROOT } =
       await import('../serve/index.ts');
+    const { isLoopback } = await import('../http/index.ts');
     const { learnerServices } = await import('../serve/learner.ts');
     const labsDir = labsRoot(args.labs);
     const outDir = args.out ?? join(PROJECT_ROOT, 'dist');
@@ -111,17 +112,31 @@ export default defineCommand({
         : 'Target: your AWS account (--target aws)',
     );
     console.log(`Lab site: ${color.bold(terminal ? `${url}?token=${terminal.token}` : url)}`);
+    // Say what is on and off: the terminal is a shell, so its absence must not be a surprise,
+    // and a server other machines reach must say what they can do with it (issue 12).
+    const exposed = !isLoopback(args.host);
     if (terminal) {
       console.log(
         color.dim(
-          'Open that address (with its token) to use the terminal in the page; it is new at every start.',
+          'Terminal in the page: on (loopback only): open that address with its token to use it; the token is new at every start.',
         ),
       );
+    } else {
+      console.log(
+        `Terminal in the page: off (${
+          args.terminal === false
+            ? '--no-terminal'
+            : `it is offered on loopback only, and this server listens on ${args.host}`
+        }).`,
+      );
     }
-    if (!['127.0.0.1', 'localhost', '::1'].includes(args.host)) {
+    if (exposed) {
+      const can = learner.console
+        ? 'run checks and the automatic cleanup, and use the sandbox console, which creates access keys and shows their secrets'
+        : 'run checks and the automatic cleanup in your account';
       console.log(
         color.yellow(
-          `warning: listening on ${args.host}: other machines can run checks and use the sandbox console.`,
+          `warning: listening on ${args.host}: anyone who can reach this machine on port ${new URL(url).port} can, without signing in, ${can}. Keep the default --host 127.0.0.1 unless you know why.`,
         ),
       );
     }

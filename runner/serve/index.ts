@@ -54,12 +54,12 @@ export function siteApp(o: SiteServerOptions): App {
   const terminal = o.terminal;
   if (terminal) app.use(terminal.tokenLogin);
   for (const m of o.mount ?? []) app.route('/', m);
-  if (o.labs && terminal) {
+  if (o.labs) {
     const info = o.labs.info;
     app.get('/api/info', (c) =>
       json(c, 200, {
         ...info,
-        terminal: terminalState(terminal, getCookie(c, terminal.cookieName)),
+        terminal: terminalState(terminal, terminal && getCookie(c, terminal.cookieName)),
       }),
     );
   }

@@ -44,6 +44,8 @@ describe('lab serve', () => {
     });
     expect(stderr).toMatch(/Building the site \(no build yet\)/);
     expect(stdout.split('\n')[0]).toBe('Target: local sandbox');
+    expect(stdout).toMatch(/Terminal in the page: on \(loopback only\)/);
+    expect(stdout).not.toMatch(/warning/);
 
     const page = await fetch(url + 'labs/day42/');
     expect(page.status).toBe(200);
@@ -68,6 +70,36 @@ describe('lab serve', () => {
     child.kill('SIGTERM');
     const code = await new Promise((r) => child.on('exit', r));
     expect(code).toBe(0);
+  });
+
+  it('says the terminal is off and what others can do when it listens beyond loopback', async () => {
+    const child = spawn(
+      process.execPath,
+      [LAB, 'serve', '--port', '0', '--host', '0.0.0.0', '--out', join(outParent, 'dist')],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    children.push(child);
+    let stdout = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        if (/Press Ctrl\+C/.test(stdout)) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`lab serve exited ${code}: ${stdout}`)));
+    });
+    // No token in the address (there is no terminal to unlock), and it says why.
+    const port = /Lab site: http:\/\/localhost:(\d+)\/\n/.exec(stdout)?.[1];
+    expect(port, stdout).toBeDefined();
+    expect(stdout).toMatch(
+      /Terminal in the page: off \(it is offered on loopback only, and this server listens on 0\.0\.0\.0\)/,
+    );
+    expect(stdout).toMatch(
+      /warning: listening on 0\.0\.0\.0: anyone who can reach this machine on port \d+ can, without signing in, run checks and the automatic cleanup, and use the sandbox console, which creates access keys and shows their secrets/,
+    );
+    const info = await (await fetch(`http://127.0.0.1:${port}/api/info`)).json();
+    expect(info.terminal).toBe('off');
+    child.kill('SIGTERM');
+    await new Promise((r) => child.on('exit', r));
   });
 
   it('explains a busy port with exit code 2', async () => {
