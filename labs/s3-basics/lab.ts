@@ -28,10 +28,11 @@ const s3 = (ctx: CheckContext) => ctx.target.clientsForRegion(REGION).s3;
 const DENIED = /AccessDenied/;
 
 /**
- * The learner's calls named `eventName` on this lab's bucket, successful or not. On AWS a bucket
- * call lands in the bucket's region (the CLI follows S3's redirect there); the sandbox records
- * it in the region the call was signed for, which is the profile's unless `--region` says
- * otherwise: look in both.
+ * The learner's calls named `eventName` on this lab's bucket, successful or not. A bucket call
+ * lands in the bucket's region: S3 redirects a call signed for another region and the CLI
+ * follows it, signed again for the bucket's region (in the sandbox too: engine/s3_regions.py).
+ * A CreateBucket is signed for whichever region the learner named, so look in the profile's
+ * region as well.
  */
 async function bucketCalls(ctx: CheckContext, eventName: string) {
   const bucket = bucketOf(ctx);
@@ -147,7 +148,7 @@ export default defineLab({
       async check(ctx) {
         const bucket = bucketOf(ctx);
         const expected = `a presigned URL for ${OBJECT}, kept in s3://${bucket}/${LINK}, that still downloads it`;
-        const hint = `Run \`aws s3 presign s3://${bucket}/${OBJECT} --expires-in 600 > ${LINK}\`, then \`aws s3 cp ${LINK} s3://${bucket}/${LINK}\`.`;
+        const hint = `Run \`aws s3 presign s3://${bucket}/${OBJECT} --expires-in 600 --region ${REGION} > ${LINK}\`, then \`aws s3 cp ${LINK} s3://${bucket}/${LINK}\`.`;
         const saved = await ignoreNotFound(
           s3(ctx).send(new GetObjectCommand({ Bucket: bucket, Key: LINK })),
         );
@@ -169,7 +170,12 @@ export default defineLab({
         // The link is tried the way its recipient would: plain HTTP, no credentials.
         const res = await fetch(url).catch((e: Error) => e);
         if (res instanceof Error || res.status !== 200) {
-          const why = res instanceof Error ? res.message : `HTTP ${res.status}`;
+          const why =
+            res instanceof Error
+              ? res.message
+              : res.status === 301
+                ? `HTTP 301 PermanentRedirect (it is signed for another region than ${REGION})`
+                : `HTTP ${res.status}`;
           return failed({ expected, evidence: `the saved link answers ${why}`, hint });
         }
         note(ctx, { linkWorked: new Date().toISOString() });

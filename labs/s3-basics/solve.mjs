@@ -42,7 +42,10 @@ export const steps = {
   async 'share-link'({ $, state }) {
     const b = await bucket($, state);
     const url = (
-      await must('share-link', $`aws s3 presign s3://${b}/hello.txt --expires-in 600`)
+      await must(
+        'share-link',
+        $`aws s3 presign s3://${b}/hello.txt --expires-in 600 --region ${REGION}`,
+      )
     ).stdout.trim();
     const res = await fetch(url);
     if (res.status !== 200)

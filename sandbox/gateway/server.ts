@@ -36,6 +36,7 @@ import { parseRequest } from './request.ts';
 import { EC2_CREATIONS, ec2ResponseElements } from './ec2/response-elements.ts';
 import { s3Operation } from './s3/operation.ts';
 import { s3Passthrough } from './s3/passthrough.ts';
+import { isRegionRedirect, regionRedirect } from './s3/redirect.ts';
 import { withoutCors } from './cors.ts';
 import { isSandboxHost } from './host.ts';
 import { canonicalPath, isControlPath, servesMethod, servesPath, SERVICES } from './surface.ts';
@@ -222,6 +223,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       return fixError(res, call, status, body, requestId);
     }
 
+    if (call.s3 && isRegionRedirect(status, upstream.headers)) {
+      return send(res, regionRedirect(upstream.headers, await readBody(upstream), requestId));
+    }
     if (status < 400) {
       // Success streams through untouched but for the engine-only headers (fixes/engine-headers.ts).
       const headers = withoutCors(forwardedHeaders(upstream.headers, requestId));

@@ -180,12 +180,18 @@ beforeAll(async () => {
     values[cli].KEY_TO_DELETE = (await key(clean)).accessKeyId;
   }
   // s3-basics and ec2-first-instance: a user with no permissions; per-CLI buckets (one with an
-  // object in it), key pair and group names.
+  // object in it, one in Sydney), key pair and group names.
   await user('lab-ec2-intern');
   const intern = await key('lab-ec2-intern');
   const s3 = new S3Client({
     endpoint: fx.url,
     region: 'us-east-1',
+    credentials: fx.admin,
+    forcePathStyle: true,
+  });
+  const sydney = new S3Client({
+    endpoint: fx.url,
+    region: 'ap-southeast-2',
     credentials: fx.admin,
     forcePathStyle: true,
   });
@@ -195,6 +201,13 @@ beforeAll(async () => {
     values[cli].NEW_KEY_PAIR = `fid-kp-${cli}`;
     values[cli].NEW_GROUP = `fid-sg-${cli}`;
     await s3.send(new CreateBucketCommand({ Bucket: values[cli].FULL_BUCKET }));
+    values[cli].SYD_BUCKET = `fid-syd-${cli}`;
+    await sydney.send(
+      new CreateBucketCommand({
+        Bucket: values[cli].SYD_BUCKET,
+        CreateBucketConfiguration: { LocationConstraint: 'ap-southeast-2' },
+      }),
+    );
     await s3.send(
       new PutObjectCommand({ Bucket: values[cli].FULL_BUCKET, Key: 'hello.txt', Body: 'hi' }),
     );

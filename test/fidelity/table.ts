@@ -606,6 +606,22 @@ export const TABLE: Row[] = [
     verdict: 'match',
   },
   {
+    id: 's3-bucket-other-region',
+    lab: 's3-basics',
+    step: 'try-public',
+    mistake: 'a Sydney bucket from a profile whose region is us-east-1 (no --region)',
+    command: ['s3api', 'get-public-access-block', '--bucket', '{SYD_BUCKET}'],
+    as: 'sandbox-admin',
+    aws: {
+      exit: { v1: 0, v2: 0 },
+      json: { 'PublicAccessBlockConfiguration.BlockPublicPolicy': '/^true$/' },
+      event: { eventName: 'GetPublicAccessBlock', eventSource: S3, region: SYDNEY },
+    },
+    source:
+      'S3 answers a bucket of another region 301 PermanentRedirect with x-amz-bucket-region (captured in yanganto/s3rs#18); botocore\'s S3RegionRedirectorv2 (utils.py, both CLIs) re-signs the call for that region and sends it again, so it succeeds and its event is in the bucket\'s region (S3 User Guide, "Amazon S3 CloudTrail events")',
+    verdict: 'match',
+  },
+  {
     id: 's3-public-policy-blocked',
     lab: 's3-basics',
     step: 'try-public',

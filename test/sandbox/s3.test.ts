@@ -4,6 +4,7 @@
 // Block Public Access, S3's own error envelope, and CloudTrail management vs data events.
 import {
   CreateBucketCommand,
+  GetBucketPolicyCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -11,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
-import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { Agent } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +25,7 @@ let tmp: string;
 let nobody: Creds & { arn: string };
 const BUCKET = 'cloud-s3-test';
 const SYD = 'cloud-s3-syd';
+const FAR = 'cloud-s3-far'; // in ap-southeast-2, asked for from us-east-1
 
 function cli(bin: string, args: string[], creds?: Creds, region = 'us-east-1') {
   const env: NodeJS.ProcessEnv = { ...sb.env, AWS_REGION: region, AWS_DEFAULT_REGION: region };
@@ -35,14 +37,31 @@ function cli(bin: string, args: string[], creds?: Creds, region = 'us-east-1') {
   return aws(bin, ['--endpoint-url', sb.endpoint, ...args], env);
 }
 
-function s3(creds: Creds = sb.learner, region = 'us-east-1') {
+function s3(creds: Creds = sb.learner, region = 'us-east-1', followRegionRedirects = false) {
   return new S3Client({
     endpoint: sb.endpoint,
     region,
     credentials: creds,
     forcePathStyle: true,
     maxAttempts: 1,
+    followRegionRedirects,
   });
+}
+
+/** The learner's events named `name` in one region's event history. */
+async function eventsIn(region: string, name: string) {
+  const ct = new CloudTrailClient({
+    endpoint: sb.endpoint,
+    region,
+    credentials: sb.learner,
+    maxAttempts: 1,
+  });
+  const out = await ct.send(
+    new LookupEventsCommand({
+      LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }],
+    }),
+  );
+  return out.Events ?? [];
 }
 
 beforeAll(async () => {
@@ -59,6 +78,14 @@ beforeAll(async () => {
   };
   await s3().send(new CreateBucketCommand({ Bucket: BUCKET }));
   await s3().send(new PutObjectCommand({ Bucket: BUCKET, Key: 'a/b/c.txt', Body: 'abc' }));
+  const syd = s3(sb.learner, 'ap-southeast-2');
+  await syd.send(
+    new CreateBucketCommand({
+      Bucket: FAR,
+      CreateBucketConfiguration: { LocationConstraint: 'ap-southeast-2' },
+    }),
+  );
+  await syd.send(new PutObjectCommand({ Bucket: FAR, Key: 'far.txt', Body: 'far' }));
 }, 120_000);
 afterAll(() => sb?.stop());
 
@@ -262,6 +289,75 @@ describe('bucket lifecycle as a learner meets it', () => {
   });
 });
 
+describe('a bucket asked for in another region (sandbox/engine/s3_regions.py)', () => {
+  it('answers 301 PermanentRedirect with x-amz-bucket-region, as an S3 regional endpoint does', async () => {
+    const err = await s3()
+      .send(new GetBucketPolicyCommand({ Bucket: FAR }))
+      .then(
+        () => undefined,
+        (
+          e: Error & {
+            $metadata?: { httpStatusCode?: number };
+            $response?: { headers: Record<string, string> };
+          },
+        ) => e,
+      );
+    expect(err?.name).toBe('PermanentRedirect');
+    expect(err?.$metadata?.httpStatusCode).toBe(301);
+    expect(err?.$response?.headers['x-amz-bucket-region']).toBe('ap-southeast-2');
+    // SDK v3 follows it when asked to (followRegionRedirects), as the runner's clients do.
+    const listed = await s3(sb.learner, 'us-east-1', true).send(
+      new ListObjectsV2Command({ Bucket: FAR }),
+    );
+    expect(listed.Contents?.map((o) => o.Key)).toEqual(['far.txt']);
+  });
+
+  it.each(CLIS)(
+    "the CLI follows it: the call succeeds and its event is in the bucket's region (%s)",
+    async (bin) => {
+      let r = await cli(bin, ['s3', 'ls', `s3://${FAR}/`]);
+      expect(r).toMatchObject({ code: 0 });
+      expect(r.stdout).toContain('far.txt');
+      const tag = bin === 'aws' ? 'v1' : 'v2';
+      r = await cli(bin, [
+        's3api',
+        'put-bucket-tagging',
+        '--bucket',
+        FAR,
+        '--tagging',
+        `TagSet=[{Key=cli,Value=${tag}}]`,
+      ]);
+      expect(r.code).toBe(0);
+      const tagged = (await eventsIn('ap-southeast-2', 'PutBucketTagging')).filter((e) =>
+        e.CloudTrailEvent?.includes(bin === 'aws' ? 'aws-cli/1.' : 'aws-cli/2.'),
+      );
+      expect(tagged).toHaveLength(1);
+      expect(JSON.parse(tagged[0].CloudTrailEvent!)).toMatchObject({
+        awsRegion: 'ap-southeast-2',
+        requestParameters: { bucketName: FAR },
+      });
+      expect(await eventsIn('us-east-1', 'PutBucketTagging')).toEqual([]);
+    },
+  );
+
+  it('a presigned URL signed for the wrong region is refused; the right region works', async () => {
+    const wrong = await cli('/usr/bin/aws', ['s3', 'presign', `s3://${FAR}/far.txt`]);
+    let res = await fetch(wrong.stdout.trim(), { redirect: 'manual' });
+    expect(res.status).toBe(301);
+    expect(await res.text()).toContain(
+      `<Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.</Message><Endpoint>${FAR}.s3.ap-southeast-2.amazonaws.com</Endpoint><Bucket>${FAR}</Bucket>`,
+    );
+    const right = await cli(
+      '/usr/bin/aws',
+      ['s3', 'presign', `s3://${FAR}/far.txt`],
+      undefined,
+      'ap-southeast-2',
+    );
+    res = await fetch(right.stdout.trim());
+    expect(await res.text()).toBe('far');
+  });
+});
+
 describe('CloudTrail event history', () => {
   it('has bucket management events and no object data events', async () => {
     const { cloudtrail } = adminClients(sb);
@@ -270,7 +366,13 @@ describe('CloudTrail event history', () => {
         LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 's3.amazonaws.com' }],
       }),
     );
-    const names = new Set(out.Events!.map((e) => e.EventName));
+    // The Sydney buckets' DeleteBucket (rb from a us-east-1 CLI, redirected) is in Sydney's history.
+    const deleted = await eventsIn('ap-southeast-2', 'DeleteBucket');
+    expect(deleted.flatMap((e) => e.Resources ?? [])).toContainEqual({
+      ResourceType: 'AWS::S3::Bucket',
+      ResourceName: `${SYD}-v1`,
+    });
+    const names = new Set([...out.Events!, ...deleted].map((e) => e.EventName));
     expect(names).toContain('CreateBucket');
     expect(names).toContain('DeleteBucket');
     expect(names).toContain('PutBucketPolicy');
