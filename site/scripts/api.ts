@@ -31,3 +31,28 @@ export function serverInfo(): Promise<ServerInfo | null> {
     .catch(() => null);
   return info;
 }
+
+/** A server message or hint as nodes: its Markdown `code` spans become <code>, never backticks. */
+export function withCode(text: string): Node[] {
+  return text.split(/`([^`]+)`/).map((part, i) => {
+    if (i % 2 === 0) return document.createTextNode(part);
+    const code = document.createElement('code');
+    code.textContent = part;
+    return code;
+  });
+}
+
+/**
+ * Run `work` once at a time for `button`, marked busy with aria-disabled. Not `disabled`:
+ * Chromium moves the focus of a button that becomes disabled to the page body, so a keyboard
+ * user who pressed Enter on it would start again from the top of the page (issue 12).
+ */
+export async function whileBusy(button: HTMLButtonElement, work: () => Promise<void>) {
+  if (button.getAttribute('aria-disabled') === 'true') return;
+  button.setAttribute('aria-disabled', 'true');
+  try {
+    await work();
+  } finally {
+    button.removeAttribute('aria-disabled');
+  }
+}

@@ -2,7 +2,7 @@
 // by `lab serve` — live step status (server-sent events: checks from this page, another
 // tab or a terminal show up within a second), "Check my progress", a sticky progress
 // summary, the completion banner and the automatic cleanup's plan and proof.
-import { serverInfo, getJSON } from './api.ts';
+import { serverInfo, getJSON, whileBusy, withCode } from './api.ts';
 import { addCopyButtons } from './copy.ts';
 import { showCleanup, type CleanupOutcome } from './cleanup.ts';
 
@@ -107,29 +107,30 @@ function render(p: Progress) {
   summarize();
 }
 
-async function check(id: string, button: HTMLButtonElement) {
-  button.disabled = true;
-  setBadge(id, 'checking');
-  try {
-    const r = await getJSON(`/api/labs/${lab}/check`, {
-      method: 'POST',
-      body: JSON.stringify({ step: id }),
-    });
-    for (const s of r.steps as StepState[]) show(s);
-    if (r.cleanup) {
-      if ((r.cleanup as CleanupOutcome).state === 'done') runStatus = 'cleaned';
-      showCleanup(lab, r.cleanup);
+function check(id: string, button: HTMLButtonElement) {
+  return whileBusy(button, async () => {
+    setBadge(id, 'checking');
+    try {
+      const r = await getJSON(`/api/labs/${lab}/check`, {
+        method: 'POST',
+        body: JSON.stringify({ step: id }),
+      });
+      for (const s of r.steps as StepState[]) show(s);
+      if (r.cleanup) {
+        if ((r.cleanup as CleanupOutcome).state === 'done') runStatus = 'cleaned';
+        showCleanup(lab, r.cleanup);
+      }
+      summarize();
+    } catch (e) {
+      setBadge(id, 'pending');
+      const verdict = button.parentElement!.querySelector<HTMLElement>('.verdict')!;
+      const hint = (e as { body?: { hint?: string } }).body?.hint;
+      verdict.dataset.status = 'error';
+      verdict.replaceChildren(
+        ...withCode(`The check could not run: ${(e as Error).message}${hint ? ` ${hint}` : ''}`),
+      );
     }
-    summarize();
-  } catch (e) {
-    setBadge(id, 'pending');
-    const verdict = button.parentElement!.querySelector<HTMLElement>('.verdict')!;
-    const hint = (e as { body?: { hint?: string } }).body?.hint;
-    verdict.dataset.status = 'error';
-    verdict.textContent = `The check could not run: ${(e as Error).message}${hint ? ` ${hint}` : ''}`;
-  } finally {
-    button.disabled = false;
-  }
+  });
 }
 
 /** Follow the progress store; EventSource reconnects by itself when `lab serve` restarts. */

@@ -32,6 +32,7 @@ import { cleanupFromPage } from '../../runner/serve/cleanup.ts';
 import { currentRun, openStore } from '../../runner/store/index.ts';
 import { labsRoot } from '../../runner/lab/paths.ts';
 import { adminClients, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { stopSandbox } from '../../sandbox/index.ts';
 import { buildOnce, launchBrowser, removeTemp, screenshot } from './helpers.ts';
 import { ROOT } from '../class/helpers.ts';
 import { axeBothSchemes } from './axe.ts';
@@ -343,7 +344,34 @@ describe('the day42 page', () => {
   });
 
   it('with the sandbox stopped, the console answers 503 naming `lab start`', async () => {
-    await sandbox.stop();
+    // A lab in progress (iam-groups), checked from the keyboard: focus stays on the button
+    // (a disabled button dropped it to the page body), before and after the sandbox stops.
+    await startLab({ lab: 'iam-groups', target, home: sandbox.home, env });
+    const lab = await browser.newPage();
+    await lab.goto(url + 'labs/iam-groups/');
+    await expect.poll(() => lab.locator('[data-live]').textContent()).toBe('Live');
+    const step = lab.locator('.lab-step[data-step="create-group"]');
+    const button = step.locator('.check-btn');
+    const focused = () => lab.evaluate(() => document.activeElement?.className ?? '');
+    await button.focus();
+    await lab.keyboard.press('Enter');
+    await expect
+      .poll(() => step.locator('.verdict').getAttribute('data-status'), { timeout: 30_000 })
+      .toMatch(/^(failed|not-tried)$/);
+    expect(await focused()).toContain('check-btn');
+    await stopSandbox({ home: sandbox.home }); // `lab sandbox stop`: the lab home stays
+    await lab.keyboard.press('Enter');
+    await expect
+      .poll(() => step.locator('.verdict').getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('error');
+    const said = step.locator('.verdict');
+    await expect(said.textContent()).resolves.toMatch(/could not run[\s\S]*lab sandbox start/);
+    // The command reads as code, not as Markdown backticks.
+    await expect(said.textContent()).resolves.not.toContain('`');
+    await expect(said.locator('code').allTextContents()).resolves.toContain('lab sandbox start');
+    expect(await focused()).toContain('check-btn');
+    await lab.close();
+
     const page = await browser.newPage();
     const errors: string[] = [];
     const origError = console.error;
@@ -357,9 +385,9 @@ describe('the day42 page', () => {
       const body = await res.json();
       expect(body.code).toBe('sandbox_down');
       expect(body.hint).toMatch(/`lab start <lab>`/);
-      await expect
-        .poll(() => page.locator('[role=alert], .error').first().textContent())
-        .toMatch(/lab start/);
+      const alert = page.locator('[role=alert], .error').first();
+      await expect.poll(() => alert.textContent()).toMatch(/lab start/);
+      await expect(alert.textContent()).resolves.not.toContain('`');
       expect(errors).toEqual([]); // no stack trace in the server's terminal
     } finally {
       console.error = origError;

@@ -1,7 +1,7 @@
 // Shared by the sandbox console pages: is the console available, and error display.
-import { serverInfo, getJSON } from '../api.ts';
+import { serverInfo, getJSON, whileBusy, withCode } from '../api.ts';
 
-export { getJSON };
+export { getJSON, whileBusy };
 
 /** True when the console can act; otherwise shows why and hides the page's body. */
 export async function consoleReady(): Promise<boolean> {
@@ -19,9 +19,11 @@ export async function consoleReady(): Promise<boolean> {
 
 export function showError(el: HTMLElement, e: unknown) {
   const body = (e as { body?: { message?: string; hint?: string } }).body;
-  el.textContent = body?.message
-    ? `${body.message}${body.hint ? ` ${body.hint}` : ''}`
-    : (e as Error).message;
+  el.replaceChildren(
+    ...withCode(
+      body?.message ? `${body.message}${body.hint ? ` ${body.hint}` : ''}` : (e as Error).message,
+    ),
+  );
 }
 
 export function param(name: string): string {

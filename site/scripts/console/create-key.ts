@@ -1,7 +1,7 @@
 // Create an access key and show its secret once. The secret is kept in one variable
 // and the DOM of this page only; leaving the page (or hiding it into the back/forward
 // cache) wipes both, so it is on no page after the creation page is left.
-import { consoleReady, getJSON, param, showError, userHref } from './common.ts';
+import { consoleReady, getJSON, param, showError, userHref, whileBusy } from './common.ts';
 
 const name = param('name');
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
@@ -46,22 +46,21 @@ for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="use
 $('[data-ack-form]').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const createBtn = $<HTMLButtonElement>('[data-create]');
-  createBtn.disabled = true;
-  errorBox.textContent = '';
-  try {
-    key = await getJSON(`/api/console/users/${encodeURIComponent(name)}/keys`, {
-      method: 'POST',
-      body: JSON.stringify({ acknowledge: $<HTMLInputElement>('[data-ack]').checked }),
-    });
-    $('[data-key-id]').textContent = key!.accessKeyId;
-    $('[data-stage="ack"]').hidden = true;
-    $('[data-stage="retrieve"]').hidden = false;
-    $('#ret-h').focus();
-  } catch (e) {
-    showError(errorBox, e);
-  } finally {
-    createBtn.disabled = false;
-  }
+  await whileBusy(createBtn, async () => {
+    errorBox.textContent = '';
+    try {
+      key = await getJSON(`/api/console/users/${encodeURIComponent(name)}/keys`, {
+        method: 'POST',
+        body: JSON.stringify({ acknowledge: $<HTMLInputElement>('[data-ack]').checked }),
+      });
+      $('[data-key-id]').textContent = key!.accessKeyId;
+      $('[data-stage="ack"]').hidden = true;
+      $('[data-stage="retrieve"]').hidden = false;
+      $('#ret-h').focus();
+    } catch (e) {
+      showError(errorBox, e);
+    }
+  });
 });
 
 $('[data-show]').addEventListener('click', (ev) => {
