@@ -61,6 +61,7 @@ async function resolve(
 export async function main(rawArgs: string[]): Promise<void> {
   const json = rawArgs.includes('--json');
   installInterruptHandling(json);
+  ignoreClosedPipes();
   try {
     if (rawArgs.length === 0 || rawArgs.some((a) => HELP.includes(a))) {
       const [cmd, parent] = await resolve(rawArgs);
@@ -84,6 +85,21 @@ export async function main(rawArgs: string[]): Promise<void> {
     await runCommand(root, { rawArgs });
   } catch (e) {
     process.exitCode = await report(e, rawArgs, json);
+  }
+}
+
+/**
+ * `lab check day42 | head -3`: once the reader is gone, writes fail with EPIPE, which Node
+ * raises as an unhandled 'error' event (a stack trace, and the exit code lost). The output
+ * nobody reads is dropped instead; the command finishes (a due cleanup included) with its
+ * own exit code, as `git log | head` does.
+ */
+function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') > 0) continue;
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+    });
   }
 }
 

@@ -209,6 +209,20 @@ describe('lab check through the CLI', () => {
     expect(statusText.stdout).toMatch(/day42 .* 5\/5 .*cleaned/);
   });
 
+  it('`lab check day42 | head -1`: the closed pipe ends nothing early, no stack trace', async () => {
+    // The reader is gone before the CLI writes a line (as `head` exits after its lines): every
+    // write gets EPIPE. Node's default is an unhandled 'error' event: a stack trace, exit 1.
+    const p = spawn(process.execPath, [BIN, 'check', 'day42'], {
+      env: { ...sb.env, NO_COLOR: '1' },
+    });
+    p.stdout.destroy();
+    let stderr = '';
+    p.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise((r) => p.on('close', (c) => r(c)));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|node:events/);
+    expect(code, stderr).toBe(0); // the run before was cleaned up: the check's own verdict
+  });
+
   it('never prints, logs or stores the secret access key', () => {
     expect(secret).toMatch(/^[A-Za-z0-9+/]{40}$/);
     for (const text of printed) expect(text).not.toContain(secret);
