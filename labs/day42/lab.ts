@@ -13,6 +13,7 @@ import {
   grantsForService,
   hhmmss,
   ignoreNotFound,
+  learnerProfiles,
   notTried,
   targetKeyId,
   type StepVerdict,
@@ -136,12 +137,23 @@ export default defineLab({
               status: 'passed',
               evidence: `profile ${verified.details.profile} held ${verified.details.keyId} (verified ${String(verified.details.verifiedAt).slice(11, 19)} UTC)`,
             };
-          return {
-            status: 'failed',
+          const hint = `Run \`aws configure --profile ${USER}\`, paste the access key id and secret, region ${REGION}, output json.`;
+          // A profile under the name the step asks for, holding another key: an attempt that
+          // went wrong (a key pasted from elsewhere, a typo). No such profile: not tried yet.
+          const named = (await learnerProfiles(ctx)).get(USER);
+          if (named?.accessKeyId) {
+            return {
+              status: 'failed',
+              expected,
+              evidence: `profile ${USER} holds ${named.accessKeyId}, not the key you created`,
+              hint,
+            };
+          }
+          return notTried({
             expected,
             evidence: 'no profile in your AWS CLI files holds that key',
-            hint: `Run \`aws configure --profile ${USER}\`, paste the access key id and secret, region ${REGION}, output json.`,
-          };
+            hint,
+          });
         }
         // The step asks for the lab's region: the CLI sends EC2 calls there (step denied-ec2).
         const withRegion = holders.find((p) => p.region === REGION);
@@ -315,8 +327,7 @@ export default defineLab({
         if (notRetired.length) {
           const k = notRetired[0];
           const status = keys.current.find((c) => c.id === k.id)?.status;
-          return {
-            status: 'failed',
+          const verdict = {
             expected,
             evidence: `${k.id} still exists (${status})`,
             hint:
@@ -324,6 +335,11 @@ export default defineLab({
                 ? `Deactivate it first: \`aws iam update-access-key --user-name ${USER} --access-key-id ${k.id} --status Inactive\`, then delete it.`
                 : `Now delete it: \`aws iam delete-access-key --user-name ${USER} --access-key-id ${k.id}\`.`,
           };
+          // No UpdateAccessKey or DeleteAccessKey of the run's keys at all: the learner has not
+          // reached this step (the key is meant to live until then), so it is not a failure.
+          const ids = new Set(keys.lab.map((x) => x.id));
+          const touched = [...updates, ...deletes].some((e) => ids.has(targetKeyId(e) ?? ''));
+          return touched ? { status: 'failed', ...verdict } : notTried(verdict);
         }
         const proof = retired
           .filter((r) => r.off)

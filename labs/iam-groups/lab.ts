@@ -9,9 +9,11 @@ import {
   hhmmss,
   ignoreNotFound,
   keysCreatedFor,
+  learnerCalls,
   learnerDid,
   learnerProfiles,
   missing,
+  notTried,
   passed,
   type CheckContext,
 } from '../../runner/sdk/index.ts';
@@ -23,6 +25,15 @@ const DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
 
 const did = (ctx: CheckContext, event: string, params: Record<string, string>, hint: string) =>
   learnerDid(ctx, event, params).then((e) => ({ e, hint, event }));
+
+/** Did the learner try any tear-down call on the lab's user or group during this run? */
+async function tearDownTried(ctx: CheckContext): Promise<boolean> {
+  const names = ['DeleteUser', 'RemoveUserFromGroup', 'DetachGroupPolicy', 'DeleteGroup'];
+  const calls = (await Promise.all(names.map((n) => learnerCalls(ctx, n)))).flat();
+  return calls.some(
+    (e) => e.requestParameters?.userName === USER || e.requestParameters?.groupName === GROUP,
+  );
+}
 
 export default defineLab({
   id: 'iam-groups',
@@ -101,7 +112,7 @@ export default defineLab({
         const keys = await keysCreatedFor(ctx, USER);
         const expected = `with ${USER}'s key: a read that succeeds and a change that is denied (AccessDenied)`;
         if (!keys.length) {
-          return failed({
+          return notTried({
             expected,
             evidence: `no access key of ${USER} created during this lab`,
             hint: 'Do step add-user first.',
@@ -132,19 +143,21 @@ export default defineLab({
           ignoreNotFound(iam.send(new GetUserCommand({ UserName: USER }))),
         ]);
         const expected = `the user ${USER} and the group ${GROUP} deleted by you`;
-        if (user) {
-          return failed({
-            expected,
-            evidence: `the user ${USER} still exists`,
-            hint: `Delete its keys and its group membership first, then \`aws iam delete-user --user-name ${USER}\`.`,
-          });
-        }
-        if (group) {
-          return failed({
-            expected,
-            evidence: `the group ${GROUP} still exists`,
-            hint: `Detach its policy, then \`aws iam delete-group --group-name ${GROUP}\`.`,
-          });
+        if (user || group) {
+          const verdict = user
+            ? {
+                expected,
+                evidence: `the user ${USER} still exists`,
+                hint: `Delete its keys and its group membership first, then \`aws iam delete-user --user-name ${USER}\`.`,
+              }
+            : {
+                expected,
+                evidence: `the group ${GROUP} still exists`,
+                hint: `Detach its policy, then \`aws iam delete-group --group-name ${GROUP}\`.`,
+              };
+          // Not one tear-down call yet (allowed or refused): the learner has not reached this
+          // step, whose things are meant to exist until then.
+          return (await tearDownTried(ctx)) ? failed(verdict) : notTried(verdict);
         }
         const [delUser, delGroup] = await Promise.all([
           learnerDid(ctx, 'DeleteUser', { userName: USER }),

@@ -11,6 +11,7 @@ import {
   learnerDid,
   learnerProfiles,
   missing,
+  notTried,
   passed,
   roleSessionCalls,
   type CheckContext,
@@ -179,11 +180,18 @@ export default defineLab({
         );
         const expected = `the role ${ROLE} deleted by you`;
         if (role) {
-          return failed({
+          const verdict = {
             expected,
             evidence: `the role ${ROLE} still exists`,
             hint: `Detach its policy, then \`aws iam delete-role --role-name ${ROLE}\`.`,
-          });
+          };
+          // No DetachRolePolicy or DeleteRole on it yet: the learner has not reached this step.
+          const tries = (
+            await Promise.all(['DetachRolePolicy', 'DeleteRole'].map((n) => learnerCalls(ctx, n)))
+          )
+            .flat()
+            .filter((e) => e.requestParameters?.roleName === ROLE);
+          return tries.length ? failed(verdict) : notTried(verdict);
         }
         const e = await learnerDid(ctx, 'DeleteRole', { roleName: ROLE });
         if (e) return passed(`DeleteRole ${ROLE} at ${hhmmss(e.time)}`);

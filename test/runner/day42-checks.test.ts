@@ -122,8 +122,20 @@ describe('day42 checks against a real sandbox', () => {
     r = await check(home);
     expect(r['create-key'].status).toBe('passed');
     expect(r['create-key'].evidence).toContain(key.accessKeyId);
-    expect(r.configure.status).toBe('failed');
+    // Not configured yet: "not tried yet", like every step the learner has not reached.
+    expect(r.configure.status).toBe('not-tried');
     expect(r.configure.evidence).toMatch(/no profile/);
+    expect(r.cleanup.status).toBe('not-tried');
+    // A profile under the step's name holding another key is an attempt that went wrong.
+    await appendFile(
+      sb.credentialsFile,
+      `\n[iam-admin]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x\n`,
+    );
+    r = await check(home, { step: 'configure' });
+    expect(r.configure.status).toBe('failed');
+    expect(r.configure.evidence).toBe(
+      'profile iam-admin holds AKIAIOSFODNN7EXAMPLE, not the key you created',
+    );
 
     // The learner may call the profile anything: it is found by the key id.
     await configure('my-odd-name_42', key, 'ap-southeast-2');
@@ -141,7 +153,8 @@ describe('day42 checks against a real sandbox', () => {
     expect(r['list-users'].evidence).toContain(key.accessKeyId);
     expect(r['denied-ec2'].status).toBe('passed');
     expect(r['denied-ec2'].evidence).toMatch(/UnauthorizedOperation/);
-    expect(r.cleanup.status).toBe('failed');
+    // The key is meant to live until the last step: nothing retired yet is not a failure.
+    expect(r.cleanup.status).toBe('not-tried');
     expect(r.cleanup.hint).toMatch(/Deactivate it first/);
 
     await admin.iam.send(

@@ -94,6 +94,8 @@ describe('lab test', () => {
     ]);
     expect(lines.at(-1)).toBe('PASS day42: 9 phases');
     expect(r.stdout).toMatch(/✓ create-key: not-tried before its step, passed after/);
+    // A step the learner has not reached is "not tried yet", never a failure (issue 10).
+    expect(r.stdout).not.toMatch(/failed before its step/);
     // The new key's secret went through the solve script, never to the output.
     expect(SECRETISH.test(r.stdout + r.stderr)).toBe(false);
     // The sandbox it used is stopped and its temporary home deleted; the user's home untouched.
