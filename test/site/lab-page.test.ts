@@ -156,6 +156,21 @@ describe('day42 page, static', () => {
     });
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    // Every command is whole on screen: none scrolls sideways, none squeezed by its button.
+    const commands = await phone.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.lab-code[data-copy] pre')].map((pre) => ({
+        text: pre.textContent!.slice(0, 50),
+        hidden: pre.scrollWidth - pre.clientWidth,
+        share:
+          pre.getBoundingClientRect().width /
+          pre.closest('.lab-step, .prose, article')!.getBoundingClientRect().width,
+      })),
+    );
+    expect(commands.length).toBeGreaterThan(5);
+    for (const c of commands) {
+      expect(c.hidden, c.text).toBeLessThanOrEqual(0);
+      expect(c.share, c.text).toBeGreaterThan(0.75);
+    }
     await screenshot(phone, 'day42-phone');
     await phone.close();
   });
