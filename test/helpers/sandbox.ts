@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -52,6 +53,21 @@ export async function startTestSandbox(opts: { home?: string } = {}): Promise<Te
       while (alive(pid) && Date.now() < deadline) Atomics.wait(PAUSE, 0, 0, 10);
     },
   };
+}
+
+/**
+ * One sandbox for the whole test file: started before its first test, stopped after its last.
+ * The object is filled in by beforeAll, so read its fields inside tests and hooks only.
+ */
+export function useTestSandbox(): TestSandbox {
+  const sb = {} as TestSandbox;
+  beforeAll(async () => {
+    Object.assign(sb, await startTestSandbox());
+  }, 120_000);
+  afterAll(async () => {
+    await sb.stop?.();
+  });
+  return sb;
 }
 
 export interface Clients {

@@ -2,8 +2,8 @@
 // typed-back account id, root refusal), exercised against the sandbox by
 // pointing the AWS target at it with AWS_ENDPOINT_URL and environment
 // credentials, as docs/cleanup.md describes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestSandbox } from '../helpers/sandbox.ts';
 import { rewritingProxy as proxy } from '../helpers/rewriting-proxy.ts';
 import {
   cliFiles,
@@ -14,13 +14,7 @@ import {
   userExists,
 } from './cleanup-fixture.ts';
 
-let sb: TestSandbox;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-});
-afterAll(async () => {
-  await sb?.stop();
-});
+const sb = useTestSandbox();
 
 /** The environment of someone running labrunner against "AWS" with keys in the environment. */
 function awsEnv(endpoint: string): Record<string, string> {

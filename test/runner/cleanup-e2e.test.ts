@@ -2,7 +2,7 @@
 // already exists (as on a real AWS account that has done the lab before):
 // `lab start`, the learner's steps (solve.mjs, real `aws`), `lab check` with its
 // automatic cleanup. What existed before survives; what the learner made goes.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { $ } from 'zx';
 import {
@@ -10,17 +10,11 @@ import {
   CreateAccessKeyCommand,
   CreateUserCommand,
 } from '@aws-sdk/client-iam';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { useTestSandbox } from '../helpers/sandbox.ts';
 import { loadSolve } from '../../runner/labtest/run.ts';
 import { cliFiles, keysOf, lab, runnerClients, sleep, userExists } from './cleanup-fixture.ts';
 
-let sb: TestSandbox;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-});
-afterAll(async () => {
-  await sb?.stop();
-});
+const sb = useTestSandbox();
 
 it('day42 end to end: the pre-existing lab user, its old key and other users survive the automatic cleanup', async () => {
   const { iam } = runnerClients(sb);

@@ -1,9 +1,9 @@
 // `lab cleanup` against a real sandbox: it removes what the run created and
 // nothing else, can be interrupted and rerun, and changes nothing on --dry-run.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import { writeFile } from 'node:fs/promises';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { useTestSandbox } from '../helpers/sandbox.ts';
 import { execFileSync } from 'node:child_process';
 import { ledgerFor, openStore, getRun, setRunBaseline } from '../../runner/store/index.ts';
 import { resolveTarget } from '../../runner/target/index.ts';
@@ -19,13 +19,7 @@ import {
   userExists,
 } from './cleanup-fixture.ts';
 
-let sb: TestSandbox;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-});
-afterAll(async () => {
-  await sb?.stop();
-});
+const sb = useTestSandbox();
 
 describe('lab cleanup in the sandbox', () => {
   it('keeps users and keys that existed before the lab; removes only the learner’s new key and profile', async () => {

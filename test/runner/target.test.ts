@@ -1,10 +1,10 @@
 // Target resolution and environment errors, through real clients and the real CLI.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { useTestSandbox } from '../helpers/sandbox.ts';
 import { rewritingProxy } from '../helpers/rewriting-proxy.ts';
 import { freePort } from '../../sandbox/index.ts';
 import { resolveTarget } from '../../runner/target/index.ts';
@@ -13,13 +13,7 @@ import { runChecks, startLab } from '../../runner/check/index.ts';
 import { isLabError } from '../../runner/errors.ts';
 
 const BIN = new URL('../../bin/lab.mjs', import.meta.url).pathname;
-let sb: TestSandbox;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-});
-afterAll(async () => {
-  await sb?.stop();
-});
+const sb = useTestSandbox();
 
 const lab = (args: string[], env: Record<string, string>) => {
   const r = spawnSync(process.execPath, [BIN, ...args], {

@@ -1,7 +1,7 @@
 // sandbox/engine/trust.py: a role whose trust policy names the account (…:root) can be assumed
 // by an identity of that account whose own policies allow sts:AssumeRole, as on AWS; not by one
 // whose policies do not, and not when the trust policy names another account. SDK v3 clients.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
@@ -9,20 +9,9 @@ import {
   CreateUserCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import {
-  adminClients,
-  clientsFor,
-  startTestSandbox,
-  type TestSandbox,
-} from '../helpers/sandbox.ts';
+import { adminClients, clientsFor, useTestSandbox } from '../helpers/sandbox.ts';
 
-let sb: TestSandbox;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-}, 120_000);
-afterAll(async () => {
-  await sb?.stop();
-});
+const sb = useTestSandbox();
 
 const trust = (principal: string) =>
   JSON.stringify({

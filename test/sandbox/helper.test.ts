@@ -1,21 +1,10 @@
 // The shared helper gives a working sandbox: both identities can sign calls through the gateway.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { ListUsersCommand } from '@aws-sdk/client-iam';
-import {
-  adminClients,
-  clientsFor,
-  startTestSandbox,
-  type TestSandbox,
-} from '../helpers/sandbox.ts';
+import { adminClients, clientsFor, useTestSandbox } from '../helpers/sandbox.ts';
 
-let sb: TestSandbox;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-});
-afterAll(async () => {
-  await sb?.stop();
-});
+const sb = useTestSandbox();
 
 test('the learner admin and the runner are two admin users of one account', async () => {
   const admin = adminClients(sb);

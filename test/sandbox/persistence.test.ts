@@ -1,7 +1,7 @@
 // State survives `lab sandbox stop`/`start` and a `kill -9` of either process: users, keys and
 // their secrets, attached and inline policies, groups, EC2 resources, and the keys a learner
 // configured in the isolated CLI files.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import {
   AddUserToGroupCommand,
   AttachUserPolicyCommand,
@@ -19,21 +19,10 @@ import {
 import { CreateSecurityGroupCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { ensureSandbox, sandboxStatus, stopSandbox } from '../../sandbox/index.ts';
-import {
-  adminClients,
-  clientsFor,
-  startTestSandbox,
-  type TestSandbox,
-} from '../helpers/sandbox.ts';
+import { adminClients, clientsFor, useTestSandbox } from '../helpers/sandbox.ts';
 import { cleanEnv, lab, run, withDebianCli } from './run-cli.ts';
 
-let sb: TestSandbox;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-});
-afterAll(async () => {
-  await sb?.stop();
-});
+const sb = useTestSandbox();
 
 const port = () => Number(new URL(sb.endpoint).port);
 

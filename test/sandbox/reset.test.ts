@@ -1,23 +1,12 @@
 // `lab sandbox reset --yes`: a fresh account with new identities; the old keys stop working.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { CreateUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { readSandboxInfo } from '../../sandbox/index.ts';
-import {
-  adminClients,
-  clientsFor,
-  startTestSandbox,
-  type TestSandbox,
-} from '../helpers/sandbox.ts';
+import { adminClients, clientsFor, useTestSandbox } from '../helpers/sandbox.ts';
 import { cleanEnv, lab } from './run-cli.ts';
 
-let sb: TestSandbox;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-});
-afterAll(async () => {
-  await sb?.stop();
-});
+const sb = useTestSandbox();
 
 test('reset asks for --yes, then wipes the account and issues new keys', async () => {
   const env = cleanEnv({ LAB_HOME: sb.home });
