@@ -39,10 +39,14 @@ export function verdictLines(results: StepResult[]): string[] {
 export function nextLines(lab: string, results: StepResult[], all: number): string[] {
   const passed = results.filter((r) => r.status === 'passed').length;
   const firstOpen = results.find((r) => r.status !== 'passed');
-  if (!firstOpen) {
-    return [color.green(`${passed}/${all} steps complete.`)];
-  }
-  const lines = [`${passed}/${results.length} steps complete.`];
+  // `--step`: count what was checked, not the lab ("1/5 steps complete" with exit 0 read as
+  // four steps still to do).
+  const count =
+    results.length < all
+      ? `${passed}/${results.length} checked step${results.length === 1 ? '' : 's'} complete (\`lab check ${lab}\` checks all ${all}).`
+      : `${passed}/${all} steps complete.`;
+  if (!firstOpen) return [color.green(count)];
+  const lines = [count];
   if (firstOpen.status === 'failed' || firstOpen.status === 'not-tried') {
     lines.push(`Next: step ${firstOpen.id}${firstOpen.hint ? ` — ${firstOpen.hint}` : ''}`);
     lines.push(

@@ -2,15 +2,27 @@ import { defineCommand } from 'citty';
 import { labHome } from '../paths.ts';
 import { color } from '../ui.ts';
 import { cleanedSummary } from '../check/format.ts';
+import { LabError } from '../errors.ts';
 
 export default defineCommand({
   meta: { name: 'status', description: "Each lab's progress per step, and its current run" },
   args: {
+    lab: { type: 'positional', description: 'Only this lab (default: every lab)', required: false },
     json: { type: 'boolean', description: 'Print one JSON object: {labs:[{lab,title,run,steps}]}' },
   },
   async run({ args }) {
     const { labStatus } = await import('../check/status.ts');
-    const labs = await labStatus({ home: labHome(process.env), env: process.env });
+    let labs = await labStatus({ home: labHome(process.env), env: process.env });
+    if (args.lab) {
+      labs = labs.filter((l) => l.lab === args.lab);
+      if (!labs.length) {
+        throw new LabError(
+          'unknown_lab',
+          `"${args.lab}" is not a lab id.`,
+          'See the labs with `lab list`.',
+        );
+      }
+    }
     if (args.json) {
       console.log(JSON.stringify({ labs }));
       return;
@@ -36,6 +48,7 @@ export default defineCommand({
         console.log(`  ${cleanedSummary(l.steps)}`);
         continue;
       }
+      const width = Math.max(12, ...l.steps.map((s) => s.id.length));
       for (const s of l.steps) {
         const m = s.status ? mark[s.status] : color.dim('·');
         const detail =
@@ -46,7 +59,7 @@ export default defineCommand({
               : s.status
                 ? (s.hint ?? s.evidence)
                 : 'not checked yet';
-        console.log(`  ${m} ${s.id.padEnd(12)} ${color.dim(detail ?? '')}`);
+        console.log(`  ${m} ${s.id.padEnd(width)} ${color.dim(detail ?? '')}`);
       }
     }
   },

@@ -13,7 +13,8 @@ const env = cleanEnv({ LAB_HOME: mkdtempSync(join(tmpdir(), 'lab-contract-')) })
 describe('unknown flags and arguments', () => {
   test.each([
     [['status', '--bogus'], /Unknown option --bogus/],
-    [['status', 'day42'], /takes no arguments \(got "day42"\)/],
+    [['list', 'day42'], /takes no arguments \(got "day42"\)/],
+    [['status', 'day42', 'extra'], /Too many arguments \(did not expect "extra"\)/],
     [['check', 'day42', '--wtach'], /Unknown option --wtach/],
     [['check', 'day42', 'extra'], /Too many arguments \(did not expect "extra"\)/],
     [['start', 'day42', '--port', '4567'], /Unknown option --port/],
@@ -34,6 +35,16 @@ describe('unknown flags and arguments', () => {
     const d = await lab(['check', 'day42', '--no-cleanup', '--interval=3'], env);
     expect(d.stderr).not.toMatch(/Unknown option|USAGE/);
   });
+});
+
+test('`lab status <lab>`, which an interrupted `lab start` names, shows that lab alone', async () => {
+  const r = await lab(['status', 'day42'], env);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/^day42 .*not started/);
+  expect(r.stdout).not.toMatch(/iam-groups|iam-roles/);
+  const bad = await lab(['status', 'nope'], env);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toMatch(/"nope" is not a lab id/);
 });
 
 describe('--json: one document on stdout, errors included', () => {
