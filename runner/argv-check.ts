@@ -45,7 +45,15 @@ export async function unknownArgument(
         type = 'boolean';
       }
       if (!type) return `Unknown option ${a.startsWith('--') ? '--' : '-'}${name}.`;
-      if (type !== 'boolean' && eq < 0) i++; // its value is the next word
+      if (type !== 'boolean' && eq < 0) {
+        // Its value is the next word. None (`lab sandbox env --port`), or another option in
+        // its place: citty would pass an empty value on, and the command use its default.
+        const next = argv[i + 1];
+        if (next === undefined || (/^-[^\d]/.test(next) && next !== '-')) {
+          return `Option ${a.startsWith('--') ? '--' : '-'}${name} needs a value.`;
+        }
+        i++;
+      }
       continue;
     }
     seen++;

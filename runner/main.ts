@@ -43,6 +43,7 @@ async function resolve(
 ): Promise<[CommandDef<any>, CommandDef<any> | undefined, string[]]> {
   let cmd: CommandDef<any> = root;
   let parent: CommandDef<any> | undefined;
+  const path = ['lab'];
   const rest = [...rawArgs];
   for (const arg of rawArgs) {
     if (arg.startsWith('-')) continue;
@@ -51,7 +52,10 @@ async function resolve(
     const next = subs?.[arg];
     if (!next) break;
     rest.splice(rest.indexOf(arg), 1);
-    parent = cmd;
+    // citty names a command after its parent only ("USAGE sandbox start", which is not a
+    // command anyone can run): the parent shown is the whole path, with the version.
+    parent = { meta: { name: path.join(' '), version: pkg.version } };
+    path.push(arg);
     cmd = typeof next === 'function' ? await next() : await next;
   }
   return [cmd, parent, rest];

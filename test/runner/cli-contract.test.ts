@@ -19,6 +19,8 @@ describe('unknown flags and arguments', () => {
     [['check', 'day42', 'extra'], /Too many arguments \(did not expect "extra"\)/],
     [['start', 'day42', '--port', '4567'], /Unknown option --port/],
     [['sandbox', 'status', '--verbose'], /Unknown option --verbose/],
+    [['check', 'day42', '--step'], /Option --step needs a value/],
+    [['check', 'day42', '--profile', '--no-cleanup'], /Option --profile needs a value/],
   ])('lab %j → exit 2 with the usage and what was wrong', async (args, why) => {
     const r = await lab(args, env);
     expect(r.code, r.stdout + r.stderr).toBe(2);

@@ -34,6 +34,16 @@ describe('lab', () => {
     expect(r.stdout).toContain(`USAGE lab ${c}`);
   });
 
+  it.each(['sandbox start', 'sandbox env', 'dev new', 'class create'])(
+    '`lab %s --help` names the command as it is typed, with `lab` in front',
+    async (c) => {
+      const r = await lab([...c.split(' '), '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`USAGE lab ${c}`);
+      expect(r.stdout).toContain(`(lab ${c} v`);
+    },
+  );
+
   it('prints no colour codes into a pipe, whatever NO_COLOR says', async () => {
     // As on a learner's machine: not under a test runner or CI (which turn colour off anyway).
     const plain = { TEST: undefined, CI: undefined, VITEST: undefined };
