@@ -1,7 +1,12 @@
 // The closing lines of `lab check`: what they count is what the learner reads as progress.
+import { stripVTControlCharacters } from 'node:util';
 import { expect, test } from 'vitest';
-import { nextLines } from '../../../runner/check/format.ts';
+import { nextLines as colored } from '../../../runner/check/format.ts';
 import type { StepResult } from '../../../runner/lab/define.ts';
+
+// Colour depends on the environment (picocolors turns it on under CI): compare the text.
+const nextLines = (...a: Parameters<typeof colored>) =>
+  colored(...a).map((l) => stripVTControlCharacters(l));
 
 const step = (id: string, status: StepResult['status']): StepResult =>
   ({ id, status, evidence: 'e', hint: `do ${id}` }) as StepResult;
