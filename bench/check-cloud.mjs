@@ -2,11 +2,11 @@
 // the same sandbox, alternating, several repetitions. Each lab is first done by its solve.mjs.
 // Usage: node bench/check-cloud.mjs [repetitions]   (prints figures; asserts nothing)
 import { spawnSync } from 'node:child_process';
-import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { $ } from 'zx';
 import { loadSolve } from '../runner/labtest/run.ts';
 import { startTestSandbox } from '../test/helpers/sandbox.ts';
+import { machine, median, row } from './stats.mjs';
 
 const reps = Number(process.argv[2] ?? 9);
 const BIN = fileURLToPath(new URL('../bin/lab.mjs', import.meta.url));
@@ -23,12 +23,6 @@ function run(cmd, args, ok = [0]) {
   return { ms, stdout: r.stdout };
 }
 const lab = (...a) => run(process.execPath, [BIN, ...a]);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (xs) =>
-  `median ${median(xs).toFixed(0)} ms  (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
 
 try {
   const z = $({ env: sb.env, quiet: true });
@@ -51,14 +45,9 @@ try {
     for (const id of LABS) times[id].push(lab('check', id, '--json', '--no-cleanup').ms);
     times.aws.push(run('aws', ['sts', 'get-caller-identity']).ms);
   }
-  const awsVersion = spawnSync('aws', ['--version'], { env, encoding: 'utf8' });
-  console.log(
-    `repetitions: ${reps}; node ${process.version}; ${(awsVersion.stdout || awsVersion.stderr).trim()}; load ${loadavg()
-      .map((x) => x.toFixed(1))
-      .join(' ')}`,
-  );
-  for (const id of LABS) console.log(`lab check ${id.padEnd(20)} ${fmt(times[id])}`);
-  console.log(`aws sts get-caller-identity    ${fmt(times.aws)}`);
+  console.log(`repetitions: ${reps}; ${machine(env)}`);
+  for (const id of LABS) console.log(row(`lab check ${id}`, times[id], 30));
+  console.log(row('aws sts get-caller-identity', times.aws, 30));
   for (const id of LABS) {
     console.log(
       `ratio ${id} / one CLI call: ${(median(times[id]) / median(times.aws)).toFixed(2)}`,

@@ -4,11 +4,11 @@
 // (alternating), plus `npx lab check day42` for reference. All five steps pass first.
 // Usage: node bench/check-shell.mjs [repetitions]   (prints figures; asserts nothing)
 import { spawnSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestSandbox } from '../test/helpers/sandbox.ts';
 import { writeLabLauncher } from '../runner/commands/sandbox/launcher.ts';
+import { machine, median, row } from './stats.mjs';
 
 const reps = Number(process.argv[2] ?? 11);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -35,12 +35,6 @@ const aws = (...a) => run('aws', a);
 const awsV2 = (...a) => run('aws', a, [0], envV2);
 const lab = (...a) => run('lab', a, a[0] === 'check' ? [0, 1] : [0]);
 const npxLab = (...a) => run('npx', ['lab', ...a], [0, 1]);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const line = (name, xs) =>
-  `${name.padEnd(44)} median ${median(xs).toFixed(0).padStart(5)} ms  (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
 
 try {
   // Do the lab as a learner would, so every step passes (the full check: eight AWS calls).
@@ -84,17 +78,11 @@ try {
     cliV2.push(awsV2('sts', 'get-caller-identity').ms);
     viaNpx.push(npxLab('check', 'day42', '--no-cleanup').ms);
   }
-  const v = spawnSync('aws', ['--version'], { env, encoding: 'utf8' });
-  console.log(
-    `repetitions: ${reps}; node ${process.version}; ${(v.stdout || v.stderr).trim()}; ` +
-      `${cpus().length} cores, load ${loadavg()
-        .map((x) => x.toFixed(1))
-        .join(' ')}`,
-  );
-  console.log(line('lab check day42 (5/5, `lab` on PATH)', check));
-  console.log(line('aws sts get-caller-identity (wrapper → v1)', cli));
-  console.log(line('aws sts get-caller-identity (wrapper → v2.9)', cliV2));
-  console.log(line('npx lab check day42 (reference)', viaNpx));
+  console.log(`repetitions: ${reps}; ${machine(env)}`);
+  console.log(row('lab check day42 (5/5, `lab` on PATH)', check));
+  console.log(row('aws sts get-caller-identity (wrapper → v1)', cli));
+  console.log(row('aws sts get-caller-identity (wrapper → v2.9)', cliV2));
+  console.log(row('npx lab check day42 (reference)', viaNpx));
   console.log(
     `ratio lab check / one aws call: v1 ${(median(check) / median(cli)).toFixed(2)}, ` +
       `v2.9 ${(median(check) / median(cliV2)).toFixed(2)} (target ≤ 0.50); ` +

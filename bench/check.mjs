@@ -2,9 +2,9 @@
 // both against the same sandbox, side by side (alternating), several repetitions.
 // Usage: node bench/check.mjs [repetitions]   (prints figures; asserts nothing)
 import { spawnSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startTestSandbox } from '../test/helpers/sandbox.ts';
+import { machine, median, row } from './stats.mjs';
 
 const reps = Number(process.argv[2] ?? 15);
 const BIN = fileURLToPath(new URL('../bin/lab.mjs', import.meta.url));
@@ -22,10 +22,6 @@ function run(cmd, args, ok = [0]) {
 }
 const aws = (...a) => run('aws', a);
 const lab = (...a) => run(process.execPath, [BIN, ...a], a[0] === 'check' ? [0, 1] : [0]);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 try {
   // Do the lab as a learner would, so every step passes.
@@ -65,16 +61,9 @@ try {
   }
   const mc = median(check);
   const ma = median(cli);
-  const awsVersion = spawnSync('aws', ['--version'], { env, encoding: 'utf8' });
-  console.log(
-    `repetitions: ${reps}; node ${process.version}; ${(awsVersion.stdout || awsVersion.stderr).trim()}`,
-  );
-  console.log(
-    `lab check day42 (5/5 passed)   median ${mc.toFixed(0)} ms  (min ${Math.min(...check).toFixed(0)}, max ${Math.max(...check).toFixed(0)})`,
-  );
-  console.log(
-    `aws sts get-caller-identity    median ${ma.toFixed(0)} ms  (min ${Math.min(...cli).toFixed(0)}, max ${Math.max(...cli).toFixed(0)})`,
-  );
+  console.log(`repetitions: ${reps}; ${machine(env)}`);
+  console.log(row('lab check day42 (5/5 passed)', check, 30));
+  console.log(row('aws sts get-caller-identity', cli, 30));
   console.log(`ratio check / one CLI call: ${(mc / ma).toFixed(2)} (target ≤ 0.50)`);
 } finally {
   await sb.stop();

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { $ } from 'zx';
 import { startTestSandbox } from '../test/helpers/sandbox.ts';
+import { median } from './stats.mjs';
 
 const reps = Number(process.argv[2] ?? 5);
 const BIN = fileURLToPath(new URL('../bin/lab.mjs', import.meta.url));
@@ -22,10 +23,6 @@ function run(cmd, args) {
   return ms;
 }
 const lab = (...a) => run(process.execPath, [BIN, ...a]);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 const t = { dry: [], real: [], aws: [] };
 try {
