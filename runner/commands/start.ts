@@ -4,6 +4,9 @@ import { color, progress } from '../ui.ts';
 import { targetArgs } from '../target/args.ts';
 import { setInterruptNote } from '../interrupt.ts';
 import { SANDBOX_MAY_RUN } from './sandbox/common.ts';
+import { labCommand } from '../invocation.ts';
+import { labsRoot } from '../lab/paths.ts';
+import { join, relative } from 'node:path';
 
 export default defineCommand({
   meta: {
@@ -70,21 +73,36 @@ export default defineCommand({
       }
       console.log('');
       console.log('Next:');
-      if (target.kind === 'sandbox') {
-        console.log(`  1. Open a terminal wired to the sandbox: ${color.bold('lab shell')}`);
+      // Commands as the learner can type them here: `npx lab …` when `lab` is not on their
+      // PATH (right after `npm install`), `lab …` inside `lab shell`, where it always is.
+      const lab = labCommand(env);
+      const file = join(labsRoot(undefined, env), args.lab, 'README.md');
+      const readme = relative(process.cwd(), file).startsWith('..')
+        ? file
+        : relative(process.cwd(), file);
+      const flags =
+        kind === 'aws' ? ` --target aws${args.profile ? ` --profile ${args.profile}` : ''}` : '';
+      if (target.kind === 'sandbox' && env.LAB_SANDBOX) {
         console.log(
-          `     (there \`aws\` is the sandbox admin, its default profile; your real ~/.aws is untouched)`,
+          `  1. This shell is wired to the sandbox already: \`aws\` is the sandbox admin (its default profile).`,
+        );
+      } else if (target.kind === 'sandbox') {
+        console.log(`  1. Open a terminal wired to the sandbox: ${color.bold(`${lab} shell`)}`);
+        console.log(
+          `     (there \`aws\` is the sandbox admin, its default profile, and \`lab\` needs no npx; your real ~/.aws is untouched)`,
         );
       } else {
         console.log(
           `  1. Work in your AWS account as the lab text says (account ${target.accountId}).`,
         );
       }
+      // Inside `lab shell`, `lab` is on PATH; on AWS the learner stays in this terminal.
+      const there = target.kind === 'sandbox' ? 'lab' : lab;
       console.log(
-        `  2. Follow the steps of the lab (${color.bold(`lab hint ${args.lab} <step>`)} when stuck).`,
+        `  2. Do the steps in ${readme} (in a browser: ${color.bold(`${lab} serve`)}); stuck? ${color.bold(`${there} hint ${args.lab} <step>`)}`,
       );
       console.log(
-        `  3. Check your work at any time: ${color.bold(`lab check ${args.lab}${kind === 'aws' ? ' --target aws' : ''}`)}`,
+        `  3. Check your work at any time: ${color.bold(`${there} check ${args.lab}${flags}`)}`,
       );
     } finally {
       target.close();

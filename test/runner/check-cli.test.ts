@@ -26,8 +26,14 @@ interface Ran {
 }
 
 function lab(...args: string[]): Promise<Ran> {
+  return labWith({}, ...args);
+}
+
+function labWith(extra: Record<string, string>, ...args: string[]): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { ...sb.env, NO_COLOR: '1' } });
+    const p = spawn(process.execPath, [BIN, ...args], {
+      env: { ...sb.env, NO_COLOR: '1', ...extra },
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -97,6 +103,14 @@ describe('lab check through the CLI', () => {
 
     const again = await lab('start', 'day42');
     expect(again.stdout).toMatch(/already under way .*keeping your progress/);
+    // As the README runs it (`npx lab start day42`, `lab` not on PATH yet): what to type next
+    // must work there; inside `lab shell` the shell is already the sandbox's.
+    const bare = sb.env.PATH.split(':').filter((d) => !d.startsWith(sb.home));
+    const npx = await labWith({ npm_command: 'exec', PATH: bare.join(':') }, 'start', 'day42');
+    expect(npx.stdout).toMatch(/1\. Open a terminal wired to the sandbox: npx lab shell\n/);
+    const inShell = await labWith({ LAB_SANDBOX: sb.endpoint }, 'start', 'day42');
+    expect(inShell.stdout).toMatch(/1\. This shell is wired to the sandbox already/);
+    expect(inShell.stdout).not.toMatch(/Open a terminal/);
 
     const first = await lab('check', 'day42', '--json');
     expect(first.code).toBe(1);

@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty';
 import { color } from '../../ui.ts';
+import { labCommand } from '../../invocation.ts';
 import { parsePort, portArg, startWithProgress } from './common.ts';
 
 export default defineCommand({
@@ -13,8 +14,9 @@ export default defineCommand({
     console.log(
       `${color.green('✓')} Sandbox running at ${info.endpoint} (account ${info.accountId})`,
     );
+    const lab = labCommand();
     console.log(
-      `  Use it:  ${color.bold('lab shell')}   or   ${color.bold('eval "$(lab sandbox env)"')}`,
+      `  Use it:  ${color.bold(`${lab} shell`)}   or   ${color.bold(`eval "$(${lab} sandbox env)"`)}`,
     );
   },
 });

@@ -1,0 +1,23 @@
+// What the CLI tells a newcomer to type: after `npm install`, `npx lab start day42` works and a
+// bare `lab` is "command not found" (until `npm link`, or inside `lab shell`).
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import { labCommand } from '../../runner/invocation.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'lab-invocation-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// What npx puts in front of PATH: the project's node_modules/.bin (which holds `lab`).
+const npxBin = join(dir, 'project', 'node_modules', '.bin');
+
+test('run by npx with no `lab` on the learner’s PATH: `npx lab`', () => {
+  expect(labCommand({ npm_command: 'exec', PATH: `${npxBin}:/usr/bin:/bin` })).toBe('npx lab');
+});
+
+test('a `lab` on the learner’s own PATH (npm link, lab shell): `lab`', () => {
+  writeFileSync(join(dir, 'lab'), '#!/bin/sh\n');
+  chmodSync(join(dir, 'lab'), 0o755);
+  expect(labCommand({ npm_command: 'exec', PATH: `${npxBin}:${dir}:/usr/bin` })).toBe('lab');
+  expect(labCommand({ PATH: '/usr/bin:/bin' })).toBe('lab'); // not run by npx: typed as `lab`
+});
