@@ -171,6 +171,24 @@ describe('lab serve with the sandbox', () => {
     const row = page.locator(`tr[data-key="${keyId}"]`);
     // The key's Actions menu, as in the AWS console: Delete waits until it is inactive.
     await row.getByRole('button', { name: 'Actions' }).click();
+    // The open menu and its row are whole on screen where a person clicks: the table's
+    // scroll box clipped the menu under the last row and scrolled the row out of view.
+    const reachable = await page.evaluate((id) => {
+      const row = document.querySelector(`tr[data-key="${id}"]`)!;
+      const parts = [row.querySelector('code'), row.querySelector('[aria-haspopup]')];
+      parts.push(...row.querySelectorAll('[role=menuitem]'));
+      return parts.map((el) => {
+        const r = el!.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return `${el!.textContent}: ${hit === el || el!.contains(hit) ? 'shown' : 'hidden'}`;
+      });
+    }, keyId);
+    expect(reachable).toEqual([
+      `${keyId}: shown`,
+      'Actions: shown',
+      'Deactivate: shown',
+      'Delete: shown',
+    ]);
     await expect(
       row.getByRole('menuitem', { name: 'Delete' }).getAttribute('aria-disabled'),
     ).resolves.toBe('true');

@@ -1,6 +1,10 @@
 // An "Actions" menu button, as on the AWS console's access keys (WAI-ARIA menu button
 // pattern): Enter, Space or ArrowDown opens it on its first item; arrows move; Escape or
 // Tab closes it and focus goes back to the button.
+//
+// The open menu is placed with `position: fixed` at the button: the keys table sits in a
+// horizontally scrolling box (for phones), and such a box also clips vertically, so an
+// absolutely placed menu under the last row was cut off and scrolled the row out of view.
 export interface MenuItem {
   label: string;
   onSelect: () => void;
@@ -42,14 +46,27 @@ export function actionsMenu(label: string, items: MenuItem[]): HTMLElement {
     list.append(li);
     return b;
   });
+  // Below the button, right edges aligned; above it when the window has no room below.
+  const place = () => {
+    const b = button.getBoundingClientRect();
+    const h = list.offsetHeight;
+    const below = b.bottom + 4 + h <= innerHeight || b.top - 4 - h < 0;
+    list.style.top = `${below ? b.bottom + 4 : b.top - 4 - h}px`;
+    list.style.left = `${Math.max(4, b.right - list.offsetWidth)}px`;
+  };
   const open = (at = 0) => {
     list.hidden = false;
     button.setAttribute('aria-expanded', 'true');
-    entries[at]?.focus();
+    place();
+    addEventListener('scroll', place, true);
+    addEventListener('resize', place);
+    entries[at]?.focus({ preventScroll: true });
   };
   function close(refocus = true) {
     list.hidden = true;
     button.setAttribute('aria-expanded', 'false');
+    removeEventListener('scroll', place, true);
+    removeEventListener('resize', place);
     if (refocus) button.focus();
   }
   button.addEventListener('click', () => (list.hidden ? open() : close()));
