@@ -42,7 +42,9 @@ async function launched(ctx: CheckContext) {
     const runs = await learnerCalls(ctx, 'RunInstances', { service: 'regional' });
     for (const e of runs) {
       const id: string | undefined = e.responseElements?.instancesSet?.items?.[0]?.instanceId;
-      if (e.errorCode || !id || e.requestParameters?.keyName !== KEY) continue;
+      // CloudTrail nests the launch specification: instancesSet.items[0].keyName.
+      const spec = e.requestParameters?.instancesSet as { items?: { keyName?: string }[] };
+      if (e.errorCode || !id || spec?.items?.[0]?.keyName !== KEY) continue;
       const out = await ignoreNotFound(
         ctx.clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })),
       );
@@ -81,9 +83,15 @@ function stateStep(name: string, event: string, states: string[], command: (id: 
       }
       const id = found.instance.InstanceId!;
       const state = found.instance.State?.Name ?? 'unknown';
-      const call = (await learnerCalls(ctx, event, { service: 'regional' })).find(
+      const calls = await learnerCalls(ctx, event, { service: 'regional' });
+      const call = calls.find(
         (e) => !e.errorCode && JSON.stringify(e.requestParameters ?? {}).includes(id),
       );
+      // Never asked for (no such call at all, and the instance not there by other means): not
+      // tried yet, rather than failed.
+      if (!calls.length && !states.includes(state)) {
+        return missing(ctx, { expected, hint: `Run \`${command(id)}\`.` });
+      }
       if (!states.includes(state) || !call) {
         return failed({
           expected,

@@ -4,6 +4,7 @@
 // user data or a session token can never reach the log. CreateAccessKey's responseElements are
 // the key's id, user, status and date, as AWS records them: never the secret.
 import { javaDate } from './cloudtrail/java-date.ts';
+import { runInstancesParameters } from './ec2/run-instances-parameters.ts';
 import type { ParsedRequest } from './request.ts';
 
 const SAFE_PARAM = /^[A-Za-z]*(Name|Id|Arn|Path|PathPrefix|Status|Type)$/;
@@ -14,6 +15,9 @@ const lowerCamel = (s: string) => s[0].toLowerCase() + s.slice(1);
 
 export function requestParameters(req: ParsedRequest): Record<string, unknown> | undefined {
   if (req.protocol === 'json') return undefined;
+  if (req.protocol === 'ec2' && req.action === 'RunInstances') {
+    return runInstancesParameters(req.params);
+  }
   const out: Record<string, unknown> = {};
   const instances: { instanceId: string }[] = [];
   for (const [key, value] of req.params) {

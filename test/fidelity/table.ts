@@ -739,10 +739,20 @@ export const TABLE: Row[] = [
         'Instances[].InstanceType': '/^t3\\.micro$/',
         'Instances[].State.Name': '/^pending$/',
       },
-      event: { eventName: 'RunInstances', eventSource: EC2, region: EAST },
+      event: {
+        eventName: 'RunInstances',
+        eventSource: EC2,
+        region: EAST,
+        fields: {
+          requestParameters: {
+            instancesSet: { items: [{ imageId: AL2023, minCount: 1, maxCount: 1 }] },
+            instanceType: 't3.micro',
+          },
+        },
+      },
     },
     source:
-      'aws-cli awscli/examples/ec2/run-instances.rst (State pending); EC2 User Guide "Use a Systems Manager parameter instead of an AMI ID" (resolve:ssm:)',
+      'aws-cli awscli/examples/ec2/run-instances.rst (State pending); EC2 User Guide "Use a Systems Manager parameter instead of an AMI ID" (resolve:ssm:); RunInstances requestParameters nested as in captured records (DataDog/stratus-red-team aws.execution.ec2-launch-unusual-instances.md; GorillaStack/auto-tag sample_ec2_runinstances_event.js)',
     verdict: 'match',
   },
   {

@@ -39,6 +39,9 @@ describe('lab test', () => {
       expect(s3.stdout).toContain('PASS s3-basics');
       expect(ec2.code, ec2.stdout + ec2.stderr).toBe(0);
       expect(ec2.stdout).toMatch(/✓ denied-launch: [\w-]+ before its step, passed after/);
+      // Stop and terminate, never asked for yet, are not tried (not failed) before their step.
+      expect(ec2.stdout).toMatch(/✓ stop: not-tried before its step, passed after/);
+      expect(ec2.stdout).toMatch(/✓ terminate: not-tried before its step, passed after/);
       expect(ec2.stdout).toContain('PASS ec2-first-instance');
       // A secret access key (the intern's) never reaches the output.
       expect(ec2.stdout + ec2.stderr).not.toMatch(/[A-Za-z0-9+/]{40}/);

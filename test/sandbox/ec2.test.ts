@@ -124,6 +124,24 @@ describe('first instance', () => {
     expect(r.code).toBe(0);
     r = await cli(bin, ['ec2', 'delete-key-pair', '--key-name', `kp-${tag}`]);
     expect(r.code).toBe(0);
+
+    // The launch in event history, shaped as CloudTrail records RunInstances.
+    r = await cli(bin, [
+      'cloudtrail',
+      'lookup-events',
+      '--lookup-attributes',
+      'AttributeKey=EventName,AttributeValue=RunInstances',
+    ]);
+    const run = (json(r).Events as { CloudTrailEvent: string }[])
+      .map((e) => JSON.parse(e.CloudTrailEvent))
+      .find((e) => e.responseElements?.instancesSet?.items?.[0]?.instanceId === id);
+    expect(run.requestParameters).toEqual({
+      instancesSet: {
+        items: [{ imageId: AL2023, minCount: 1, maxCount: 1, keyName: `kp-${tag}` }],
+      },
+      groupSet: { items: [{ groupId: sg }] },
+      instanceType: 't3.micro',
+    });
   });
   it('an unknown AMI is refused as EC2 refuses it (v1; the unknown key pair is a fidelity row)', async () => {
     const r = await cli('aws', [
