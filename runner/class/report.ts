@@ -294,7 +294,9 @@ function stepDurations(learners: LearnerReport[], steps: string[], i: number): n
       i > 0
         ? l.cells[steps[i - 1]]?.passedAt
         : Math.min(...steps.map((s) => l.cells[s].firstAt ?? Infinity), at);
-    if (start == null || (i > 0 && at <= start)) continue;
+    // The first step passed by the learner's very first check has no time either (the class
+    // never hears when the lab started): 0 s would read as "took no time" (issue 12).
+    if (start == null || at <= start) continue;
     out.push(at - start);
   }
   return out;

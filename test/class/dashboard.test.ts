@@ -239,12 +239,13 @@ describe.each(['sqlite', 'postgres'])('class dashboard in Chromium (%s)', (store
     }
   });
 
-  it('renders learner names that try XSS as inert text', async () => {
+  it('renders learner names that try XSS as inert text, each isolated from its neighbours', async () => {
     const cls = await srv.store.createClass('<script>window.__xss=0</script>Class');
     const names = [
       '<script>window.__xss=1</script>',
       '<img src=x onerror="window.__xss=2">',
       '"><svg onload="window.__xss=3">',
+      'עדה 42', // right-to-left: must not pull the text around it into its direction
     ];
     for (const [i, n] of names.entries())
       await (
@@ -260,6 +261,13 @@ describe.each(['sqlite', 'postgres'])('class dashboard in Chromium (%s)', (store
       await signIn(page, srv, cls.classId, cls.instructorToken);
       const shown = await page.locator('table.learners tbody th').allTextContents();
       for (const n of names) expect(shown.some((s) => s.startsWith(n))).toBe(true);
+      // Every name is its own bidi isolate (<bdi>, https://html.spec.whatwg.org/#the-bdi-element),
+      // in the grid and in the live-keys list (everyone but the finisher still has a key).
+      const isolated = await page.locator('table.learners tbody th bdi').allTextContents();
+      expect(isolated.sort()).toEqual([...names].sort());
+      const listed = await page.locator('[data-testid=risk] li bdi').allTextContents();
+      expect(listed.length).toBeGreaterThan(0);
+      for (const n of listed) expect(names).toContain(n);
       expect(await page.locator('h1').textContent()).toBe('<script>window.__xss=0</script>Class');
       expect(
         await page.evaluate(() => (window as unknown as { __xss?: number }).__xss),

@@ -135,7 +135,7 @@ function riskSection(lab: LabReport): string {
 <ul>${lab.keysAtRisk
     .map(
       (k) =>
-        `<li><strong>${e(k.name)}</strong> — key created ${e(fmtTime(k.since))} UTC${k.verified ? ' (verified in the account)' : ' (self-reported)'}</li>`,
+        `<li><strong><bdi>${e(k.name)}</bdi></strong> — key created ${e(fmtTime(k.since))} UTC${k.verified ? ' (verified in the account)' : ' (self-reported)'}</li>`,
     )
     .join('')}</ul></div>`;
 }
@@ -147,7 +147,7 @@ function stuckSection(lab: LabReport): string {
       (
         s,
       ) => `<tr><th scope="row">${e(s.step)}</th><td>${s.learnersStuck}</td><td>${s.failedAttempts}</td>
-<td>${s.reasons.length ? `<ul>${s.reasons.map((r) => `<li>${e(r.reason)} <span class="muted">×${r.count}</span></li>`).join('')}</ul>` : ''}</td></tr>`,
+<td>${s.reasons.length ? `<ul>${s.reasons.map((r) => `<li><bdi>${e(r.reason)}</bdi> <span class="muted">×${r.count}</span></li>`).join('')}</ul>` : ''}</td></tr>`,
     )
     .join('');
   return `<h3>Stuck points</h3>
@@ -176,7 +176,7 @@ function learnerRow(l: LearnerReport, steps: string[], now: number): string {
   const state =
     l.state === 'stuck'
       ? `<span class="failed">stuck at ${e(l.currentStep)}</span>${l.lastActivity != null ? ` <span class="muted">for ${ago(now - l.lastActivity)}</span>` : ''}`
-      : `<span class="${l.state === 'finished' ? 'passed' : 'muted'}">${e(l.state)}</span>`;
+      : `<span class="${l.state === 'finished' ? 'passed' : 'muted'}">${e(l.state.replace('-', ' '))}</span>`;
   const cells = steps
     .map((s) => {
       const c = l.cells[s];
@@ -194,7 +194,7 @@ function learnerRow(l: LearnerReport, steps: string[], now: number): string {
     })
     .join('');
   const risk = l.keysAtRisk ? ' <span class="risk">key live</span>' : '';
-  return `<tr data-learner="${e(l.id)}"><th scope="row">${e(l.name)}${risk}</th><td>${state}</td>${cells}<td>${e(fmtTime(l.lastActivity))}</td></tr>`;
+  return `<tr data-learner="${e(l.id)}"><th scope="row"><bdi>${e(l.name)}</bdi>${risk}</th><td>${state}</td>${cells}<td>${e(fmtTime(l.lastActivity))}</td></tr>`;
 }
 
 export function loginHtml(
