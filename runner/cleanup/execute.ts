@@ -1,6 +1,7 @@
 // Execute: carry out a plan one action at a time, marking each ledger entry
 // removed the moment its action completes. A cleanup killed halfway leaves the
 // ledger saying exactly what is done; the rerun plans again and finishes.
+import { rm } from 'node:fs/promises';
 import { DeleteAccessKeyCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { deleteUser, kindOf } from '../resources/index.ts';
 import { ledgerFor, markRemoved, type Store } from '../store/index.ts';
@@ -64,6 +65,9 @@ async function perform(
       return;
     case 'remove-profile-section':
       if (a.headers!.length) await removeProfileSections(a.path!, a.file!, a.headers!, keyIds);
+      return;
+    case 'remove-cached-session':
+      await rm(a.path!, { force: true });
       return;
     case 'forget':
       return;

@@ -11,6 +11,7 @@ import { findProfileSections } from './profiles.ts';
 import { parseSections, readCliFile } from './profile-file.ts';
 import { discoverCreated } from './discover-kinds.ts';
 import { recordRoleProfiles } from './role-profiles.ts';
+import { cachedRoleSessions } from './role-sessions.ts';
 import { identify, kindOf } from '../resources/index.ts';
 import type { CleanupAction, CleanupPlan, Kept, PlanInput } from './types.ts';
 
@@ -135,7 +136,9 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
       a.headers!.push(header);
       why.set(
         `${path}#${header}`,
-        `left by an interrupted cleanup: profile ${String(e.details.profile)}`,
+        e.details.roleArn
+          ? `assumes the lab's role ${String(e.details.roleArn).split('/').pop()}`
+          : `left by an interrupted cleanup: profile ${String(e.details.profile)}`,
       );
     }
     byPath.set(path, a);
@@ -146,6 +149,10 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
       : `forget profile sections already gone from ${a.path}`;
     actions.push(a);
   }
+
+  // Sessions of the run's roles that the CLI cached: useless once the role is gone, and a
+  // trap for the next run (role-sessions.ts).
+  actions.push(...(await cachedRoleSessions(input)));
 
   // Every other registered kind, in dependency order: only what is provably the lab's.
   const open = ledgerFor(store, run.id)

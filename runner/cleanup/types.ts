@@ -32,7 +32,9 @@ export type ActionKind =
   /** Delete one resource of a registered kind (runner/resources), after proving it is the lab's. */
   | 'delete-resource'
   /** Close a ledger entry whose resource is already gone (or was replaced: the replacement is kept). */
-  | 'forget';
+  | 'forget'
+  /** Delete a file the AWS CLI cached with a session of the run's role (role-sessions.ts). */
+  | 'remove-cached-session';
 
 export interface CleanupAction {
   kind: ActionKind;
@@ -46,7 +48,7 @@ export interface CleanupAction {
   resourceKind?: string;
   resourceId?: string;
   details?: Record<string, unknown>;
-  /** remove-profile-section: which file, which headers. */
+  /** remove-profile-section: which file, which headers; remove-cached-session: the file. */
   path?: string;
   file?: 'config' | 'credentials';
   headers?: string[];

@@ -1,6 +1,7 @@
 // Verify: after executing, look again, at the account and at the files, rather
 // than trusting that every call did what it said. The report names anything
 // the lab created that is still there, and why.
+import { existsSync } from 'node:fs';
 import { ledgerFor, type Store } from '../store/index.ts';
 import { identify, kindOf } from '../resources/index.ts';
 import { listKeys } from './discover.ts';
@@ -70,6 +71,11 @@ export async function verifyCleanup(
     if (s && (!id || keyIds.has(settingValue(id[1]))) && !reported.has(resource)) {
       remaining.push({ resource, why: 'recorded for removal, still in the file' });
       reported.add(resource);
+    }
+  }
+  for (const a of plan.actions.filter((x) => x.kind === 'remove-cached-session')) {
+    if (existsSync(a.path!)) {
+      remaining.push({ resource: `the CLI's cached session in ${a.path}`, why: 'still on disk' });
     }
   }
   // Anything the ledger still lists as not removed is not finished either.
