@@ -35,7 +35,8 @@ export interface RunCleanupOptions {
 
 export function formatPlan(plan: CleanupPlan): string[] {
   const lines = [
-    `Cleanup plan for ${plan.lab} (run ${plan.runId}, started ${plan.startedAt}), ${plan.target.label}:`,
+    // The site's one date format (`2026-11-23 09:20 UTC`): the page shows these lines too.
+    `Cleanup plan for ${plan.lab} (run ${plan.runId}, started ${new Date(plan.startedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC), ${plan.target.label}:`,
   ];
   if (plan.actions.length === 0) lines.push('  nothing to remove: the ledger has no open entries');
   plan.actions.forEach((a, i) => lines.push(`  ${i + 1}. ${a.text}`));

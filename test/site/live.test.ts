@@ -253,7 +253,9 @@ describe('the day42 page', () => {
       .poll(() => cleanup.locator('.cleanup-head').textContent(), { timeout: 60_000 })
       .toBe('Cleanup ran: nothing the lab created remains.');
     const plan = await cleanup.locator('pre').first().textContent();
-    expect(plan).toMatch(/Cleanup plan for day42/);
+    expect(plan).toMatch(
+      /Cleanup plan for day42 \(run \d+, started \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/,
+    );
     expect(plan).toMatch(/iam-admin/);
     // Focus moved to the cleanup's heading, so a screen reader reads what happened.
     await expect(a.evaluate(() => document.activeElement?.id)).resolves.toBe('cleanup-h');
