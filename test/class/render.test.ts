@@ -53,4 +53,24 @@ describe('class renderers', () => {
     expect(out).toContain('Eve\\x1b[2J\\x1b[31m');
     expect(out).toContain('stuck at create-key');
   });
+
+  it('keeps the grid narrow when a learner has a very long name', () => {
+    const long = 'W'.repeat(80);
+    const lab = labReport(
+      'day42',
+      ['create-key'],
+      [
+        { id: 'l1', name: long, iamUser: null, createdAt: 0 },
+        { id: 'l2', name: 'Ada', iamUser: null, createdAt: 0 },
+      ],
+      [],
+      [],
+    );
+    const out = reportTable({ class: { id: 'c', name: 'C' }, generatedAt: 0, labs: [lab] });
+    const grid = out.split('\n').filter((l) => /^(learner|W|Ada)/.test(l));
+    expect(grid).toHaveLength(3);
+    // Fits a 100-column terminal; the name is cut with an ellipsis, not dropped.
+    for (const l of grid) expect([...l].length, l).toBeLessThanOrEqual(100);
+    expect(grid.find((l) => l.startsWith('W'))).toMatch(/^W{29}… /);
+  });
 });

@@ -13,6 +13,14 @@ const plain: Paint = { red: (s) => s, green: (s) => s, bold: (s) => s, dim: (s) 
 
 const safe = terminalText;
 
+/** Names may be 80 characters; the grid cuts them at 30 so one long name cannot push every
+ *  row past the terminal's width (the live-keys list above shows them whole). */
+const NAME_COLUMN = 30;
+function cell(name: string): string {
+  const chars = [...name];
+  return chars.length > NAME_COLUMN ? chars.slice(0, NAME_COLUMN - 1).join('') + '…' : name;
+}
+
 export function reportTable(report: ClassReport, paint: Paint = plain): string {
   const out: string[] = [
     paint.bold(`Class ${safe(report.class.name)}`) +
@@ -53,7 +61,7 @@ function labTable(lab: LabReport, p: Paint): string[] {
   );
   const header = ['learner', 'state', ...lab.steps, 'last activity'];
   const rows = lab.learners.map((l) => [
-    safe(l.name) + (l.keysAtRisk ? ' [key live]' : ''),
+    safe(cell(l.name)) + (l.keysAtRisk ? ' [key live]' : ''),
     l.state === 'stuck' ? `stuck at ${l.currentStep}` : l.state,
     ...lab.steps.map((s) => {
       const c = l.cells[s];
@@ -70,10 +78,11 @@ function labTable(lab: LabReport, p: Paint): string[] {
     }),
     fmtTime(l.lastActivity),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const width = (c: string) => [...c].length;
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => width(r[i]))));
   const line = (r: string[]) =>
     r
-      .map((c, i) => c.padEnd(widths[i]))
+      .map((c, i) => c + ' '.repeat(widths[i] - width(c)))
       .join('  ')
       .trimEnd();
   out.push(line(header), ...rows.map(line));
