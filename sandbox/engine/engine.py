@@ -294,6 +294,10 @@ class Engine:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         path = environ.get("PATH_INFO", "")
         if path == "/_labrunner/health":  # liveness only: no secret in it, probes need no secret
+            # ...but only under a loopback name: a page that rebinds its own name to 127.0.0.1
+            # could otherwise read the account id and pid (docs/security.md).
+            if not _loopback_host(environ.get("HTTP_HOST", "")):
+                return _json(start_response, 403, {"error": "only the sandbox gateway may call the engine"})
             return self.private(environ, start_response, path)
         given = environ.pop(SECRET_KEY, "").encode("latin-1", "replace")
         if not hmac.compare_digest(given, SECRET):
@@ -381,6 +385,15 @@ class Engine:
                 self.lock.release_read()
             return _json(start_response, 200 if found else 404, found or {})
         return _json(start_response, 404, {"error": "unknown private endpoint"})
+
+
+_LOOPBACK_NAMES = {"127.0.0.1", "localhost", "[::1]"}
+
+
+def _loopback_host(host: str) -> bool:
+    """Whether a Host header names this machine's loopback (with or without a port)."""
+    name = host if host.endswith("]") else host.rsplit(":", 1)[0]
+    return name.lower() in _LOOPBACK_NAMES
 
 
 def _json(start_response: Callable[..., Any], code: int, payload: dict[str, Any]) -> list[bytes]:

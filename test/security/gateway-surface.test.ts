@@ -357,6 +357,13 @@ describe("the engine's own port", () => {
     }
     const health = await rawRequest(engineUrl, { target: '/_labrunner/health' });
     expect(health.status).toBe(200);
+    // Not even the probe under a rebound name: it would tell a page the account id and pid.
+    const rebound = await rawRequest(engineUrl, {
+      target: '/_labrunner/health',
+      host: `rebind.evil.test:${new URL(engineUrl).port}`,
+    });
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).not.toContain('accountId');
     await expectAccountIntact();
   });
 
