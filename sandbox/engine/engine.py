@@ -69,6 +69,7 @@ import s3_buckets  # noqa: E402
 import s3_regions  # noqa: E402
 import ec2_launch  # noqa: E402
 import trust  # noqa: E402
+import iam_conflicts  # noqa: E402
 import identities  # noqa: E402
 import statedir  # noqa: E402
 
@@ -208,6 +209,7 @@ class Engine:
         ec2_launch.install()  # resolve:ssm: image ids (ec2_launch.py)
         aws_ids.patch()  # AIDA… ids, UUID request ids, whole-second IAM dates (aws_ids.py)
         trust.install()  # account principals in role trust policies (trust.py)
+        iam_conflicts.install()  # DeleteUser/DeleteGroup refuse while things hang off (iam_conflicts.py)
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.lock = RWLock()
         self.account_id = identities.ACCOUNT_ID
