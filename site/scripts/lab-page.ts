@@ -176,10 +176,21 @@ if (info) {
 
 /** The terminal beside the steps: its code (xterm.js) is loaded only when opened. */
 function offerTerminal(state: 'ready' | 'needs-token' | 'off') {
-  if (state === 'off') return;
   const offer = $('[data-term-offer]');
   offer.hidden = false;
   const open = offer.querySelector<HTMLButtonElement>('[data-term-open]')!;
+  if (state === 'off') {
+    // Say so, rather than leave a learner looking for the terminal the docs describe.
+    open.hidden = true;
+    offer
+      .querySelector('[data-term-note]')!
+      .replaceChildren(
+        ...withCode(
+          'No terminal in this page: `lab serve` offers one only on loopback and without `--no-terminal`. Use `lab shell` in a terminal of your own.',
+        ),
+      );
+    return;
+  }
   if (state === 'needs-token') {
     open.disabled = true;
     offer.querySelector('[data-term-note]')!.textContent =

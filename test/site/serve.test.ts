@@ -69,6 +69,11 @@ describe('lab serve with the sandbox', () => {
       await expect(stepBadge(page, id).textContent()).resolves.toBe('Pending');
     }
     await expect(page.locator('[data-served-note]').textContent()).resolves.toMatch(/sandbox/);
+    // This server offers no terminal: the page says so and where to type instead.
+    await expect
+      .poll(() => page.locator('[data-term-note]').textContent())
+      .toMatch(/^No terminal in this page: .*Use lab shell in a terminal of your own\.$/);
+    await expect(page.locator('[data-term-open]').isVisible()).resolves.toBe(false);
     // The sandbox variant of each instruction is marked as the one in use.
     await expect(
       page.locator('.lab-variant.current[data-target="sandbox"]').count(),
