@@ -9,7 +9,13 @@ export default defineCommand({
   meta: { name: 'hint', description: "Show a step's hints" },
   args: {
     lab: { type: 'positional', required: true, description: 'Lab id, e.g. day42' },
-    step: { type: 'positional', required: true, description: 'Step id, e.g. create-key' },
+    // Optional: without it, the lab's steps and how many hints each has (citty's own error
+    // said only "Missing required positional argument: STEP").
+    step: {
+      type: 'positional',
+      required: false,
+      description: 'Step id, e.g. create-key (default: list the steps)',
+    },
     labs: {
       type: 'string',
       description: 'Folder holding the labs (default: the repository labs/)',
@@ -17,6 +23,18 @@ export default defineCommand({
   },
   async run({ args }) {
     const lab = await findLab(args.lab, labsRoot(args.labs));
+    if (!args.step) {
+      const width = Math.max(...lab.steps.map((s) => s.id.length));
+      console.log(color.bold(`${lab.id} — ${lab.meta.title}`));
+      for (const s of lab.steps) {
+        const n = s.hints.length;
+        console.log(
+          `  ${s.index}. ${s.id.padEnd(width)}  ${s.title} ${color.dim(`(${n} hint${n === 1 ? '' : 's'})`)}`,
+        );
+      }
+      console.log(`\n\`lab hint ${lab.id} <step>\` shows a step's hints.`);
+      return;
+    }
     const step = lab.steps.find((s) => s.id === args.step);
     if (!step) {
       throw new LabError(

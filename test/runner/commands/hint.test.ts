@@ -46,9 +46,16 @@ describe('lab hint', () => {
     expect(r.stderr).toContain('Labs: alpha, day9, day10');
   });
 
-  it('missing arguments: usage, exit 2', async () => {
+  it("no step: the lab's steps, with their titles and hint counts; no lab: usage, exit 2", async () => {
     const r = await lab(['hint', 'day42']);
-    expect(r.code).toBe(2);
-    expect(r.stderr + r.stdout).toMatch(/step/i);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /^ {2}1\. create-key {2}Create an access key for iam-admin \(3 hints\)$/m,
+    );
+    expect(r.stdout).toMatch(/^ {2}5\. cleanup +Deactivate, then delete the key/m);
+    expect(r.stdout).toContain("`lab hint day42 <step>` shows a step's hints.");
+    const none = await lab(['hint']);
+    expect(none.code).toBe(2);
+    expect(none.stderr + none.stdout).toMatch(/LAB/);
   });
 });
