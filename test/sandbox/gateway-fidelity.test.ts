@@ -63,6 +63,18 @@ describe('event history holds API calls only', () => {
     expect(mine.map((e) => e.EventName)).toEqual(['CreateUser']);
   });
 
+  it("the runner's reads with a learner's key (day42 checks the profile) are not events either", async () => {
+    // What `lab check day42` does for the configure step: GetCallerIdentity with the profile's key.
+    const asRunner = sdk(fx.url, bob, { region: 'us-east-1', customUserAgent: 'labrunner/0.1.0' });
+    await asRunner.sts.send(new GetCallerIdentityCommand({}));
+    await asRunner.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: bob.accessKeyId }));
+    // The learner's own call, the same one, is an event.
+    await sdk(fx.url, bob, { region: 'us-east-1' }).sts.send(new GetCallerIdentityCommand({}));
+    const bobs = (await lookup('us-east-1')).Events!.filter((e) => e.Username === 'bob');
+    expect(bobs.map((e) => e.EventName)).toEqual(['GetCallerIdentity']);
+    expect(JSON.parse(bobs[0].CloudTrailEvent!).userAgent).not.toContain('labrunner/');
+  });
+
   it('IAM events are in us-east-1 only; lookup-events is regional', async () => {
     const east = (await lookup('us-east-1')).Events!.map((e) => e.EventName);
     expect(east).toContain('CreateAccessKey');
