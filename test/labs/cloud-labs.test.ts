@@ -9,6 +9,7 @@ import {
   DescribeSecurityGroupsCommand,
 } from '@aws-sdk/client-ec2';
 import { GetUserCommand } from '@aws-sdk/client-iam';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,5 +109,24 @@ describe('lab cleanup of runs stopped half-way', () => {
     await expect(
       admin.iam.send(new GetUserCommand({ UserName: 'lab-ec2-intern' })),
     ).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+    // The cleanup asked AWS for nothing that was not there: no failed calls of its own in the
+    // event history (a user without a console password had a DeleteLoginProfile refused).
+    for (const region of ['us-east-1', 'ap-southeast-2']) {
+      const ct = new CloudTrailClient({
+        endpoint: sb.endpoint,
+        region,
+        credentials: sb.learner,
+      });
+      const events = (
+        await ct.send(
+          new LookupEventsCommand({
+            LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: 'labrunner' }],
+          }),
+        )
+      ).Events!.map((e) => JSON.parse(e.CloudTrailEvent!));
+      expect(events.filter((e) => e.errorCode).map((e) => `${e.eventName} ${e.errorCode}`)).toEqual(
+        [],
+      );
+    }
   }, 300_000);
 });

@@ -10,6 +10,7 @@ import {
   CreateAccessKeyCommand,
   CreateUserCommand,
 } from '@aws-sdk/client-iam';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { useTestSandbox } from '../helpers/sandbox.ts';
 import { loadSolve } from '../../runner/labtest/run.ts';
 import { cliFiles, keysOf, lab, runnerClients, sleep, userExists } from './cleanup-fixture.ts';
@@ -58,4 +59,14 @@ it('day42 end to end: the pre-existing lab user, its old key and other users sur
   expect(await keysOf(sb, 'iam-admin')).toEqual([{ id: oldKey, status: 'Active' }]);
   expect(await keysOf(sb, 'carol')).toEqual([{ id: carolKey, status: 'Active' }]);
   expect(await cliFiles(sb)).toEqual(filesBefore);
+  // The learner deleted their key in the last step: the cleanup forgets it, without a
+  // DeleteAccessKey that AWS refuses (NoSuchEntity) and records as an error event.
+  const { cloudtrail } = runnerClients(sb);
+  const mine = await cloudtrail.send(
+    new LookupEventsCommand({
+      LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: 'labrunner' }],
+    }),
+  );
+  const failed = mine.Events!.map((e) => JSON.parse(e.CloudTrailEvent!)).filter((e) => e.errorCode);
+  expect(failed.map((e) => `${e.eventName} ${e.errorCode}`)).toEqual([]);
 });

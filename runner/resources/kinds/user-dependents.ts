@@ -8,6 +8,7 @@ import {
   DeleteUserCommand,
   DeleteUserPolicyCommand,
   DetachUserPolicyCommand,
+  GetLoginProfileCommand,
   ListAccessKeysCommand,
   ListAttachedUserPoliciesCommand,
   ListGroupsForUserCommand,
@@ -36,7 +37,11 @@ export async function deleteUser(iam: IAMClient, UserName: string): Promise<void
       iam.send(new RemoveUserFromGroupCommand({ UserName, GroupName: g.GroupName })),
     );
   }
-  await ignoreGone(iam.send(new DeleteLoginProfileCommand({ UserName })));
+  // Only a password that exists is deleted: a blind DeleteLoginProfile fails with NoSuchEntity,
+  // an error event in the account's history (GetLoginProfile is a read, not an event).
+  if (await ignoreGone(iam.send(new GetLoginProfileCommand({ UserName })))) {
+    await ignoreGone(iam.send(new DeleteLoginProfileCommand({ UserName })));
+  }
   const keys = await ignoreGone(iam.send(new ListAccessKeysCommand({ UserName })));
   for (const k of keys?.AccessKeyMetadata ?? []) {
     const AccessKeyId = k.AccessKeyId;
