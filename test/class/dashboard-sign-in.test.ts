@@ -68,6 +68,14 @@ describe.each([
     try {
       const page = await ctx.newPage();
       expect((await page.goto(dash))?.status()).toBe(401);
+      // A mistyped token: the page says so, and the field has focus again to retype it
+      // (focus was on the page body, the field one Tab away behind the message).
+      const field = page.getByLabel(/Instructor token/);
+      await field.fill('lci_not-the-token');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('[role=alert]').textContent()).toMatch(/not the/);
+      await expect(field.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+      await expect(field.getAttribute('aria-describedby')).resolves.toBe('token-error');
       await page.getByLabel(/Instructor token/).fill(cls.instructorToken);
       const [answer] = await Promise.all([
         page.waitForResponse((r) => r.url().endsWith('/login')),

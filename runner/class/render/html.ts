@@ -207,10 +207,10 @@ export function loginHtml(
     'Instructor sign-in',
     nonce,
     `<main><h1>Instructor sign-in${className ? ` — ${e(className)}` : ''}</h1>
-${error ? `<p class="failed" role="alert">${e(error)}</p>` : ''}
+${error ? `<p class="failed" role="alert" id="token-error">${e(error)}</p>` : ''}
 <form method="post" action="${e(action)}">
 <label for="token">Instructor token (printed once by <code>lab class create</code>)</label><br>
-<input id="token" name="token" type="password" autocomplete="off" required size="50">
+<input id="token" name="token" type="password" autocomplete="off" required size="50" autofocus${error ? ' aria-invalid="true" aria-describedby="token-error"' : ''}>
 <button type="submit">Open dashboard</button>
 </form></main>`,
   );
