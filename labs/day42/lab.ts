@@ -16,6 +16,7 @@ import {
   learnerProfiles,
   notTried,
   targetKeyId,
+  type CheckContext,
   type StepVerdict,
 } from '../../runner/sdk/index.ts';
 import {
@@ -32,6 +33,11 @@ import {
   verifyProfile,
   agent,
 } from './evidence.ts';
+
+/** The profile holding one of the run's keys, by name, for a hint; a placeholder if none yet. */
+async function profileName(ctx: CheckContext, ids: string[]): Promise<string> {
+  return (await keyHolders(ctx, ids))[0]?.name ?? '<the profile holding the key>';
+}
 
 export default defineLab({
   id: 'day42',
@@ -218,7 +224,7 @@ export default defineLab({
         }
         return missing(ctx, {
           expected,
-          hint: 'Run `aws iam list-users --profile <the profile holding the key>`.',
+          hint: `Run \`aws iam list-users --profile ${await profileName(ctx, ids)}\`.`,
         });
       },
     },
@@ -265,12 +271,12 @@ export default defineLab({
             evidence: other.errorCode
               ? `DescribeInstances failed with ${other.errorCode}`
               : 'DescribeInstances succeeded',
-            hint: `Run \`aws ec2 describe-instances --profile <the profile holding the key> --region ${REGION}\`: it should be denied.`,
+            hint: `Run \`aws ec2 describe-instances --profile ${await profileName(ctx, ids)} --region ${REGION}\`: it should be denied.`,
           };
         }
         return missing(ctx, {
           expected,
-          hint: `Run \`aws ec2 describe-instances --profile <the profile holding the key>\`; expect UnauthorizedOperation.`,
+          hint: `Run \`aws ec2 describe-instances --profile ${await profileName(ctx, ids)}\`; expect UnauthorizedOperation.`,
         });
       },
     },

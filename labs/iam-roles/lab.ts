@@ -103,8 +103,10 @@ export default defineLab({
                 evidence: `profile ${near.name} has role_arn ${near.roleArn}`,
                 hint: `Run \`aws configure set role_arn ${roleArn(ctx)} --profile ${near.name}\`.`,
               })
-            : missing(ctx, {
+            : // The CLI files are read directly: no event to wait for, on AWS either.
+              notTried({
                 expected,
+                evidence: 'no profile in your CLI config has a role_arn',
                 hint: `Run \`aws configure set role_arn ${roleArn(ctx)} --profile ${ROLE}\` and set its source_profile.`,
               });
         }
@@ -112,7 +114,7 @@ export default defineLab({
           return failed({
             expected,
             evidence: `profile ${p.name} has the role but no source_profile`,
-            hint: `Run \`aws configure set source_profile <your admin profile> --profile ${p.name}\`.`,
+            hint: `Run \`aws configure set source_profile ${ctx.target.kind === 'sandbox' ? 'default' : '<your-admin-profile>'} --profile ${p.name}\`.`,
           });
         }
         return passed(`profile ${p.name} assumes ${ROLE} with the keys of ${p.sourceProfile}`);

@@ -80,7 +80,12 @@ export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
         } else if (!o.json) {
           if (pass > 1) out(color.dim(`— ${clock.now().toISOString().slice(11, 19)} UTC`));
           for (const l of verdictLines(results)) out(l);
-          for (const l of nextLines(o.lab, results, Object.keys(def.steps).length)) out(l);
+          const flags = [
+            target.kind === 'aws' ? ' --target aws' : '',
+            o.profile ? ` --profile ${o.profile}` : '',
+            o.region ? ` --region ${o.region}` : '',
+          ].join('');
+          for (const l of nextLines(o.lab, results, Object.keys(def.steps).length, flags)) out(l);
         }
         const cleanup = cleanupDue(outcome, o.step)
           ? await autoCleanup(o, target, run, def, out, err)

@@ -36,14 +36,20 @@ export function verdictLines(results: StepResult[]): string[] {
 }
 
 /** The closing line(s): progress and the one thing to do next. */
-export function nextLines(lab: string, results: StepResult[], all: number): string[] {
+export function nextLines(
+  lab: string,
+  results: StepResult[],
+  all: number,
+  /** The target flags this check was run with (` --target aws --profile dev`): the commands named here need them too. */
+  flags = '',
+): string[] {
   const passed = results.filter((r) => r.status === 'passed').length;
   const firstOpen = results.find((r) => r.status !== 'passed');
   // `--step`: count what was checked, not the lab ("1/5 steps complete" with exit 0 read as
   // four steps still to do).
   const count =
     results.length < all
-      ? `${passed}/${results.length} checked step${results.length === 1 ? '' : 's'} complete (\`lab check ${lab}\` checks all ${all}).`
+      ? `${passed}/${results.length} checked step${results.length === 1 ? '' : 's'} complete (\`lab check ${lab}${flags}\` checks all ${all}).`
       : `${passed}/${all} steps complete.`;
   if (!firstOpen) return [color.green(count)];
   const lines = [count];
@@ -51,12 +57,12 @@ export function nextLines(lab: string, results: StepResult[], all: number): stri
     lines.push(`Next: step ${firstOpen.id}${firstOpen.hint ? ` — ${firstOpen.hint}` : ''}`);
     lines.push(
       color.dim(
-        `Then run \`lab check ${lab}\` again (\`lab hint ${lab} ${firstOpen.id}\` for help).`,
+        `Then run \`lab check ${lab}${flags}\` again (\`lab hint ${lab} ${firstOpen.id}\` for help).`,
       ),
     );
   } else {
     lines.push(
-      `Waiting for step ${firstOpen.id}: run \`lab check ${lab} --watch\` to keep checking until it shows up.`,
+      `Waiting for step ${firstOpen.id}: run \`lab check ${lab}${flags} --watch\` to keep checking until it shows up.`,
     );
   }
   return lines;

@@ -142,6 +142,9 @@ describe('day42 checks against a real sandbox', () => {
     r = await check(home, { step: 'configure' });
     expect(r.configure.status).toBe('passed');
     expect(r.configure.evidence).toMatch(/my-odd-name_42.*iam-admin/);
+    // The next hints name the learner's own profile, not a placeholder.
+    r = await check(home, { step: 'list-users' });
+    expect(r['list-users'].hint).toBe('Run `aws iam list-users --profile my-odd-name_42`.');
 
     const me = learner(key);
     await me.iam.send(new ListUsersCommand({}));

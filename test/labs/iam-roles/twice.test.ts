@@ -87,3 +87,19 @@ test('a second run in the same sandbox passes as the first did; cleanup removes 
   }
   expect(existsSync(cache) ? readdirSync(cache) : []).toEqual([]);
 }, 180_000);
+
+test('on AWS, a role profile not configured yet is "not tried yet", and what to run next keeps --target aws', () => {
+  // The AWS path against the sandbox (docs/cleanup.md, "Exercising the AWS path"): the runner
+  // signs as the sandbox admin's profile; the learner's files are the sandbox's.
+  const flags = ['--target', 'aws', '--profile', 'sandbox-admin'];
+  expect(lab('start', 'iam-roles', ...flags).code).toBe(0);
+  const r = lab('check', 'iam-roles', '--step', 'configure-profile', ...flags);
+  expect(r.code, r.out).toBe(1);
+  // The CLI files are read directly: no CloudTrail event to wait for.
+  expect(r.out).toMatch(/○ configure-profile not tried yet/);
+  expect(r.out).not.toMatch(/waiting for CloudTrail/);
+  expect(r.out).toContain(
+    'Then run `lab check iam-roles --target aws --profile sandbox-admin` again',
+  );
+  expect(lab('cleanup', 'iam-roles', '--yes', ...flags).code).toBe(0);
+});
