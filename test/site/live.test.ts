@@ -146,6 +146,28 @@ describe('the day42 page', () => {
     expect(page.url()).toBe(url + 'labs/day42/'); // the token left the address bar
     await page.getByRole('button', { name: 'Open a terminal here' }).click();
     await waitScreen(page, /\(sandbox\)/);
+    // With the terminal docked at the bottom, Tab never puts the focus behind it or behind
+    // the sticky summary (it did: 'Open a terminal here' and checklist links were covered).
+    await page.evaluate(() => document.querySelector<HTMLElement>('.skip')!.focus());
+    const covered: string[] = [];
+    for (let i = 0; i < 16; i++) {
+      await page.keyboard.press('Tab');
+      const at = await page.evaluate(() => {
+        const el = document.activeElement!;
+        const r = el.getBoundingClientRect();
+        const dock = document.querySelector('[data-term]')!.getBoundingClientRect();
+        const bar = document.querySelector('[data-summary]')!.getBoundingClientRect();
+        const stuck = bar.top <= 0.5;
+        return {
+          what: (el.textContent ?? '').trim().slice(0, 40),
+          inDock: !!el.closest('[data-term]'),
+          covered: r.bottom > dock.top + 1 || (stuck && r.top < bar.bottom - 1),
+        };
+      });
+      if (at.inDock) break;
+      if (at.covered) covered.push(at.what);
+    }
+    expect(covered).toEqual([]);
 
     // Step 1: create the key; read both halves off the screen, as the learner does.
     await runBlock(page, 'create-key', /create-access-key/);
