@@ -112,7 +112,7 @@ function openRun(
   if (last?.status === 'cleaned') {
     if (print) {
       console.log(
-        `Nothing to clean up: run ${last.id} of ${lab} was cleaned up at ${last.endedAt}.`,
+        `Nothing to clean up: run ${last.id} of ${lab} was cleaned up at ${last.endedAt ? `${last.endedAt.slice(0, 16).replace('T', ' ')} UTC` : 'an earlier time'}.`,
       );
     }
     return [];

@@ -135,6 +135,7 @@ describe('lab cleanup in the sandbox', () => {
     const again = await lab(['cleanup', 'crash'], sb.env);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain(`Nothing to clean up: run ${run.id} of crash was cleaned up`);
+    expect(again.stdout).toMatch(/cleaned up at \d{4}-\d\d-\d\d \d\d:\d\d UTC\.\n/); // as every other date
   });
 
   it('a rerun finishes a cleanup killed after any of its actions', async () => {
