@@ -5,6 +5,7 @@ import { EXIT, LabError } from '../errors.ts';
 import type { Env } from '../paths.ts';
 import { ledgerFor, setRunStatus, type Run, type Store } from '../store/index.ts';
 import { color } from '../ui.ts';
+import { setInterruptNote } from '../interrupt.ts';
 import { executePlan } from './execute.ts';
 import { planCleanup } from './plan.ts';
 import { labUsersOf } from './discover.ts';
@@ -84,19 +85,33 @@ async function cleanupOnce(o: RunCleanupOptions): Promise<CleanupReport> {
   if (target.kind === 'aws' && !o.yes && plan.actions.length > 0) {
     // With --json, stdout is for the one JSON object: show the plan and ask on stderr.
     if (o.print === false) for (const line of formatPlan(plan)) stderr.write(`${line}\n`);
-    await confirmAccount(
-      run.accountId,
-      o.stdin ?? process.stdin,
-      o.print === false ? stderr : stdout,
-    );
+    // Ctrl-C at the question says so: nothing was changed (it said only "Interrupted.").
+    setInterruptNote('the cleanup was not confirmed; nothing was changed.');
+    try {
+      await confirmAccount(
+        run.accountId,
+        o.stdin ?? process.stdin,
+        o.print === false ? stderr : stdout,
+      );
+    } finally {
+      setInterruptNote(undefined);
+    }
   }
 
-  const done = await executePlan(plan, {
-    target,
-    store,
-    env: o.env ?? process.env,
-    onDone: (t) => say(`  ${color.green('done')} ${t}`),
-  });
+  setInterruptNote(
+    `the cleanup of ${run.lab} stopped part-way; what is done is recorded, and \`lab cleanup ${run.lab}${target.kind === 'aws' ? ' --target aws' : ''}\` finishes it.`,
+  );
+  let done: string[];
+  try {
+    done = await executePlan(plan, {
+      target,
+      store,
+      env: o.env ?? process.env,
+      onDone: (t) => say(`  ${color.green('done')} ${t}`),
+    });
+  } finally {
+    setInterruptNote(undefined);
+  }
   const remaining = await verifyCleanup(plan, { target, store });
   const clean = remaining.length === 0;
   if (clean) {

@@ -127,6 +127,16 @@ describe('in a terminal', () => {
     };
     const start = await finalScreen(labTerm(['start', 'day42', '--target', 'aws'], aws));
     expect(start.exit.code, start.screen).toBe(0);
+    // Ctrl-C at the question: exit 130, and it says that nothing was changed.
+    const no = labTerm(['cleanup', 'day42', '--target', 'aws'], aws);
+    await no.waitFor(/Type the account id \d{12} to delete the above: $/m);
+    no.type('\x03');
+    const stopped = await finalScreen(no);
+    expect(stopped.exit.code, stopped.screen).toBe(130);
+    expect(stopped.screen).toMatch(
+      /Interrupted: the cleanup was not confirmed; nothing was changed\./,
+    );
+    expectClean(stopped);
     const t = labTerm(['cleanup', 'day42', '--target', 'aws'], aws);
     const [, account] = await t.waitFor(/Type the account id (\d{12}) to delete the above: $/m);
     t.type(`${account}\r`);
