@@ -16,6 +16,10 @@ for the region in `x-amz-bucket-region` and sends the request again, once, to th
 sees nothing but the answer, and the event is recorded in the bucket's region, where the call
 was finally signed for. A presigned URL cannot be re-signed: `curl` shows the XML.
 
+The redirect comes before authentication and authorisation, as on AWS (tools learn a bucket's
+region this way), so it tells a caller with any signature which region a bucket is in; a
+request with no signature never reaches the engine (gateway/fixes/s3-anonymous.ts).
+
 The sandbox endpoint stands for the regional endpoint of the region a request is signed for
 (SigV4: the credential scope in `Authorization` or `X-Amz-Credential`). Not judged: requests with
 no region (SigV2, unsigned), CreateBucket (an endpoint creates buckets for other regions, with
