@@ -11,6 +11,8 @@ unchanged. Around it we add only what moto's `moto_server` lacks for a learner's
   * S3 authentication as clients sign (raw query strings, presigned URLs) and S3's
     same-account denial wording (s3_auth.py); Block Public Access on new buckets (s3_buckets.py);
     a bucket asked for in another region answered 301 PermanentRedirect (s3_regions.py);
+  * EC2 launches from `resolve:ssm:` parameters (ec2_launch.py); security group rules listed
+    with their owner and without empty tags (ec2_rules.py);
   * private loopback endpoints for the gateway: /_labrunner/health and /_labrunner/whois;
   * trust in the gateway only: every request but /_labrunner/health must carry the per-start
     secret (LAB_ENGINE_SECRET, given in the environment by `lab sandbox start`) in the
@@ -68,6 +70,7 @@ import s3_auth  # noqa: E402
 import s3_buckets  # noqa: E402
 import s3_regions  # noqa: E402
 import ec2_launch  # noqa: E402
+import ec2_rules  # noqa: E402
 import trust  # noqa: E402
 import iam_conflicts  # noqa: E402
 import identities  # noqa: E402
@@ -207,6 +210,7 @@ class Engine:
         s3_buckets.install()  # Block Public Access on by default and enforced (s3_buckets.py)
         s3_regions.install()  # a bucket asked for in another region: 301 (s3_regions.py)
         ec2_launch.install()  # resolve:ssm: image ids (ec2_launch.py)
+        ec2_rules.install()  # rules as AWS lists them: GroupOwnerId, no empty Tags (ec2_rules.py)
         aws_ids.patch()  # AIDA… ids, UUID request ids, whole-second IAM dates (aws_ids.py)
         trust.install()  # account principals in role trust policies (trust.py)
         iam_conflicts.install()  # DeleteUser/DeleteGroup refuse while things hang off (iam_conflicts.py)

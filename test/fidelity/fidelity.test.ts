@@ -17,6 +17,7 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateSecurityGroupCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxProcessEnv, type SandboxInfo } from '../../sandbox/index.ts';
 import { sdk, type Creds } from '../sandbox/clients.ts';
@@ -200,6 +201,10 @@ beforeAll(async () => {
     values[cli].FULL_BUCKET = `fid-full-${cli}`;
     values[cli].NEW_KEY_PAIR = `fid-kp-${cli}`;
     values[cli].NEW_GROUP = `fid-sg-${cli}`;
+    const ssh = await sdk(fx.url, fx.admin, { region: 'us-east-1' }).ec2.send(
+      new CreateSecurityGroupCommand({ GroupName: `fid-ssh-${cli}`, Description: 'SSH' }),
+    );
+    values[cli].SSH_GROUP_ID = ssh.GroupId!;
     await s3.send(new CreateBucketCommand({ Bucket: values[cli].FULL_BUCKET }));
     values[cli].SYD_BUCKET = `fid-syd-${cli}`;
     await sydney.send(

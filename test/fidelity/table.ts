@@ -726,6 +726,37 @@ export const TABLE: Row[] = [
     verdict: 'match',
   },
   {
+    id: 'ec2-authorize-ssh',
+    lab: 'ec2-first-instance',
+    step: 'ssh-group',
+    command: [
+      'ec2',
+      'authorize-security-group-ingress',
+      '--group-id',
+      '{SSH_GROUP_ID}',
+      '--protocol',
+      'tcp',
+      '--port',
+      '22',
+      '--cidr',
+      '203.0.113.10/32',
+    ],
+    as: 'sandbox-admin',
+    aws: {
+      exit: { v1: 0, v2: 0 },
+      json: {
+        Return: '/^true$/',
+        'SecurityGroupRules[].GroupOwnerId': '/^\\d{12}$/',
+        'SecurityGroupRules[].IsEgress': '/^false$/',
+        'SecurityGroupRules[].CidrIpv4': '/^203\\.0\\.113\\.10\\/32$/',
+      },
+      event: { eventName: 'AuthorizeSecurityGroupIngress', eventSource: EC2, region: EAST },
+    },
+    source:
+      'aws-cli awscli/examples/ec2/authorize-security-group-ingress.rst (Example 1: Return, SecurityGroupRules with GroupOwnerId and no Tags)',
+    verdict: 'match',
+  },
+  {
     id: 'ec2-run-instances',
     lab: 'ec2-first-instance',
     step: 'launch',

@@ -78,6 +78,20 @@ describe('first instance', () => {
       '203.0.113.7/32',
     ]);
     expect(json(r).Return).toBe(true);
+    // As aws-cli's authorize-security-group-ingress example prints it: the group's owner, and no
+    // empty Tags (sandbox/engine/ec2_rules.py).
+    expect(json(r).SecurityGroupRules).toEqual([
+      {
+        SecurityGroupRuleId: expect.stringMatching(/^sgr-[0-9a-f]{17}$/),
+        GroupId: sg,
+        GroupOwnerId: sb.accountId,
+        IsEgress: false,
+        IpProtocol: 'tcp',
+        FromPort: 22,
+        ToPort: 22,
+        CidrIpv4: '203.0.113.7/32',
+      },
+    ]);
 
     r = await cli(bin, [
       'ec2',
