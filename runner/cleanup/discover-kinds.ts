@@ -15,6 +15,7 @@ import {
 import { kindOf } from '../resources/index.ts';
 import { ledgerFor, recordCreated } from '../store/index.ts';
 import { runStartSecond } from './discover.ts';
+import { contested, rivalRuns } from './overlap.ts';
 import type { PlanInput } from './types.ts';
 
 const OWN_DISCOVERY = new Set(['access-key', 'profile-section']);
@@ -37,6 +38,7 @@ export async function discoverCreated(input: PlanInput & { creates: string[] }):
   if (!ct) return;
   const since = runStartSecond(run.startedAt);
   const learnerArn = learnerArnOf(run.baseline, target.learnerArn);
+  const rivals = await rivalRuns(store, run);
   const entries = ledgerFor(store, run.id);
   const keyIds = new Set(entries.filter((e) => e.kind === 'access-key').map((e) => e.resourceId));
   const roleArns = new Set(
@@ -60,6 +62,8 @@ export async function discoverCreated(input: PlanInput & { creates: string[] }):
       for (const ev of events.reverse()) {
         if (ev.errorCode || !afterStart(ev.time, new Date(run.startedAt))) continue;
         if (!isRunsCall(ev, { learnerArn, keyIds, roleArns })) continue;
+        // Made while another lab was open too: could be either's, so neither takes it.
+        if (contested(rivals, kind.kind, ev.time)) continue;
         const name = spec.name(ev);
         if (!name) continue;
         const live = await kind.lookup(target, name, {});

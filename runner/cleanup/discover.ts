@@ -13,6 +13,7 @@ import {
   isRunnerDenial,
 } from '../aws/index.ts';
 import type { PlanInput } from './types.ts';
+import { keyIsOurs, rivalRuns } from './overlap.ts';
 
 /**
  * IAM reports CreateDate to the second; the run start has milliseconds. A key
@@ -81,10 +82,13 @@ export async function discoverLearnerKeys(input: PlanInput): Promise<void> {
       entries.filter((e) => e.kind === 'iam-role').map((e) => String(e.details.arn ?? '')),
     ),
   };
+  // Another lab open at the same time: only keys on this run's own users (overlap.ts).
+  const rivals = await rivalRuns(store, run);
   for (const ev of await createKeyEvents(target, since)) {
     if (!afterStart(ev.at, new Date(run.startedAt))) continue;
     if (!isRunsCall(ev.event, filter) || before.has(ev.keyId)) continue;
     if (!anyUser && !labUsers.includes(ev.userName)) continue;
+    if (!keyIsOurs(store, rivals, ev.at, ev.userName, labUsers)) continue;
     recordCreated(store, {
       runId: run.id,
       kind: 'access-key',

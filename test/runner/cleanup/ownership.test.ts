@@ -222,6 +222,32 @@ describe('ownership by identity', () => {
     expect(bResult.results[0].evidence).toContain(keyB!.AccessKeyId);
   }, 120_000);
 
+  it("two labs open at once (one learner): neither's automatic cleanup takes the other's work", async () => {
+    // The learner leaves iam-groups unfinished and starts day42 (one home, one identity):
+    // the key made for day42's iam-admin and the user made for iam-groups are each one lab's
+    // work. iam-groups' cleanup deleted that key, and day42's plan took lab-reader.
+    await deleteUser(admin.iam, 'iam-admin');
+    const home = await mkdtemp(join(tmpdir(), 'lab-own-'));
+    const groups = await startLab({ lab: 'iam-groups', target, home, env: {} });
+    const day42 = await startLab({ lab: 'day42', target, home, env: {} });
+    const { AccessKey } = await admin.iam.send(
+      new CreateAccessKeyCommand({ UserName: 'iam-admin' }),
+    );
+    await admin.iam.send(new CreateUserCommand({ UserName: 'lab-reader' }));
+
+    const g = await cleanup(home, groups.run.id, 'iam-groups');
+    expect(g.out).not.toContain(AccessKey!.AccessKeyId!);
+    expect(await keysOf('iam-admin')).toEqual([AccessKey!.AccessKeyId]);
+    const d = await cleanup(home, day42.run.id, 'day42');
+    expect(d.out).toContain(`delete access key ${AccessKey!.AccessKeyId} of iam-admin`);
+    expect(d.out).not.toContain('lab-reader');
+    // lab-reader is still there: made while both labs were open, neither may delete it.
+    await expect(
+      admin.iam.send(new GetUserCommand({ UserName: 'lab-reader' })),
+    ).resolves.toBeTruthy();
+    await admin.iam.send(new DeleteUserCommand({ UserName: 'lab-reader' }));
+  }, 120_000);
+
   it("finds the learner's group, membership and attachment in the history and removes them in order", async () => {
     const { home, runId } = await run('iam-groups');
     await admin.iam.send(new CreateGroupCommand({ GroupName: 'lab-readers' }));
