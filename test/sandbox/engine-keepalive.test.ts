@@ -135,7 +135,7 @@ it('answers without Connection: close and reuses the socket; honours Connection:
 it('HEAD, HTTP/1.0 and chunked bodies keep the stream in step', async () => {
   // HEAD: headers only, then the next request on the same connection is answered.
   const head = await raw(
-    'HEAD /_labrunner/health HTTP/1.1\r\nHost: x\r\n\r\nGET /_labrunner/health HTTP/1.1\r\nHost: x\r\n\r\n',
+    'HEAD /_labrunner/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /_labrunner/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
   );
   const answers = head.text.split('HTTP/1.1 200 OK').slice(1);
   expect(answers).toHaveLength(2);
@@ -144,7 +144,7 @@ it('HEAD, HTTP/1.0 and chunked bodies keep the stream in step', async () => {
   expect(head.closed).toBe(false);
 
   // HTTP/1.0 without keep-alive: answered, then closed by the engine.
-  const old = await raw('GET /_labrunner/health HTTP/1.0\r\n\r\n', 5000);
+  const old = await raw('GET /_labrunner/health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n', 5000);
   expect(old.text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
   expect(old.text).toMatch(/\r\nConnection: close\r\n/i);
   expect(old.closed).toBe(true);
