@@ -36,7 +36,7 @@ const displayName = z
   .string()
   .trim()
   .min(1, 'must not be empty')
-  .max(80)
+  .max(80, 'must be at most 80 characters')
   .refine((s) => !new RegExp(LONE_SURROGATE.source).test(s), 'must be well-formed Unicode')
   .refine((s) => !CONTROL.test(s), 'must not contain control characters')
   .refine((s) => !BIDI.test(s), 'must not contain bidirectional control characters')

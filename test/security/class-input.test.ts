@@ -93,11 +93,17 @@ describe.each(['sqlite', 'postgres'])('class API on %s', (store) => {
       ['/api/v1/join', { code: 'AB\u0000CD', name: 'Eve' }, undefined],
       ['/api/v1/join', { code: cls.joinCode, name: 'x'.repeat(81) }, undefined],
     ];
+    const said: string[] = [];
     for (const [path, body, token] of cases) {
       const r = await post(path, body, token);
       expect(r.status, JSON.stringify(body)).toBe(400);
-      expect((await r.json()).error.code).toBe('invalid_payload');
+      const { error } = await r.json();
+      expect(error.code).toBe('invalid_payload');
+      said.push(error.message);
     }
+    // In words a learner reads in `lab join`'s error (it was zod's "Too big: expected string
+    // to have <=80 characters").
+    expect(said.at(-1)).toBe('name: must be at most 80 characters');
   });
 
   it('gives every learner of a class a distinct name', async () => {
