@@ -209,10 +209,29 @@ describe.each(CLIS)('errors a learner meets (%s)', (bin) => {
         resource: 'arn:aws:ec2:ap-southeast-2:123456789012:instance/*',
       },
     });
-    expect(doc.context.conditions.items).toContainEqual({
-      key: 'ec2:InstanceType',
-      values: { items: [{ value: 't3.micro' }] },
-    });
+    // The keys and values AWS lists for a launch (aws-cli's decode-authorization-message
+    // example; public captures): no source address, no time.
+    const instances = 'arn:aws:ec2:ap-southeast-2:123456789012:instance/*';
+    expect(
+      doc.context.conditions.items.map(
+        (c: { key: string; values: { items: { value: string }[] } }) =>
+          `${c.key}=${c.values.items[0].value}`,
+      ),
+    ).toEqual([
+      'ec2:InstanceMarketType=on-demand',
+      'aws:Resource=instance/*',
+      'aws:Account=123456789012',
+      'ec2:IsLaunchTemplateResource=false',
+      'ec2:InstanceType=t3.micro',
+      'ec2:RootDeviceType=ebs',
+      'aws:Region=ap-southeast-2',
+      'aws:Service=ec2',
+      'ec2:InstanceID=*',
+      'aws:Type=instance',
+      'ec2:Tenancy=default',
+      'ec2:Region=ap-southeast-2',
+      `aws:ARN=${instances}`,
+    ]);
     r = await cli(bin, [
       'sts',
       'decode-authorization-message',

@@ -42,20 +42,36 @@ export function deniedResource(req: ParsedRequest, account: string): string | un
   return `arn:aws:ec2:${req.region ?? 'us-east-1'}:${account}:${type}/${id}`;
 }
 
-/** Condition keys with the request's values, as a decoded message lists them. */
-export function requestConditions(req: ParsedRequest, now: number) {
+/**
+ * The request's condition keys, as a decoded message lists them for the resource the denial
+ * names. Captured messages for ec2:RunInstances on instance/* (aws-cli
+ * awscli/examples/sts/decode-authorization-message.rst; decoded captures in public repositories)
+ * list, in this order: ec2:InstanceMarketType, aws:Resource, aws:Account, ec2:AvailabilityZone,
+ * ec2:ebsOptimized, ec2:IsLaunchTemplateResource, ec2:InstanceType, ec2:RootDeviceType,
+ * aws:Region, aws:Service, ec2:InstanceID, aws:Type, ec2:Tenancy, ec2:Region, aws:ARN; no source
+ * address and no time. Left out here: the Availability Zone EC2 would have picked and EBS
+ * optimisation, which the sandbox cannot know.
+ */
+export function requestConditions(req: ParsedRequest, resource: string) {
+  const [, region, account, type, id] =
+    /^arn:aws:ec2:([^:]*):(\d*):([^/]+)\/(.*)$/.exec(resource) ?? [];
+  const launch = req.action === 'RunInstances';
+  const instance = type === 'instance';
   const values: [string, string | undefined][] = [
-    ['aws:Region', req.region],
-    ['ec2:Region', req.region],
-    ['aws:SourceIp', req.sourceIp],
-    ['aws:SecureTransport', 'false'],
-    ['aws:CurrentTime', new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z')],
-    ['aws:EpochTime', String(Math.floor(now / 1000))],
-    [
-      'ec2:InstanceType',
-      req.action === 'RunInstances' ? (req.params.get('InstanceType') ?? 'm1.small') : undefined,
-    ],
-    ['ec2:ImageID', req.params.get('ImageId') ?? undefined],
+    ['ec2:InstanceMarketType', launch ? 'on-demand' : undefined],
+    ['aws:Resource', `${type}/${id}`],
+    ['aws:Account', account],
+    ['ec2:IsLaunchTemplateResource', launch ? 'false' : undefined],
+    // m1.small is RunInstances' default type (EC2 API Reference, RunInstances, InstanceType).
+    ['ec2:InstanceType', req.params.get('InstanceType') ?? (launch ? 'm1.small' : undefined)],
+    ['ec2:RootDeviceType', instance ? 'ebs' : undefined],
+    ['aws:Region', region],
+    ['aws:Service', 'ec2'],
+    ['ec2:InstanceID', instance ? id : undefined],
+    ['aws:Type', type],
+    ['ec2:Tenancy', instance ? 'default' : undefined],
+    ['ec2:Region', region],
+    ['aws:ARN', resource],
   ];
   return {
     items: values

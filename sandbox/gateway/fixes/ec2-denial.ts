@@ -10,7 +10,7 @@
 import { deniedResource, requestConditions } from '../ec2/denied-resource.ts';
 import type { ErrorFix } from './types.ts';
 
-export const ec2Denial: ErrorFix = ({ req, principal, now, authMessages }, answer) => {
+export const ec2Denial: ErrorFix = ({ req, principal, authMessages }, answer) => {
   if (req.protocol !== 'ec2' || answer.code !== 'AccessDenied') return undefined;
   const action = `ec2:${req.action ?? ''}`;
   const arn =
@@ -39,7 +39,7 @@ export const ec2Denial: ErrorFix = ({ req, principal, now, authMessages }, answe
       },
       action,
       resource,
-      conditions: requestConditions(req, now),
+      conditions: requestConditions(req, resource),
     },
   });
   return {
