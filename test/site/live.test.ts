@@ -412,6 +412,14 @@ describe('the day42 page', () => {
       const alert = page.locator('[role=alert], .error').first();
       await expect.poll(() => alert.textContent()).toMatch(/lab start/);
       await expect(alert.textContent()).resolves.not.toContain('`');
+      // A user's page says the same and offers nothing that cannot work (it kept its tabs
+      // and an enabled "Create access key" under the error).
+      await page.goto(url + 'console/iam/user/?name=sandbox-admin#security-credentials');
+      await expect
+        .poll(() => page.locator('[role=alert]').first().textContent())
+        .toMatch(/lab start/);
+      await expect(page.getByRole('link', { name: 'Create access key' }).count()).resolves.toBe(0);
+      await expect(page.getByRole('tab').count()).resolves.toBe(0);
       expect(errors).toEqual([]); // no stack trace in the server's terminal
     } finally {
       console.error = origError;

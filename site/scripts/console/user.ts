@@ -178,5 +178,12 @@ async function load() {
 }
 
 if (await consoleReady()) {
-  load().catch((e) => showError(errorBox, e));
+  load().catch((e) => {
+    showError(errorBox, e);
+    // Without the user, the tabs and their Create access key would be dead ends.
+    for (const el of document.querySelectorAll<HTMLElement>(
+      '[data-summary], [role=tablist], [role=tabpanel]',
+    ))
+      el.hidden = true;
+  });
 }
