@@ -59,3 +59,12 @@ function handle(signal: InterruptSignal): void {
   }
   process.exit(exitCodeFor(signal));
 }
+
+/**
+ * stdout's reader went away (`lab check --watch | head`: EPIPE). A command that runs until it is
+ * stopped (--watch, lab serve, lab test) stops as on a closed terminal: nothing reads it any more.
+ * Any other command finishes its work (a due cleanup included), as `git log | head` does.
+ */
+export function outputClosed(): void {
+  handlers.at(-1)?.('SIGHUP');
+}

@@ -2,7 +2,7 @@ import { defineCommand, runCommand, showUsage, type CommandDef } from 'citty';
 import { EXIT, LabError, isLabError } from './errors.ts';
 import { unknownArgument } from './argv-check.ts';
 import { color, stopAllProgress } from './ui.ts';
-import { installInterruptHandling } from './interrupt.ts';
+import { installInterruptHandling, outputClosed } from './interrupt.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 // One command per file under runner/commands/, loaded only when used.
@@ -96,13 +96,17 @@ export async function main(rawArgs: string[]): Promise<void> {
  * `lab check day42 | head -3`: once the reader is gone, writes fail with EPIPE, which Node
  * raises as an unhandled 'error' event (a stack trace, and the exit code lost). The output
  * nobody reads is dropped instead; the command finishes (a due cleanup included) with its
- * own exit code, as `git log | head` does.
+ * own exit code, as `git log | head` does, and one that runs until stopped (--watch) stops.
  */
 function ignoreClosedPipes(): void {
   for (const stream of [process.stdout, process.stderr]) {
     if (stream.listenerCount('error') > 0) continue;
+    let closed = false;
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+      // A watch would otherwise check on for ever with nobody reading (interrupt.ts).
+      if (stream === process.stdout && !closed) outputClosed();
+      closed = true;
     });
   }
 }

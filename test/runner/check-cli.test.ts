@@ -235,7 +235,20 @@ describe('lab check through the CLI', () => {
     const code = await new Promise((r) => p.on('close', (c) => r(c)));
     expect(stderr).not.toMatch(/EPIPE|Unhandled|node:events/);
     expect(code, stderr).toBe(0); // the run before was cleaned up: the check's own verdict
-  });
+
+    // `--watch | head`: nobody reads any more, so the watch stops (as on a closed terminal)
+    // instead of checking on for ever, unseen.
+    expect((await lab('start', 'day42')).code).toBe(0);
+    const w = spawn(process.execPath, [BIN, 'check', 'day42', '--watch', '--interval', '1'], {
+      env: { ...sb.env, NO_COLOR: '1' },
+    });
+    w.stdout.destroy();
+    const killer = setTimeout(() => w.kill('SIGKILL'), 20_000);
+    const watchCode = await new Promise((r) => w.on('close', (c, sig) => r(sig ?? c)));
+    clearTimeout(killer);
+    expect(watchCode).toBe(1); // stopped by itself: not every step passed
+    expect((await lab('cleanup', 'day42')).code).toBe(0);
+  }, 60_000);
 
   it('never prints, logs or stores the secret access key', () => {
     expect(secret).toMatch(/^[A-Za-z0-9+/]{40}$/);
