@@ -228,7 +228,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     if (status < 400) {
       // Success streams through untouched but for the engine-only headers (fixes/engine-headers.ts).
-      const headers = withoutCors(forwardedHeaders(upstream.headers, requestId));
+      const headers = withoutCors(forwardedHeaders(upstream.headers, requestId, Boolean(call.s3)));
       if (KEY_CHANGES.has(parsed.action ?? '')) ids.invalidate();
       if (parsed.protocol === 'ec2' && EC2_CREATIONS.has(parsed.action ?? '')) {
         // Buffered (small) to record the created ids; the key material goes to the client only.

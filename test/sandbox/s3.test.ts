@@ -139,6 +139,10 @@ describe('presigned URLs fetched with plain HTTP (curl-like)', () => {
     const res = await fetch(r.stdout.trim());
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('abc');
+    // S3's own request id headers, on a success too (S3 API Reference, Common Response Headers).
+    const id = res.headers.get('x-amz-request-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get('x-amz-id-2')).toMatch(/^[A-Za-z0-9+/=]{20,}$/);
   });
 
   it('a tampered presigned URL is 403 SignatureDoesNotMatch in S3 XML', async () => {
