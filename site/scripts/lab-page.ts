@@ -18,7 +18,7 @@ interface StepState {
 }
 interface Progress {
   started: boolean;
-  run?: { status: string } | null;
+  run?: { status: string; startedAt?: string } | null;
   steps: StepState[];
 }
 
@@ -103,6 +103,11 @@ function summarize() {
 
 function render(p: Progress) {
   runStatus = p.run?.status;
+  // Started already (here, in the embedded terminal, or elsewhere): say when, not "start it".
+  if (p.run?.startedAt && p.run.status !== 'cleaned') {
+    const at = new Date(p.run.startedAt).toISOString().slice(0, 16).replace('T', ' ');
+    $('[data-start-note]').textContent = `You started this lab at ${at} UTC.`;
+  }
   for (const s of p.steps) show(s);
   summarize();
 }

@@ -234,6 +234,10 @@ describe('the day42 page', () => {
       await expect.poll(() => p.locator('[data-live]').textContent()).toBe('Live');
     }
     expect(await summary(a)).toMatch(/0\/5 · Next: /);
+    // The page knows the lab is started: it says when, instead of "Start the lab".
+    await expect(a.locator('[data-start-note]').textContent()).resolves.toMatch(
+      /^You started this lab at \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/,
+    );
 
     // The terminal: steps 1–2 done, `lab check` in another process. Both tabs follow.
     await solve('create-key', 'configure');
