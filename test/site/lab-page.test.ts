@@ -43,6 +43,9 @@ describe('day42 page, static', () => {
     await expect(boxes.count()).resolves.toBe(5);
     for (let i = 0; i < 5; i++) await expect(boxes.nth(i).isChecked()).resolves.toBe(false);
     await expect(page.locator('.tally').textContent()).resolves.toMatch(/0 of 5 steps passed/);
+    await expect(page.locator('.start p').first().textContent()).resolves.toBe(
+      'Start the lab in your terminal: lab start day42. After each step, run lab check day42.',
+    );
     await screenshot(page, 'day42-static-light');
     await page.close();
   });

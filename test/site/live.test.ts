@@ -238,6 +238,9 @@ describe('the day42 page', () => {
     await expect(a.locator('[data-start-note]').textContent()).resolves.toMatch(
       /^You started this lab at \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/,
     );
+    await expect(a.locator('.start p').first().textContent()).resolves.toMatch(
+      /UTC\. After each step, run lab check day42\./,
+    );
 
     // The terminal: steps 1–2 done, `lab check` in another process. Both tabs follow.
     await solve('create-key', 'configure');
