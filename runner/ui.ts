@@ -14,7 +14,7 @@ const quiet: Progress = { update: () => {}, stop: () => {} };
 const active = new Set<Progress>();
 
 /**
- * A spinner on a terminal; on anything else (CI, a pipe, --json) a plain line
+ * A spinner on a terminal; on anything else (CI, a pipe on either stream, --json) a plain line
  * on stderr, so progress never pollutes machine-readable stdout.
  *
  * yocto-spinner draws on stderr only while it spins and stops its timer on stop().
@@ -46,5 +46,13 @@ export function stopAllProgress(): void {
 }
 
 function interactive(): boolean {
-  return !!process.stderr.isTTY && process.env.TERM !== 'dumb' && !('CI' in process.env);
+  // Both on the terminal: with stdout piped (`lab check | cat`, `| less`), the reader prints the
+  // results on the same screen while the spinner redraws and erases "its" line under them,
+  // leaving a frame glued to their first line.
+  return (
+    !!process.stderr.isTTY &&
+    !!process.stdout.isTTY &&
+    process.env.TERM !== 'dumb' &&
+    !('CI' in process.env)
+  );
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sandboxStatus, stopSandbox } from '../../sandbox/index.ts';
 import { freePort } from '../../sandbox/lifecycle/ports.ts';
 import { cleanEnv } from '../sandbox/run-cli.ts';
-import { finalScreen, labTerm, SPINNER_FRAMES } from './pty.ts';
+import { finalScreen, LAB, labTerm, spawnTerm, SPINNER_FRAMES } from './pty.ts';
 import { learnerHome, openShell } from './shell-session.ts';
 
 let home: string;
@@ -71,6 +71,21 @@ describe('in a terminal', () => {
     expect(f.exit.code, f.screen).toBe(1);
     expect(f.screen).toMatch(/0\/5 steps complete/);
     expect(f.screen).not.toMatch(/Checking day42/); // the progress line is erased, not left
+    expectClean(f);
+  });
+
+  test("lab check day42 | cat: no spinner over the other program's output", async () => {
+    // stdout is cat's pipe, stderr the terminal: cat prints the results on the terminal while a
+    // spinner on stderr would redraw (and erase) a line under them, leaving a frame in the text.
+    const t = spawnTerm('/bin/sh', ['-c', `"${process.execPath}" "${LAB}" check day42 | cat`], {
+      env,
+    });
+    const f = await finalScreen(t);
+    expect(f.exit.code, f.screen).toBe(0); // sh's status: cat's
+    expect(f.screen).toMatch(/^local sandbox, account \d{12}$/m);
+    expect(f.screen).toMatch(/0\/5 steps complete/);
+    expect(f.screen).not.toMatch(SPINNER_FRAMES);
+    expect(f.screen).not.toMatch(/steps checked…/); // the spinner's own text
     expectClean(f);
   });
 
