@@ -55,7 +55,9 @@ export default defineCommand({
     const { ClassClient } = await import('../class/client.ts');
     const { writeMembership, readMembership } = await import('../class/membership.ts');
     const { validate, JoinIn } = await import('../class/schema.ts');
-    const body = validate(JoinIn, { code: args.code, name: args.name, iamUser: args['iam-user'] });
+    const body = inFlagTerms(() =>
+      validate(JoinIn, { code: args.code, name: args.name, iamUser: args['iam-user'] }),
+    );
     const client = new ClassClient({ url: args.url });
     const previous = readMembership(home);
     const joined = await client.join(body.code, body.name, body.iamUser);
@@ -74,8 +76,27 @@ export default defineCommand({
     const name = joined.name ?? body.name;
     console.log(`Joined ${color.bold(joined.className)} as ${name}.`);
     if (name !== body.name) {
-      console.log(color.dim(`(Another learner in this class is called ${body.name}.)`));
+      console.log(
+        color.dim(`(Another learner in this class already goes by that name, so you are ${name}.)`),
+      );
     }
     console.log('Every `lab check` now also sends its results to the class (queued when offline).');
   },
 });
+
+const FLAG: Record<string, string> = { code: '--code', name: '--name', iamUser: '--iam-user' };
+
+/** The server's field checks, with their errors told in terms of this command's flags. */
+function inFlagTerms<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (!(e instanceof LabError) || e.code !== 'invalid_payload') throw e;
+    const [field, ...rest] = e.message.split(': ');
+    throw new LabError(
+      'usage',
+      `${FLAG[field!] ?? field}: ${rest.join(': ')}`,
+      'Example: lab join http://10.0.0.5:4380 --code K7QX-M2PA-9TZD --name "Ada Lovelace"',
+    );
+  }
+}

@@ -236,4 +236,21 @@ describe.each(['sqlite', 'postgres'])('class API on %s', (store) => {
     expect(badCode.code).toBe(2);
     expect(badCode.stderr).toContain('No class has this join code');
   });
+
+  it('through the CLI: a bad name is told in terms of --name; a taken one says what you are', async () => {
+    const long = await lab(
+      ['join', srv.url, '--code', cls.joinCode, '--name', 'x'.repeat(81)],
+      labEnv(tempHome()),
+    );
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain('--name: must be at most 80 characters');
+    expect(long.stderr).not.toContain('docs/class-api.md');
+    const again = await lab(
+      ['join', srv.url, '--code', cls.joinCode, '--name', 'lee'],
+      labEnv(tempHome()),
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('as lee (2).');
+    expect(again.stdout).toContain('already goes by that name, so you are lee (2).');
+  });
 });
