@@ -16,6 +16,11 @@ export default defineCommand({
   },
   args: {
     lab: { type: 'positional', description: 'Lab id, e.g. day42', required: true },
+    json: {
+      type: 'boolean',
+      description:
+        'Print one JSON object: {lab, target, accountId, run:{id,startedAt}, started, created, warnings}',
+    },
     ...targetArgs,
   },
   async run({ args }) {
@@ -29,7 +34,7 @@ export default defineCommand({
     const kind = targetKind(args.target, env);
     if (kind === 'sandbox') {
       const { ensureSandbox } = await import('../../sandbox/index.ts');
-      const spin = progress('Starting the local sandbox…');
+      const spin = progress('Starting the local sandbox…', { quiet: args.json });
       setInterruptNote(SANDBOX_MAY_RUN);
       try {
         await ensureSandbox({ home, env, onProgress: (m) => spin.update(m) });
@@ -46,10 +51,11 @@ export default defineCommand({
       home,
     });
     try {
-      console.log(color.bold(target.label));
+      if (!args.json) console.log(color.bold(target.label));
       const { rootWarnings } = await import('../target/root.ts');
-      for (const w of await rootWarnings(target)) console.error(color.bold(color.red(w)));
-      const spin = progress(`Setting up ${args.lab}…`);
+      const warnings = await rootWarnings(target);
+      for (const w of warnings) console.error(color.bold(color.red(w)));
+      const spin = progress(`Setting up ${args.lab}…`, { quiet: args.json });
       setInterruptNote(
         `the setup of ${args.lab} stopped part-way. \`lab status ${args.lab}\` shows what was recorded; \`lab cleanup ${args.lab}\` removes what it created.`,
       );
@@ -59,6 +65,21 @@ export default defineCommand({
       } finally {
         spin.stop();
         setInterruptNote(undefined);
+      }
+      if (args.json) {
+        // For scripts (a class's provisioning, CI): what started where, and what setup made.
+        console.log(
+          JSON.stringify({
+            lab: args.lab,
+            target: target.kind,
+            accountId: target.accountId,
+            run: { id: res.run.id, startedAt: res.run.startedAt },
+            started: res.started,
+            created: res.created,
+            warnings,
+          }),
+        );
+        return;
       }
       const started = new Date(res.run.startedAt).toISOString().slice(11, 19);
       if (res.started) {

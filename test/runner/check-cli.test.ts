@@ -103,6 +103,19 @@ describe('lab check through the CLI', () => {
 
     const again = await lab('start', 'day42');
     expect(again.stdout).toMatch(/already under way .*keeping your progress/);
+    // --json: one document on stdout, for scripts.
+    const json = await lab('start', 'day42', '--json');
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      lab: 'day42',
+      target: 'sandbox',
+      accountId: sb.accountId,
+      run: { id: expect.any(Number), startedAt: expect.any(String) },
+      started: false,
+      created: [],
+      warnings: [],
+    });
     // As the README runs it (`npx lab start day42`, `lab` not on PATH yet): what to type next
     // must work there; inside `lab shell` the shell is already the sandbox's.
     const bare = sb.env.PATH.split(':').filter((d) => !d.startsWith(sb.home));
