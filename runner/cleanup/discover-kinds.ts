@@ -15,8 +15,8 @@ import {
 import { kindOf } from '../resources/index.ts';
 import { ledgerFor, recordCreated } from '../store/index.ts';
 import { runStartSecond } from './discover.ts';
-import { contested, rivalRuns } from './overlap.ts';
-import type { PlanInput } from './types.ts';
+import { contestedBy, contestedWhy, rivalRuns } from './overlap.ts';
+import type { Kept, PlanInput } from './types.ts';
 
 const OWN_DISCOVERY = new Set(['access-key', 'profile-section']);
 
@@ -28,14 +28,19 @@ function regionalTrails(target: PlanInput['target'], regions: string[]) {
   return [...(own ? [own] : []), ...others];
 }
 
-export async function discoverCreated(input: PlanInput & { creates: string[] }): Promise<void> {
+/**
+ * Record what the learner created of each declared kind. Returns what it found but may not
+ * claim: things made while another open lab could have asked for them too (overlap.ts).
+ */
+export async function discoverCreated(input: PlanInput & { creates: string[] }): Promise<Kept[]> {
   const { run, target, store } = input;
   const kinds = input.creates.filter((k) => !OWN_DISCOVERY.has(k)).map(kindOf);
-  if (!kinds.length) return;
+  const kept: Kept[] = [];
+  if (!kinds.length) return kept;
   const ct = target.clientsForRegion
     ? target.clientsForRegion('us-east-1').cloudtrail
     : target.clients.cloudtrail;
-  if (!ct) return;
+  if (!ct) return kept;
   const since = runStartSecond(run.startedAt);
   const learnerArn = learnerArnOf(run.baseline, target.learnerArn);
   const rivals = await rivalRuns(store, run);
@@ -62,10 +67,15 @@ export async function discoverCreated(input: PlanInput & { creates: string[] }):
       for (const ev of events.reverse()) {
         if (ev.errorCode || !afterStart(ev.time, new Date(run.startedAt))) continue;
         if (!isRunsCall(ev, { learnerArn, keyIds, roleArns })) continue;
-        // Made while another lab was open too: could be either's, so neither takes it.
-        if (contested(rivals, kind.kind, ev.time)) continue;
         const name = spec.name(ev);
         if (!name) continue;
+        // Made while another lab was open too: could be either's, so neither takes it.
+        const rivalLabs = contestedBy(rivals, kind.kind, ev.time);
+        if (rivalLabs.length) {
+          if (await kind.lookup(target, name, {}))
+            kept.push({ resource: kind.describe(name), why: contestedWhy(rivalLabs, ev.time) });
+          continue;
+        }
         const live = await kind.lookup(target, name, {});
         // Created before this event's second: the call did not make what is there now.
         const eventSecond = Math.floor(ev.time.getTime() / 1000) * 1000;
@@ -87,6 +97,7 @@ export async function discoverCreated(input: PlanInput & { creates: string[] }):
       }
     }
   }
+  return kept;
 }
 
 /** The extra regions a lab declares (`regions` in lab.ts). */

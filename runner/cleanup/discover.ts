@@ -13,7 +13,7 @@ import {
   isRunnerDenial,
 } from '../aws/index.ts';
 import type { PlanInput } from './types.ts';
-import { keyIsOurs, rivalRuns } from './overlap.ts';
+import { contestedWhy, keyContestedBy, rivalRuns } from './overlap.ts';
 
 /**
  * IAM reports CreateDate to the second; the run start has milliseconds. A key
@@ -67,8 +67,11 @@ export async function listKeys(iam: IAMClient, userName: string): Promise<Access
  * by identity, never by time: a key some other identity made on the same user during the run
  * (an admin's automation, another learner) is not recorded, and so never deleted. Keys the
  * learner created and deleted again are recorded too: their id may still sit in a profile.
+ * Returns the keys it may not claim because another open lab could (overlap.ts), with why.
  */
-export async function discoverLearnerKeys(input: PlanInput): Promise<void> {
+export async function discoverLearnerKeys(
+  input: PlanInput,
+): Promise<Map<string, { userName: string; why: string }>> {
   const { run, target, store } = input;
   const labUsers = input.labUsers ?? labUsersOf(undefined, store, run);
   const anyUser = (input.creates ?? []).includes('access-key');
@@ -84,11 +87,17 @@ export async function discoverLearnerKeys(input: PlanInput): Promise<void> {
   };
   // Another lab open at the same time: only keys on this run's own users (overlap.ts).
   const rivals = await rivalRuns(store, run);
+  /** Keys made while another open lab could claim them too: id → why neither run takes it. */
+  const contested = new Map<string, { userName: string; why: string }>();
   for (const ev of await createKeyEvents(target, since)) {
     if (!afterStart(ev.at, new Date(run.startedAt))) continue;
     if (!isRunsCall(ev.event, filter) || before.has(ev.keyId)) continue;
     if (!anyUser && !labUsers.includes(ev.userName)) continue;
-    if (!keyIsOurs(store, rivals, ev.at, ev.userName, labUsers)) continue;
+    const rivalLabs = keyContestedBy(store, rivals, ev.at, ev.userName, labUsers);
+    if (rivalLabs.length) {
+      contested.set(ev.keyId, { userName: ev.userName, why: contestedWhy(rivalLabs, ev.at) });
+      continue;
+    }
     recordCreated(store, {
       runId: run.id,
       kind: 'access-key',
@@ -104,6 +113,7 @@ export async function discoverLearnerKeys(input: PlanInput): Promise<void> {
     });
     filter.keyIds.add(ev.keyId);
   }
+  return contested;
 }
 
 /** IAM is global: its events are in us-east-1's history (on AWS and in the sandbox). */

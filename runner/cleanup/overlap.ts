@@ -55,23 +55,35 @@ function openRivals(rivals: Rival[], kind: string, at: Date): Rival[] {
   );
 }
 
-/** A creation of `kind` at `at` that another open lab could equally have asked for. */
-export function contested(rivals: Rival[], kind: string, at: Date): boolean {
-  return openRivals(rivals, kind, at).length > 0;
+/**
+ * The other open labs that could equally have asked for a creation of `kind` at `at`: when any,
+ * the creation is contested (claimed by no run).
+ */
+export function contestedBy(rivals: Rival[], kind: string, at: Date): string[] {
+  return [...new Set(openRivals(rivals, kind, at).map((r) => r.run.lab))];
 }
 
-/** For a key on `userName` made at `at`: whether it is this run's despite another open lab. */
-export function keyIsOurs(
+/** Why a contested thing is kept, as the plan shows it. */
+export function contestedWhy(labs: string[], at: Date): string {
+  const which = labs.length === 1 ? `lab ${labs[0]} was` : `labs ${labs.join(', ')} were`;
+  return `made at ${at.toISOString().slice(11, 19)} UTC while ${which} open too, which may create it as well: not provably this lab's (remove it yourself, or finish both labs one at a time)`;
+}
+
+/**
+ * For a key on `userName` made at `at`: the other open labs that could claim it too (empty: it
+ * is this run's). A key on a user only this run holds as its own is this run's all the same.
+ */
+export function keyContestedBy(
   store: Store,
   rivals: Rival[],
   at: Date,
   userName: string,
   ourUsers: string[],
-): boolean {
+): string[] {
   const open = openRivals(rivals, 'access-key', at);
-  if (!open.length) return true;
-  return (
+  if (!open.length) return [];
+  const ours =
     ourUsers.includes(userName) &&
-    !open.some((o) => labUsersOf(undefined, store, o.run).includes(userName))
-  );
+    !open.some((o) => labUsersOf(undefined, store, o.run).includes(userName));
+  return ours ? [] : [...new Set(open.map((o) => o.run.lab))];
 }

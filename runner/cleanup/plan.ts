@@ -19,13 +19,12 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
   const { run, target, store } = input;
   // What the learner created of every declared kind (groups, users, attachments…), first: a
   // user found here is a lab user whose new keys are the learner's too.
-  await discoverCreated({ ...input, creates: input.creates ?? [] });
+  const kept: Kept[] = await discoverCreated({ ...input, creates: input.creates ?? [] });
   await recordRoleProfiles(input, run.id);
   const labUsers = [...new Set([...(input.labUsers ?? []), ...labUsersOf(undefined, store, run)])];
-  await discoverLearnerKeys({ ...input, labUsers });
+  const contestedKeys = await discoverLearnerKeys({ ...input, labUsers });
   const iam = target.clients.iam;
   const actions: CleanupAction[] = [];
-  const kept: Kept[] = [];
 
   const entries = ledgerFor(store, run.id);
   const keyEntries = entries.filter((e) => e.kind === 'access-key');
@@ -76,11 +75,19 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
       const during = k.CreateDate && k.CreateDate >= runStartSecond(run.startedAt);
       kept.push({
         resource: `access key ${k.AccessKeyId} of ${u}`,
-        why: during
-          ? `created ${k.CreateDate?.toISOString()}, during the lab, but not provably this lab's: the event history shows no CreateAccessKey for it by you (${learnerArnOf(run.baseline, target.learnerArn) ?? 'the learner'}); made by another identity, or not delivered yet (CloudTrail can lag ~15 minutes: run \`lab cleanup\` again later)`
-          : `created ${k.CreateDate?.toISOString()}, before the lab started: not the lab's`,
+        why: contestedKeys.has(k.AccessKeyId!)
+          ? contestedKeys.get(k.AccessKeyId!)!.why
+          : during
+            ? `created ${k.CreateDate?.toISOString()}, during the lab, but not provably this lab's: the event history shows no CreateAccessKey for it by you (${learnerArnOf(run.baseline, target.learnerArn) ?? 'the learner'}); made by another identity, or not delivered yet (CloudTrail can lag ~15 minutes: run \`lab cleanup\` again later)`
+            : `created ${k.CreateDate?.toISOString()}, before the lab started: not the lab's`,
       });
     }
+  }
+  // Contested keys on users that are not the lab's (a lab that may key any user).
+  for (const [keyId, c] of contestedKeys) {
+    if (labUsers.includes(c.userName)) continue;
+    if (!(await listKeys(iam, c.userName)).some((k) => k.AccessKeyId === keyId)) continue;
+    kept.push({ resource: `access key ${keyId} of ${c.userName}`, why: c.why });
   }
 
   // Profile sections that hold one of this run's keys (deleted now or earlier).
