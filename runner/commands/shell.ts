@@ -18,6 +18,13 @@ export default defineCommand({
   args: { ...portArg },
   async run({ args }) {
     const info = await startWithProgress({ port: parsePort(args.port) });
+    if (process.env.LAB_SANDBOX === info.endpoint) {
+      // A shell inside the sandbox shell would only stack another `exit` on the learner.
+      console.error(
+        `This is a sandbox shell already (\`aws\` talks to ${info.endpoint}): nothing to do. Type ${color.bold('exit')} to leave it.`,
+      );
+      return;
+    }
     const shell = process.env.SHELL || '/bin/bash';
     const { argv, env } = shellSetup(shell, info);
     banner(info);
@@ -98,6 +105,6 @@ function banner(info: SandboxInfo): void {
   );
   say(`  aws sts get-caller-identity`);
   say(`  aws iam list-users`);
-  say(`  aws iam create-user --user-name alice`);
+  say(`  aws configure list`);
   say(`Type ${color.bold('exit')} to leave.`);
 }

@@ -222,6 +222,12 @@ describe('in a terminal', () => {
       const noRegion = await sh.run('aws ec2 describe-instances --profile noregion');
       expect(noRegion.code).not.toBe(0);
       expect(noRegion.out).toMatch(/You must specify a region/);
+      // `lab shell` inside it: says so, opens no second shell.
+      const level = (await sh.run('echo $SHLVL')).out.trim();
+      const nested = await sh.run('lab shell');
+      expect(nested.code, nested.out).toBe(0);
+      expect(nested.out).toMatch(/This is a sandbox shell already/);
+      expect((await sh.run('echo $SHLVL')).out.trim()).toBe(level);
       // Ctrl-C at the prompt belongs to the shell: lab shell stays.
       await sh.interrupt();
       expect((await sh.run('aws sts get-caller-identity --query Arn --output text')).out).toMatch(
