@@ -10,6 +10,14 @@ export interface Progress {
   stop(): void;
 }
 
+/**
+ * `--json`: the command's one document, on one line of stdout. Errors never come here: main.ts
+ * prints them as `{"error": …}`. Progress stays off stdout (progress() below).
+ */
+export function printJson(doc: unknown): void {
+  console.log(JSON.stringify(doc));
+}
+
 const quiet: Progress = { update: () => {}, stop: () => {} };
 const active = new Set<Progress>();
 

@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import { LabError } from '../errors.ts';
 import { findLab, labsRoot } from '../lab/index.ts';
 import { markdownToTerminal } from '../lab/terminal.ts';
-import { color } from '../ui.ts';
+import { color, printJson } from '../ui.ts';
 
 // `lab hint <lab> <step>`: the hints the lab page folds away, in the terminal.
 export default defineCommand({
@@ -20,10 +20,25 @@ export default defineCommand({
       type: 'string',
       description: 'Folder holding the labs (default: the repository labs/)',
     },
+    json: {
+      type: 'boolean',
+      description:
+        'Print one JSON object: {lab, step, index, title, hints:[{summary, text}]} (no step: {lab, title, steps:[…]})',
+    },
   },
   async run({ args }) {
     const lab = await findLab(args.lab, labsRoot(args.labs));
     if (!args.step) {
+      if (args.json) {
+        const steps = lab.steps.map((s) => ({
+          id: s.id,
+          index: s.index,
+          title: s.title,
+          hints: s.hints.length,
+        }));
+        printJson({ lab: lab.id, title: lab.meta.title, steps });
+        return;
+      }
       const width = Math.max(...lab.steps.map((s) => s.id.length));
       console.log(color.bold(`${lab.id} — ${lab.meta.title}`));
       for (const s of lab.steps) {
@@ -42,6 +57,15 @@ export default defineCommand({
         `Lab ${lab.id} has no step \`${args.step}\`.`,
         `Steps of ${lab.id}: ${lab.steps.map((s) => s.id).join(', ')}.`,
       );
+    }
+    if (args.json) {
+      // The hints' Markdown as the lab wrote it (the terminal rendering is for people).
+      const hints = step.hints.map((text, i) => ({
+        summary: step.hintSummaries[i] || `Hint ${i + 1}`,
+        text,
+      }));
+      printJson({ lab: lab.id, step: step.id, index: step.index, title: step.title, hints });
+      return;
     }
     console.log(
       `${color.bold(`${lab.id} · step ${step.index}: ${step.title}`)} ${color.dim(`(${step.id})`)}`,

@@ -11,6 +11,10 @@ export default defineCommand({
     lab: { type: 'positional', description: 'Only this lab (default: every lab)', required: false },
     class: { type: 'string', description: 'Class server URL (or LAB_CLASS_URL)' },
     format: { type: 'string', description: 'table (default), csv, json or html', default: 'table' },
+    json: {
+      type: 'boolean',
+      description: 'Same as --format json (and errors as {"error": …}, like every --json)',
+    },
     token: {
       type: 'string',
       description: 'Instructor token (prefer LAB_CLASS_TOKEN: arguments show up in `ps`)',
@@ -25,7 +29,14 @@ export default defineCommand({
   async run({ args }) {
     const url = args.class ?? process.env.LAB_CLASS_URL;
     const token = args.token ?? process.env.LAB_CLASS_TOKEN;
-    const format = String(args.format);
+    let format = String(args.format);
+    if (args.json) {
+      // `--format` defaults to table, so only another explicit format can clash.
+      if (format !== 'table' && format !== 'json') {
+        throw new LabError('usage', `--json and --format ${format} ask for two formats.`);
+      }
+      format = 'json';
+    }
     if (!['table', 'csv', 'json', 'html'].includes(format)) {
       throw new LabError('usage', `--format ${format} is not one of table, csv, json, html.`);
     }

@@ -3,8 +3,8 @@
 // cleanup leaves the account and the CLI files as setup found them.
 import { defineCommand } from 'citty';
 import { EXIT } from '../errors.ts';
-import { testLab } from '../labtest/run.ts';
-import { color } from '../ui.ts';
+import { testLab, type PhaseVerdict } from '../labtest/run.ts';
+import { color, printJson } from '../ui.ts';
 
 export default defineCommand({
   meta: {
@@ -14,22 +14,52 @@ export default defineCommand({
   args: {
     lab: { type: 'positional', required: true, description: 'Lab id, e.g. day42' },
     labs: { type: 'string', description: 'Labs folder (default: the repository labs/)' },
+    json: {
+      type: 'boolean',
+      description:
+        'Print one JSON object: {lab, passed, setup, steps:[{id,ok,before,after,evidence}], cleanup, account, cliFiles}',
+    },
   },
   async run({ args }) {
-    console.log(`lab test ${args.lab}: a fresh local sandbox (temporary, stopped afterwards)`);
+    // --json: stdout holds only the document; the lines for people go to stderr as they come.
+    const say = args.json ? console.error : console.log;
+    say(`lab test ${args.lab}: a fresh local sandbox (temporary, stopped afterwards)`);
     const verdicts = await testLab({
       lab: args.lab,
       labsDir: args.labs,
       say: (t) => console.error(color.dim(t)),
-      onVerdict: (v) =>
-        console.log(`${v.ok ? color.green('✓') : color.red('✗')} ${v.phase}: ${v.detail}`),
+      onVerdict: (v) => say(`${v.ok ? color.green('✓') : color.red('✗')} ${v.phase}: ${v.detail}`),
     });
     const failed = verdicts.filter((v) => !v.ok);
+    process.exitCode = failed.length === 0 ? EXIT.ok : EXIT.incomplete;
+    if (args.json) {
+      printJson(testDocument(args.lab, verdicts));
+      return;
+    }
     console.log(
       failed.length === 0
         ? color.green(`PASS ${args.lab}: ${verdicts.length} phases`)
         : color.red(`FAIL ${args.lab}: ${failed.map((v) => v.phase).join(', ')}`),
     );
-    process.exitCode = failed.length === 0 ? EXIT.ok : EXIT.incomplete;
   },
 });
+
+/** `lab test --json`: one entry per phase, the lab's steps with their statuses before and after. */
+export function testDocument(lab: string, verdicts: PhaseVerdict[]) {
+  const phase = (name: string) => {
+    const v = verdicts.find((x) => x.phase === name);
+    return v ? { ok: v.ok, detail: v.detail } : null; // null: the test stopped before it
+  };
+  const steps = verdicts
+    .filter((v) => v.step)
+    .map((v) => ({ id: v.phase, ok: v.ok, ...v.step!, detail: v.detail }));
+  return {
+    lab,
+    passed: verdicts.every((v) => v.ok),
+    setup: phase('setup'),
+    steps,
+    cleanup: phase('lab cleanup'),
+    account: phase('account'),
+    cliFiles: phase('cli-files'),
+  };
+}

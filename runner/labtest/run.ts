@@ -33,6 +33,8 @@ export interface PhaseVerdict {
   phase: string;
   ok: boolean;
   detail: string;
+  /** Set on a lab step's phase: its check's status before and after its solve step (`lab test --json`). */
+  step?: { before: string; after: string | null; evidence: string | null };
 }
 
 /** A solve.mjs step: performs the step as a learner would, with the real `aws` CLI. */
@@ -71,8 +73,8 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
   const def = await loadDefinition(o.lab, { labsDir: o.labsDir, env });
   const solve = await loadSolve(o.lab, o.labsDir, env);
   const verdicts: PhaseVerdict[] = [];
-  const verdict = (phase: string, ok: boolean, detail: string) => {
-    const v = { phase, ok, detail };
+  const verdict = (phase: string, ok: boolean, detail: string, step?: PhaseVerdict['step']) => {
+    const v: PhaseVerdict = { phase, ok, detail, ...(step ? { step } : {}) };
     verdicts.push(v);
     o.onVerdict?.(v);
   };
@@ -123,13 +125,21 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
       const before = await check(step);
       const fn = solve[step];
       if (!fn) {
-        verdict(step, false, `solve.mjs has no step "${step}"`);
+        verdict(step, false, `solve.mjs has no step "${step}"`, {
+          before: before.status,
+          after: null,
+          evidence: null,
+        });
         continue;
       }
       try {
         await fn({ $, env: learnerEnv, state });
       } catch (e) {
-        verdict(step, false, `its solve step failed: ${firstLine(e)}`);
+        verdict(step, false, `its solve step failed: ${firstLine(e)}`, {
+          before: before.status,
+          after: null,
+          evidence: null,
+        });
         continue;
       }
       const after = await check(step);
@@ -143,7 +153,11 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
           ? `passed after (${after.evidence ?? 'no evidence'})`
           : `${after.status.toUpperCase()} after its step: expected ${after.expected ?? '?'}, found ${after.evidence ?? '?'}`,
       ].join(', ');
-      verdict(step, okBefore && okAfter, detail);
+      verdict(step, okBefore && okAfter, detail, {
+        before: before.status,
+        after: after.status,
+        evidence: after.evidence ?? null,
+      });
     }
 
     // Cleanup, then compare with what setup found.

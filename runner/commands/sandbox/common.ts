@@ -3,7 +3,16 @@ import { LabError } from '../../errors.ts';
 import { labHome } from '../../paths.ts';
 import { progress } from '../../ui.ts';
 import { setInterruptNote } from '../../interrupt.ts';
-import { ensureSandbox, type SandboxInfo } from '../../../sandbox/index.ts';
+import {
+  ensureSandbox,
+  sandboxDirs,
+  type SandboxInfo,
+  type SandboxStatus,
+} from '../../../sandbox/index.ts';
+
+/** `--json` of the sandbox commands; the shapes are in docs/sandbox.md ("--json"). */
+export const jsonArg = (shape: string) =>
+  ({ json: { type: 'boolean', description: `Print one JSON object: ${shape}` } }) as const;
 
 export const portArg = {
   port: {
@@ -51,4 +60,33 @@ export const SANDBOX_MAY_RUN =
 /** POSIX shell single-quoting: safe for any value in `eval "$(lab sandbox env)"`. */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** One word for the sandbox's state, the same in every `lab sandbox … --json`. */
+export function sandboxState(s: SandboxStatus): 'running' | 'stopped' | 'unhealthy' | 'state-lost' {
+  if (s.running) return 'running';
+  if (s.stateLost) return 'state-lost';
+  return s.engine.alive || s.gateway.alive ? 'unhealthy' : 'stopped';
+}
+
+/**
+ * What `lab sandbox start|reset --json` print: where the sandbox answers and which files point
+ * `aws` at it. Built field by field from SandboxInfo, never spread: it holds the admin's and the
+ * runner's secret access keys, which only the sandbox's credentials file keeps.
+ */
+export function runningDoc(info: SandboxInfo, s: SandboxStatus) {
+  return {
+    state: sandboxState(s),
+    endpoint: info.endpoint,
+    accountId: info.accountId,
+    region: info.region,
+    home: info.home,
+    dir: s.dir,
+    configFile: info.configFile,
+    credentialsFile: info.credentialsFile,
+    binDir: sandboxDirs(info.home).binDir,
+    gateway: { pid: s.gateway.pid ?? null, port: s.gateway.port ?? null },
+    engine: { pid: s.engine.pid ?? null, port: s.engine.port ?? null },
+    logs: s.logs,
+  };
 }

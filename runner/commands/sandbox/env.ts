@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty';
 import { OVERRIDING_VARS, sandboxDirs, sandboxEnv } from '../../../sandbox/index.ts';
-import { parsePort, portArg, shellQuote, startWithProgress } from './common.ts';
+import { printJson } from '../../ui.ts';
+import { jsonArg, parsePort, portArg, shellQuote, startWithProgress } from './common.ts';
 import { writeLabLauncher } from './launcher.ts';
 
 export default defineCommand({
@@ -8,15 +9,32 @@ export default defineCommand({
     name: 'env',
     description: 'Print shell lines that point `aws` at the sandbox: eval "$(lab sandbox env)"',
   },
-  args: { ...portArg },
+  args: {
+    ...portArg,
+    ...jsonArg('{endpoint, accountId, region, home, env:{AWS_…}, pathPrepend, unset:[…]}'),
+  },
   async run({ args }) {
     // Starting here means the exported endpoint answers as soon as the lines are evaluated.
-    const info = await startWithProgress({ port: parsePort(args.port) });
+    const info = await startWithProgress({ port: parsePort(args.port), quiet: args.json });
+    // Paths and the endpoint only: the admin's keys stay in the sandbox's credentials file.
     const { PATH: _path, ...vars } = sandboxEnv(info);
-    const lines = Object.entries(vars).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
-    // PATH: the wrapper dir in front of the shell's own PATH (not ours, which npx extended).
     const binDir = sandboxDirs(info.home).binDir;
     writeLabLauncher(binDir); // `lab` itself, without npx, next to the `aws` wrapper
+    if (args.json) {
+      // The same three things as the shell lines, for a script that builds a child's env.
+      printJson({
+        endpoint: info.endpoint,
+        accountId: info.accountId,
+        region: info.region,
+        home: info.home,
+        env: vars,
+        pathPrepend: binDir,
+        unset: OVERRIDING_VARS,
+      });
+      return;
+    }
+    const lines = Object.entries(vars).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
+    // PATH: the wrapper dir in front of the shell's own PATH (not ours, which npx extended).
     const bin = shellQuote(binDir);
     lines.push(`case ":$PATH:" in *:${bin}:*) ;; *) export PATH=${bin}:"$PATH" ;; esac`);
     // The learner's own AWS_* settings (keys, profile, region) would beat the sandbox's files.

@@ -1,9 +1,9 @@
 import { defineCommand } from 'citty';
 import { LabError } from '../../errors.ts';
 import { labHome } from '../../paths.ts';
-import { color, progress } from '../../ui.ts';
-import { resetSandbox } from '../../../sandbox/index.ts';
-import { parsePort, portArg } from './common.ts';
+import { color, printJson, progress } from '../../ui.ts';
+import { resetSandbox, sandboxStatus } from '../../../sandbox/index.ts';
+import { jsonArg, parsePort, portArg, runningDoc } from './common.ts';
 
 export default defineCommand({
   meta: {
@@ -16,6 +16,7 @@ export default defineCommand({
       description: 'Confirm: delete all users, keys, resources and activity',
     },
     ...portArg,
+    ...jsonArg('the same object as `lab sandbox start --json`, for the fresh account'),
   },
   async run({ args }) {
     if (!args.yes) {
@@ -25,12 +26,16 @@ export default defineCommand({
         'Run `lab sandbox reset --yes` to do it.',
       );
     }
-    const p = progress('Resetting the sandbox…');
+    const p = progress('Resetting the sandbox…', { quiet: args.json });
     let info;
     try {
       info = await resetSandbox({ home: labHome(), port: parsePort(args.port) });
     } finally {
       p.stop();
+    }
+    if (args.json) {
+      printJson(runningDoc(info, await sandboxStatus({ home: info.home })));
+      return;
     }
     console.log(`${color.green('✓')} Sandbox reset: a fresh account at ${info.endpoint}`);
     console.log(

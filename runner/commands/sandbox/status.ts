@@ -2,6 +2,7 @@ import { defineCommand } from 'citty';
 import { EXIT } from '../../errors.ts';
 import { labHome } from '../../paths.ts';
 import { color } from '../../ui.ts';
+import { jsonArg, sandboxState } from './common.ts';
 import { sandboxStatus, type ProcessStatus } from '../../../sandbox/index.ts';
 
 // Exit status: 0 when the sandbox runs and answers, 1 when it is stopped or unhealthy
@@ -12,20 +13,20 @@ export default defineCommand({
     description: 'Show whether the sandbox runs (exit 0 running, 1 stopped or unhealthy)',
   },
   args: {
-    json: { type: 'boolean', description: 'Print the status as JSON' },
+    ...jsonArg('{state, running, endpoint, accountId, gateway:{pid,port,alive,healthy}, …}'),
   },
   async run({ args }) {
     const s = await sandboxStatus({ home: labHome() });
     if (args.json) {
-      console.log(JSON.stringify(s, null, 2));
+      // Pretty-printed since its first version (scripts parse it; people read it too).
+      console.log(JSON.stringify({ state: sandboxState(s), ...s }, null, 2));
     } else {
-      const verdict = s.running
-        ? color.green('running')
-        : s.stateLost
-          ? color.red('state folder lost')
-          : s.engine.alive || s.gateway.alive
-            ? color.yellow('unhealthy')
-            : 'stopped';
+      const verdict = {
+        running: color.green('running'),
+        'state-lost': color.red('state folder lost'),
+        unhealthy: color.yellow('unhealthy'),
+        stopped: 'stopped',
+      }[sandboxState(s)];
       console.log(`Sandbox: ${verdict}${s.running ? ` at ${s.endpoint}` : ''}`);
       if (s.accountId) console.log(`  account  ${s.accountId}`);
       console.log(`  gateway  ${line(s.gateway)}`);
