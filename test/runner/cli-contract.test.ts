@@ -52,9 +52,15 @@ test('`lab status <lab>`, which an interrupted `lab start` names, shows that lab
 describe('--json: one document on stdout, errors included', () => {
   test.each([
     [['check', 'day42', '--json'], 'sandbox_down'],
-    [['hint', 'day42', 'create-key', '--json'], 'usage'], // hint has no --json: said as JSON
+    [['hint', 'day42', 'nope', '--json'], 'unknown_step'],
     [['status', '--json', '--bogus'], 'usage'],
     [['cleanup', 'day42', '--json'], undefined],
+    [['sandbox', 'start', '--port', '0', '--json'], 'bad_port'],
+    [['sandbox', 'env', '--port', 'x', '--json'], 'bad_port'],
+    [['sandbox', 'reset', '--json'], 'confirm_reset'],
+    [['test', 'nope', '--json'], undefined],
+    [['report', '--json'], 'usage'],
+    [['report', '--json', '--format', 'csv', '--class', 'http://127.0.0.1:9'], 'usage'],
   ])('lab %j', async (args, code) => {
     const r = await lab(args, env);
     const doc = JSON.parse(r.stdout); // exactly one document: JSON.parse fails on two
@@ -64,7 +70,65 @@ describe('--json: one document on stdout, errors included', () => {
       expect(doc.error).toHaveProperty('hint');
     }
     if (code) expect(r.code).toBe(2);
+    if (args[0] === 'test' || args[0] === 'sandbox') expect(r.code).toBe(2);
   });
+
+  test('lab hint --json: the step and its hints as the lab wrote them; no step: the steps', async () => {
+    const r = await lab(['hint', 'day42', 'create-key', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ lab: 'day42', step: 'create-key', index: 1 });
+    expect(doc.title).toMatch(/access key/i);
+    expect(doc.hints.length).toBeGreaterThan(1);
+    for (const h of doc.hints) expect(Object.keys(h)).toEqual(['summary', 'text']);
+    // Markdown as written (the terminal rendering drops the ** the site shows as bold).
+    expect(doc.hints[0].text).toMatch(/\*\*IAM → Users/);
+    const all = JSON.parse((await lab(['hint', 'day42', '--json'], env)).stdout);
+    expect(all.steps.map((s: { id: string }) => s.id)).toEqual([
+      'create-key',
+      'configure',
+      'list-users',
+      'denied-ec2',
+      'cleanup',
+    ]);
+    expect(all.steps[0]).toEqual({
+      id: 'create-key',
+      index: 1,
+      title: doc.title,
+      hints: doc.hints.length,
+    });
+  });
+
+  test('lab sandbox status/stop --json with no sandbox: stopped, exit 1 and 0', async () => {
+    const s = await lab(['sandbox', 'status', '--json'], env);
+    expect(s.code, s.stderr).toBe(1);
+    expect(JSON.parse(s.stdout)).toMatchObject({ state: 'stopped', running: false });
+    const t = await lab(['sandbox', 'stop', '--json'], env);
+    expect(t.code, t.stderr).toBe(0);
+    expect(JSON.parse(t.stdout)).toEqual({
+      state: 'stopped',
+      wasRunning: false,
+      stopped: [],
+      orphaned: false,
+      home: env.LAB_HOME,
+      dir: join(env.LAB_HOME, 'sandbox'),
+    });
+  });
+});
+
+test('every command the README says takes --json has it in its --help', async () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+  const list = /`--json` \(on ([^;]+);/.exec(readme);
+  expect(list, 'the README names the commands with --json').not.toBeNull();
+  const commands = [...list![1].matchAll(/`([a-z |]+)`/g)].flatMap(([, c]) => {
+    const [head, rest] = c.split(' ');
+    return rest ? rest.split('|').map((sub) => [head, sub]) : [[head]];
+  });
+  expect(commands.length).toBe(13);
+  for (const cmd of commands) {
+    const help = await lab([...cmd, '--help'], env);
+    expect(help.stdout, `lab ${cmd.join(' ')} --help`).toMatch(/--json\b/);
+  }
 });
 
 test('every flag the README shows for a command is in that command’s --help', async () => {

@@ -106,15 +106,51 @@ describe('lab test', () => {
     expect(existsSync(join(home, 'sandbox'))).toBe(false);
   }, 240_000);
 
-  it('fails, naming the phase, when solve.mjs and the checks do not fit', async () => {
-    const r = await lab(['test', 'day42', '--labs', labs], cleanEnv(home));
+  it('fails, naming the phase, when solve.mjs and the checks do not fit (--json: one document)', async () => {
+    // --json: the document alone on stdout; the verdict lines for people on stderr as they come.
+    const r = await lab(['test', 'day42', '--labs', labs, '--json'], cleanEnv(home));
     expect(r.code, r.stdout + r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/✗ configure: PASSED BEFORE its step ran/);
-    expect(r.stdout).toMatch(
+    expect(r.stderr).toMatch(/✗ configure: PASSED BEFORE its step ran/);
+    expect(r.stderr).toMatch(
       /✗ list-users: not-tried before its step, NOT-TRIED after its step: expected/,
     );
-    expect(r.stdout).toMatch(/✓ lab cleanup: /);
-    expect(r.stdout.trim().split('\n').at(-1)).toBe('FAIL day42: configure, list-users');
+    expect(r.stderr).toMatch(/✓ lab cleanup: /);
+    const doc = JSON.parse(r.stdout); // exactly one document
+    expect(Object.keys(doc)).toEqual([
+      'lab',
+      'passed',
+      'setup',
+      'steps',
+      'cleanup',
+      'account',
+      'cliFiles',
+    ]);
+    expect(doc).toMatchObject({ lab: 'day42', passed: false, setup: { ok: true } });
+    // day42's own step named `cleanup` is one of `steps`; the cleanup labrunner runs after the
+    // last step is the top-level `cleanup`.
+    const steps = Object.fromEntries(
+      doc.steps.map((s: { id: string }) => [s.id, { ...s, id: undefined }]),
+    );
+    expect(Object.keys(steps)).toEqual([
+      'create-key',
+      'configure',
+      'list-users',
+      'denied-ec2',
+      'cleanup',
+    ]);
+    expect(steps['create-key']).toMatchObject({ ok: true, before: 'not-tried', after: 'passed' });
+    expect(steps['create-key'].evidence).toMatch(/AKIA/);
+    expect(steps.configure).toMatchObject({ ok: false, before: 'passed', after: 'passed' });
+    expect(steps.configure.detail).toMatch(/PASSED BEFORE its step ran/);
+    expect(steps['list-users']).toMatchObject({
+      ok: false,
+      before: 'not-tried',
+      after: 'not-tried',
+    });
+    expect(doc.cleanup).toMatchObject({ ok: true, detail: expect.stringMatching(/^removed /) });
+    expect(doc.account.ok).toBe(true);
+    expect(doc.cliFiles.ok).toBe(true);
+    expect(SECRETISH.test(r.stdout)).toBe(false);
   }, 240_000);
 
   it('killed while it runs, stops its temporary sandbox and removes its home', async () => {

@@ -2,13 +2,13 @@
 // its documented code, the final screen holds no spinner frame, and the cursor is shown again.
 // (Through pipes the spinner is off, which is why only a terminal shows these bugs.)
 // One sandbox for the file: the first test starts it cold with `lab sandbox start`.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sandboxStatus, stopSandbox } from '../../sandbox/index.ts';
 import { freePort } from '../../sandbox/lifecycle/ports.ts';
-import { cleanEnv } from '../sandbox/run-cli.ts';
+import { cleanEnv, lab } from '../sandbox/run-cli.ts';
 import { finalScreen, LAB, labTerm, spawnTerm, SPINNER_FRAMES } from './pty.ts';
 import { learnerHome, openShell } from './shell-session.ts';
 
@@ -53,6 +53,62 @@ describe('in a terminal', () => {
       const stop = await finalScreen(labTerm(['sandbox', 'stop'], e));
       expect(stop.exit.code, stop.screen).toBe(0);
       expect((await sandboxStatus({ home: other })).engine.alive).toBe(false);
+    } finally {
+      await stopSandbox({ home: other }).catch(() => {});
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  test('lab sandbox start --json (cold): one JSON document is all the terminal ever got', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'lab-term-json-'));
+    try {
+      const e = { ...env, LAB_HOME: other, LAB_SANDBOX_PORT: String(await freePort()) };
+      const t = labTerm(['sandbox', 'start', '--json'], e);
+      const f = await finalScreen(t);
+      expect(f.exit.code, f.screen).toBe(0);
+      // Everything written, scrollback and erased frames included: a spinner that drew and
+      // then erased itself would still be in it (the text-mode start above shows one).
+      const all = t.text();
+      expect(all).not.toMatch(SPINNER_FRAMES);
+      expect(all).not.toMatch(/Starting/);
+      const doc = JSON.parse(all); // exactly one document: a second one, or a line, fails
+      const endpoint = `http://127.0.0.1:${e.LAB_SANDBOX_PORT}`;
+      expect(doc).toMatchObject({ state: 'running', endpoint, accountId: expect.any(String) });
+      expect(doc).toMatchObject({ home: other, region: 'us-east-1' });
+      expect(doc.gateway.pid).toEqual(expect.any(Number));
+      expectClean(f);
+
+      // The other sandbox documents (through pipes, as a script reads them) agree with it.
+      const envDoc = JSON.parse((await lab(['sandbox', 'env', '--json'], e)).stdout);
+      expect(envDoc.env).toEqual({
+        AWS_CONFIG_FILE: doc.configFile,
+        AWS_SHARED_CREDENTIALS_FILE: doc.credentialsFile,
+        AWS_ENDPOINT_URL: endpoint,
+      });
+      expect(envDoc.pathPrepend).toBe(doc.binDir);
+      expect(envDoc.unset).toContain('AWS_SECRET_ACCESS_KEY');
+      const status = await lab(['sandbox', 'status', '--json'], e);
+      expect(status.code).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ state: 'running', endpoint });
+      // No secret access key (the admin's or labrunner's own) in any of them.
+      const secrets = [
+        ...readFileSync(join(other, 'sandbox', 'engine', 'identities.json'), 'utf8').matchAll(
+          /"secretAccessKey":\s*"([^"]+)"/g,
+        ),
+      ].map((m) => m[1]);
+      expect(secrets.length).toBe(2);
+      for (const out of [all, JSON.stringify(envDoc), status.stdout]) {
+        for (const secret of secrets) expect(out.includes(secret)).toBe(false);
+      }
+
+      const stop = await lab(['sandbox', 'stop', '--json'], e);
+      expect(stop.code, stop.stderr).toBe(0);
+      expect(JSON.parse(stop.stdout)).toMatchObject({
+        state: 'stopped',
+        wasRunning: true,
+        stopped: ['gateway', 'engine'],
+      });
+      expect((await sandboxStatus({ home: other })).gateway.alive).toBe(false);
     } finally {
       await stopSandbox({ home: other }).catch(() => {});
       rmSync(other, { recursive: true, force: true });
