@@ -1,6 +1,7 @@
 // The activity log: one JSON line per call in <state-dir>/activity.jsonl (0600). It is the
 // sandbox's CloudTrail event history. It never holds a secret: no bodies, no signatures, no
-// response content; only who called what, when, from where, and the error code and message.
+// secret access keys; only who called what, when, from where, the error code and message, and
+// the parts of an answer CloudTrail records (responseElements: ids, an AssumeRole session token).
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -24,7 +25,10 @@ export interface ActivityRecord {
   resources: { type: string; name: string }[];
   /** Identifier parameters only (see parameters.ts): never a password, a body or a secret. */
   requestParameters?: Record<string, unknown>;
-  /** CreateAccessKey only: the new key's id, user, status and date (never its secret). */
+  /**
+   * CreateAccessKey: the new key's id, user, status and date; AssumeRole: the session's key id,
+   * session token, expiry and assumed-role user (never a secret access key); EC2 creations: ids.
+   */
   responseElements?: Record<string, unknown>;
 }
 

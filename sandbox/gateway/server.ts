@@ -32,6 +32,7 @@ import {
   isDecodeAuthorizationMessage,
 } from './sts/decode-authorization-message.ts';
 import { createAccessKeyElements } from './parameters.ts';
+import { assumeRoleElements } from './sts/assume-role-elements.ts';
 import { parseRequest } from './request.ts';
 import { EC2_CREATIONS, ec2ResponseElements } from './ec2/response-elements.ts';
 import { s3Operation } from './s3/operation.ts';
@@ -71,6 +72,11 @@ const KEY_CHANGES = new Set([
   'DeleteUser',
 ]);
 const DEFAULT_ACCOUNT = '123456789012';
+// Successful calls whose answer CloudTrail records in part (responseElements), never a secret.
+const RESPONSE_ELEMENTS: Record<string, (body: string) => Record<string, unknown> | undefined> = {
+  CreateAccessKey: createAccessKeyElements,
+  AssumeRole: assumeRoleElements,
+};
 
 export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const clock = opts.clock ?? Date.now;
@@ -242,12 +248,14 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
           ec2ResponseElements(parsed.action!, body.toString('utf8')),
         );
       }
-      if (parsed.action === 'CreateAccessKey') {
-        // Buffered (it is small) to record the new key's id; the secret goes to the client only.
+      const elements = RESPONSE_ELEMENTS[parsed.action ?? ''];
+      if (elements) {
+        // Buffered (it is small) to record the new key's or session's id; the secret goes to the
+        // client only.
         const body = await readBody(upstream);
         res.writeHead(status, headers);
         res.end(body);
-        return record(call, requestId, undefined, createAccessKeyElements(body.toString('utf8')));
+        return record(call, requestId, undefined, elements(body.toString('utf8')));
       }
       if (parsed.action === 'ListUsers') {
         const body = Buffer.from(

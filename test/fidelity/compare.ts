@@ -95,9 +95,17 @@ export function compare(aws: AwsAnswer, run: CliRun, event: TrailDoc | undefined
         region: event.awsRegion,
         errorCode: event.errorCode,
       };
-      const want = { ...e, errorCode: e.errorCode, fields: undefined };
+      const want = { ...e, errorCode: e.errorCode, fields: undefined, paths: undefined };
       for (const k of ['eventName', 'eventSource', 'region', 'errorCode'] as const) {
         if (got[k] !== want[k]) out.push(`event ${k} ${String(got[k])}, AWS ${String(want[k])}`);
+      }
+      for (const [path, pattern] of Object.entries(e.paths ?? {})) {
+        const values = at(event, path);
+        if (values.length === 0) out.push(`event ${path} missing, AWS ${pattern}`);
+        for (const v of values) {
+          if (!matches(pattern, String(v)))
+            out.push(`event ${path} = ${String(v)}, AWS ${pattern}`);
+        }
       }
       for (const [k, v] of Object.entries(e.fields ?? {})) {
         if (JSON.stringify(event[k]) !== JSON.stringify(v))

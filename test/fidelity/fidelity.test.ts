@@ -10,8 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
+  AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
+  AttachRolePolicyCommand,
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
+  CreateGroupCommand,
+  CreateRoleCommand,
   CreateUserCommand,
   DeleteAccessKeyCommand,
   UpdateAccessKeyCommand,
@@ -37,14 +42,25 @@ const envs = new Map<Profile, Record<string, string>>();
 /** Per-CLI values for the placeholders in commands ({KEY_TO_DELETE}…). */
 const values: Record<Cli, Record<string, string>> = { v1: {}, v2: {} };
 const runs = new Map<string, CliRun>();
-const events = new Map<string, TrailDoc>();
+/** Every event a run recorded (a role profile's run has the CLI's AssumeRole first). */
+const events = new Map<string, TrailDoc[]>();
+const ACCOUNT = '123456789012';
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/lab-viewer`;
+const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+const clisOf = (row: Row): Cli[] => (row.clis ? [row.clis.only] : ['v1', 'v2']);
+/** A role profile's run gets a HOME of its own: the CLI caches the session in ~/.aws/cli/cache. */
+const homeOf = (row: Row, cli: Cli) => path.join(tmp, 'home', marker(row, cli));
 
 const marker = (row: Row, cli: Cli) => `fidelity-${row.id}-${cli}`;
 
 function runCli(row: Row, cli: Cli): Promise<CliRun> {
   const args = row.command.map((a) => a.replace(/\{(\w+)\}/g, (_, k: string) => values[cli][k]));
   const debug = row.aws.status !== undefined ? ['--debug'] : [];
-  const env = { ...envs.get(row.as)!, AWS_EXECUTION_ENV: marker(row, cli) };
+  const env: Record<string, string> = { ...envs.get(row.as)!, AWS_EXECUTION_ENV: marker(row, cli) };
+  if (row.as === 'role-session') {
+    fs.mkdirSync(homeOf(row, cli), { recursive: true });
+    env.HOME = homeOf(row, cli);
+  }
   return new Promise((resolve, reject) => {
     execFile(
       CLIS[cli],
@@ -76,6 +92,7 @@ function writeProfiles(admin: Creds, keys: Record<string, Creds>) {
     iamAdmin: Creds | undefined,
     region: string | undefined,
     intern?: Creds,
+    extraConfig = '',
   ) => {
     const dir = path.join(tmp, name);
     fs.mkdirSync(path.join(dir, 'sandbox'), { recursive: true });
@@ -84,7 +101,8 @@ function writeProfiles(admin: Creds, keys: Record<string, Creds>) {
       `[default]\nregion = us-east-1\noutput = json\n` +
       `[profile sandbox-admin]\nregion = us-east-1\noutput = json\n` +
       `[profile iam-admin]\n${region ? `region = ${region}\n` : ''}output = json\n` +
-      (intern ? `[profile lab-ec2-intern]\nregion = us-east-1\noutput = json\n` : '');
+      (intern ? `[profile lab-ec2-intern]\nregion = us-east-1\noutput = json\n` : '') +
+      extraConfig;
     const section = (n: string, c: Creds) =>
       `[${n}]\naws_access_key_id = ${c.accessKeyId}\naws_secret_access_key = ${c.secretAccessKey}\n`;
     fs.writeFileSync(path.join(dir, 'config'), config);
@@ -120,6 +138,14 @@ function writeProfiles(admin: Creds, keys: Record<string, Creds>) {
   base('deleted-key', keys.deleted, 'ap-southeast-2');
   base('no-region', keys.good, undefined);
   base('no-rights', keys.good, 'ap-southeast-2', keys.intern);
+  // iam-roles' configure-profile step, as the lab has the learner type it.
+  base(
+    'role-session',
+    keys.good,
+    'ap-southeast-2',
+    undefined,
+    `[profile lab-viewer]\nrole_arn = ${ROLE_ARN}\nsource_profile = default\nregion = us-east-1\n`,
+  );
 }
 
 /** The same secret with its first character changed (to a character it is not). */
@@ -228,9 +254,46 @@ beforeAll(async () => {
       ],
     });
   }
+  // iam-groups: users and groups DeleteUser/DeleteGroup must refuse (DeleteConflict), per CLI.
+  for (const cli of Object.keys(CLIS) as Cli[]) {
+    values[cli].KEYED_USER = `fid-keyed-${cli}`;
+    await user(values[cli].KEYED_USER);
+    await key(values[cli].KEYED_USER);
+    values[cli].MEMBER_USER = `fid-member-${cli}`;
+    values[cli].FULL_GROUP = `fid-readers-${cli}`;
+    values[cli].POLICY_GROUP = `fid-policy-${cli}`;
+    await user(values[cli].MEMBER_USER);
+    for (const g of [values[cli].FULL_GROUP, values[cli].POLICY_GROUP]) {
+      await iam.send(new CreateGroupCommand({ GroupName: g }));
+      await iam.send(new AttachGroupPolicyCommand({ GroupName: g, PolicyArn: READ_ONLY }));
+    }
+    await iam.send(
+      new AddUserToGroupCommand({
+        GroupName: values[cli].FULL_GROUP,
+        UserName: values[cli].MEMBER_USER,
+      }),
+    );
+  }
+  // iam-roles: the role lab-viewer as its create-role and attach-policy steps make it.
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: 'lab-viewer',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      }),
+    }),
+  );
+  await iam.send(new AttachRolePolicyCommand({ RoleName: 'lab-viewer', PolicyArn: READ_ONLY }));
   writeProfiles(fx.admin, { good, inactive, deleted, intern });
 
-  const jobs = TABLE.flatMap((row) => (['v1', 'v2'] as Cli[]).map((cli) => ({ row, cli })));
+  const jobs = TABLE.flatMap((row) => clisOf(row).map((cli) => ({ row, cli })));
   // Unskewed rows in parallel.
   await pool(
     jobs.filter((j) => !j.row.skewMinutes),
@@ -253,7 +316,7 @@ beforeAll(async () => {
   for (const region of ['us-east-1', 'ap-southeast-2']) {
     for (const doc of await allEvents(region)) {
       const m = /exec-env\/(fidelity-\S+)/.exec(String(doc.userAgent));
-      if (m) events.set(m[1], doc);
+      if (m) events.set(m[1], [...(events.get(m[1]) ?? []), doc]);
     }
   }
 }, 300_000);
@@ -263,19 +326,56 @@ afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
+/** The run's event named as the row expects (a role profile's run records AssumeRole too). */
+function eventOf(row: Row, cli: Cli): TrailDoc | undefined {
+  const docs = events.get(marker(row, cli)) ?? [];
+  return docs.find((d) => d.eventName === row.aws.event?.eventName) ?? docs[0];
+}
+
 describe.each(TABLE.map((r) => [r.id, r] as const))('%s', (_id, row) => {
-  it.each(['v1', 'v2'] as Cli[])(
-    `${row.verdict === 'match' ? 'matches AWS' : row.verdict} (%s)`,
-    (cli) => {
-      const diffs = compare(row.aws, runs.get(marker(row, cli))!, events.get(marker(row, cli)));
-      if (row.verdict === 'match') {
-        expect(diffs, `${row.command.join(' ')} as ${row.as}`).toEqual([]);
-      } else {
-        // Shown, not required: the table says why it cannot match.
-        expect(row.why, 'a differs/unverified row says why').toBeTruthy();
+  if (row.clis) {
+    it(`runs with ${row.clis.only} only, and says why`, () => {
+      expect(row.clis!.why).toBeTruthy();
+    });
+  }
+  it.each(clisOf(row))(`${row.verdict === 'match' ? 'matches AWS' : row.verdict} (%s)`, (cli) => {
+    const diffs = compare(row.aws, runs.get(marker(row, cli))!, eventOf(row, cli));
+    if (row.verdict === 'match') {
+      expect(diffs, `${row.command.join(' ')} as ${row.as}`).toEqual([]);
+    } else {
+      // Shown, not required: the table says why it cannot match.
+      expect(row.why, 'a differs/unverified row says why').toBeTruthy();
+    }
+  });
+});
+
+describe('AssumeRole in event history (iam-roles)', () => {
+  it("records the session the CLI got (its key id and token), never the session's secret", () => {
+    const rows = TABLE.filter((r) => r.as === 'role-session');
+    expect(rows.length).toBeGreaterThan(0);
+    const all = JSON.stringify([...events.values()]);
+    for (const row of rows) {
+      for (const cli of clisOf(row)) {
+        // What the CLI cached from AssumeRole's answer: the one place the secret is.
+        const dir = path.join(homeOf(row, cli), '.aws', 'cli', 'cache');
+        const files = fs.readdirSync(dir);
+        expect(files.length, `${row.id} ${cli}: a cached session`).toBe(1);
+        const cached = JSON.parse(fs.readFileSync(path.join(dir, files[0]), 'utf8')) as {
+          Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
+        };
+        const assume = (events.get(marker(row, cli)) ?? []).find(
+          (d) => d.eventName === 'AssumeRole',
+        ) as { responseElements?: { credentials?: Record<string, string> } } | undefined;
+        expect(assume?.responseElements?.credentials?.accessKeyId).toBe(
+          cached.Credentials.AccessKeyId,
+        );
+        expect(assume?.responseElements?.credentials?.sessionToken).toBe(
+          cached.Credentials.SessionToken,
+        );
+        expect(all).not.toContain(cached.Credentials.SecretAccessKey);
       }
-    },
-  );
+    }
+  });
 });
 
 describe('docs/fidelity.md', () => {

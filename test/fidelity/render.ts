@@ -34,6 +34,11 @@ function awsSide(r: Row): string {
           ? `, ${Object.entries(e.fields)
               .map(([k, v]) => `${k} ${code(JSON.stringify(v))}`)
               .join(', ')}`
+          : '') +
+        (e.paths
+          ? `, ${Object.entries(e.paths)
+              .map(([k, v]) => `${code(k)} ${code(v)}`)
+              .join(', ')}`
           : ''),
     );
   } else parts.push('event not verified');
@@ -65,7 +70,7 @@ export async function renderFidelityDoc(table: readonly Row[]): Promise<string> 
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...table.map(
       (r, i) =>
-        `| ${i + 1} | ${r.lab} / ${r.step} | ${cell(code(`aws ${r.command.join(' ')}`))}${r.skewMinutes ? ` (clock ${r.skewMinutes} min fast)` : ''} | ${cell(r.mistake ?? '—')} | ${cell(awsSide(r))} | ${cell(r.source)} | ${r.verdict === 'match' ? 'match' : `**${r.verdict}**: ${cell(r.why ?? '')}`} |`,
+        `| ${i + 1} | ${r.lab} / ${r.step} | ${cell(code(`aws ${r.command.join(' ')}`))}${r.skewMinutes ? ` (clock ${r.skewMinutes} min fast)` : ''} | ${cell(r.mistake ?? '—')} | ${cell(awsSide(r))} | ${cell(r.source)} | ${r.verdict === 'match' ? 'match' : `**${r.verdict}**: ${cell(r.why ?? '')}`}${r.clis ? ` (${r.clis.only} only: ${cell(r.clis.why)})` : ''} |`,
     ),
     '',
     '## Adding rows for a new lab',

@@ -25,7 +25,12 @@ export type Profile =
   /** A profile name that is not in the files (a typo: iam_admin). */
   | 'unknown-profile'
   /** ec2-first-instance's lab-ec2-intern (no permissions at all), profile lab-ec2-intern. */
-  | 'no-rights';
+  | 'no-rights'
+  /**
+   * iam-roles' profile lab-viewer: role_arn of the role lab-viewer (ReadOnlyAccess, trusting the
+   * account), source_profile default, region us-east-1; each run starts with no cached session.
+   */
+  | 'role-session';
 
 export const PROFILES: Record<Profile, string> = {
   'sandbox-admin': 'the learner admin the sandbox gives (`lab shell`), region us-east-1',
@@ -36,6 +41,8 @@ export const PROFILES: Record<Profile, string> = {
   'no-region': "iam-admin's key, no region configured",
   'unknown-profile': '`--profile iam_admin` (not configured)',
   'no-rights': "lab-ec2-intern's key (a user with no policies), region us-east-1",
+  'role-session':
+    "iam-roles' `lab-viewer` profile (role_arn of a ReadOnlyAccess role, source_profile default, region us-east-1), no cached session",
 };
 
 export interface AwsAnswer {
@@ -62,6 +69,8 @@ export interface AwsAnswer {
     errorCode?: string;
     /** Top-level fields of the CloudTrailEvent document to compare (JSON-equal). */
     fields?: Record<string, unknown>;
+    /** Values inside the document: path (`A.B`) → /regex/ (for ids that differ per call). */
+    paths?: Record<string, string>;
   } | null;
 }
 
@@ -86,6 +95,8 @@ export interface Row {
    */
   verdict: 'match' | 'differs' | 'unverified';
   why?: string;
+  /** The CLIs the row runs with (default both), and why not the other. */
+  clis?: { only: 'v1' | 'v2'; why: string };
 }
 
 const SERVICE_EXIT = { v1: 255, v2: 254 }; // cli-usage-returncodes: 255 (v1) / 254 (v2)
@@ -100,6 +111,18 @@ const EAST = 'us-east-1';
 const SYDNEY = 'ap-southeast-2';
 const S3 = 's3.amazonaws.com';
 const EC2 = 'ec2.amazonaws.com';
+const SESSION_ID = '/^AROA[A-Z2-7]{17}:botocore-session-\\d+$/';
+const SESSION_ARN = '/^arn:aws:sts::\\d{12}:assumed-role\\/lab-viewer\\/botocore-session-\\d+$/';
+// IAM's Java date, as CloudTrail writes dates inside IAM/STS responseElements.
+const JAVA_DATE = '/^[A-Z][a-z]{2} \\d{1,2}, \\d{4} \\d{1,2}:\\d\\d:\\d\\d [AP]M$/';
+const V1_ONLY = {
+  only: 'v1',
+  why: "Debian's v2 2.9 predates AWS_ENDPOINT_URL (2.13): it sends the profile's own AssumeRole to the real STS, so this lab needs v1 or v2 >= 2.13 in the sandbox (the lab's hint says so)",
+} as const;
+const ROLE_PROFILE_SOURCE =
+  'AWS CLI User Guide "Use an IAM role in the AWS CLI" (role_arn + source_profile; the CLI names the session botocore-session-<epoch>); aws-cli awscli/examples/sts/get-caller-identity.rst';
+const DELETE_CONFLICT_SOURCE =
+  "IAM API Reference DeleteUser / DeleteGroup, Errors: DeleteConflict 409; IAM User Guide id_users_remove (delete attached items first); message text as AWS answers it, quoted in Terraform destroy output and n8n's AWS IAM node error mapping";
 const AL2023 = 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 
 export const TABLE: Row[] = [
@@ -872,5 +895,194 @@ export const TABLE: Row[] = [
       'botocore EndpointConnectionError; cloudavail/aws-missing-tools#97 (the same line for a mistyped region); cli-usage-returncodes (255)',
     verdict: 'differs',
     why: 'On AWS nothing is sent (the host does not resolve). The sandbox endpoint does receive the request; the gateway answers at once with the same text as a 400 EndpointConnectionError, so the CLI prefixes "An error occurred (EndpointConnectionError) …" and v2 exits 254. No retries, no event.',
+  },
+  // ── iam-groups ────────────────────────────────────────────────────────────────────────────
+  {
+    id: 'groups-delete-user-with-key',
+    lab: 'iam-groups',
+    step: 'cleanup',
+    mistake: 'deleting a user that still has an access key',
+    command: ['iam', 'delete-user', '--user-name', '{KEYED_USER}'],
+    as: 'sandbox-admin',
+    aws: {
+      exit: SERVICE_EXIT,
+      code: 'DeleteConflict',
+      message: 'Cannot delete entity, must delete access keys first.',
+      status: 409,
+      event: {
+        eventName: 'DeleteUser',
+        eventSource: IAM,
+        region: EAST,
+        errorCode: 'DeleteConflictException',
+      },
+    },
+    source: DELETE_CONFLICT_SOURCE,
+    verdict: 'match',
+  },
+  {
+    id: 'groups-delete-user-in-group',
+    lab: 'iam-groups',
+    step: 'cleanup',
+    mistake: 'deleting a user that is still in a group',
+    command: ['iam', 'delete-user', '--user-name', '{MEMBER_USER}'],
+    as: 'sandbox-admin',
+    aws: {
+      exit: SERVICE_EXIT,
+      code: 'DeleteConflict',
+      message: 'Cannot delete entity, must remove users from group first.',
+      status: 409,
+      event: {
+        eventName: 'DeleteUser',
+        eventSource: IAM,
+        region: EAST,
+        errorCode: 'DeleteConflictException',
+      },
+    },
+    source: DELETE_CONFLICT_SOURCE,
+    verdict: 'match',
+  },
+  {
+    id: 'groups-delete-group-with-members',
+    lab: 'iam-groups',
+    step: 'cleanup',
+    mistake: 'deleting a group that still has members (and a policy)',
+    command: ['iam', 'delete-group', '--group-name', '{FULL_GROUP}'],
+    as: 'sandbox-admin',
+    aws: {
+      exit: SERVICE_EXIT,
+      code: 'DeleteConflict',
+      message: 'Cannot delete entity, must remove users from group first.',
+      status: 409,
+      event: {
+        eventName: 'DeleteGroup',
+        eventSource: IAM,
+        region: EAST,
+        errorCode: 'DeleteConflictException',
+      },
+    },
+    source: DELETE_CONFLICT_SOURCE,
+    verdict: 'match',
+  },
+  {
+    id: 'groups-delete-group-with-policy',
+    lab: 'iam-groups',
+    step: 'cleanup',
+    mistake: 'deleting a group that still has a managed policy attached',
+    command: ['iam', 'delete-group', '--group-name', '{POLICY_GROUP}'],
+    as: 'sandbox-admin',
+    aws: {
+      exit: SERVICE_EXIT,
+      code: 'DeleteConflict',
+      message: 'Cannot delete entity, must detach all policies first.',
+      status: 409,
+      event: {
+        eventName: 'DeleteGroup',
+        eventSource: IAM,
+        region: EAST,
+        errorCode: 'DeleteConflictException',
+      },
+    },
+    source: DELETE_CONFLICT_SOURCE,
+    verdict: 'match',
+  },
+  // ── iam-roles ─────────────────────────────────────────────────────────────────────────────
+  {
+    id: 'roles-assume-via-profile',
+    lab: 'iam-roles',
+    step: 'assume-role',
+    command: ['sts', 'get-caller-identity', '--profile', 'lab-viewer'],
+    as: 'role-session',
+    aws: {
+      exit: { v1: 0, v2: 0 },
+      json: { UserId: SESSION_ID, Arn: SESSION_ARN },
+      event: {
+        eventName: 'AssumeRole',
+        eventSource: 'sts.amazonaws.com',
+        region: EAST,
+        paths: {
+          'userIdentity.type': '/^IAMUser$/',
+          'requestParameters.roleArn': '/^arn:aws:iam::\\d{12}:role\\/lab-viewer$/',
+          'requestParameters.roleSessionName': '/^botocore-session-\\d+$/',
+          'responseElements.credentials.accessKeyId': '/^ASIA[A-Z0-9]{16}$/',
+          'responseElements.credentials.sessionToken': '/^\\S{16,}$/',
+          'responseElements.credentials.expiration': JAVA_DATE,
+          'responseElements.assumedRoleUser.assumedRoleId': SESSION_ID,
+          'responseElements.assumedRoleUser.arn': SESSION_ARN,
+        },
+      },
+    },
+    source: `${ROLE_PROFILE_SOURCE}; the AssumeRole record (credentials without the secret, expiration as a Java date, assumedRoleUser): IAM User Guide "Logging IAM and AWS STS API calls with AWS CloudTrail", AssumeRole examples`,
+    verdict: 'match',
+    clis: V1_ONLY,
+  },
+  {
+    id: 'roles-whoami',
+    lab: 'iam-roles',
+    step: 'assume-role',
+    command: ['sts', 'get-caller-identity', '--profile', 'lab-viewer'],
+    as: 'role-session',
+    aws: {
+      exit: { v1: 0, v2: 0 },
+      json: { UserId: SESSION_ID, Account: '/^\\d{12}$/', Arn: SESSION_ARN },
+      event: {
+        eventName: 'GetCallerIdentity',
+        eventSource: 'sts.amazonaws.com',
+        region: EAST,
+        paths: {
+          'userIdentity.type': '/^AssumedRole$/',
+          'userIdentity.principalId': SESSION_ID,
+          'userIdentity.arn': SESSION_ARN,
+          'userIdentity.accessKeyId': '/^ASIA[A-Z0-9]{16}$/',
+        },
+      },
+    },
+    source: `${ROLE_PROFILE_SOURCE}; CloudTrail userIdentity element reference (type AssumedRole, principalId AROA…:session)`,
+    verdict: 'match',
+    clis: V1_ONLY,
+  },
+  {
+    id: 'roles-session-reads',
+    lab: 'iam-roles',
+    step: 'session-limits',
+    command: ['iam', 'list-roles', '--profile', 'lab-viewer'],
+    as: 'role-session',
+    aws: {
+      exit: { v1: 0, v2: 0 },
+      json: { 'Roles[].RoleId': '/^AROA[A-Z2-7]{17}$/' },
+      event: {
+        eventName: 'ListRoles',
+        eventSource: IAM,
+        region: EAST,
+        paths: { 'userIdentity.type': '/^AssumedRole$/', 'userIdentity.arn': SESSION_ARN },
+      },
+    },
+    source: `aws-cli awscli/examples/iam/list-roles.rst (RoleId AROA…); ReadOnlyAccess allows iam:List*`,
+    verdict: 'match',
+    clis: V1_ONLY,
+  },
+  {
+    id: 'roles-session-denied',
+    lab: 'iam-roles',
+    step: 'session-limits',
+    command: ['iam', 'create-user', '--user-name', 'not-allowed', '--profile', 'lab-viewer'],
+    as: 'role-session',
+    aws: {
+      exit: SERVICE_EXIT,
+      code: 'AccessDenied',
+      message:
+        '/^User: arn:aws:sts::\\d{12}:assumed-role\\/lab-viewer\\/botocore-session-\\d+ is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::\\d{12}:user\\/not-allowed because no identity-based policy allows the iam:CreateUser action$/',
+      status: 403,
+      event: {
+        eventName: 'CreateUser',
+        eventSource: IAM,
+        region: EAST,
+        errorCode: 'AccessDenied',
+        paths: { 'userIdentity.type': '/^AssumedRole$/' },
+      },
+    },
+    source:
+      'denials of a role session name the session and the resource with its account id: uswitch/kiam#33 ("User: arn:aws:sts::034324643013:assumed-role/… is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::034324643013:role/…"), aws-wire.md (the "because no identity-based policy allows" ending)',
+    verdict: 'match',
+    clis: V1_ONLY,
   },
 ];

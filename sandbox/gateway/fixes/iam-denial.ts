@@ -35,7 +35,12 @@ const LIST_PATHS: Record<string, string> = {
 
 function deniedResource({ req }: Call, callerArn: string): string {
   const p = req.params;
-  const account = /^arn:aws:iam::(\d+):/.exec(callerArn)?.[1] ?? '';
+  // A role session's ARN is an STS one (arn:aws:sts::ACCT:assumed-role/ROLE/SESSION); the
+  // resource is still the account's IAM ARN, with the account id: "User:
+  // arn:aws:sts::034324643013:assumed-role/…/i-084d… is not authorized to perform: sts:AssumeRole
+  // on resource: arn:aws:iam::034324643013:role/us-west-2-md-Kiam" (captured in uswitch/kiam#33;
+  // the same form in noqdev/iambic#357). The iam-roles lab's session read `arn:aws:iam:::user/…`.
+  const account = /^arn:aws:(?:iam|sts)::(\d+):/.exec(callerArn)?.[1] ?? '';
   const iam = (kind: string, name: string) => `arn:aws:iam::${account}:${kind}/${name}`;
   if (req.service === 'sts') return p.get('RoleArn') ?? '*';
   const list = LIST_PATHS[req.action ?? ''];
