@@ -53,11 +53,19 @@ function handle(signal: InterruptSignal): void {
   if (process.stderr.isTTY) process.stderr.write('\n');
   const message = `Interrupted${note ? `: ${note}` : '.'}`;
   process.stderr.write(`${message}\n`);
-  if (json) {
-    const error = { code: 'interrupted', message, hint: null, signal };
-    process.stdout.write(`${JSON.stringify({ error })}\n`);
-  }
+  sayInterruptedAsJson(signal, message);
   process.exit(exitCodeFor(signal));
+}
+
+/**
+ * With --json, the one document an interrupted command prints: `{"error": {"code":
+ * "interrupted", …}}`. For handlers that stop their own way and exit (lab test); without
+ * --json it prints nothing.
+ */
+export function sayInterruptedAsJson(signal: InterruptSignal, message: string): void {
+  if (!json) return;
+  const error = { code: 'interrupted', message, hint: null, signal };
+  process.stdout.write(`${JSON.stringify({ error })}\n`);
 }
 
 /**
