@@ -20,6 +20,7 @@ unchanged. Around it we add only what moto's `moto_server` lacks for a learner's
     inactive keys, the API-only surface) by talking to this port; and moto's own control API
     (/moto-api: state dump, reset) and fake instance metadata are never served;
   * AWS-shaped unique ids (AIDA…), UUID request ids and whole-second IAM dates (aws_ids.py);
+  * role sessions tied to the role they were issued for, not its name (role_sessions.py);
   * an HTTP/1.1 keep-alive server (httpserver.py) instead of werkzeug's development server,
     which closes every connection.
 Prints `ready http://HOST:PORT` on stdout once it serves.
@@ -73,6 +74,7 @@ import ec2_launch  # noqa: E402
 import ec2_rules  # noqa: E402
 import trust  # noqa: E402
 import iam_conflicts  # noqa: E402
+import role_sessions  # noqa: E402
 import identities  # noqa: E402
 import statedir  # noqa: E402
 
@@ -214,6 +216,7 @@ class Engine:
         aws_ids.patch()  # AIDA… ids, UUID request ids, whole-second IAM dates (aws_ids.py)
         trust.install()  # account principals in role trust policies (trust.py)
         iam_conflicts.install()  # DeleteUser/DeleteGroup refuse while things hang off (iam_conflicts.py)
+        role_sessions.install()  # a session keeps its role's id; a deleted role's has no rights
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.lock = RWLock()
         self.account_id = identities.ACCOUNT_ID

@@ -10,6 +10,8 @@ import { REGION } from './gateway-fixture.ts';
 export interface Creds {
   accessKeyId: string;
   secretAccessKey: string;
+  /** Temporary (ASIA…) credentials only. */
+  sessionToken?: string;
 }
 
 export function sdk(endpoint: string, credentials: Creds, extra: Record<string, unknown> = {}) {
