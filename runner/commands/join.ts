@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { LabError } from '../errors.ts';
 import { labHome } from '../paths.ts';
-import { color } from '../ui.ts';
+import { color, printJson } from '../ui.ts';
 
 // `lab join`: become a learner of a class. The learner token is stored 0600 in
 // the lab home; from then on every `lab check` result also goes to the class.
@@ -23,6 +23,11 @@ export default defineCommand({
       description: 'Your IAM user in the class account, if the instructor gave you one',
     },
     flush: { type: 'boolean', description: 'Only send results still queued for your class' },
+    json: {
+      type: 'boolean',
+      description:
+        'Print one JSON object: {classId, className, learnerId, name, requestedName, left} (--flush: {sent, pending, setAside})',
+    },
   },
   async run({ args }) {
     const home = labHome(process.env);
@@ -42,6 +47,10 @@ export default defineCommand({
           `Sent ${out.sent}; ${out.pending} still queued: ${out.error}`,
           'They stay queued; try again later.',
         );
+      if (args.json) {
+        printJson({ sent: out.sent, pending: out.pending, setAside: out.setAside ?? 0 });
+        return;
+      }
       console.log(`Sent ${out.sent} queued result(s); ${out.pending} left.`);
       return;
     }
@@ -70,10 +79,23 @@ export default defineCommand({
       token: joined.token,
       joinedAt: new Date().toISOString(),
     });
-    if (previous && previous.classId !== joined.classId) {
-      console.log(color.dim(`(You left class ${previous.className}.)`));
-    }
     const name = joined.name ?? body.name;
+    const left = previous && previous.classId !== joined.classId ? previous.className : null;
+    if (args.json) {
+      // Never the learner token: it stays in class.json (0600), where `lab check` reads it.
+      printJson({
+        classId: joined.classId,
+        className: joined.className,
+        learnerId: joined.learnerId,
+        name,
+        requestedName: body.name,
+        left,
+      });
+      return;
+    }
+    if (left) {
+      console.log(color.dim(`(You left class ${left}.)`));
+    }
     console.log(`Joined ${color.bold(joined.className)} as ${name}.`);
     if (name !== body.name) {
       console.log(

@@ -252,5 +252,28 @@ describe.each(['sqlite', 'postgres'])('class API on %s', (store) => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('as lee (2).');
     expect(again.stdout).toContain('already goes by that name, so you are lee (2).');
+    // --json: the name given, and the one asked for; never the learner token (class.json keeps it).
+    const home = tempHome();
+    const third = await lab(
+      ['join', srv.url, '--code', cls.joinCode, '--name', 'lee', '--json'],
+      labEnv(home),
+    );
+    expect(third.code, third.stderr).toBe(0);
+    const doc = JSON.parse(third.stdout);
+    expect(doc).toMatchObject({ classId: cls.classId, className: 'API class', left: null });
+    expect(doc.requestedName).toBe('lee');
+    expect(doc.name).toMatch(/^lee \(\d+\)$/);
+    expect(doc.name).not.toBe('lee (2)');
+    expect(Object.keys(doc)).toEqual([
+      'classId',
+      'className',
+      'learnerId',
+      'name',
+      'requestedName',
+      'left',
+    ]);
+    const { token } = JSON.parse(readFileSync(join(home, 'class.json'), 'utf8'));
+    expect(token.length).toBeGreaterThan(10);
+    expect(third.stdout).not.toContain(token);
   });
 });
