@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import { readFileSync, existsSync } from 'node:fs';
 import { LabError } from '../errors.ts';
 import { labHome } from '../paths.ts';
-import { color } from '../ui.ts';
+import { color, printJson } from '../ui.ts';
 import { onInterrupt } from '../interrupt.ts';
 
 // `lab class …`: the instructor's side of a class (create, serve) and the
@@ -125,7 +125,10 @@ const serve = defineCommand({
 
 const sync = defineCommand({
   meta: { name: 'sync', description: 'Send check results still queued for your class' },
-  async run() {
+  args: {
+    json: { type: 'boolean', description: 'Print one JSON object: {sent, pending, setAside}' },
+  },
+  async run({ args }) {
     const { flushOutbox, setAsideNotice } = await import('../class/outbox.ts');
     const out = await flushOutbox(labHome(process.env));
     if (!out.joined) {
@@ -142,6 +145,10 @@ const sync = defineCommand({
         `Sent ${out.sent}; ${out.pending} still queued: ${out.error}`,
         'They stay queued; try again later.',
       );
+    }
+    if (args.json) {
+      printJson({ sent: out.sent, pending: out.pending, setAside: out.setAside ?? 0 });
+      return;
     }
     console.log(`Sent ${out.sent} queued result(s); ${out.pending} left.`);
   },

@@ -86,9 +86,10 @@ describe.each(['sqlite', 'postgres'])('offline outbox on %s', (store) => {
     expect(statSync(`${learnerHome}/class.json`).mode & 0o777).toBe(0o600);
     expect(readFileSync(outboxPath(learnerHome)).toString('latin1')).not.toContain(SECRET);
 
-    const offline = await lab(['class', 'sync'], labEnv(learnerHome));
+    const offline = await lab(['class', 'sync', '--json'], labEnv(learnerHome));
     expect(offline.code).toBe(2);
     expect(offline.stderr).toContain('8 still queued');
+    expect(JSON.parse(offline.stdout).error).toMatchObject({ code: 'class_sync_failed' });
 
     await start();
     const synced = must(await lab(['class', 'sync'], labEnv(learnerHome)));
