@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Stops sandbox processes a test left running, and names them (test/global-setup.ts).
+    globalSetup: ['test/global-setup.ts'],
     // Tests start real sandboxes (moto + gateway), browsers and databases.
     testTimeout: 120_000,
     hookTimeout: 120_000,
