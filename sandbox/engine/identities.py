@@ -92,7 +92,7 @@ def whois(access_key_id: str) -> dict[str, Any] | None:
                 name = key.user_name
                 user_id = user.id if user else None
             else:
-                arn, user_id = _assumed_role(account_id, access_key_id, key)
+                arn, user_id, session = _assumed_role(account_id, access_key_id, key)
                 name = None
             return {
                 "accessKeyId": access_key_id,
@@ -103,18 +103,29 @@ def whois(access_key_id: str) -> dict[str, Any] | None:
                 # CloudTrail's userIdentity.principalId: the user's unique id (AIDA…), or for a
                 # role session `AROA…:session-name` (CloudTrail userIdentity element reference).
                 "userId": user_id,
+                **({"session": session} if not key.user_name and session else {}),
             }
     return None
 
 
-def _assumed_role(account_id: str, access_key_id: str, key: Any) -> tuple[str | None, str | None]:
-    """The session's ARN and principal id (`AROA…:session`)."""
+def _assumed_role(
+    account_id: str, access_key_id: str, key: Any
+) -> tuple[str | None, str | None, dict[str, Any] | None]:
+    """The session's ARN, principal id (`AROA…:session`) and issuer (CloudTrail's sessionContext:
+    the role's ARN, id and name, and when the session was issued)."""
     try:
         from moto.sts.models import sts_backends
 
         role = sts_backends[account_id]["global"].get_assumed_role_from_access_key(access_key_id)
         if role is not None:
-            return role.arn, role.user_id
+            issued = getattr(role, "issued_at", None)
+            session = {
+                "issuerArn": role.role_arn,
+                "issuerId": role.user_id.split(":", 1)[0],
+                "issuerName": role.role_arn.split("/")[-1],
+                **({"createdAt": issued} if issued else {}),
+            }
+            return role.arn, role.user_id, session
     except Exception:  # noqa: BLE001 - best effort: fall back to the role the key was issued for
         pass
-    return getattr(key, "role_arn", None), None
+    return getattr(key, "role_arn", None), None, None

@@ -20,6 +20,7 @@ GetCallerIdentity needs no permission and still answers (STS API Reference, GetC
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 
@@ -43,6 +44,8 @@ def install() -> None:
         original_init(self, *args, **kwargs)
         role = _role(self.account_id, self.partition, self.role_arn)
         self.issuing_role_id = role.id if role is not None else None
+        # CloudTrail's sessionContext.attributes.creationDate, in whole seconds.
+        self.issued_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
     def user_id(self: Any) -> str:
         issued = getattr(self, "issuing_role_id", None)

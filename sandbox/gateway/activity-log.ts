@@ -4,6 +4,7 @@
 // the parts of an answer CloudTrail records (responseElements: ids, an AssumeRole session token).
 import fs from 'node:fs';
 import path from 'node:path';
+import type { SessionIssuer } from './identities.ts';
 
 export interface ActivityRecord {
   eventId: string;
@@ -14,7 +15,13 @@ export interface ActivityRecord {
   eventName: string;
   region: string;
   accessKeyId?: string;
-  principal?: { arn: string; userName: string | null; accountId: string; userId?: string };
+  principal?: {
+    arn: string;
+    userName: string | null;
+    accountId: string;
+    userId?: string;
+    session?: SessionIssuer;
+  };
   accountId: string;
   userAgent: string;
   sourceIp: string;

@@ -11,6 +11,17 @@ export interface Principal {
   accountId: string;
   /** The user's unique id (AIDA…), when the engine reports it. */
   userId?: string;
+  /** Role sessions: the role that issued the session, and when (CloudTrail's sessionContext). */
+  session?: SessionIssuer;
+}
+
+export interface SessionIssuer {
+  issuerArn: string;
+  /** The role's unique id (AROA…) when the session was issued. */
+  issuerId: string;
+  issuerName: string;
+  /** ISO 8601, whole seconds. */
+  createdAt?: string;
 }
 
 export interface IdentityCache {

@@ -61,6 +61,7 @@ export function activityRecord(
       userName: principal.userName,
       accountId: principal.accountId,
       userId: principal.userId,
+      ...(principal.session ? { session: principal.session } : {}),
     },
     accountId: principal?.accountId ?? defaultAccount,
     userAgent: req.userAgent,

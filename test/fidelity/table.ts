@@ -1033,10 +1033,17 @@ export const TABLE: Row[] = [
           'userIdentity.principalId': SESSION_ID,
           'userIdentity.arn': SESSION_ARN,
           'userIdentity.accessKeyId': '/^ASIA[A-Z0-9]{16}$/',
+          'userIdentity.sessionContext.sessionIssuer.type': '/^Role$/',
+          'userIdentity.sessionContext.sessionIssuer.principalId': '/^AROA[A-Z2-7]{17}$/',
+          'userIdentity.sessionContext.sessionIssuer.arn':
+            '/^arn:aws:iam::\\d{12}:role\\/lab-viewer$/',
+          'userIdentity.sessionContext.sessionIssuer.userName': '/^lab-viewer$/',
+          'userIdentity.sessionContext.attributes.creationDate':
+            '/^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$/',
         },
       },
     },
-    source: `${ROLE_PROFILE_SOURCE}; CloudTrail userIdentity element reference (type AssumedRole, principalId AROA…:session)`,
+    source: `${ROLE_PROFILE_SOURCE}; CloudTrail userIdentity element reference, "userIdentity with temporary security credentials" (type AssumedRole, principalId AROA…:session, sessionContext with the issuing role and creationDate)`,
     verdict: 'match',
     clis: V1_ONLY,
   },

@@ -1,6 +1,29 @@
 // The CloudTrailEvent document (a JSON string inside each LookupEvents event), in the shape of
 // CloudTrail's record contents for an IAM user's management API call.
 import type { ActivityRecord } from '../activity-log.ts';
+import type { SessionIssuer } from '../identities.ts';
+
+// A role session's call names the role that issued it and when, as CloudTrail's userIdentity
+// element reference shows for temporary credentials from AssumeRole ("sessionContext":
+// {"sessionIssuer": {"type": "Role", "principalId": "AROA…", "arn": "arn:aws:iam::…:role/…",
+// "accountId": …, "userName": <role name>}, "attributes": {"creationDate": …,
+// "mfaAuthenticated": "false"}}; also IAM User Guide, cloudtrail-integration, AssumeRole
+// examples). The sandbox listed only the session's ARN.
+function sessionContext(s: SessionIssuer, accountId: string) {
+  return {
+    sessionIssuer: {
+      type: 'Role',
+      principalId: s.issuerId,
+      arn: s.issuerArn,
+      accountId,
+      userName: s.issuerName,
+    },
+    attributes: {
+      ...(s.createdAt ? { creationDate: s.createdAt } : {}),
+      mfaAuthenticated: 'false',
+    },
+  };
+}
 
 export function cloudTrailEvent(r: ActivityRecord) {
   const p = r.principal;
@@ -15,6 +38,7 @@ export function cloudTrailEvent(r: ActivityRecord) {
           accountId: p.accountId,
           accessKeyId: r.accessKeyId,
           ...(p.userName ? { userName: p.userName } : {}),
+          ...(p.session ? { sessionContext: sessionContext(p.session, p.accountId) } : {}),
         }
       : { type: 'Unknown', accessKeyId: r.accessKeyId },
     // CloudTrail writes whole seconds.
