@@ -11,6 +11,7 @@ import {
   ListRolesCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, sdk } from './clients.ts';
 import { startGatewayFixture, type GatewayFixture } from './gateway-fixture.ts';
@@ -107,5 +108,22 @@ describe('a session of a role deleted and created again under the same name', ()
       `${recreated.id}:fresh`,
     );
     expect((await fresh.iam.send(new ListRolesCommand({}))).Roles?.length).toBeGreaterThan(0);
+  });
+});
+
+describe("a session's calls in event history", () => {
+  it('carry the session name as Username, and a lookup by it finds them', async () => {
+    const role = await createRole('named-role');
+    const s = await session(role.arn, 'alice-reads');
+    await s.iam.send(new ListRolesCommand({}));
+    await fx.readActivity((lines) => lines.some((l) => l.eventName === 'ListRoles'));
+    const out = await admin().cloudtrail.send(
+      new LookupEventsCommand({
+        LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: 'alice-reads' }],
+      }),
+    );
+    const names = (out.Events ?? []).map((e) => e.EventName);
+    expect(names).toContain('ListRoles');
+    for (const e of out.Events ?? []) expect(e.Username).toBe('alice-reads');
   });
 });

@@ -124,7 +124,7 @@ function matches(r: ActivityRecord, key: AttributeKey, value: string): boolean {
     case 'ReadOnly':
       return String(r.readOnly) === value;
     case 'Username':
-      return r.principal?.userName === value;
+      return username(r) === value;
     case 'AccessKeyId':
       return r.accessKeyId === value;
     case 'EventSource':
@@ -136,6 +136,15 @@ function matches(r: ActivityRecord, key: AttributeKey, value: string): boolean {
   }
 }
 
+// Event history's user name: the IAM user's name, or for a role session the session's name
+// (aws-cli awscli/examples/cloudtrail/lookup-events.rst: "Username": "my-session-name" on an
+// AssumedRole event); the sandbox left it out for sessions.
+function username(r: ActivityRecord): string | undefined {
+  const p = r.principal;
+  if (p?.userName) return p.userName;
+  return p && /:assumed-role\/[^/]+\/(.+)$/.exec(p.arn)?.[1];
+}
+
 function toEvent(r: ActivityRecord) {
   return {
     EventId: r.eventId,
@@ -145,7 +154,7 @@ function toEvent(r: ActivityRecord) {
     // Whole seconds, as CloudTrail keeps them (aws-cli examples/cloudtrail/lookup-events.rst).
     EventTime: Math.floor(Date.parse(r.eventTime) / 1000),
     EventSource: `${r.service}.amazonaws.com`,
-    Username: r.principal?.userName ?? undefined,
+    Username: username(r),
     Resources: r.resources.map((x) => ({ ResourceType: x.type, ResourceName: x.name })),
     CloudTrailEvent: JSON.stringify(cloudTrailEvent(r)),
   };
