@@ -274,6 +274,30 @@ beforeAll(async () => {
       }),
     );
   }
+  // iam-roles, per CLI: a trust policy for create-role, a role for attach-role-policy and one
+  // with a policy attached (delete-role must refuse).
+  const trustDoc = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: 'sts:AssumeRole',
+      },
+    ],
+  });
+  for (const cli of Object.keys(CLIS) as Cli[]) {
+    values[cli].TRUST = trustDoc;
+    values[cli].NEW_ROLE = `fid-new-role-${cli}`;
+    values[cli].PLAIN_ROLE = `fid-plain-role-${cli}`;
+    values[cli].ATTACHED_ROLE = `fid-attached-role-${cli}`;
+    for (const r of [values[cli].PLAIN_ROLE, values[cli].ATTACHED_ROLE]) {
+      await iam.send(new CreateRoleCommand({ RoleName: r, AssumeRolePolicyDocument: trustDoc }));
+    }
+    await iam.send(
+      new AttachRolePolicyCommand({ RoleName: values[cli].ATTACHED_ROLE, PolicyArn: READ_ONLY }),
+    );
+  }
   // iam-roles: the role lab-viewer as its create-role and attach-policy steps make it.
   await iam.send(
     new CreateRoleCommand({

@@ -987,6 +987,80 @@ export const TABLE: Row[] = [
   },
   // ── iam-roles ─────────────────────────────────────────────────────────────────────────────
   {
+    id: 'roles-create-role',
+    lab: 'iam-roles',
+    step: 'create-role',
+    command: [
+      'iam',
+      'create-role',
+      '--role-name',
+      '{NEW_ROLE}',
+      '--assume-role-policy-document',
+      '{TRUST}',
+    ],
+    as: 'sandbox-admin',
+    aws: {
+      exit: { v1: 0, v2: 0 },
+      json: {
+        'Role.RoleId': '/^AROA[A-Z2-7]{17}$/',
+        'Role.Arn': '/^arn:aws:iam::\\d{12}:role\\/fid-new-role-v[12]$/',
+        'Role.CreateDate': WHOLE_SECONDS,
+      },
+      event: { eventName: 'CreateRole', eventSource: IAM, region: EAST },
+    },
+    source:
+      'aws-cli awscli/examples/iam/create-role.rst (RoleId AROA…, whole-second CreateDate); IAM identifiers (AROA)',
+    verdict: 'match',
+  },
+  {
+    id: 'roles-attach-policy',
+    lab: 'iam-roles',
+    step: 'attach-policy',
+    command: [
+      'iam',
+      'attach-role-policy',
+      '--role-name',
+      '{PLAIN_ROLE}',
+      '--policy-arn',
+      'arn:aws:iam::aws:policy/ReadOnlyAccess',
+    ],
+    as: 'sandbox-admin',
+    aws: {
+      exit: { v1: 0, v2: 0 },
+      event: {
+        eventName: 'AttachRolePolicy',
+        eventSource: IAM,
+        region: EAST,
+        fields: { readOnly: false },
+      },
+    },
+    source: 'aws-cli awscli/examples/iam/attach-role-policy.rst (no output)',
+    verdict: 'match',
+  },
+  {
+    id: 'roles-delete-role-attached',
+    lab: 'iam-roles',
+    step: 'remove-role',
+    mistake: 'deleting the role before detaching its policy',
+    command: ['iam', 'delete-role', '--role-name', '{ATTACHED_ROLE}'],
+    as: 'sandbox-admin',
+    aws: {
+      exit: SERVICE_EXIT,
+      code: 'DeleteConflict',
+      message: 'Cannot delete entity, must detach all policies first.',
+      status: 409,
+      event: {
+        eventName: 'DeleteRole',
+        eventSource: IAM,
+        region: EAST,
+        errorCode: 'DeleteConflictException',
+      },
+    },
+    source:
+      'IAM API Reference DeleteRole, Errors: DeleteConflict 409 ("remove the attached items first"); the message as AWS answers it for an attached policy (see the DeleteGroup row)',
+    verdict: 'match',
+  },
+  {
     id: 'roles-assume-via-profile',
     lab: 'iam-roles',
     step: 'assume-role',
