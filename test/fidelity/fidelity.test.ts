@@ -91,7 +91,8 @@ function writeProfiles(admin: Creds, keys: Record<string, Creds>) {
     name: string,
     iamAdmin: Creds | undefined,
     region: string | undefined,
-    intern?: Creds,
+    /** Another lab user's profile (region us-east-1), as the lab has the learner configure it. */
+    other?: { profile: string; creds: Creds },
     extraConfig = '',
   ) => {
     const dir = path.join(tmp, name);
@@ -101,7 +102,7 @@ function writeProfiles(admin: Creds, keys: Record<string, Creds>) {
       `[default]\nregion = us-east-1\noutput = json\n` +
       `[profile sandbox-admin]\nregion = us-east-1\noutput = json\n` +
       `[profile iam-admin]\n${region ? `region = ${region}\n` : ''}output = json\n` +
-      (intern ? `[profile lab-ec2-intern]\nregion = us-east-1\noutput = json\n` : '') +
+      (other ? `[profile ${other.profile}]\nregion = us-east-1\noutput = json\n` : '') +
       extraConfig;
     const section = (n: string, c: Creds) =>
       `[${n}]\naws_access_key_id = ${c.accessKeyId}\naws_secret_access_key = ${c.secretAccessKey}\n`;
@@ -111,7 +112,7 @@ function writeProfiles(admin: Creds, keys: Record<string, Creds>) {
       section('default', admin) +
         section('sandbox-admin', admin) +
         (iamAdmin ? section('iam-admin', iamAdmin) : '') +
-        (intern ? section('lab-ec2-intern', intern) : ''),
+        (other ? section(other.profile, other.creds) : ''),
     );
     const info = {
       home: dir,
@@ -137,7 +138,8 @@ function writeProfiles(admin: Creds, keys: Record<string, Creds>) {
   base('inactive-key', keys.inactive, 'ap-southeast-2');
   base('deleted-key', keys.deleted, 'ap-southeast-2');
   base('no-region', keys.good, undefined);
-  base('no-rights', keys.good, 'ap-southeast-2', keys.intern);
+  base('no-rights', keys.good, 'ap-southeast-2', { profile: 'lab-ec2-intern', creds: keys.intern });
+  base('group-member', keys.good, 'ap-southeast-2', { profile: 'lab-reader', creds: keys.reader });
   // iam-roles' configure-profile step, as the lab has the learner type it.
   base(
     'role-session',
@@ -315,7 +317,13 @@ beforeAll(async () => {
     }),
   );
   await iam.send(new AttachRolePolicyCommand({ RoleName: 'lab-viewer', PolicyArn: READ_ONLY }));
-  writeProfiles(fx.admin, { good, inactive, deleted, intern });
+  // iam-groups: lab-reader, whose only permissions come from its group lab-readers.
+  await iam.send(new CreateGroupCommand({ GroupName: 'lab-readers' }));
+  await iam.send(new AttachGroupPolicyCommand({ GroupName: 'lab-readers', PolicyArn: READ_ONLY }));
+  await user('lab-reader');
+  await iam.send(new AddUserToGroupCommand({ GroupName: 'lab-readers', UserName: 'lab-reader' }));
+  const reader = await key('lab-reader');
+  writeProfiles(fx.admin, { good, inactive, deleted, intern, reader });
 
   const jobs = TABLE.flatMap((row) => clisOf(row).map((cli) => ({ row, cli })));
   // Unskewed rows in parallel.

@@ -30,7 +30,9 @@ export type Profile =
    * iam-roles' profile lab-viewer: role_arn of the role lab-viewer (ReadOnlyAccess, trusting the
    * account), source_profile default, region us-east-1; each run starts with no cached session.
    */
-  | 'role-session';
+  | 'role-session'
+  /** iam-groups' lab-reader: no policy of its own, ReadOnlyAccess through its group lab-readers. */
+  | 'group-member';
 
 export const PROFILES: Record<Profile, string> = {
   'sandbox-admin': 'the learner admin the sandbox gives (`lab shell`), region us-east-1',
@@ -41,6 +43,8 @@ export const PROFILES: Record<Profile, string> = {
   'no-region': "iam-admin's key, no region configured",
   'unknown-profile': '`--profile iam_admin` (not configured)',
   'no-rights': "lab-ec2-intern's key (a user with no policies), region us-east-1",
+  'group-member':
+    "iam-groups' `lab-reader` profile: a user whose only policy is its group's ReadOnlyAccess, region us-east-1",
   'role-session':
     "iam-roles' `lab-viewer` profile (role_arn of a ReadOnlyAccess role, source_profile default, region us-east-1), no cached session",
 };
@@ -898,9 +902,52 @@ export const TABLE: Row[] = [
   },
   // ── iam-groups ────────────────────────────────────────────────────────────────────────────
   {
+    id: 'groups-member-reads',
+    lab: 'iam-groups',
+    step: 'prove-rights',
+    command: ['iam', 'list-users', '--profile', 'lab-reader'],
+    as: 'group-member',
+    aws: {
+      exit: { v1: 0, v2: 0 },
+      json: { 'Users[].UserId': USER_ID },
+      event: {
+        eventName: 'ListUsers',
+        eventSource: IAM,
+        region: EAST,
+        paths: { 'userIdentity.arn': '/^arn:aws:iam::\\d{12}:user\\/lab-reader$/' },
+      },
+    },
+    source:
+      'IAM User Guide id_groups ("users in the group automatically have the permissions that are assigned to the group"); aws-cli awscli/examples/iam/list-users.rst',
+    verdict: 'match',
+  },
+  {
+    id: 'groups-member-denied',
+    lab: 'iam-groups',
+    step: 'prove-rights',
+    command: ['iam', 'create-group', '--group-name', 'not-allowed', '--profile', 'lab-reader'],
+    as: 'group-member',
+    aws: {
+      exit: SERVICE_EXIT,
+      code: 'AccessDenied',
+      message:
+        '/^User: arn:aws:iam::\\d{12}:user\\/lab-reader is not authorized to perform: iam:CreateGroup on resource: arn:aws:iam::\\d{12}:group\\/not-allowed because no identity-based policy allows the iam:CreateGroup action$/',
+      status: 403,
+      event: {
+        eventName: 'CreateGroup',
+        eventSource: IAM,
+        region: EAST,
+        errorCode: 'AccessDenied',
+      },
+    },
+    source:
+      'aws-wire.md (IAM AccessDenied: the caller, the action, the resource ARN, "because no identity-based policy allows"); ReadOnlyAccess grants no iam:Create*',
+    verdict: 'match',
+  },
+  {
     id: 'groups-delete-user-with-key',
     lab: 'iam-groups',
-    step: 'cleanup',
+    step: 'tear-down',
     mistake: 'deleting a user that still has an access key',
     command: ['iam', 'delete-user', '--user-name', '{KEYED_USER}'],
     as: 'sandbox-admin',
@@ -922,7 +969,7 @@ export const TABLE: Row[] = [
   {
     id: 'groups-delete-user-in-group',
     lab: 'iam-groups',
-    step: 'cleanup',
+    step: 'tear-down',
     mistake: 'deleting a user that is still in a group',
     command: ['iam', 'delete-user', '--user-name', '{MEMBER_USER}'],
     as: 'sandbox-admin',
@@ -944,7 +991,7 @@ export const TABLE: Row[] = [
   {
     id: 'groups-delete-group-with-members',
     lab: 'iam-groups',
-    step: 'cleanup',
+    step: 'tear-down',
     mistake: 'deleting a group that still has members (and a policy)',
     command: ['iam', 'delete-group', '--group-name', '{FULL_GROUP}'],
     as: 'sandbox-admin',
@@ -966,7 +1013,7 @@ export const TABLE: Row[] = [
   {
     id: 'groups-delete-group-with-policy',
     lab: 'iam-groups',
-    step: 'cleanup',
+    step: 'tear-down',
     mistake: 'deleting a group that still has a managed policy attached',
     command: ['iam', 'delete-group', '--group-name', '{POLICY_GROUP}'],
     as: 'sandbox-admin',
