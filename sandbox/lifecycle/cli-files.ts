@@ -51,9 +51,14 @@ function updateIni(path: string, sections: Record<string, Record<string, string>
  * environments, `lab test` inside `lab shell`), wrappers that skipped only their own folder
  * called each other without end. AWS CLI v1 >= 1.29 and v2 >= 2.13 read
  * AWS_ENDPOINT_URL; older ones (Debian 12's 2.9) ignore it and would call real AWS, so for those
- * the wrapper passes `--endpoint-url "$AWS_ENDPOINT_URL"` itself. The version check is cached
+ * the wrapper runs a Python CLI through aws-endpoint.py (every client gets the endpoint, as in a
+ * newer CLI) and passes `--endpoint-url "$AWS_ENDPOINT_URL"` to any other. The version check is cached
  * per real binary (rerun when that binary changes), because `aws --version` takes ~0.5 s.
  */
+/** Beside the wrapper: runs an old Python CLI as if it honoured AWS_ENDPOINT_URL. */
+const ENDPOINT_SHIM = '.aws-endpoint.py';
+const ENDPOINT_SHIM_SOURCE = readFileSync(new URL('./aws-endpoint.py', import.meta.url), 'utf8');
+
 export const WRAPPER_MARKER = '# labrunner-aws-wrapper: skip me when looking for the real aws';
 export const AWS_WRAPPER = `#!/bin/sh
 ${WRAPPER_MARKER}
@@ -95,6 +100,13 @@ else
   support=$(cat "$cache")
 fi
 if [ "$support" = no ]; then
+  # A Python CLI (Debian's): run it so that every client it makes uses AWS_ENDPOINT_URL, as a
+  # newer CLI does, the STS client of a role_arn profile included (aws-endpoint.py). Any other:
+  # --endpoint-url, which reaches the command's own client only.
+  shebang=$(head -n 1 "$real" 2>/dev/null)
+  case "$shebang" in
+    '#!'*python*) exec \${shebang#??} "$self_dir/${ENDPOINT_SHIM}" "$real" "$@" ;;
+  esac
   exec "$real" --endpoint-url "$AWS_ENDPOINT_URL" "$@"
 fi
 exec "$real" "$@"
@@ -106,6 +118,10 @@ export function writeAwsWrapper(l: Layout): string {
   if (!existsSync(path) || readFileSync(path, 'utf8') !== AWS_WRAPPER) {
     writeFileSync(path, AWS_WRAPPER, { mode: 0o755 });
     chmodSync(path, 0o755);
+  }
+  const shim = `${l.binDir}/${ENDPOINT_SHIM}`;
+  if (!existsSync(shim) || readFileSync(shim, 'utf8') !== ENDPOINT_SHIM_SOURCE) {
+    writeFileSync(shim, ENDPOINT_SHIM_SOURCE, { mode: 0o644 });
   }
   return path;
 }

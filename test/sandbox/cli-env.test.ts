@@ -71,6 +71,46 @@ test('eval "$(lab sandbox env)" points aws at the sandbox as its admin (the defa
   expect(leftover).toBe('0'); // the learner's real keys were unset in this shell
 });
 
+test.each([
+  ['AWS CLI v1 (pyenv)', ''],
+  ["Debian's AWS CLI 2.9 (predates AWS_ENDPOINT_URL)", '/usr/bin:'],
+])(
+  'after eval, a role_arn profile assumes its role in the sandbox with %s',
+  async (_cli, first) => {
+    // The CLI's own AssumeRole for the profile must reach the sandbox too: 2.9 sent it to the
+    // real STS ("Could not connect to the endpoint URL: https://sts.us-east-1.amazonaws.com/").
+    const role = `cli-env-role-${first ? 'v2' : 'v1'}`;
+    const home = mkdtempSync(join(tmpdir(), 'lab-role-home-'));
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${sb.accountId}:root` },
+          Action: 'sts:AssumeRole',
+        },
+      ],
+    });
+    const script = [
+      'eval "$(node bin/lab.mjs sandbox env)"',
+      `export PATH="\${PATH%%:*}:${first}\${PATH#*:}"`, // the wrapper first, then the CLI under test
+      'aws --version',
+      `aws iam create-role --role-name ${role} --assume-role-policy-document '${trust}' >/dev/null`,
+      `aws configure set role_arn arn:aws:iam::${sb.accountId}:role/${role} --profile ${role}`,
+      `aws configure set source_profile default --profile ${role}`,
+      `aws configure set region us-east-1 --profile ${role}`,
+      `aws sts get-caller-identity --profile ${role} --query Arn --output text`,
+    ].join(' && ');
+    const r = await run('bash', ['-c', script], { ...learnerEnv, HOME: home });
+    expect(r.code, r.stderr).toBe(0);
+    const [version, arn] = r.stdout.trim().split('\n');
+    expect(version).toMatch(first ? /^aws-cli\/2\.9\./ : /^aws-cli\/1\./);
+    expect(arn).toMatch(
+      new RegExp(`^arn:aws:sts::${sb.accountId}:assumed-role/${role}/botocore-session-\\d+$`),
+    );
+  },
+);
+
 test('after eval, `lab` itself is on PATH (no npx), even with an old node first on PATH', async () => {
   const env = { ...learnerEnv, PATH: `/usr/bin:${learnerEnv.PATH}` };
   const r = await run(
