@@ -1129,6 +1129,8 @@ export const TABLE: Row[] = [
           'responseElements.credentials.expiration': JAVA_DATE,
           'responseElements.assumedRoleUser.assumedRoleId': SESSION_ID,
           'responseElements.assumedRoleUser.arn': SESSION_ARN,
+          'resources[].ARN': '/^arn:aws:iam::\\d{12}:role\\/lab-viewer$/',
+          'resources[].type': '/^AWS::IAM::Role$/',
         },
       },
     },

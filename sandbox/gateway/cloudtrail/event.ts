@@ -25,6 +25,15 @@ function sessionContext(s: SessionIssuer, accountId: string) {
   };
 }
 
+// AssumeRole's record lists the role it assumed: "resources": [{"ARN":
+// "arn:aws:iam::111111111111:role/JohnRole2", "accountId": "111111111111", "type":
+// "AWS::IAM::Role"}] (IAM User Guide, cloudtrail-integration, AssumeRole examples).
+function roleResources(r: ActivityRecord) {
+  return r.resources
+    .filter((x) => x.type === 'AWS::IAM::Role' && x.name.startsWith('arn:'))
+    .map((x) => ({ ARN: x.name, accountId: x.name.split(':')[4], type: x.type }));
+}
+
 export function cloudTrailEvent(r: ActivityRecord) {
   const p = r.principal;
   return {
@@ -51,6 +60,7 @@ export function cloudTrailEvent(r: ActivityRecord) {
     ...(r.errorCode ? { errorCode: r.errorCode, errorMessage: r.errorMessage } : {}),
     requestParameters: r.requestParameters ?? null,
     responseElements: r.responseElements ?? null,
+    ...(r.eventName === 'AssumeRole' && !r.errorCode ? { resources: roleResources(r) } : {}),
     requestID: r.requestId,
     eventID: r.eventId,
     readOnly: r.readOnly,
