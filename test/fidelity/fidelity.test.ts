@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
   AddUserToGroupCommand,
@@ -34,6 +35,15 @@ import { TABLE, type Profile, type Row } from './table.ts';
 const CLIS = { v1: 'aws', v2: '/usr/bin/aws' } as const;
 type Cli = keyof typeof CLIS;
 const PARALLEL = 6;
+const ENDPOINT_SHIM = fileURLToPath(
+  new URL('../../sandbox/lifecycle/aws-endpoint.py', import.meta.url),
+);
+/** The interpreter in Debian's /usr/bin/aws shebang (`#!/usr/bin/python3`), as the wrapper reads it. */
+const pythonOfV2 = () =>
+  fs
+    .readFileSync(CLIS.v2, 'utf8')
+    .split('\n')[0]
+    .replace(/^#!\s*/, '');
 
 let fx: GatewayFixture;
 let skewMs = 0;
@@ -61,18 +71,20 @@ function runCli(row: Row, cli: Cli): Promise<CliRun> {
     fs.mkdirSync(homeOf(row, cli), { recursive: true });
     env.HOME = homeOf(row, cli);
   }
+  // A role profile's own AssumeRole reaches the sandbox only through AWS_ENDPOINT_URL, which
+  // Debian's v2 2.9 predates: `lab shell`'s aws wrapper runs it through aws-endpoint.py (as its
+  // shebang's Python), and so does this test; everything else gets --endpoint-url.
+  const [bin, argv] =
+    row.as === 'role-session' && cli === 'v2'
+      ? [pythonOfV2(), [ENDPOINT_SHIM, CLIS.v2, ...debug, ...args]]
+      : [CLIS[cli], ['--endpoint-url', fx.url, ...debug, ...args]];
   return new Promise((resolve, reject) => {
-    execFile(
-      CLIS[cli],
-      ['--endpoint-url', fx.url, ...debug, ...args],
-      { env, timeout: 90_000, maxBuffer: 32 << 20 },
-      (err, stdout, stderr) => {
-        if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
-          return reject(new Error(`${CLIS[cli]} not found: .ci/run installs both AWS CLIs`));
-        }
-        resolve({ cli, exit: err ? Number(err.code ?? 1) : 0, stdout, stderr });
-      },
-    );
+    execFile(bin, argv, { env, timeout: 90_000, maxBuffer: 32 << 20 }, (err, stdout, stderr) => {
+      if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
+        return reject(new Error(`${CLIS[cli]} not found: .ci/run installs both AWS CLIs`));
+      }
+      resolve({ cli, exit: err ? Number(err.code ?? 1) : 0, stdout, stderr });
+    });
   });
 }
 

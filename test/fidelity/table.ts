@@ -46,7 +46,7 @@ export const PROFILES: Record<Profile, string> = {
   'group-member':
     "iam-groups' `lab-reader` profile: a user whose only policy is its group's ReadOnlyAccess, region us-east-1",
   'role-session':
-    "iam-roles' `lab-viewer` profile (role_arn of a ReadOnlyAccess role, source_profile default, region us-east-1), no cached session",
+    "iam-roles' `lab-viewer` profile (role_arn of a ReadOnlyAccess role, source_profile default, region us-east-1), no cached session; v2 2.9 runs through sandbox/lifecycle/aws-endpoint.py as `lab shell`'s aws wrapper runs it, so its own AssumeRole reaches the sandbox",
 };
 
 export interface AwsAnswer {
@@ -119,10 +119,6 @@ const SESSION_ID = '/^AROA[A-Z2-7]{17}:botocore-session-\\d+$/';
 const SESSION_ARN = '/^arn:aws:sts::\\d{12}:assumed-role\\/lab-viewer\\/botocore-session-\\d+$/';
 // IAM's Java date, as CloudTrail writes dates inside IAM/STS responseElements.
 const JAVA_DATE = '/^[A-Z][a-z]{2} \\d{1,2}, \\d{4} \\d{1,2}:\\d\\d:\\d\\d [AP]M$/';
-const V1_ONLY = {
-  only: 'v1',
-  why: "Debian's v2 2.9 predates AWS_ENDPOINT_URL (2.13): it sends the profile's own AssumeRole to the real STS, so this lab needs v1 or v2 >= 2.13 in the sandbox (the lab's hint says so)",
-} as const;
 const ROLE_PROFILE_SOURCE =
   'AWS CLI User Guide "Use an IAM role in the AWS CLI" (role_arn + source_profile; the CLI names the session botocore-session-<epoch>); aws-cli awscli/examples/sts/get-caller-identity.rst';
 const DELETE_CONFLICT_SOURCE =
@@ -1136,7 +1132,6 @@ export const TABLE: Row[] = [
     },
     source: `${ROLE_PROFILE_SOURCE}; the AssumeRole record (credentials without the secret, expiration as a Java date, assumedRoleUser): IAM User Guide "Logging IAM and AWS STS API calls with AWS CloudTrail", AssumeRole examples`,
     verdict: 'match',
-    clis: V1_ONLY,
   },
   {
     id: 'roles-whoami',
@@ -1168,7 +1163,6 @@ export const TABLE: Row[] = [
     },
     source: `${ROLE_PROFILE_SOURCE}; CloudTrail userIdentity element reference, "userIdentity with temporary security credentials" (type AssumedRole, principalId AROA…:session, sessionContext with the issuing role and creationDate)`,
     verdict: 'match',
-    clis: V1_ONLY,
   },
   {
     id: 'roles-session-reads',
@@ -1188,7 +1182,6 @@ export const TABLE: Row[] = [
     },
     source: `aws-cli awscli/examples/iam/list-roles.rst (RoleId AROA…); ReadOnlyAccess allows iam:List*`,
     verdict: 'match',
-    clis: V1_ONLY,
   },
   {
     id: 'roles-session-denied',
@@ -1213,6 +1206,5 @@ export const TABLE: Row[] = [
     source:
       'denials of a role session name the session and the resource with its account id: uswitch/kiam#33 ("User: arn:aws:sts::034324643013:assumed-role/… is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::034324643013:role/…"), aws-wire.md (the "because no identity-based policy allows" ending)',
     verdict: 'match',
-    clis: V1_ONLY,
   },
 ];
