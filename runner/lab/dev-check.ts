@@ -5,7 +5,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { LabProblem } from './error-map.ts';
+import { keyLine, type LabProblem } from './error-map.ts';
 import { inspectLab, type Lab } from './load.ts';
 
 export interface LabCheckResult {
@@ -21,14 +21,6 @@ const exists = (p: string) =>
     () => true,
     () => false,
   );
-
-/** The line on which `key` is written as an object key in `source` (1 when not found). */
-export function keyLine(source: string, key: string): number {
-  const esc = key.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-  const re = new RegExp(`(^|[\\s{,])(['"\`]?)${esc}\\2\\s*:`);
-  const i = source.split('\n').findIndex((l) => re.test(l));
-  return i < 0 ? 1 : i + 1;
-}
 
 /** The line of `file` in an error's stack, for a module that threw while importing. */
 function stackLine(e: unknown, file: string): number {

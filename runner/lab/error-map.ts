@@ -17,6 +17,14 @@ export interface LabProblem {
   fix: string;
 }
 
+/** The line on which `key` is written as an object key in `source` (1 when not found). */
+export function keyLine(source: string, key: string): number {
+  const esc = key.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  const re = new RegExp(`(^|[\\s{,])(['"\`]?)${esc}\\2\\s*:`);
+  const i = source.split('\n').findIndex((l) => re.test(l));
+  return i < 0 ? 1 : i + 1;
+}
+
 /** Show a path relative to the working directory when it is inside it (shorter, clickable). */
 export function displayPath(file: string, cwd: string = process.cwd()): string {
   const rel = relative(cwd, file);

@@ -4,8 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EXIT, LabError } from '../errors.ts';
-import { displayPath, type LabProblem } from '../lab/error-map.ts';
-import { keyLine } from '../lab/dev-check.ts';
+// keyLine lives beside the error mapping, not in dev-check.ts: importing that pulled the README
+// parser (markdown-it, yaml) into every `lab check`.
+import { displayPath, keyLine, type LabProblem } from '../lab/error-map.ts';
 import { RESOURCE_KINDS } from './kinds.ts';
 import { DEFINED_AT } from './define.ts';
 
