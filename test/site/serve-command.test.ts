@@ -38,7 +38,8 @@ describe('lab serve', () => {
       child.stdout.on('data', (d) => {
         stdout += d;
         const m = /Lab site: (http:\/\/127\.0\.0\.1:\d+\/)\?token=[\w-]{20,}/.exec(stdout);
-        if (m) resolve(m[1]);
+        // Everything it prints at start, which may arrive in more than one chunk.
+        if (m && stdout.includes('Press Ctrl+C to stop.')) resolve(m[1]);
       });
       child.on('exit', (code) => reject(new Error(`lab serve exited ${code}: ${stderr}`)));
     });
