@@ -19,7 +19,7 @@ import {
 } from '../store/index.ts';
 import { systemClock, type CheckContext, type Clock } from './context.ts';
 import { labFileOf, loadDefinition, type RunnableLab } from './load.ts';
-import { badVerdict, checkThrew, verdictSchema } from '../sdk/validate.ts';
+import { checkThrew, isVerdict } from '../sdk/contract.ts';
 
 export interface CheckResult extends StepResult {
   durationMs: number;
@@ -199,6 +199,9 @@ async function attempt(
   // A denial of the runner's own call that the check caught is still not the learner's doing.
   const denied = target.runnerDenial();
   if (denied) throw denied;
+  if (isVerdict(verdict)) return verdict as StepVerdict;
+  // Not exactly a verdict: the schema says what is wrong (and accepts what it allows).
+  const { badVerdict, verdictSchema } = await import('../sdk/validate.ts');
   const ok = verdictSchema.safeParse(verdict);
   if (!ok.success) throw badVerdict(ctx.lab, id, labFileOf(def), verdict, ok.error);
   return ok.data;

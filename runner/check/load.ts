@@ -7,7 +7,7 @@ import { LabError } from '../errors.ts';
 import { labsRoot } from '../lab/paths.ts';
 import type { LabDefinition } from '../lab/define.ts';
 import { displayPath, LabFileError } from '../lab/error-map.ts';
-import { definitionProblems } from '../sdk/validate.ts';
+import { isDefinition } from '../sdk/contract.ts';
 import type { Env } from '../paths.ts';
 import type { CheckContext, SetupContext } from './context.ts';
 
@@ -40,8 +40,11 @@ export async function loadDefinition(
     throw new LabError('bad_lab', `${file} does not export a defineLab({...}) as default.`);
   }
   // The definition is the author's contract: validate it before running anything.
-  const problems = definitionProblems(mod.default, file);
-  if (problems.length) throw new LabFileError(problems);
+  if (!isDefinition(mod.default)) {
+    const { definitionProblems } = await import('../sdk/validate.ts');
+    const problems = definitionProblems(mod.default, file);
+    if (problems.length) throw new LabFileError(problems);
+  }
   labFiles.set(mod.default, file);
   return mod.default;
 }

@@ -13,7 +13,7 @@ import {
 } from '../store/index.ts';
 import { systemClock, type Clock } from './context.ts';
 import { labFileOf, loadDefinition } from './load.ts';
-import { checkThrew } from '../sdk/validate.ts';
+import { checkThrew } from '../sdk/contract.ts';
 import { kindOf } from '../resources/index.ts';
 
 export interface StartResult {

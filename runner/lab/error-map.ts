@@ -5,7 +5,7 @@
 import { relative, isAbsolute } from 'node:path';
 import type { z } from 'zod';
 import { LabError, EXIT } from '../errors.ts';
-import { FIELD_EXAMPLES } from './schema.ts';
+import { FIELD_EXAMPLES } from './fields.ts';
 
 /** One thing wrong in a lab file. `line` is 1-based. */
 export interface LabProblem {

@@ -1,6 +1,7 @@
 // `lab check` loads what checking needs and nothing else: the README parser (markdown-it, yaml)
 // is for the site, `lab list` and `lab dev check`. It was pulled into every check through one
-// small helper (keyLine), a third of the modules a check loads for nothing.
+// small helper (keyLine). zod (~20 ms to load) is for explaining a definition or a verdict
+// that is wrong; one that is right passes a plain check first.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { useTestSandbox } from '../helpers/sandbox.ts';
 const BIN = new URL('../../bin/lab.mjs', import.meta.url).pathname;
 const sb = useTestSandbox();
 
-test('lab check day42 loads neither markdown-it nor yaml', () => {
+test('lab check day42 loads neither markdown-it nor yaml, nor zod for a lab that is right', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-imports-'));
   const log = join(dir, 'modules.txt');
   const hook = join(dir, 'hook.mjs');
@@ -37,4 +38,6 @@ module.registerHooks({ resolve(spec, ctx, next) {
   expect(modules).toContain('/labs/day42/lab.ts'); // the hook saw the check's modules
   expect(modules).toContain('@aws-sdk/client-cloudtrail');
   expect(modules).not.toMatch(/node_modules\/(markdown-it|yaml)\//);
+  // zod judges only what is not exactly right (runner/sdk/contract.ts); day42 is right.
+  expect(modules).not.toMatch(/node_modules\/zod\//);
 });
