@@ -3,9 +3,8 @@
 // Usage: node bench/check-cloud.mjs [repetitions]   (prints figures; asserts nothing)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { $ } from 'zx';
-import { loadSolve } from '../runner/labtest/run.ts';
 import { startTestSandbox } from '../test/helpers/sandbox.ts';
+import { doLab } from './learner.mjs';
 import { machine, median, row } from './stats.mjs';
 
 const reps = Number(process.argv[2] ?? 9);
@@ -22,23 +21,10 @@ function run(cmd, args, ok = [0]) {
     throw new Error(`${cmd} ${args.join(' ')} → ${r.status}\n${r.stderr}`);
   return { ms, stdout: r.stdout };
 }
-const lab = (...a) => run(process.execPath, [BIN, ...a]);
+const lab = (...a) => run(process.execPath, [BIN, ...a], a[0] === 'check' ? [0, 1] : [0]);
 
 try {
-  const z = $({ env: sb.env, quiet: true });
-  for (const id of LABS) {
-    lab('start', id);
-    const steps = await loadSolve(id);
-    const state = {};
-    // As a learner does it: `lab check` after each step.
-    for (const step of Object.keys(steps)) {
-      await steps[step]({ $: z, env: sb.env, state });
-      run(process.execPath, [BIN, 'check', id, '--no-cleanup'], [0, 1]);
-    }
-    const all = JSON.parse(lab('check', id, '--json', '--no-cleanup').stdout);
-    if (!all.steps.every((s) => s.status === 'passed'))
-      throw new Error(`${id}: not all passed: ${JSON.stringify(all.steps)}`);
-  }
+  for (const id of LABS) await doLab(id, sb.env, lab);
   run('aws', ['sts', 'get-caller-identity']); // warm-up
   const times = Object.fromEntries([...LABS, 'aws'].map((k) => [k, []]));
   for (let i = 0; i < reps; i++) {
