@@ -18,22 +18,15 @@ import { $ } from 'zx';
 import { loadSolve } from '../../runner/labtest/run.ts';
 import { lab } from '../runner/cleanup-fixture.ts';
 import { adminClients, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
-
-function cleanEnv(home: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('AWS_') && !k.startsWith('LAB_')) env[k] = v;
-  }
-  return { ...env, LAB_HOME: home };
-}
+import { cleanEnv } from '../sandbox/run-cli.ts';
 
 describe('lab test', () => {
   it('passes for s3-basics and ec2-first-instance', async () => {
     const homes = await Promise.all([1, 2].map(() => mkdtemp(join(tmpdir(), 'lab-cloud-'))));
     try {
       const [s3, ec2] = await Promise.all([
-        lab(['test', 's3-basics'], cleanEnv(homes[0])),
-        lab(['test', 'ec2-first-instance'], cleanEnv(homes[1])),
+        lab(['test', 's3-basics'], cleanEnv({ LAB_HOME: homes[0]! })),
+        lab(['test', 'ec2-first-instance'], cleanEnv({ LAB_HOME: homes[1]! })),
       ]);
       expect(s3.code, s3.stdout + s3.stderr).toBe(0);
       expect(s3.stdout).toMatch(/✓ share-link: [\w-]+ before its step, passed after/);

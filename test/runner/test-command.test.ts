@@ -12,19 +12,11 @@ import { spawn } from 'node:child_process';
 import { lab } from './cleanup-fixture.ts';
 import { AWS_WRAPPER } from '../../sandbox/lifecycle/cli-files.ts';
 import { finalScreen, labTerm } from '../terminal/pty.ts';
+import { cleanEnv } from '../sandbox/run-cli.ts';
 
 const LAB_BIN = fileURLToPath(new URL('../../bin/lab.mjs', import.meta.url));
 const DAY42 = fileURLToPath(new URL('../../labs/day42/', import.meta.url));
 const SECRETISH = /(^|[^A-Za-z0-9+/])[A-Za-z0-9+/]{40}([^A-Za-z0-9+/=]|$)/;
-
-/** The environment of someone with no sandbox running and no AWS settings. */
-function cleanEnv(home: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('AWS_') && !k.startsWith('LAB_')) env[k] = v;
-  }
-  return { ...env, LAB_HOME: home };
-}
 
 const refused = (url: string) =>
   new Promise<boolean>((resolve) => {
@@ -66,7 +58,7 @@ describe('lab test', () => {
     // Run from a shell with two other lab homes' environments loaded (`eval "$(lab sandbox env)"`
     // twice, or inside `lab shell`): their `aws` wrappers are on PATH ahead of the real CLIs.
     // Wrappers that skipped only their own folder called each other for ever.
-    const env = cleanEnv(home);
+    const env = cleanEnv({ LAB_HOME: home });
     const wrappers = await Promise.all(
       [1, 2].map(async () => {
         const dir = await mkdtemp(join(tmpdir(), 'lab-other-home-bin-'));
@@ -108,7 +100,7 @@ describe('lab test', () => {
 
   it('fails, naming the phase, when solve.mjs and the checks do not fit (--json: one document)', async () => {
     // --json: the document alone on stdout; the verdict lines for people on stderr as they come.
-    const r = await lab(['test', 'day42', '--labs', labs, '--json'], cleanEnv(home));
+    const r = await lab(['test', 'day42', '--labs', labs, '--json'], cleanEnv({ LAB_HOME: home }));
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stderr).toMatch(/✗ configure: PASSED BEFORE its step ran/);
     expect(r.stderr).toMatch(
@@ -155,7 +147,7 @@ describe('lab test', () => {
 
   it('killed while it runs, stops its temporary sandbox and removes its home (--json: says so)', async () => {
     const child = spawn(process.execPath, [LAB_BIN, 'test', 'day42', '--json'], {
-      env: { ...cleanEnv(home), NO_COLOR: '1' },
+      env: { ...cleanEnv({ LAB_HOME: home }), NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -189,7 +181,7 @@ describe('lab test', () => {
   }, 120_000);
 
   it('in a terminal, Ctrl-C stops it the same way and says so', async () => {
-    const t = labTerm(['test', 'day42'], { ...cleanEnv(home), NO_COLOR: '1' });
+    const t = labTerm(['test', 'day42'], { ...cleanEnv({ LAB_HOME: home }), NO_COLOR: '1' });
     const where = await t.waitFor(/sandbox (http:\/\/\S+) in (\S+)/);
     t.type('\x03');
     const f = await finalScreen(t);

@@ -7,18 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lab } from '../../runner/cleanup-fixture.ts';
+import { cleanEnv } from '../../sandbox/run-cli.ts';
 
 const REAL = fileURLToPath(new URL('../../../labs/iam-groups/', import.meta.url));
 const SDK = fileURLToPath(new URL('../../../runner/sdk/index.ts', import.meta.url));
-
-/** Someone with no sandbox running and no AWS settings, in their own lab home. */
-function cleanEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('AWS_') && !k.startsWith('LAB_')) env[k] = v;
-  }
-  return { ...env, LAB_HOME: home, ...extra };
-}
 
 let home: string;
 let labs: string;
@@ -58,13 +50,13 @@ afterAll(async () => {
 
 describe('iam-groups', () => {
   it('lab list shows the course: three labs', async () => {
-    const r = await lab(['list'], cleanEnv(home));
+    const r = await lab(['list'], cleanEnv({ LAB_HOME: home }));
     expect(r.code, r.stderr).toBe(0);
     for (const id of ['day42', 'iam-groups', 'iam-roles']) expect(r.stdout).toContain(id);
   });
 
   it('lab test iam-groups passes: every check fails before its step and passes after; nothing left', async () => {
-    const r = await lab(['test', 'iam-groups'], cleanEnv(home));
+    const r = await lab(['test', 'iam-groups'], cleanEnv({ LAB_HOME: home }));
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const phases = r.stdout
       .trim()
@@ -90,7 +82,7 @@ describe('iam-groups', () => {
   }, 240_000);
 
   it('a copy that forgets its tear-down and its kinds leaves the group behind: lab test fails, naming it', async () => {
-    const r = await lab(['test', 'iam-groups'], cleanEnv(home, { LAB_LABS_DIR: labs }));
+    const r = await lab(['test', 'iam-groups'], cleanEnv({ LAB_HOME: home, LAB_LABS_DIR: labs }));
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/✗ account: .*IAM group lab-readers \(\S+\) was added/);
     expect(r.stdout).toMatch(

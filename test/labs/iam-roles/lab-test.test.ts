@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lab } from '../../runner/cleanup-fixture.ts';
+import { cleanEnv } from '../../sandbox/run-cli.ts';
 
 let home: string;
 beforeAll(async () => {
@@ -17,11 +18,7 @@ afterAll(async () => {
 
 describe('iam-roles', () => {
   it('lab test iam-roles passes, from role creation to its removal', async () => {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) {
-      if (v !== undefined && !k.startsWith('AWS_') && !k.startsWith('LAB_')) env[k] = v;
-    }
-    const r = await lab(['test', 'iam-roles'], { ...env, LAB_HOME: home });
+    const r = await lab(['test', 'iam-roles'], cleanEnv({ LAB_HOME: home }));
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const phases = r.stdout
       .trim()
