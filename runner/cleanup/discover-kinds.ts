@@ -14,7 +14,7 @@ import {
 } from '../aws/index.ts';
 import { kindOf } from '../resources/index.ts';
 import { ledgerFor, recordCreated } from '../store/index.ts';
-import { runStartSecond } from './discover.ts';
+import { iamTrail, runStartSecond } from './discover.ts';
 import { contestedBy, contestedWhy, rivalRuns } from './overlap.ts';
 import type { Kept, PlanInput } from './types.ts';
 
@@ -37,9 +37,7 @@ export async function discoverCreated(input: PlanInput & { creates: string[] }):
   const kinds = input.creates.filter((k) => !OWN_DISCOVERY.has(k)).map(kindOf);
   const kept: Kept[] = [];
   if (!kinds.length) return kept;
-  const ct = target.clientsForRegion
-    ? target.clientsForRegion('us-east-1').cloudtrail
-    : target.clients.cloudtrail;
+  const ct = iamTrail(target);
   if (!ct) return kept;
   const since = runStartSecond(run.startedAt);
   const learnerArn = learnerArnOf(run.baseline, target.learnerArn);

@@ -117,7 +117,7 @@ export async function discoverLearnerKeys(
 }
 
 /** IAM is global: its events are in us-east-1's history (on AWS and in the sandbox). */
-function trail(target: PlanInput['target']) {
+export function iamTrail(target: PlanInput['target']) {
   if (target.clientsForRegion) {
     return target.clientsForRegion('us-east-1').cloudtrail;
   }
@@ -132,7 +132,7 @@ async function createKeyEvents(
   target: PlanInput['target'],
   since: Date,
 ): Promise<Array<{ keyId: string; userName: string; at: Date; event: TrailEvent }>> {
-  const ct = trail(target);
+  const ct = iamTrail(target);
   if (!ct) return [];
   try {
     const evs = await lookupEvents(ct, 'CreateAccessKey', since, 20);

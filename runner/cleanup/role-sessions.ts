@@ -12,7 +12,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterStart, isRunsCall, learnerArnOf, lookupEvents } from '../aws/index.ts';
 import { ledgerFor } from '../store/index.ts';
-import { runStartSecond } from './discover.ts';
+import { iamTrail, runStartSecond } from './discover.ts';
 import type { CleanupAction, PlanInput } from './types.ts';
 
 /** The CLI's cache folder (HOME decides it, as for the CLI). */
@@ -30,9 +30,7 @@ export async function cachedRoleSessions(input: PlanInput): Promise<CleanupActio
   if (!roleArns.size) return [];
   const files = await cacheFiles();
   if (!files.length) return [];
-  const ct = target.clientsForRegion
-    ? target.clientsForRegion('us-east-1').cloudtrail
-    : target.clients.cloudtrail;
+  const ct = iamTrail(target);
   if (!ct) return [];
   const keyIds = new Set(entries.filter((e) => e.kind === 'access-key').map((e) => e.resourceId));
   const learnerArn = learnerArnOf(run.baseline, target.learnerArn);
