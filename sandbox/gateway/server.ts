@@ -35,6 +35,7 @@ import { createAccessKeyElements } from './parameters.ts';
 import { assumeRoleElements } from './sts/assume-role-elements.ts';
 import { parseRequest } from './request.ts';
 import { EC2_CREATIONS, ec2ResponseElements } from './ec2/response-elements.ts';
+import { IAM_RESPONSE_ELEMENTS } from './iam/response-elements.ts';
 import { s3Operation } from './s3/operation.ts';
 import { s3Passthrough } from './s3/passthrough.ts';
 import { isRegionRedirect, regionRedirect } from './s3/redirect.ts';
@@ -76,6 +77,7 @@ const DEFAULT_ACCOUNT = '123456789012';
 const RESPONSE_ELEMENTS: Record<string, (body: string) => Record<string, unknown> | undefined> = {
   CreateAccessKey: createAccessKeyElements,
   AssumeRole: assumeRoleElements,
+  ...IAM_RESPONSE_ELEMENTS,
 };
 
 export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
