@@ -3,6 +3,7 @@
 // LAB_LABS_DIR and LAB_SITE_OUT let tests and benchmarks build other lab sets elsewhere.
 import { defineConfig } from 'astro/config';
 import { fileURLToPath } from 'node:url';
+import precompress from './site/integrations/precompress.ts';
 
 process.env.LAB_LABS_DIR ||= fileURLToPath(new URL('./labs', import.meta.url));
 
@@ -13,4 +14,5 @@ export default defineConfig({
   trailingSlash: 'ignore',
   devToolbar: { enabled: false },
   build: { inlineStylesheets: 'always' },
+  integrations: [precompress()],
 });

@@ -12,6 +12,7 @@ import { isLabError } from '../errors.ts';
 import { ClassClient, type Fetch } from './client.ts';
 import { readMembership, type Membership } from './membership.ts';
 import { stripSecrets } from './redact.ts';
+import { passesBefore } from './history.ts';
 import type { ResultIn } from './schema.ts';
 
 export function outboxPath(home: string): string {
@@ -81,33 +82,27 @@ export async function publishResults(
   if (!member) return { joined: false, queued: 0, sent: 0, pending: 0 };
   const now = opts.now ?? Date.now;
   const attempt = randomUUID();
-  const db = openOutbox(home);
+  // A pass from before this lab home joined the class keeps the time it happened, so the
+  // class sees when the learner really did the step (a joiner's re-sent passes used to carry
+  // the join day's time and skewed the class's medians). Later passes carry the check's time.
+  const joinedAt = Date.parse(member.joinedAt);
+  const before =
+    opts.runId !== undefined ? passesBefore(home, Number(opts.runId), joinedAt) : new Map();
+  const payloads: ResultIn[] = results.map((r) => ({
+    // run id + step + a uuid per check run: unique per attempt, stable across resends.
+    key: `${opts.runId ?? 'run'}:${lab}:${r.id}:${attempt}`,
+    lab,
+    step: r.id,
+    status: r.status,
+    at: (r.status === 'passed' && before.get(r.id)) || now(),
+    ...(r.evidence ? { evidence: stripSecrets(r.evidence)!.slice(0, 2000) } : {}),
+    ...(r.hint ? { hint: stripSecrets(r.hint)!.slice(0, 2000) } : {}),
+  }));
   try {
-    const insert = db.prepare(
-      'INSERT OR IGNORE INTO outbox (key, class_id, payload, queued_at) VALUES (?, ?, ?, ?)',
-    );
-    db.exec('BEGIN IMMEDIATE');
-    for (const r of results) {
-      // run id + step + a uuid per check run: unique per attempt, stable across resends.
-      const key = `${opts.runId ?? 'run'}:${lab}:${r.id}:${attempt}`;
-      const payload: ResultIn = {
-        key,
-        lab,
-        step: r.id,
-        status: r.status,
-        at: now(),
-        ...(r.evidence ? { evidence: stripSecrets(r.evidence)!.slice(0, 2000) } : {}),
-        ...(r.hint ? { hint: stripSecrets(r.hint)!.slice(0, 2000) } : {}),
-      };
-      insert.run(key, member.classId, JSON.stringify(payload), now());
-    }
-    db.exec('COMMIT');
+    enqueue(home, member.classId, payloads, now());
   } catch (e) {
-    if (db.isTransaction) db.exec('ROLLBACK');
-    db.close();
     return { joined: true, queued: 0, sent: 0, pending: 0, error: (e as Error).message };
   }
-  db.close();
   const out = await flushOutbox(home, { ...opts, member });
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   if (out.error) {
@@ -117,6 +112,24 @@ export async function publishResults(
   }
   if (out.rejected) log(setAsideNotice(out));
   return { ...out, queued: results.length };
+}
+
+/** Put results in the outbox for `classId`, all or none; a key already queued stays as it is. */
+export function enqueue(home: string, classId: string, payloads: ResultIn[], now: number): void {
+  const db = openOutbox(home);
+  try {
+    const insert = db.prepare(
+      'INSERT OR IGNORE INTO outbox (key, class_id, payload, queued_at) VALUES (?, ?, ?, ?)',
+    );
+    db.exec('BEGIN IMMEDIATE');
+    for (const p of payloads) insert.run(p.key, classId, JSON.stringify(p), now);
+    db.exec('COMMIT');
+  } catch (e) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw e;
+  } finally {
+    db.close();
+  }
 }
 
 /** One line about results the server refused for good (shown by check, join and sync). */

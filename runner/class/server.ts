@@ -132,3 +132,21 @@ export async function startClassServer(opts: {
     },
   };
 }
+
+/**
+ * What a starting server prints about its dashboards: each class's address (sign in there
+ * with its instructor token), or how to make the first class.
+ */
+export async function dashboardLines(store: ClassStore, base: string): Promise<string[]> {
+  const root = base.replace(/\/+$/, '');
+  const classes = await store.classes();
+  if (classes.length === 0) {
+    return [
+      `Dashboards: none yet. Create a class: lab class create "<name>" --server ${root} (or on this machine without --server); it prints the dashboard address.`,
+    ];
+  }
+  return [
+    'Dashboards (sign in with the class instructor token):',
+    ...classes.map((c) => `  ${c.name}: ${root}/class/${c.id}/dashboard`),
+  ];
+}

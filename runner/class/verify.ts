@@ -169,13 +169,33 @@ export function verifyLearner(
       : undefined,
     cleanup: cleaned ? `every lab key of ${user} deactivated, then deleted` : undefined,
   };
+  // When the account proves a step the learner never reported, the account's own time is
+  // the step's time (a live key with no time read as "key created  UTC" in the report).
+  const firstCreated = [
+    ...createdEvents.map((e) => e.time.getTime()),
+    ...liveNew.map((k) => k.created!.getTime()),
+  ];
+  const deletions = f.deleted.filter(forUser).map((e) => e.time.getTime());
+  const provedAt: Record<string, number | undefined> = {
+    'create-key': firstCreated.length ? Math.min(...firstCreated) : undefined,
+    configure: listed?.time.getTime(),
+    'list-users': listed?.time.getTime(),
+    'denied-ec2': denied?.time.getTime(),
+    cleanup: cleaned && deletions.length ? Math.max(...deletions) : undefined,
+  };
   const cells = { ...l.cells };
   for (const step of VERIFIABLE) {
     const c = cells[step];
     if (!c) continue;
     const proved = proof[step];
     if (proved) {
-      cells[step] = { ...c, status: 'passed', verification: 'verified', verifiedEvidence: proved };
+      cells[step] = {
+        ...c,
+        status: 'passed',
+        passedAt: c.passedAt ?? provedAt[step] ?? null,
+        verification: 'verified',
+        verifiedEvidence: proved,
+      };
     } else if (c.status === 'passed') {
       cells[step] = {
         ...c,

@@ -113,6 +113,8 @@ const serve = defineCommand({
       port,
     });
     console.log(`Class server: ${color.bold(srv.url)} (store: ${srv.store.kind})`);
+    const { dashboardLines } = await import('../class/server.ts');
+    for (const line of await dashboardLines(srv.store, srv.url)) console.log(line);
     console.log(color.dim('Press Ctrl+C to stop.'));
     await new Promise<void>((resolve) => {
       const off = onInterrupt(() => {

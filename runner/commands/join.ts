@@ -26,7 +26,7 @@ export default defineCommand({
     json: {
       type: 'boolean',
       description:
-        'Print one JSON object: {classId, className, learnerId, name, requestedName, left} (--flush: {sent, pending, setAside})',
+        'Print one JSON object: {classId, className, learnerId, name, requestedName, left, earlierResults} (--flush: {sent, pending, setAside})',
     },
   },
   async run({ args }) {
@@ -81,6 +81,15 @@ export default defineCommand({
     });
     const name = joined.name ?? body.name;
     const left = previous && previous.classId !== joined.classId ? previous.className : null;
+    // Labs done (or begun) before joining: the class gets those results with their own times.
+    const { localHistory } = await import('../class/history.ts');
+    const { enqueue } = await import('../class/outbox.ts');
+    const earlier = localHistory(home);
+    let earlierOut: { sent: number; pending: number; error?: string } = { sent: 0, pending: 0 };
+    if (earlier.length) {
+      enqueue(home, joined.classId, earlier, Date.now());
+      earlierOut = await flushOutbox(home);
+    }
     if (args.json) {
       // Never the learner token: it stays in class.json (0600), where `lab check` reads it.
       printJson({
@@ -90,6 +99,7 @@ export default defineCommand({
         name,
         requestedName: body.name,
         left,
+        earlierResults: earlier.length,
       });
       return;
     }
@@ -100,6 +110,13 @@ export default defineCommand({
     if (name !== body.name) {
       console.log(
         color.dim(`(Another learner in this class already goes by that name, so you are ${name}.)`),
+      );
+    }
+    if (earlier.length) {
+      console.log(
+        earlierOut.error
+          ? `Your ${earlier.length} earlier check result(s) are queued for the class (${earlierOut.error}); they go out with the next check or \`lab class sync\`.`
+          : `Sent your ${earlier.length} earlier check result(s) to the class, with the times you did them.`,
       );
     }
     console.log('Every `lab check` now also sends its results to the class (queued when offline).');

@@ -140,7 +140,11 @@ export default defineCommand({
         ),
       );
     }
-    if (classServer) console.log(`Class server: ${url}api/v1/ (store: ${classServer.store.kind})`);
+    if (classServer) {
+      console.log(`Class server: ${url}api/v1/ (store: ${classServer.store.kind})`);
+      const { dashboardLines } = await import('../class/server.ts');
+      for (const line of await dashboardLines(classServer.store, url)) console.log(line);
+    }
     console.log(color.dim('Press Ctrl+C to stop.'));
     await new Promise<void>((resolve) => {
       const off = onInterrupt(() => {

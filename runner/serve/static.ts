@@ -27,6 +27,8 @@ export function staticFiles(distDir: string): Hono<AppEnv> {
     '*',
     serveStatic({
       root: distDir,
+      // `.br`/`.gz` made at build time (site/integrations/precompress.ts).
+      precompressed: true,
       onFound: (path, c) => {
         // Content-hashed names never change; everything else is revalidated.
         const hashed = c.req.path.startsWith('/_astro/');

@@ -271,7 +271,9 @@ describe.each(['sqlite', 'postgres'])('class API on %s', (store) => {
       'name',
       'requestedName',
       'left',
+      'earlierResults',
     ]);
+    expect(doc.earlierResults).toBe(0);
     const { token } = JSON.parse(readFileSync(join(home, 'class.json'), 'utf8'));
     expect(token.length).toBeGreaterThan(10);
     expect(third.stdout).not.toContain(token);

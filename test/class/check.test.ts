@@ -219,7 +219,7 @@ describe('lab report --verify in a shared class account (the sandbox)', () => {
   it('marks what the account proves as verified, and a false claim as contradicted', async () => {
     const cls = await srv.store.createClass('Shared account');
     const keys: Record<string, { id: string; secret: string }> = {};
-    for (const user of ['learner-ann', 'learner-ben']) {
+    for (const user of ['learner-ann', 'learner-ben', 'learner-cal']) {
       aws(sb, ['iam', 'create-user', '--user-name', user]);
       aws(sb, [
         'iam',
@@ -262,6 +262,7 @@ describe('lab report --verify in a shared class account (the sandbox)', () => {
     for (const [name, user] of [
       ['Ann', 'learner-ann'],
       ['Ben', 'learner-ben'],
+      ['Cal', 'learner-cal'],
     ]) {
       const lh = tempHome();
       must(
@@ -270,6 +271,7 @@ describe('lab report --verify in a shared class account (the sandbox)', () => {
           labEnv(lh),
         ),
       );
+      if (name === 'Cal') continue; // joins, never checks
       await publishResults(
         lh,
         'day42',
@@ -310,8 +312,73 @@ describe('lab report --verify in a shared class account (the sandbox)', () => {
     expect(by.Ben.cells['denied-ec2'].verification).toBe('verified');
     expect(by.Ben.cells.cleanup.verification).toBe('contradicted');
     expect(by.Ben.keysAtRisk).toBe(true);
-    expect(day42.keysAtRisk).toEqual([expect.objectContaining({ name: 'Ben', verified: true })]);
+    // Cal never ran a check: the account alone proves the key, and says when it was made.
+    expect(by.Cal.cells['create-key'].verification).toBe('verified');
+    expect(by.Cal.cells['create-key'].passedAt).toEqual(expect.any(Number));
+    expect(day42.keysAtRisk.map((k) => k.name).sort()).toEqual(['Ben', 'Cal']);
+    for (const k of day42.keysAtRisk) expect(k.since, k.name).toEqual(expect.any(Number));
     // The instructor's own calls (runner user agent) were not taken for the learners'.
     expect(r.stdout).not.toContain(keys['learner-ben'].secret);
+
+    // The terminal table: each live key with its date, and a legend for the marks.
+    const table = await lab(
+      ['report', 'day42', '--class', srv.url, '--verify', '--profile', 'sandbox-admin'],
+      { ...sb.env, NO_COLOR: '1', LAB_HOME: tempHome(), LAB_CLASS_TOKEN: cls.instructorToken },
+    );
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/- Cal: key created \d{4}-\d\d-\d\d \d\d:\d\d UTC \(verified\)/);
+    expect(table.stdout).not.toMatch(/key created\s+UTC/);
+    expect(table.stdout).toMatch(/Marks: ok passed, FAIL failed.*✓v confirmed by the account/);
+  });
+
+  it('a learner who joins mid-lab shows the steps done before, at the times they were done', async () => {
+    const cls = await srv.store.createClass('Late joiners');
+    // The sandbox's own lab home: its state (and so the sandbox) lives there.
+    const env = { ...sb.env, NO_COLOR: '1' };
+    must(await lab(['start', 'day42'], env));
+    const key = JSON.parse(
+      aws(sb, ['iam', 'create-access-key', '--user-name', 'iam-admin'], env),
+    ).AccessKey;
+    aws(sb, ['configure', 'set', 'aws_access_key_id', key.AccessKeyId, '--profile', 'work'], env);
+    aws(
+      sb,
+      ['configure', 'set', 'aws_secret_access_key', key.SecretAccessKey, '--profile', 'work'],
+      env,
+    );
+    aws(sb, ['configure', 'set', 'region', 'ap-southeast-2', '--profile', 'work'], env);
+    const before = await lab(['check', 'day42', '--json'], env);
+    expect(before.code, before.stderr).toBe(1);
+    const localAt = Date.now();
+    // The class server's clock moves on: the join happens later than the checks.
+    while (Date.now() < localAt + 20) await new Promise((r) => setImmediate(r));
+    const joined = await lab(
+      ['join', srv.url, '--code', cls.joinCode, '--name', 'Dee', '--json'],
+      env,
+    );
+    expect(joined.code, joined.stderr).toBe(0);
+    expect(JSON.parse(joined.stdout).earlierResults).toBe(STEPS.length);
+
+    const report = async () => {
+      const r = await lab(['report', 'day42', '--class', srv.url, '--json'], {
+        ...labEnv(tempHome()),
+        LAB_CLASS_TOKEN: cls.instructorToken,
+      });
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as ClassReport).labs[0].learners[0];
+    };
+    const dee = await report();
+    expect(dee.cells['create-key'].status).toBe('passed');
+    expect(dee.cells.configure.status).toBe('passed');
+    expect(dee.cells['create-key'].passedAt!).toBeLessThanOrEqual(localAt);
+    expect(dee.state).not.toBe('not-started');
+
+    // The next check, after the join, re-sends the early passes: they keep their first time.
+    aws(sb, ['iam', 'list-users', '--profile', 'work'], env);
+    const after = await lab(['check', 'day42'], env);
+    expect(after.stderr).not.toContain('queued, not sent');
+    const later = await report();
+    expect(later.cells['create-key'].passedAt).toBe(dee.cells['create-key'].passedAt);
+    expect(later.cells['list-users'].status).toBe('passed');
+    expect(later.cells['list-users'].passedAt!).toBeGreaterThan(localAt);
   });
 });

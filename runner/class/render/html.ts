@@ -6,6 +6,8 @@ import { overviewOf, type ClassOverview, type LabOverview } from '../overview.ts
 import { completionsChart } from './chart.ts';
 import { escapeHtml as e, fmtDuration, fmtTime } from './escape.ts';
 
+const byName = new Intl.Collator('en').compare;
+
 // The lab site's design system (site/styles/site.css): the same palette, chosen for WCAG AA
 // contrast in both schemes, with explicit backgrounds (a transparent page in dark mode left
 // dark text on a dark canvas), the same buttons and focus ring.
@@ -43,6 +45,9 @@ export function dashboardHtml(
   report: ClassReport | ClassOverview,
   links: DashboardLinks,
   nonce: string,
+  /** The signed-in dashboard: refreshes itself. A saved report (`lab report --format html`,
+   *  the API's `format=html`) is a snapshot: opened from a file it must not fetch anything. */
+  opts: { live?: boolean } = {},
 ): string {
   // Several labs: an overview (live keys first), each lab one click away; a lab's page
   // for 1,000 learners is big enough on its own.
@@ -57,13 +62,16 @@ export function dashboardHtml(
   return page(
     `${report.class.name} — class dashboard`,
     nonce,
-    // Refreshes itself while left open (REFRESH below), with a switch to stop it.
+    // The live page refreshes itself while left open (REFRESH below), with a switch to stop it.
     `<header><h1>${e(report.class.name)}</h1>
-<p class="muted">Class dashboard · generated <span data-generated>${e(fmtTime(report.generatedAt))} UTC</span> ·
-<label><input type="checkbox" id="auto-refresh" checked> Refresh every 30 s</label> ·
+<p class="muted">${opts.live ? 'Class dashboard' : 'Class report (saved; it does not update)'} · generated <span data-generated>${e(fmtTime(report.generatedAt))} UTC</span>${
+      opts.live
+        ? ' · <label><input type="checkbox" id="auto-refresh" checked> Refresh every 30 s</label>'
+        : ''
+    } ·
 <a href="${e(links.csv)}" download>Download CSV</a>${links.all ? ` · <a href="${e(links.all)}">All labs</a>` : ''}</p></header>
 <main>${body}</main>`,
-    true,
+    opts.live,
   );
 }
 
@@ -114,8 +122,7 @@ function labSection(lab: LabReport, now: number): string {
 <h2 id="lab-${e(lab.lab)}">Lab ${e(lab.lab)}</h2>
 ${riskSection(lab)}
 <h3>Completion</h3>
-<p id="completion-${e(lab.lab)}"><strong>${lab.completion.completed} of ${lab.completion.learners}</strong>
-learners finished (${Math.round(lab.completion.rate * 100)}%).</p>
+${completionLine(lab)}
 ${completionsChart(lab.completions, `Completions of ${lab.lab} over time`)}
 ${stuckSection(lab)}
 <h3>Median time per step</h3>
@@ -125,19 +132,40 @@ ${learnersTable(lab, now)}
 </section>`;
 }
 
+/** Live keys shown at once; the rest are one click away (a class of 1,000 can have hundreds). */
+const RISK_SHOWN = 5;
+
+/**
+ * Finished out of the learners in the grid below; those who have not started are said
+ * separately (the rate counts only learners who started, as the API's `completion` does).
+ */
+function completionLine(lab: LabReport): string {
+  const all = lab.learners.length;
+  const waiting = all - lab.completion.learners;
+  return `<p id="completion-${e(lab.lab)}"><strong>${lab.completion.completed} of ${all}</strong>
+learners finished (${Math.round(lab.completion.rate * 100)}%${waiting ? ` of those who started; ${waiting} not started yet` : ''}).</p>`;
+}
+
 function riskSection(lab: LabReport): string {
   if (lab.keysAtRisk.length === 0) {
     return `<p class="passed" data-testid="no-risk">No learner's lab keys are still live.</p>`;
   }
+  // Oldest first: the key that has stood longest is the one to chase first.
+  const keys = [...lab.keysAtRisk].sort(
+    (a, b) => (a.since ?? Infinity) - (b.since ?? Infinity) || byName(a.name, b.name),
+  );
+  const item = (k: LabReport['keysAtRisk'][number]) =>
+    `<li><strong><bdi>${e(k.name)}</bdi></strong> — ${k.since != null ? `key created ${e(fmtTime(k.since))} UTC` : 'key creation time not reported'}${k.verified ? ' (verified in the account)' : ' (self-reported)'}</li>`;
+  const shown = keys.slice(0, RISK_SHOWN).map(item).join('');
+  const rest = keys.slice(RISK_SHOWN);
   return `<div class="alert" role="alert" data-testid="risk">
-<h3 class="risk">Lab access keys still live (${lab.keysAtRisk.length})</h3>
-<p>These learners created an access key in this lab and have not cleaned it up. A forgotten key is a standing credential: ask them to run the cleanup step.</p>
-<ul>${lab.keysAtRisk
-    .map(
-      (k) =>
-        `<li><strong><bdi>${e(k.name)}</bdi></strong> — key created ${e(fmtTime(k.since))} UTC${k.verified ? ' (verified in the account)' : ' (self-reported)'}</li>`,
-    )
-    .join('')}</ul></div>`;
+<h3 class="risk">Lab access keys still live: ${keys.length}</h3>
+<p>These learners created an access key in this lab and have not cleaned it up. A forgotten key is a standing credential: ask them to run the cleanup step. Oldest first.</p>
+<ul>${shown}</ul>${
+    rest.length
+      ? `<details data-testid="risk-rest"><summary>Show the other ${rest.length}</summary><ul>${rest.map(item).join('')}</ul></details>`
+      : ''
+  }</div>`;
 }
 
 function stuckSection(lab: LabReport): string {
@@ -195,6 +223,11 @@ function learnerRow(l: LearnerReport, steps: string[], now: number): string {
     .join('');
   const risk = l.keysAtRisk ? ' <span class="risk">key live</span>' : '';
   return `<tr data-learner="${e(l.id)}"><th scope="row"><bdi>${e(l.name)}</bdi>${risk}</th><td>${state}</td>${cells}<td>${e(fmtTime(l.lastActivity))}</td></tr>`;
+}
+
+/** A dashboard page that could not be made: what happened and what to do, as a page. */
+export function errorHtml(title: string, message: string, nonce: string): string {
+  return page(title, nonce, `<main><h1>${e(title)}</h1><p role="alert">${e(message)}</p></main>`);
 }
 
 export function loginHtml(

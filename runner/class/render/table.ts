@@ -21,6 +21,10 @@ function cell(name: string): string {
   return chars.length > NAME_COLUMN ? chars.slice(0, NAME_COLUMN - 1).join('') + '…' : name;
 }
 
+const LEGEND = 'ok passed, FAIL failed, wait pending, todo not tried, - not started';
+const VERIFY_LEGEND = '✓v confirmed by the account (--verify), !v contradicted by the account';
+const steps = (l: LabReport['learners'][number]) => Object.values(l.cells);
+
 export function reportTable(report: ClassReport, paint: Paint = plain): string {
   const out: string[] = [
     paint.bold(`Class ${safe(report.class.name)}`) +
@@ -38,15 +42,16 @@ function labTable(lab: LabReport, p: Paint): string[] {
     for (const k of lab.keysAtRisk) {
       out.push(
         p.red(
-          `  - ${safe(k.name)}: key created ${fmtTime(k.since)} UTC ${k.verified ? '(verified)' : '(self-reported)'}`,
+          `  - ${safe(k.name)}: ${k.since != null ? `key created ${fmtTime(k.since)} UTC` : 'key creation time not reported'} ${k.verified ? '(verified)' : '(self-reported)'}`,
         ),
       );
     }
   } else {
     out.push(p.green('No lab keys left live.'));
   }
+  const waiting = lab.learners.length - lab.completion.learners;
   out.push(
-    `Completion: ${lab.completion.completed}/${lab.completion.learners} learners (${Math.round(lab.completion.rate * 100)}%)`,
+    `Completion: ${lab.completion.completed}/${lab.learners.length} learners (${Math.round(lab.completion.rate * 100)}%${waiting ? ` of those who started; ${waiting} not started yet` : ''})`,
   );
   if (lab.stuck.length) {
     out.push('Stuck points:');
@@ -86,5 +91,7 @@ function labTable(lab: LabReport, p: Paint): string[] {
       .join('  ')
       .trimEnd();
   out.push(line(header), ...rows.map(line));
+  const verified = lab.learners.some((l) => steps(l).some((c) => c.verification));
+  out.push(p.dim(`Marks: ${LEGEND}${verified ? `; ${VERIFY_LEGEND}` : ''}`));
   return out;
 }

@@ -34,7 +34,21 @@ export function apiV1(d: ApiV1Deps): Hono<AppEnv> {
   const { store, access, now } = d;
   const app = new Hono<AppEnv>();
 
-  app.get('/api/v1/health', (c) => json(c, 200, { ok: true, api: 'v1', store: store.kind }));
+  // Healthy means the store answers: a server whose database is down is not "ok".
+  app.get('/api/v1/health', async (c) => {
+    try {
+      await store.ping();
+    } catch (e) {
+      console.error(`class server: health probe: the ${store.kind} store does not answer:`, e);
+      return json(c, 503, {
+        ok: false,
+        api: 'v1',
+        store: store.kind,
+        error: { code: 'store_unavailable', message: `The ${store.kind} store does not answer.` },
+      });
+    }
+    return json(c, 200, { ok: true, api: 'v1', store: store.kind });
+  });
 
   app.post('/api/v1/classes', async (c) => {
     const token = bearerToken(c);

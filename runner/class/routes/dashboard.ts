@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { HttpError, csvFile, htmlPage, isHttps, readText, type AppEnv } from '../../http/index.ts';
 import { reportCsv } from '../render/csv.ts';
-import { dashboardHtml, loginHtml } from '../render/html.ts';
+import { dashboardHtml, errorHtml, loginHtml } from '../render/html.ts';
 import type { Access } from '../access.ts';
 import { dashboardLinks, fullReport, report, type ReportDeps } from './reports.ts';
 
@@ -13,6 +13,21 @@ export const cookieName = (classId: string) => `lab_class_${classId.replace(/[^\
 export function dashboard(d: ReportDeps & { access: Access }): Hono<AppEnv> {
   const { store, access } = d;
   const app = new Hono<AppEnv>();
+  // These are pages a person opens: a failure is a page that says what to do, never the
+  // API's JSON (with the database down, the instructor got raw JSON naming another command).
+  app.onError((err, c) => {
+    if (err instanceof HttpError) {
+      return htmlPage(c, err.status, (n) => errorHtml('Class dashboard', err.message, n));
+    }
+    console.error(`class dashboard: ${c.req.method} ${c.req.path} failed:`, err);
+    return htmlPage(c, 503, (n) =>
+      errorHtml(
+        'Class dashboard unavailable',
+        `The class store (${store.kind}) could not be read, so this page cannot be shown. The server's terminal has the details; once the database answers again, reload this page.`,
+        n,
+      ),
+    );
+  });
   const signIn = (c: Context, status: number, id: string, error?: string) =>
     // No class name before sign-in: the page must not tell strangers what a class id is.
     htmlPage(c, status, (n) => loginHtml(undefined, `/class/${id}/login`, n, error));
@@ -28,7 +43,7 @@ export function dashboard(d: ReportDeps & { access: Access }): Hono<AppEnv> {
       throw e;
     }
     const { q, r } = await report(d, id, new URL(c.req.url).searchParams, true);
-    return htmlPage(c, 200, (n) => dashboardHtml(r, dashboardLinks(id, q.lab), n));
+    return htmlPage(c, 200, (n) => dashboardHtml(r, dashboardLinks(id, q.lab), n, { live: true }));
   });
 
   app.post('/class/:id/login', async (c) => {

@@ -118,6 +118,11 @@ export class ClassStore {
     return this.sql.close();
   }
 
+  /** Resolves when the database answers a query (the health route's probe). */
+  async ping(): Promise<void> {
+    await this.sql.all('SELECT 1');
+  }
+
   /** Create a class. The instructor token and join code are returned here and never again. */
   async createClass(name: string, now = Date.now()) {
     const id = newId('c_');
@@ -188,6 +193,14 @@ export class ClassStore {
     if (this.known.size >= 10_000) this.known.clear();
     this.known.set(hash, who);
     return who;
+  }
+
+  /** Every class on this server, oldest first (a server prints their dashboards at start). */
+  async classes(): Promise<ClassInfo[]> {
+    const rows = await this.sql.all<{ id: string; name: string; created_at: number }>(
+      'SELECT id, name, created_at FROM classes ORDER BY created_at, id',
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }));
   }
 
   async getClass(id: string): Promise<ClassInfo | undefined> {
