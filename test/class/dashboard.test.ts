@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import pg_ from 'pg';
 import { startClassServer, type RunningClassServer } from '../../runner/class/server.ts';
 import { ClassClient } from '../../runner/class/client.ts';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
@@ -12,6 +13,7 @@ import { ROOT, tempHome } from './helpers.ts';
 import { axeBothSchemes } from '../site/axe.ts';
 
 const ARTIFACTS = `${ROOT}test-results`;
+const pgClient = pg_.Client;
 let pg: TestPostgres;
 let browser: Browser;
 beforeAll(async () => {
@@ -176,6 +178,48 @@ describe.each(['sqlite', 'postgres'])('class dashboard in Chromium (%s)', (store
     }
   });
 
+  it('many live keys: a count, the oldest first, the rest one click away; not-started learners counted apart; a saved report that stays still', async () => {
+    const cls = await srv.store.createClass('Big cohort');
+    // Eight learners left a key, each an hour later than the one before; one has not started.
+    for (let i = 0; i < 8; i++) {
+      const send = await learner(srv, cls, `L${i}`);
+      await send(STEPS.slice(0, 2), T0 + (8 - i) * 3_600_000);
+    }
+    await srv.store.join(cls.joinCode, 'Late', undefined);
+    const page = await browser.newPage();
+    try {
+      await signIn(page, srv, cls.classId, cls.instructorToken);
+      const risk = page.locator('[data-testid=risk]');
+      expect(await risk.locator('h3').textContent()).toBe('Lab access keys still live (8)');
+      // Five shown at once, oldest key first (L7 made its key first).
+      const shown = risk.locator(':scope > ul > li strong');
+      expect(await shown.allTextContents()).toEqual(['L7', 'L6', 'L5', 'L4', 'L3']);
+      const rest = risk.locator('[data-testid=risk-rest]');
+      expect(await rest.locator('summary').textContent()).toBe('Show the other 3');
+      expect(await rest.locator('li').first().isVisible()).toBe(false);
+      await rest.locator('summary').click();
+      expect(await rest.locator('li strong').allTextContents()).toEqual(['L2', 'L1', 'L0']);
+      expect(await rest.locator('li').first().isVisible()).toBe(true);
+      // The grid has nine learners; the sentence above it says so.
+      expect(await page.locator('table.learners tbody tr').count()).toBe(9);
+      expect(await page.locator('#completion-day42').textContent()).toMatch(
+        /0 of 9\s+learners finished \(0% of those who started; 1 not started yet\)/,
+      );
+    } finally {
+      await page.close();
+    }
+    // The same report saved as a file: no script, no refresh switch, said to be a snapshot.
+    const saved = await fetch(
+      `${srv.url}/api/v1/classes/${cls.classId}/report?lab=day42&format=html`,
+      { headers: { authorization: `Bearer ${cls.instructorToken}` } },
+    );
+    expect(saved.status).toBe(200);
+    const html = await saved.text();
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('Refresh every');
+    expect(html).toContain('Class report (saved; it does not update)');
+  });
+
   it('with several labs, opens on an overview (live keys first) with each lab one click away', async () => {
     const cls = await srv.store.createClass('Two labs');
     const j = (await srv.store.join(cls.joinCode, 'Dee', undefined))!;
@@ -282,6 +326,41 @@ describe.each(['sqlite', 'postgres'])('class dashboard in Chromium (%s)', (store
       });
     } finally {
       await page.close();
+    }
+  });
+});
+
+describe('class dashboard with its PostgreSQL gone', () => {
+  it('says so on a page (503), and health says the store does not answer', async () => {
+    const home = tempHome();
+    const url = await pg.createDatabase();
+    const srv = await startClassServer({ home, databaseUrl: url });
+    const page = await browser.newPage();
+    try {
+      const cls = await srv.store.createClass('Doomed');
+      await signIn(page, srv, cls.classId, cls.instructorToken);
+      expect((await (await fetch(`${srv.url}/api/v1/health`)).json()).ok).toBe(true);
+      // The database goes away under the running server.
+      const admin = new pgClient({ connectionString: pg.url });
+      await admin.connect();
+      try {
+        await admin.query(`DROP DATABASE "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+      const res = await page.reload();
+      expect(res?.status()).toBe(503);
+      expect(res?.headers()['content-type']).toMatch(/^text\/html/);
+      expect(await page.locator('h1').textContent()).toBe('Class dashboard unavailable');
+      expect(await page.getByRole('alert').textContent()).toContain('reload this page');
+      expect(await page.content()).not.toContain('lab class serve');
+      const health = await fetch(`${srv.url}/api/v1/health`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ ok: false, store: 'postgres' });
+    } finally {
+      await page.close();
+      await srv.close().catch(() => {});
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });

@@ -159,7 +159,7 @@ function riskSection(lab: LabReport): string {
   const shown = keys.slice(0, RISK_SHOWN).map(item).join('');
   const rest = keys.slice(RISK_SHOWN);
   return `<div class="alert" role="alert" data-testid="risk">
-<h3 class="risk">Lab access keys still live: ${keys.length}</h3>
+<h3 class="risk">Lab access keys still live (${keys.length})</h3>
 <p>These learners created an access key in this lab and have not cleaned it up. A forgotten key is a standing credential: ask them to run the cleanup step. Oldest first.</p>
 <ul>${shown}</ul>${
     rest.length
