@@ -267,10 +267,32 @@ describe.each(['sqlite', 'postgres'])('class dashboard in Chromium (%s)', (store
       await signIn(page, srv, cls.classId, cls.instructorToken);
       const names = () => page.locator('table.learners tbody th').allTextContents();
       expect(await names()).toEqual(['Ada key live']);
+      // What the open page fetches: only what changed, never the whole page again.
+      const fetched: { url: string; body: Promise<string> }[] = [];
+      page.on('response', (r) => {
+        if (r.request().resourceType() === 'fetch') fetched.push({ url: r.url(), body: r.text() });
+      });
+      const adaRow = await page.locator('tr[data-learner]').first().innerHTML();
       const bo = await learner(srv, cls, 'Bo');
       await bo(STEPS.slice(0, 2), T0 + 60_000);
       await page.clock.runFor(31_000);
       await expect.poll(names).toEqual(['Ada key live', 'Bo key live']);
+      expect(await page.locator('#completion-day42').textContent()).toMatch(/0 of 2\s+learners/);
+      expect(fetched.map((f) => new URL(f.url).pathname)).toEqual([
+        `/class/${cls.classId}/dashboard/delta`,
+      ]);
+      const delta = JSON.parse(await fetched[0].body);
+      // Bo's new row, and no more than the rows of the last few seconds: not the page.
+      const boId = await page.locator('tr', { hasText: 'Bo' }).getAttribute('data-learner');
+      expect(Object.keys(delta.rows)).toContain(boId);
+      expect(Object.keys(delta.rows).length).toBeLessThanOrEqual(2);
+      expect(delta.order).toHaveLength(2);
+      expect(await page.locator('tr[data-learner]').first().innerHTML()).toBe(adaRow);
+      // Nothing new: the next answer says so, and the page stays as it is.
+      await page.clock.runFor(30_000);
+      await expect.poll(() => fetched.length).toBe(2);
+      expect(JSON.parse(await fetched[1].body)).toEqual({ stamp: delta.stamp, changed: false });
+      expect(await names()).toEqual(['Ada key live', 'Bo key live']);
       // Switched off: nothing changes under the instructor's eyes.
       await page.getByLabel('Refresh every 30 s').uncheck();
       await page.locator('body').click({ position: { x: 1, y: 1 } });

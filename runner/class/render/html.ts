@@ -40,59 +40,84 @@ export interface DashboardLinks {
   all?: string;
 }
 
+/** What <main> holds: a lab's section, or the overview of several labs. */
+export function dashboardBody(report: ClassReport | ClassOverview, links: DashboardLinks): string {
+  // Several labs: an overview (live keys first), each lab one click away; a lab's page
+  // for 1,000 learners is big enough on its own.
+  return 'overview' in report
+    ? overview(report.overview, links)
+    : report.labs.length === 0
+      ? '<p>No results yet. Learners join with <code>lab join</code>, then run <code>lab check</code>.</p>'
+      : report.labs.length === 1
+        ? labSection(report.labs[0], report.generatedAt)
+        : overview(report.labs.map(overviewOf), links);
+}
+
+/** "2026-11-23 14:05 UTC": the page's "generated" stamp. */
+export const generatedText = (at: number) => `${fmtTime(at)} UTC`;
+
 /** A full report's page; or, given the database's overview (several labs), the overview page. */
 export function dashboardHtml(
   report: ClassReport | ClassOverview,
   links: DashboardLinks,
   nonce: string,
-  /** The signed-in dashboard: refreshes itself. A saved report (`lab report --format html`,
-   *  the API's `format=html`) is a snapshot: opened from a file it must not fetch anything. */
-  opts: { live?: boolean } = {},
+  /** The signed-in dashboard: refreshes itself from `stamp` on (the class's change stamp when
+   *  the report was read). A saved report (`lab report --format html`, the API's
+   *  `format=html`) is a snapshot: opened from a file it must not fetch anything. */
+  opts: { live?: boolean; stamp?: string } = {},
 ): string {
-  // Several labs: an overview (live keys first), each lab one click away; a lab's page
-  // for 1,000 learners is big enough on its own.
-  const body =
-    'overview' in report
-      ? overview(report.overview, links)
-      : report.labs.length === 0
-        ? '<p>No results yet. Learners join with <code>lab join</code>, then run <code>lab check</code>.</p>'
-        : report.labs.length === 1
-          ? labSection(report.labs[0], report.generatedAt)
-          : overview(report.labs.map(overviewOf), links);
+  const live = opts.live && opts.stamp != null;
   return page(
     `${report.class.name} — class dashboard`,
     nonce,
     // The live page refreshes itself while left open (REFRESH below), with a switch to stop it.
     `<header><h1>${e(report.class.name)}</h1>
-<p class="muted">${opts.live ? 'Class dashboard' : 'Class report (saved; it does not update)'} · generated <span data-generated>${e(fmtTime(report.generatedAt))} UTC</span>${
-      opts.live
+<p class="muted">${live ? 'Class dashboard' : 'Class report (saved; it does not update)'} · generated <span data-generated>${e(generatedText(report.generatedAt))}</span>${
+      live
         ? ' · <label><input type="checkbox" id="auto-refresh" checked> Refresh every 30 s</label>'
         : ''
     } ·
 <a href="${e(links.csv)}" download>Download CSV</a>${links.all ? ` · <a href="${e(links.all)}">All labs</a>` : ''}</p></header>
-<main>${body}</main>`,
-    opts.live,
+<main${live ? ` data-stamp="${e(opts.stamp)}"` : ''}>${dashboardBody(report, links)}</main>`,
+    live,
   );
 }
 
 /**
  * The dashboard's only script (allowed by its CSP nonce; learner text is escaped, and an
- * injected tag has no nonce): every 30 s, while "Refresh" is on, fetch the page again and
- * swap in its <main>, unless focus or a selection is inside it (the instructor is reading or
- * tabbing). A switch, not a <meta refresh>: WCAG 2.2.1 wants timed updates adjustable.
+ * injected tag has no nonce): every 30 s, while "Refresh" is on, ask what changed since the
+ * page's stamp (routes/dashboard.ts, `…/dashboard/delta`) and patch it in: the summary above
+ * the grid, the rows of learners whose results arrived, and the grid's order. Nothing changed
+ * costs one small answer; a 1,000-learner page is never fetched again whole. Not while focus
+ * or a selection is inside <main> (the instructor is reading or tabbing). A switch, not a
+ * <meta refresh>: WCAG 2.2.1 wants timed updates adjustable.
  */
 const REFRESH = `(() => {
   const box = document.getElementById('auto-refresh');
-  const stamp = document.querySelector('[data-generated]');
+  const generated = document.querySelector('[data-generated]');
   setInterval(async () => {
     const main = document.querySelector('main');
     if (!box.checked || main.contains(document.activeElement) || String(getSelection())) return;
     try {
-      const res = await fetch(location.href, { credentials: 'same-origin', cache: 'no-store' });
+      const url = new URL(location.href);
+      url.pathname += '/delta';
+      url.searchParams.set('since', main.dataset.stamp);
+      const res = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
       if (!res.ok) return;
-      const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
-      main.replaceWith(doc.querySelector('main'));
-      stamp.textContent = doc.querySelector('[data-generated]').textContent;
+      const d = await res.json();
+      main.dataset.stamp = d.stamp;
+      if (!d.changed) return;
+      generated.textContent = d.generated;
+      if (d.main != null) { main.innerHTML = d.main; return; }
+      main.querySelector('[data-summary]').innerHTML = d.summary;
+      const body = main.querySelector('table.learners tbody');
+      const rows = new Map([...body.rows].map((r) => [r.dataset.learner, r]));
+      const scratch = document.createElement('tbody');
+      for (const [id, html] of Object.entries(d.rows)) {
+        scratch.innerHTML = html;
+        rows.set(id, scratch.firstElementChild);
+      }
+      body.replaceChildren(...d.order.map((id) => rows.get(id)).filter(Boolean));
     } catch {}
   }, 30000);
 })();`;
@@ -120,16 +145,21 @@ ${totalRisk ? `<p class="alert risk" role="alert" data-testid="risk">Lab access 
 function labSection(lab: LabReport, now: number): string {
   return `<section aria-labelledby="lab-${e(lab.lab)}">
 <h2 id="lab-${e(lab.lab)}">Lab ${e(lab.lab)}</h2>
-${riskSection(lab)}
+<div data-summary>${labSummary(lab)}</div>
+${learnersTable(lab, now)}
+</section>`;
+}
+
+/** Everything of a lab's section above the learners' grid (the live page replaces it whole). */
+export function labSummary(lab: LabReport): string {
+  return `${riskSection(lab)}
 <h3>Completion</h3>
 ${completionLine(lab)}
 ${completionsChart(lab.completions, `Completions of ${lab.lab} over time`)}
 ${stuckSection(lab)}
 <h3>Median time per step</h3>
 <div class="scroll" tabindex="0" role="region" aria-label="Median time per step"><table class="medians"><thead><tr>${lab.steps.map((s) => `<th scope="col">${e(s)}</th>`).join('')}</tr></thead>
-<tbody><tr>${lab.steps.map((s) => `<td>${e(fmtDuration(lab.medianStepMs[s]))}</td>`).join('')}</tr></tbody></table></div>
-${learnersTable(lab, now)}
-</section>`;
+<tbody><tr>${lab.steps.map((s) => `<td>${e(fmtDuration(lab.medianStepMs[s]))}</td>`).join('')}</tr></tbody></table></div>`;
 }
 
 /** Live keys shown at once; the rest are one click away (a class of 1,000 can have hundreds). */
@@ -200,7 +230,7 @@ function ago(ms: number): string {
   return `${Math.floor(min / 1440)} d`;
 }
 
-function learnerRow(l: LearnerReport, steps: string[], now: number): string {
+export function learnerRow(l: LearnerReport, steps: string[], now: number): string {
   const state =
     l.state === 'stuck'
       ? `<span class="failed">stuck at ${e(l.currentStep)}</span>${l.lastActivity != null ? ` <span class="muted">for ${ago(now - l.lastActivity)}</span>` : ''}`

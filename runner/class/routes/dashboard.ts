@@ -2,11 +2,28 @@
 // class's pages only, the dashboard itself, and its CSV download.
 import { Hono, type Context } from 'hono';
 import { setCookie } from 'hono/cookie';
-import { HttpError, csvFile, htmlPage, isHttps, readText, type AppEnv } from '../../http/index.ts';
+import {
+  HttpError,
+  csvFile,
+  htmlPage,
+  isHttps,
+  json,
+  readText,
+  type AppEnv,
+} from '../../http/index.ts';
 import { reportCsv } from '../render/csv.ts';
-import { dashboardHtml, errorHtml, loginHtml } from '../render/html.ts';
+import {
+  dashboardBody,
+  dashboardHtml,
+  errorHtml,
+  generatedText,
+  labSummary,
+  learnerRow,
+  loginHtml,
+} from '../render/html.ts';
 import type { Access } from '../access.ts';
 import { dashboardLinks, fullReport, report, type ReportDeps } from './reports.ts';
+import { parseStamp, stampText } from '../store/changes.ts';
 
 export const cookieName = (classId: string) => `lab_class_${classId.replace(/[^\w]/g, '_')}`;
 
@@ -42,8 +59,52 @@ export function dashboard(d: ReportDeps & { access: Access }): Hono<AppEnv> {
       }
       throw e;
     }
+    // The stamp first: whatever arrives while the report is read is sent by the next delta.
+    const stamp = stampText(await store.changeStamp(id, d.now()));
     const { q, r } = await report(d, id, new URL(c.req.url).searchParams, true);
-    return htmlPage(c, 200, (n) => dashboardHtml(r, dashboardLinks(id, q.lab), n, { live: true }));
+    return htmlPage(c, 200, (n) =>
+      dashboardHtml(r, dashboardLinks(id, q.lab), n, { live: true, stamp }),
+    );
+  });
+
+  // What the open dashboard needs to catch up since its stamp: nothing when nothing arrived;
+  // else the summary, the rows of the learners whose results arrived (or who joined), and the
+  // grid's order. An overview of several labs is small: it comes whole.
+  app.get('/class/:id/dashboard/delta', async (c) => {
+    const id = c.req.param('id');
+    await access.instructorOf(c, id, cookieName(id));
+    const params = new URL(c.req.url).searchParams;
+    const since = parseStamp(params.get('since'));
+    params.delete('since');
+    if (!since) {
+      throw new HttpError(400, 'bad_since', '`since` must be the stamp of a dashboard page.');
+    }
+    const now = await store.changeStamp(id, d.now());
+    if (now.version === since.version) {
+      return json(c, 200, { stamp: stampText(since), changed: false });
+    }
+    const stamp = stampText(now);
+    const { q, r } = await report(d, id, params, true);
+    const generated = generatedText(r.generatedAt);
+    if ('overview' in r || r.labs.length !== 1) {
+      const main = dashboardBody(r, dashboardLinks(id, q.lab));
+      return json(c, 200, { stamp, changed: true, generated, main });
+    }
+    const lab = r.labs[0];
+    const changed = await store.learnersChangedSince(id, lab.lab, since);
+    const rows = Object.fromEntries(
+      lab.learners
+        .filter((l) => changed.has(l.id))
+        .map((l) => [l.id, learnerRow(l, lab.steps, r.generatedAt)]),
+    );
+    return json(c, 200, {
+      stamp,
+      changed: true,
+      generated,
+      summary: labSummary(lab),
+      rows,
+      order: lab.learners.map((l) => l.id),
+    });
   });
 
   app.post('/class/:id/login', async (c) => {

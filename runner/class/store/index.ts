@@ -1,6 +1,7 @@
 // The class store: classes, learners, hashed tokens, results and the per-step
 // progress the reports read. One implementation over the `Sql` interface, so
 // SQLite and PostgreSQL run the same statements with the same semantics.
+import { changeStamp, learnersChangedSince, type ChangeStamp } from './changes.ts';
 import { newId, newJoinCode, newToken, hashToken, normalizeJoinCode, sameHash } from '../tokens.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { openSqlite } from './sqlite.ts';
@@ -282,6 +283,16 @@ export class ClassStore {
       };
     }
     return out;
+  }
+
+  /** The class's change stamp now (store/changes.ts). */
+  changeStamp(classId: string, now = Date.now()): Promise<ChangeStamp> {
+    return changeStamp(this.sql, classId, now);
+  }
+
+  /** Learners of a lab with results received (or who joined) since a stamp. */
+  learnersChangedSince(classId: string, lab: string, since: ChangeStamp): Promise<Set<string>> {
+    return learnersChangedSince(this.sql, classId, lab, since);
   }
 
   /** Each lab × step of a class with its first and last check (the overview's first query). */

@@ -61,4 +61,6 @@ export const MIGRATIONS: string[] = [
   // progress_class_lab stays for the reports that read whole rows.
   `CREATE INDEX progress_overview ON progress (class_id, lab, learner_id, step, passed_at,
      last_status, last_passed_at, first_at, last_at, failures);`,
+  // The open dashboard asks what arrived since it last looked (store/changes.ts).
+  `CREATE INDEX results_received ON results (class_id, lab, received_at);`,
 ];
