@@ -22,6 +22,7 @@ import {
   sameSecret,
   type AppEnv,
 } from '../http/index.ts';
+import { ShellHost } from './shell-session.ts';
 
 export const TERMINAL_PATH = '/terminal/ws';
 const COOKIE = 'lab_terminal';
@@ -37,6 +38,8 @@ export interface TerminalOptions {
   /** The command to run (default: `lab shell`). */
   command?: { file: string; args: string[] };
   env?: NodeJS.ProcessEnv;
+  /** With no page attached for this long the shell ends (shell-session.ts). */
+  idleMs?: number;
 }
 
 export interface Terminal {
@@ -68,7 +71,6 @@ export function embeddedTerminal(o: TerminalOptions): Terminal | undefined {
   const token = o.token ?? randomBytes(24).toString('base64url');
   const allowed = (c: string | undefined) => !!c && sameSecret(c, token);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const sessions = new Set<{ kill(): void }>();
 
   const tokenLogin: MiddlewareHandler<AppEnv> = async (c, next) => {
     const given = c.req.query('token');
@@ -83,47 +85,46 @@ export function embeddedTerminal(o: TerminalOptions): Terminal | undefined {
     return c.redirect(url.pathname + url.search, 303);
   };
 
+  // One shell for every page of this server; it outlives them (shell-session.ts).
+  const shell = new ShellHost({
+    idleMs: o.idleMs,
+    async spawn(cols, rows) {
+      const pty = (await import('@lydell/node-pty')).default;
+      const cmd = o.command ?? { file: process.execPath, args: [LAB, 'shell'] };
+      const env = { ...(o.env ?? process.env), LAB_HOME: o.home, TERM: 'xterm-256color' };
+      return pty.spawn(cmd.file, cmd.args, {
+        name: 'xterm-256color',
+        cols,
+        rows,
+        cwd: process.env.HOME ?? o.home,
+        env: env as Record<string, string>,
+      });
+    },
+  });
+
   async function session(ws: WebSocket, cols: number, rows: number) {
-    const pty = (await import('@lydell/node-pty')).default;
-    const cmd = o.command ?? { file: process.execPath, args: [LAB, 'shell'] };
-    const env = { ...(o.env ?? process.env), LAB_HOME: o.home, TERM: 'xterm-256color' };
-    const term = pty.spawn(cmd.file, cmd.args, {
-      name: 'xterm-256color',
-      cols,
-      rows,
-      cwd: process.env.HOME ?? o.home,
-      env: env as Record<string, string>,
-    });
-    const s = { kill: () => term.kill() };
-    sessions.add(s);
-    term.onData((d) => ws.readyState === ws.OPEN && ws.send(d));
-    term.onExit(({ exitCode }) => {
-      sessions.delete(s);
-      if (ws.readyState === ws.OPEN) {
-        ws.send(
-          `\r\n[the shell ended (exit ${exitCode}); close and reopen the terminal for a new one]\r\n`,
-        );
-        ws.close(1000, 'shell ended');
-      }
-    });
+    const client = {
+      send: (d: string) => ws.readyState === ws.OPEN && ws.send(d),
+      close: (code: number, why: string) => ws.close(code, why),
+    };
     // Text frames are keystrokes; a frame starting with NUL is a control message (resize).
     ws.on('message', (data, binary) => {
       const text = binary ? Buffer.from(data as Buffer).toString('utf8') : String(data);
       if (text.startsWith('\u0000')) {
         try {
           const m = JSON.parse(text.slice(1)) as { cols?: number; rows?: number };
-          if (m.cols && m.rows) term.resize(Math.min(500, m.cols), Math.min(200, m.rows));
+          if (m.cols && m.rows) shell.resize(m.cols, m.rows);
         } catch {
           /* a malformed control message is ignored */
         }
         return;
       }
-      term.write(text);
+      shell.input(text);
     });
-    ws.on('close', () => {
-      sessions.delete(s);
-      term.kill();
-    });
+    // The page left (reload, another page, closed tab): the shell stays for the next one.
+    ws.on('close', () => shell.detach(client));
+    await shell.attach(client, cols, rows);
+    if (ws.readyState !== ws.OPEN) shell.detach(client); // it left while the shell started
   }
 
   return {
@@ -155,7 +156,7 @@ export function embeddedTerminal(o: TerminalOptions): Terminal | undefined {
       });
     },
     close() {
-      for (const s of sessions) s.kill();
+      shell.close();
       wss.close();
     },
   };

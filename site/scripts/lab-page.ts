@@ -5,6 +5,7 @@
 import { serverInfo, getJSON, whileBusy, withCode } from './api.ts';
 import { addCopyButtons } from './copy.ts';
 import { showCleanup, type CleanupOutcome } from './cleanup.ts';
+import { terminalDock } from './term-dock.ts';
 
 type Status = 'passed' | 'failed' | 'pending' | 'not-tried';
 interface StepState {
@@ -176,11 +177,11 @@ if (info) {
     button.addEventListener('click', () => check(id, button));
   }
   follow();
-  offerTerminal(info.terminal ?? 'off');
+  offerTerminal(info.terminal ?? 'off', info.target);
 }
 
 /** The terminal beside the steps: its code (xterm.js) is loaded only when opened. */
-function offerTerminal(state: 'ready' | 'needs-token' | 'off') {
+function offerTerminal(state: 'ready' | 'needs-token' | 'off', target: string) {
   const offer = $('[data-term-offer]');
   offer.hidden = false;
   const open = offer.querySelector<HTMLButtonElement>('[data-term-open]')!;
@@ -198,39 +199,19 @@ function offerTerminal(state: 'ready' | 'needs-token' | 'off') {
   }
   if (state === 'needs-token') {
     open.disabled = true;
-    offer.querySelector('[data-term-note]')!.textContent =
-      'To use it, open the address `lab serve` printed (it ends with ?token=…).';
+    offer
+      .querySelector('[data-term-note]')!
+      .replaceChildren(
+        ...withCode('To use it, open the address `lab serve` printed (it ends with `?token=…`).'),
+      );
     return;
   }
-  const dock = $('[data-term]');
-  let term: { paste(t: string): void; focus(): void; close(): void } | undefined;
-  const close = () => {
-    term?.close();
-    term = undefined;
-    dock.hidden = true;
-    document.body.classList.remove('with-term');
-    for (const b of document.querySelectorAll('.to-term')) b.remove();
-    open.focus();
-  };
-  open.addEventListener('click', async () => {
-    if (term) return term.focus();
-    dock.hidden = false;
-    document.body.classList.add('with-term');
-    const { openTerminal } = await import('./terminal.ts');
-    term = openTerminal(dock.querySelector<HTMLElement>('[data-term-host]')!, () => {});
-    // Copy-to-terminal: each command block can put its command at the prompt.
-    for (const block of document.querySelectorAll<HTMLElement>('.lab-code[data-copy]')) {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.className = 'copy secondary to-term';
-      b.textContent = 'To terminal';
-      b.setAttribute('aria-label', 'Put this command in the terminal');
-      b.addEventListener('click', () => {
-        term?.paste(block.dataset.copy!);
-        term?.focus();
-      });
-      block.append(b);
-    }
-  });
-  dock.querySelector('[data-term-close]')!.addEventListener('click', close);
+  // Blocks of the other target's variant stay put: on the sandbox, a command written for
+  // AWS (`--profile <your-admin-profile>`) would fail in `lab shell`.
+  terminalDock(open, () =>
+    [...document.querySelectorAll<HTMLElement>('.lab-code[data-copy]')].filter((b) => {
+      const variant = b.closest<HTMLElement>('.lab-variant[data-target]');
+      return !variant || variant.dataset.target === target;
+    }),
+  );
 }

@@ -1,10 +1,33 @@
 // The terminal beside the steps (loaded only when the learner opens it): xterm.js in the
 // page, `lab shell` in a pseudo-terminal on the `lab serve` machine, bytes over a
 // WebSocket. The server lets it in only from this origin, with the per-start token's
-// cookie (runner/serve/terminal.ts).
+// cookie (runner/serve/terminal.ts). The shell lives on the server: closing this page
+// detaches from it, and the next page attaches to the same one, its screen replayed.
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
+
+/** Control messages from the server (runner/serve/shell-session.ts). */
+export interface ShellAttached {
+  type: 'attached';
+  fresh: boolean;
+  startedAt: string;
+  idleMs: number;
+  detachedMs?: number;
+  others: number;
+  previous?: ShellEnded;
+}
+export interface ShellEnded {
+  type?: 'ended';
+  reason: 'exited' | 'idle' | 'server-stopped' | 'lost';
+  status?: number;
+  signal?: number;
+}
+export interface TerminalEvents {
+  attached(m: ShellAttached): void;
+  /** The shell ended (or the connection to `lab serve` was lost, or never made). */
+  ended(m: ShellEnded | { reason: 'refused' }): void;
+}
 
 export interface PageTerminal {
   /** Put text at the prompt as if pasted (the learner presses Enter). */
@@ -13,7 +36,7 @@ export interface PageTerminal {
   close(): void;
 }
 
-export function openTerminal(host: HTMLElement, onClose: () => void): PageTerminal {
+export function openTerminal(host: HTMLElement, on: TerminalEvents): PageTerminal {
   const dark = matchMedia('(prefers-color-scheme: dark)').matches;
   const term = new Terminal({
     cursorBlink: true,
@@ -37,14 +60,23 @@ export function openTerminal(host: HTMLElement, onClose: () => void): PageTermin
   const ws = new WebSocket(
     `${proto}://${location.host}/terminal/ws?cols=${term.cols}&rows=${term.rows}`,
   );
-  ws.addEventListener('message', (e) => term.write(String(e.data)));
-  ws.addEventListener('close', (e) => {
-    term.write(
-      e.code === 1000
-        ? '\r\n[terminal closed]\r\n'
-        : '\r\n[the terminal is not available: open the address `lab serve` printed, with its token]\r\n',
-    );
-    onClose();
+  let opened = false;
+  let ended: ShellEnded | undefined;
+  let closing = false;
+  ws.addEventListener('open', () => (opened = true));
+  ws.addEventListener('message', (e) => {
+    const text = String(e.data);
+    if (!text.startsWith('\u0000')) return term.write(text);
+    const m = JSON.parse(text.slice(1)) as ShellAttached | ShellEnded;
+    if (m.type === 'attached') on.attached(m);
+    else if (m.type === 'ended') ended = m;
+  });
+  ws.addEventListener('close', () => {
+    if (closing) return; // the learner closed the terminal: the shell stays on the server
+    if (ended) return on.ended(ended);
+    // No word from the server: refused at the door (no token), or the connection broke
+    // (lab serve stopped or restarted, the machine slept).
+    on.ended(opened ? { reason: 'lost' } : { reason: 'refused' });
   });
   term.onData((d) => ws.readyState === ws.OPEN && ws.send(d));
   term.onResize(({ cols, rows }) => {
@@ -57,6 +89,7 @@ export function openTerminal(host: HTMLElement, onClose: () => void): PageTermin
     paste: (text) => term.paste(text),
     focus: () => term.focus(),
     close() {
+      closing = true;
       resize.disconnect();
       ws.close(1000);
       term.dispose();

@@ -1,0 +1,178 @@
+// The page's shell outlives the page (runner/serve/shell-session.ts), through the real
+// WebSocket endpoint of `lab serve` and a real bash in a pseudo-terminal: a page that comes
+// back (or a second one) gets the same shell, its variables and its screen; with no page
+// attached it idles out; an exit and a server stop are told to every page attached, with the
+// status; the next page hears how an unheard shell ended. The page's side is in Chromium in
+// terminal-session.test.ts.
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import WebSocket from 'ws';
+import xterm from '@xterm/headless';
+import { createSiteServer, embeddedTerminal, listen } from '../../runner/serve/index.ts';
+
+const home = mkdtempSync(join(tmpdir(), 'lab-shell-session-'));
+const open: { server: Server; close(): void }[] = [];
+
+afterEach(() => {
+  for (const o of open.splice(0)) {
+    o.close();
+    o.server.closeAllConnections();
+    o.server.close();
+  }
+});
+
+async function serve(idleMs = 60_000) {
+  const terminal = embeddedTerminal({
+    listenHost: '127.0.0.1',
+    home,
+    idleMs,
+    // A plain bash stands in for `lab shell` (the same pty, the same session host).
+    command: { file: '/bin/bash', args: ['--norc', '--noprofile', '-i'] },
+    env: { PATH: process.env.PATH!, HOME: home, PS1: '$ ' },
+  })!;
+  const server = createSiteServer({ distDir: home, host: '127.0.0.1', terminal });
+  const url = await listen(server, 0, '127.0.0.1');
+  open.push({ server, close: () => terminal.close() });
+  return { url, terminal };
+}
+
+interface Page {
+  /** What a page's xterm shows (replay included), rows joined. */
+  screen(): Promise<string>;
+  control: Record<string, any>[];
+  type(s: string): void;
+  waitFor(re: RegExp, timeout?: number): Promise<RegExpMatchArray>;
+  closed: Promise<number>;
+  ws: WebSocket;
+}
+
+/** A page: a WebSocket with the token's cookie and this server's Origin, and an xterm. */
+async function page(url: string, token: string): Promise<Page> {
+  const u = new URL(url);
+  const ws = new WebSocket(`ws://${u.host}/terminal/ws?cols=100&rows=30`, {
+    headers: { origin: u.origin, cookie: `lab_terminal=${token}` },
+  });
+  const vt = new xterm.Terminal({ cols: 100, rows: 30, scrollback: 2000, allowProposedApi: true });
+  const control: Record<string, any>[] = [];
+  let pending = Promise.resolve();
+  const waiters = new Set<() => void>();
+  ws.on('message', (d) => {
+    const text = String(d);
+    if (text.startsWith('\u0000')) control.push(JSON.parse(text.slice(1)));
+    else pending = pending.then(() => new Promise<void>((r) => vt.write(text, r)));
+    void pending.then(() => waiters.forEach((w) => w()));
+  });
+  const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+  await new Promise((r, j) => (ws.on('open', r), ws.on('error', j)));
+  const screen = async () => {
+    await pending;
+    const b = vt.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < b.length; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
+    return lines.join('\n');
+  };
+  return {
+    ws,
+    control,
+    closed,
+    screen,
+    type: (s) => ws.send(s),
+    waitFor: (re, timeout = 20_000) =>
+      new Promise((resolve, reject) => {
+        const check = async () => {
+          const m = (await screen()).match(re);
+          if (m) {
+            waiters.delete(check);
+            clearTimeout(t);
+            resolve(m);
+          }
+        };
+        const t = setTimeout(async () => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${re}; the screen:\n${await screen()}`));
+        }, timeout);
+        waiters.add(check);
+        void check();
+      }),
+  };
+}
+
+const leave = async (p: Page) => {
+  p.ws.close(1000);
+  await p.closed;
+};
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('the page terminal session', () => {
+  it('keeps one shell across pages: same pid, variables and screen; two pages at once', async () => {
+    const { url, terminal } = await serve();
+    const a = await page(url, terminal.token);
+    a.type('export LAB_MARK=kept-$((6*7)); echo "pid=$$"\r');
+    const [, pid] = await a.waitFor(/pid=(\d+)/);
+    expect(a.control[0]).toMatchObject({ type: 'attached', fresh: true, others: 0 });
+    await leave(a); // a reload: the page goes, the shell stays
+
+    const b = await page(url, terminal.token);
+    // The screen comes back before anything new is typed.
+    await b.waitFor(new RegExp(`pid=${pid}`));
+    expect(b.control[0]).toMatchObject({ type: 'attached', fresh: false, others: 0 });
+    expect(b.control[0].detachedMs).toBeGreaterThanOrEqual(0);
+    const c = await page(url, terminal.token); // a second tab, while b is open
+    expect(c.control[0]).toMatchObject({ fresh: false, others: 1 });
+    expect(c.control[0].detachedMs).toBeUndefined();
+    c.type('echo "again=$$ $LAB_MARK"\r');
+    for (const p of [b, c]) await p.waitFor(new RegExp(`again=${pid} kept-42`));
+    expect(alive(Number(pid))).toBe(true);
+  });
+
+  it('ends a shell no page has open after the idle time, and tells the next page', async () => {
+    const { url, terminal } = await serve(800);
+    const a = await page(url, terminal.token);
+    a.type('echo "pid=$$"\r');
+    const [, pid] = await a.waitFor(/pid=(\d+)/);
+    await leave(a);
+    await expect.poll(() => alive(Number(pid)), { timeout: 15_000 }).toBe(false);
+    const b = await page(url, terminal.token);
+    expect(b.control[0]).toMatchObject({
+      type: 'attached',
+      fresh: true,
+      idleMs: 800,
+      previous: { reason: 'idle' },
+    });
+    b.type('echo "pid=$$"\r');
+    const [, next] = await b.waitFor(/pid=(\d+)/);
+    expect(next).not.toBe(pid);
+    expect(b.control.filter((m) => m.previous)).toHaveLength(1); // said once
+  });
+
+  it('tells every attached page that the shell exited, with its status, or that the server stopped', async () => {
+    const { url, terminal } = await serve();
+    const [a, b] = [await page(url, terminal.token), await page(url, terminal.token)];
+    a.type('exit 3\r');
+    for (const p of [a, b]) {
+      expect(await p.closed).toBe(1000);
+      expect(p.control.at(-1)).toMatchObject({ type: 'ended', reason: 'exited', status: 3 });
+    }
+    const c = await page(url, terminal.token); // a page that saw it: a new shell, no "previous"
+    expect(c.control[0]).toMatchObject({ fresh: true });
+    expect(c.control[0].previous).toBeUndefined();
+    c.type('echo "pid=$$"\r');
+    const [, pid] = await c.waitFor(/pid=(\d+)/);
+    terminal.close(); // lab serve stops
+    expect(await c.closed).toBe(1001);
+    expect(c.control.at(-1)).toMatchObject({ type: 'ended', reason: 'server-stopped' });
+    await expect.poll(() => alive(Number(pid)), { timeout: 15_000 }).toBe(false);
+  });
+});
+
+process.on('exit', () => rmSync(home, { recursive: true, force: true }));
