@@ -6,7 +6,7 @@
 // on free ports in a temp dir; prints a Markdown table (results go in bench/README.md).
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -203,6 +203,14 @@ async function main() {
     engineUrl,
     '--state-dir',
     path.join(dir, 'gateway'),
+    // botocore's service models, as `lab sandbox start` finds them (sandbox/lifecycle/botocore.ts).
+    '--models',
+    execFileSync('python3', [
+      '-c',
+      'import botocore, os; print(os.path.join(os.path.dirname(botocore.__file__), "data"))',
+    ])
+      .toString()
+      .trim(),
   ]);
   const gatewayUrl = await gateway.ready;
   const creds = JSON.parse(

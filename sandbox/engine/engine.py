@@ -76,6 +76,7 @@ import trust  # noqa: E402
 import iam_conflicts  # noqa: E402
 import role_sessions  # noqa: E402
 import identities  # noqa: E402
+import engine_gaps  # noqa: E402
 import statedir  # noqa: E402
 
 EXIT_PORT_BUSY = 3
@@ -319,6 +320,12 @@ class Engine:
             self.warm_later()
 
     def handle(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        try:
+            return self.dispatch(environ, start_response)
+        except NotImplementedError as e:
+            return engine_gaps.answer(start_response, e, log)
+
+    def dispatch(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         app = self.moto.get_application(environ)
         service = getattr(app, "service", None)
         if service in CONTROL_APPS:

@@ -11,6 +11,8 @@ export interface AwsError {
   type?: 'Sender' | 'Receiver';
   /** The client would have failed before reaching AWS (unknown region): no activity record. */
   neverSent?: boolean;
+  /** S3 only: extra elements of its <Error> (InvalidArgument's ArgumentName, ArgumentValue). */
+  extra?: Record<string, string>;
 }
 
 export interface GatewayResponse {
@@ -75,6 +77,9 @@ export function renderError(
       body: Buffer.from(
         '<?xml version="1.0" encoding="UTF-8"?>\n' +
           `<Error><Code>${code}</Code><Message>${message}</Message>` +
+          Object.entries(err.extra ?? {})
+            .map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`)
+            .join('') +
           `<RequestId>${requestId}</RequestId><HostId>${hostId(requestId)}</HostId></Error>`,
       ),
     };

@@ -1,5 +1,6 @@
 // Entry point of the gateway process (spawned detached by `lab sandbox start`):
-//   node sandbox/gateway/main.ts --host 127.0.0.1 --port 4566 --engine http://127.0.0.1:PORT --state-dir DIR
+//   node sandbox/gateway/main.ts --host 127.0.0.1 --port 4566 --engine http://127.0.0.1:PORT --state-dir DIR \
+//     --models <botocore's data directory>
 // The engine's per-start secret comes in the environment (LAB_ENGINE_SECRET), never in argv,
 // which every local user can read in `ps`; it is removed from the environment at once.
 // Prints `ready <url>` on stdout once listening; exits 2 with a clear message on bad usage or a
@@ -8,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { createGateway } from './server.ts';
 
 const USAGE =
-  'usage: node sandbox/gateway/main.ts --port <port> --engine <url> --state-dir <dir> [--host 127.0.0.1]';
+  'usage: node sandbox/gateway/main.ts --port <port> --engine <url> --state-dir <dir> --models <botocore data dir> [--host 127.0.0.1]';
 
 async function main() {
   let values;
@@ -19,6 +20,7 @@ async function main() {
         port: { type: 'string', default: '4566' },
         engine: { type: 'string' },
         'state-dir': { type: 'string' },
+        models: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -28,6 +30,7 @@ async function main() {
   if (
     !values.engine ||
     !values['state-dir'] ||
+    !values.models ||
     !Number.isInteger(port) ||
     port < 0 ||
     port > 65535
@@ -46,6 +49,7 @@ async function main() {
       port,
       stateDir: values['state-dir'],
       engineSecret,
+      modelsDir: values.models,
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

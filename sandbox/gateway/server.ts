@@ -42,6 +42,7 @@ import { isRegionRedirect, regionRedirect } from './s3/redirect.ts';
 import { withoutCors } from './cors.ts';
 import { isSandboxHost } from './host.ts';
 import { canonicalPath, isControlPath, servesMethod, servesPath, SERVICES } from './surface.ts';
+import { checkModelsDir, requestValidator } from './validate/index.ts';
 
 export interface GatewayOptions {
   /** The engine's base URL, e.g. http://127.0.0.1:5000 */
@@ -55,6 +56,8 @@ export interface GatewayOptions {
   clock?: () => number;
   /** The per-start secret the engine requires on every request (it trusts only the gateway). */
   engineSecret: string;
+  /** botocore's `data` directory (service models), found by sandbox/lifecycle/botocore.ts. */
+  modelsDir: string;
 }
 
 export interface Gateway {
@@ -82,6 +85,8 @@ const RESPONSE_ELEMENTS: Record<string, (body: string) => Record<string, unknown
 
 export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const clock = opts.clock ?? Date.now;
+  checkModelsDir(opts.modelsDir); // a gateway that cannot validate must not start
+  const validate = requestValidator(opts.modelsDir);
   const engine = engineClient(opts.engineUrl, opts.engineSecret);
   const own = { host: opts.host, port: 0 }; // the port is known once listening
   const ids = identityCache(engine);
@@ -184,6 +189,10 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       const err = check(call);
       if (err) return reject(res, call, err);
     }
+    // AWS authenticates before it validates: a key the engine does not know goes on to the
+    // engine's InvalidClientTokenId, whatever the request says.
+    const invalid = call.principal && validate(call);
+    if (invalid) return reject(res, call, invalid);
 
     let upstream: http.IncomingMessage;
     try {
@@ -211,7 +220,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         });
         return record(call, requestId);
       }
-      return fixError(res, call, status, body, requestId);
+      return fixError(res, call, status, body, requestId, upstream.headers);
     }
 
     if (isDecodeAuthorizationMessage(parsed)) {
@@ -228,7 +237,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         });
         return record(call, requestId);
       }
-      return fixError(res, call, status, body, requestId);
+      return fixError(res, call, status, body, requestId, upstream.headers);
     }
 
     if (call.s3 && isRegionRedirect(status, upstream.headers)) {
@@ -277,7 +286,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       upstream.pipe(res);
       return record(call, requestId);
     }
-    return fixError(res, call, status, await readBody(upstream), requestId);
+    return fixError(res, call, status, await readBody(upstream), requestId, upstream.headers);
   }
 
   // Every engine error is re-rendered in the service's own envelope (moto uses IAM's
@@ -288,9 +297,16 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     status: number,
     raw: Buffer,
     requestId: string,
+    headers: http.IncomingHttpHeaders,
   ) {
     const body = raw.toString('utf8');
-    const answer = { status, body, ...readError(body) };
+    const gap = headers['x-labrunner-engine-gap'];
+    const answer = {
+      status,
+      body,
+      ...readError(body),
+      gap: typeof gap === 'string' ? gap : undefined,
+    };
     let err: AwsError | undefined;
     for (const fix of errorFixes) if ((err = fix(call, answer))) break;
     if (

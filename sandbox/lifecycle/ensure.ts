@@ -9,6 +9,7 @@ import { writeAwsWrapper, writeCliFiles } from './cli-files.ts';
 import { REGION, toInfo } from './read.ts';
 import { layout, type Layout } from './layout.ts';
 import { findMotoPython } from './moto.ts';
+import { botocoreDataDir } from './botocore.ts';
 import { freePort, portIsFree } from './ports.ts';
 import { isOurs, launch, sleep, stop } from './processes.ts';
 import { engineHealthy, gatewayAnswers } from './probe.ts';
@@ -240,6 +241,8 @@ async function startGateway(
   say: (m: string) => void,
 ): Promise<ProcessRecord & { enginePort: number }> {
   say(`Starting the sandbox gateway on ${host}:${port}…`);
+  // The service models come from the Python that runs moto (sandbox/lifecycle/botocore.ts).
+  const models = botocoreDataDir(findMotoPython(env), env);
   try {
     const started = await launch({
       name: 'gateway',
@@ -254,6 +257,8 @@ async function startGateway(
         `http://127.0.0.1:${enginePort}`,
         '--state-dir',
         l.gatewayState,
+        '--models',
+        models,
       ],
       env: { ...(env as NodeJS.ProcessEnv), LAB_ENGINE_SECRET: secret },
       cwd: ROOT,

@@ -51,7 +51,7 @@ export async function failure(p: Promise<unknown>) {
     await p;
   } catch (e) {
     const err = e as Error & {
-      $metadata: { httpStatusCode?: number; requestId?: string };
+      $metadata: { httpStatusCode?: number; requestId?: string; attempts?: number };
       Code?: string;
     };
     return {
@@ -59,6 +59,7 @@ export async function failure(p: Promise<unknown>) {
       message: err.message,
       status: err.$metadata?.httpStatusCode,
       requestId: err.$metadata?.requestId,
+      attempts: err.$metadata?.attempts,
     };
   }
   throw new Error('expected the call to fail, it succeeded');

@@ -14,7 +14,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../../sandbox/gateway/server.ts';
 import { sdk, type Creds } from './clients.ts';
-import { REGION, startEngine, withEngineSecret, type EngineProcess } from './gateway-fixture.ts';
+import {
+  REGION,
+  startEngine,
+  testModelsDir,
+  withEngineSecret,
+  type EngineProcess,
+} from './gateway-fixture.ts';
 
 let tmp: string;
 let engine: EngineProcess;
@@ -198,6 +204,7 @@ it('a gateway in front forwards many calls over the same engine connection', asy
     engineUrl: engine.url,
     engineSecret: engine.secret,
     stateDir: path.join(tmp, 'gateway'),
+    modelsDir: testModelsDir(),
   });
   try {
     const c = sdk(gateway.url, learner);

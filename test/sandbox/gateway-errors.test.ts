@@ -221,17 +221,23 @@ describe('unknown action, malformed body, engine crash', () => {
     expect(await res.json()).toMatchObject({ __type: 'UnknownOperationException' });
   });
 
-  it('an operation moto crashes on is 500 InternalFailure without a traceback', async () => {
+  it('an operation the engine does not implement is 400 InvalidAction at once, never a retried 500', async () => {
+    // maxAttempts 3: a 500 would be sent three times; InvalidAction (a 4xx) is not retried.
+    const { iam } = sdk(fx.url, fx.admin, { maxAttempts: 3 });
     const err = await failure(
-      sdk(fx.url, fx.admin).iam.send(
+      iam.send(
         new SimulatePrincipalPolicyCommand({
           PolicySourceArn: dev.arn,
           ActionNames: ['iam:ListUsers'],
         }),
       ),
     );
-    expect(err.status).toBe(500);
-    expect(err.name).toBe('InternalFailure');
+    expect(err.status).toBe(400);
+    expect(err.name).toBe('InvalidAction');
+    expect(err.attempts).toBe(1);
+    expect(err.message).toMatch(
+      /^Operation \(SimulatePrincipalPolicy\) is not supported in this sandbox\. .*does not implement it/,
+    );
     expect(err.message).not.toMatch(/Traceback|<html|File "/);
     expect(err.requestId).toBeTruthy();
   });

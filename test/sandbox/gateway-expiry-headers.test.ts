@@ -144,7 +144,7 @@ describe('e. x-amzn-RequestId and Date on every response', () => {
     ];
     expect(errors.map((e) => e.name)).toEqual([
       'NoSuchEntityException',
-      'InternalFailure',
+      'InvalidAction',
       'AuthFailure',
     ]);
     for (const e of errors) expect(e.requestId).toMatch(/\S{10,}/);

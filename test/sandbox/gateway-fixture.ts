@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { createGateway } from '../../sandbox/gateway/server.ts';
 import type { Identity } from '../../sandbox/index.ts';
 import { layout } from '../../sandbox/lifecycle/layout.ts';
+import { botocoreDataDir } from '../../sandbox/lifecycle/botocore.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 
 const ENGINE = path.resolve(import.meta.dirname, '../../sandbox/engine/engine.py');
@@ -50,6 +51,12 @@ export interface EngineProcess {
   proc: ChildProcess;
   /** The per-start secret the engine requires (sandbox/lifecycle/secret.ts). */
   secret: string;
+}
+
+/** botocore's models, from the same python3 the test engines run on (as `lab sandbox start` finds them). */
+let modelsDir: string | undefined;
+export function testModelsDir(): string {
+  return (modelsDir ??= botocoreDataDir('python3'));
 }
 
 export async function startEngine(stateDir: string): Promise<EngineProcess> {
@@ -143,6 +150,7 @@ export async function startGatewayFixture(
     stateDir,
     clock: opts.clock,
     engineSecret: engine.secret,
+    modelsDir: testModelsDir(),
   });
   let killed = false;
   return {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sdk } from './clients.ts';
-import { startEngine, type EngineProcess } from './gateway-fixture.ts';
+import { startEngine, testModelsDir, type EngineProcess } from './gateway-fixture.ts';
 
 const MAIN = path.resolve(import.meta.dirname, '../../sandbox/gateway/main.ts');
 let dir: string;
@@ -40,6 +40,8 @@ function run(port: number) {
       engine.url,
       '--state-dir',
       path.join(dir, 'gw'),
+      '--models',
+      testModelsDir(),
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],

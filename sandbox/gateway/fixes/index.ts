@@ -9,7 +9,7 @@ import { unknownAction } from './unknown-action.ts';
 import { payloadHash } from './payload-hash.ts';
 import { s3DecodedLength } from './s3-decoded-length.ts';
 import { inactiveKey } from './inactive-key.ts';
-import { internalFailure } from './internal-failure.ts';
+import { engineGap } from './engine-gap.ts';
 import { ec2Denial } from './ec2-denial.ts';
 import { ec2AuthFailure } from './ec2-auth-failure.ts';
 import { iamDenial } from './iam-denial.ts';
@@ -26,7 +26,7 @@ export const requestChecks: PreCheck[] = [
 ];
 /** Checks that need the key's owner (one cached whois). */
 export const principalChecks: PreCheck[] = [inactiveKey];
-export const errorFixes: ErrorFix[] = [internalFailure, ec2Denial, ec2AuthFailure, iamDenial];
+export const errorFixes: ErrorFix[] = [engineGap, ec2Denial, ec2AuthFailure, iamDenial];
 
 export { engineDown } from './engine-down.ts';
 export { requestIdOf } from './request-id.ts';

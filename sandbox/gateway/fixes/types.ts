@@ -25,6 +25,8 @@ export interface EngineError {
   message?: string;
   /** The raw body, to recognise moto's HTML tracebacks. Never logged. */
   body: string;
+  /** What moto does not implement, when that is why it failed (X-Labrunner-Engine-Gap). */
+  gap?: string;
 }
 
 export type PreCheck = (call: Call) => AwsError | undefined;

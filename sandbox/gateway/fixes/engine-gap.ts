@@ -1,0 +1,55 @@
+// What the engine cannot serve answers at once, never as a 500 the CLIs retry. moto 5.2.1 answers
+// an operation (or an EC2 filter, or a parameter) it does not implement, and its own crashes, with
+// an HTML 500 page; the AWS CLI and SDKs retry every 500 (v1: five attempts, seconds of back-off)
+// before printing InternalFailure. AWS answers a call an endpoint does not support at once, in
+// the protocol's own words, and this is what the gateway sends, saying that it is the sandbox's
+// gap (the engine marks NotImplementedError: sandbox/engine/engine_gaps.py):
+//  * IAM, STS (query): 400 InvalidAction, as SNS names an operation its region lacks: "Operation
+//    (ListPlatformApplications) is not supported in this region" (rebuy-de/aws-nuke#301); the
+//    common errors: "InvalidAction — The action or operation requested is invalid. Verify that the
+//    action is typed correctly. HTTP Status Code: 400" (e.g. the RDS API Reference, Common Errors);
+//  * EC2: 400 InvalidAction "The action DescribeManagedPrefixLists is not valid for this web
+//    service." (an action missing from a region, joshlarsen/aws-recon#138, boto/boto#1282);
+//  * JSON (CloudTrail): 400 UnknownOperationException (botocore's model of the JSON protocol);
+//  * S3: 501 NotImplemented "A header you provided implies functionality that is not implemented"
+//    (iann0036/iamlive#54), a status no client retries (botocore retries 500/502/503/504).
+import type { AwsError } from '../envelope.ts';
+import type { ErrorFix } from './types.ts';
+
+export const engineGap: ErrorFix = ({ req }, answer) => {
+  const crashed = answer.status >= 500 && (!answer.code || /<html|Traceback/i.test(answer.body));
+  if (!answer.gap && !crashed) return undefined;
+  const action = req.action ?? 'this request';
+  const what = `${req.service ?? 'this service'}:${action}`;
+  const note = answer.gap
+    ? `The labrunner sandbox cannot serve ${what}: its engine (moto) does not implement it (${answer.gap}). On AWS this call works; the gap is the sandbox's.`
+    : `The labrunner sandbox's engine (moto) failed on ${what}; see the engine log in the sandbox's state directory.`;
+  const err = (status: number, code: string, message: string): AwsError => ({
+    status,
+    code,
+    message,
+    type: 'Sender',
+  });
+  switch (req.protocol) {
+    case 'ec2':
+      return err(
+        400,
+        'InvalidAction',
+        `The action ${action} is not valid for this web service. ${note}`,
+      );
+    case 'json':
+      return err(400, 'UnknownOperationException', note);
+    case 'rest-xml':
+      return err(
+        501,
+        'NotImplemented',
+        `A header you provided implies functionality that is not implemented. ${note}`,
+      );
+    default:
+      return err(
+        400,
+        'InvalidAction',
+        `Operation (${action}) is not supported in this sandbox. ${note}`,
+      );
+  }
+};
