@@ -114,7 +114,10 @@ export async function checkLab(o: RunChecksOptions): Promise<CheckOutcome> {
     }
     const clock = o.clock ?? systemClock;
     const learner = o.learner ?? env.LAB_LEARNER ?? env.USER ?? 'learner';
-    const delays = o.retryDelays ?? (o.target.kind === 'aws' ? [1000, 3000] : [150]);
+    // Only AWS lags (IAM is eventually consistent). The sandbox writes moto's state and its
+    // activity log before the call that made them returns: a second look there sees nothing
+    // new and cost every check of an unfinished step 150 ms plus a second round of calls.
+    const delays = o.retryDelays ?? (o.target.kind === 'aws' ? [1000, 3000] : []);
     const selected = o.step ? [o.step] : ids;
     const scope = newScope();
     const ctxFor = (memo: Scope): CheckContext => ({

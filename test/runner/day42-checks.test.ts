@@ -456,6 +456,23 @@ describe('day42 checks against a real sandbox', () => {
     );
   });
 
+  it('on the sandbox, a step not done is failed at once: no retry wait (nothing there lags)', async () => {
+    const home = await freshRun();
+    const slept: number[] = [];
+    const results = await runChecks({
+      lab: 'day42',
+      target,
+      home,
+      env: {},
+      // The default delays, as `lab check` runs: the sandbox's IAM and activity log are written
+      // before the call that made them returns, so a second look cannot see anything new.
+      clock: { now: () => new Date(), sleep: async (ms) => void slept.push(ms) },
+    });
+    // Nothing done yet: each step is not tried or failed, both of which the engine retries.
+    expect(results.map((r) => r.status)).not.toContain('passed');
+    expect(slept).toEqual([]);
+  });
+
   it('on AWS, evidence not yet in CloudTrail is pending, not failed', async () => {
     // The same checks with the target marked as AWS (CloudTrail lags there); the account is the sandbox.
     const aws = { ...target, kind: 'aws' as const };
