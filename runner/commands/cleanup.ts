@@ -2,17 +2,9 @@
 import { defineCommand } from 'citty';
 import { EXIT, LabError } from '../errors.ts';
 import { labHome } from '../paths.ts';
-import { findLab } from '../lab/index.ts';
-import { loadDefinition } from '../check/load.ts';
-import { openStore, currentRun, listRuns, type Run } from '../store/index.ts';
-import { resolveTarget, type Target } from '../target/index.ts';
-import {
-  runCleanup,
-  cleanupExitCode,
-  expiredRuns,
-  limitMinutes,
-  type CleanupReport,
-} from '../cleanup/index.ts';
+import type { Run, Store } from '../store/index.ts';
+import type { Target } from '../target/index.ts';
+import type { CleanupReport } from '../cleanup/index.ts';
 
 export default defineCommand({
   meta: {
@@ -37,6 +29,10 @@ export default defineCommand({
     if (!args.lab && !args.expired) {
       throw new LabError('usage', 'Which lab? `lab cleanup <lab>`, or `lab cleanup --expired`.');
     }
+    // Imported here, not at the top: `lab --help` imports every command file.
+    const { resolveTarget } = await import('../target/index.ts');
+    const { openStore } = await import('../store/index.ts');
+    const { runCleanup, cleanupExitCode } = await import('../cleanup/index.ts');
     const home = labHome();
     const target = await resolveTarget({
       target: args.target,
@@ -50,7 +46,7 @@ export default defineCommand({
       if (print) console.log(`lab cleanup: ${target.label}`);
       const runs = args.expired
         ? await expired(store, target, args.lab)
-        : openRun(store, String(args.lab), target, print);
+        : await openRun(store, String(args.lab), target, print);
       if (print && args.expired && runs.length === 0) {
         console.log('Nothing to clean up: no run is past its time limit.');
       }
@@ -96,12 +92,8 @@ export default defineCommand({
 });
 
 /** The open run of `lab` in this account; refuse if the only open run is in another account. */
-function openRun(
-  store: ReturnType<typeof openStore>,
-  lab: string,
-  target: Target,
-  print: boolean,
-): Run[] {
+async function openRun(store: Store, lab: string, target: Target, print: boolean): Promise<Run[]> {
+  const { currentRun, listRuns } = await import('../store/index.ts');
   const run = currentRun(store, lab, target.kind, target.accountId);
   if (run) return [run];
   // Already cleaned: a rerun is a no-op, not an error. (The closed run is not planned
@@ -135,7 +127,10 @@ function openRun(
   );
 }
 
-async function expired(store: ReturnType<typeof openStore>, target: Target, lab?: string) {
+async function expired(store: Store, target: Target, lab?: string) {
+  const { listRuns } = await import('../store/index.ts');
+  const { expiredRuns, limitMinutes } = await import('../cleanup/index.ts');
+  const { findLab } = await import('../lab/index.ts');
   const limits = new Map<string, number>();
   for (const r of listRuns(store, lab)) {
     if (limits.has(r.lab)) continue;
@@ -156,5 +151,6 @@ async function expired(store: ReturnType<typeof openStore>, target: Target, lab?
 
 /** The lab's lab.ts default export (it names the lab's users); none for a lab that is gone. */
 async function labDefinition(id: string): Promise<unknown> {
+  const { loadDefinition } = await import('../check/load.ts');
   return loadDefinition(id).catch(() => undefined);
 }

@@ -1,7 +1,6 @@
 import { defineCommand } from 'citty';
 import { LabError } from '../errors.ts';
-import { findLab, labsRoot } from '../lab/index.ts';
-import { markdownToTerminal } from '../lab/terminal.ts';
+import { labsRoot } from '../lab/paths.ts';
 import { color, printJson } from '../ui.ts';
 
 // `lab hint <lab> <step>`: the hints the lab page folds away, in the terminal.
@@ -27,6 +26,9 @@ export default defineCommand({
     },
   },
   async run({ args }) {
+    // Imported here: `lab --help` imports every command file, and markdown-it is not cheap.
+    const { findLab } = await import('../lab/index.ts');
+    const { markdownToTerminal } = await import('../lab/terminal.ts');
     const lab = await findLab(args.lab, labsRoot(args.labs));
     if (!args.step) {
       if (args.json) {

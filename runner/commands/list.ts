@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { listLabs, labsRoot } from '../lab/index.ts';
+import { labsRoot } from '../lab/paths.ts';
 import { color } from '../ui.ts';
 
 // `lab list`: the labs in this repository (or under --labs / LAB_LABS_DIR).
@@ -13,6 +13,8 @@ export default defineCommand({
     },
   },
   async run({ args }) {
+    // Imported here: `lab --help` imports every command file, and markdown-it is not cheap.
+    const { listLabs } = await import('../lab/index.ts');
     const labs = await listLabs(labsRoot(args.labs));
     if (args.json) {
       const rows = labs.map(({ id, meta }) => ({

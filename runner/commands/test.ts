@@ -3,7 +3,7 @@
 // cleanup leaves the account and the CLI files as setup found them.
 import { defineCommand } from 'citty';
 import { EXIT } from '../errors.ts';
-import { testLab, type PhaseVerdict } from '../labtest/run.ts';
+import type { PhaseVerdict } from '../labtest/run.ts';
 import { color, printJson } from '../ui.ts';
 
 export default defineCommand({
@@ -23,6 +23,8 @@ export default defineCommand({
   async run({ args }) {
     // --json: stdout holds only the document; the lines for people go to stderr as they come.
     const say = args.json ? console.error : console.log;
+    // Imported here: `lab --help` imports every command file; this one brings the sandbox and zx.
+    const { testLab } = await import('../labtest/run.ts');
     say(`lab test ${args.lab}: a fresh local sandbox (temporary, stopped afterwards)`);
     const verdicts = await testLab({
       lab: args.lab,
