@@ -47,6 +47,8 @@ export function lab(args: string[], env: Record<string, string>): Promise<Run> {
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** Resolves with everything printed on stdout once it matches `re` (60 s at most). */
+  printed(re: RegExp): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,21 @@ export function serveClass(args: string[], env: Record<string, string>): Promise
         resolve({
           url: m[1],
           child,
+          printed: (re) =>
+            new Promise((ok, fail) => {
+              const look = () => {
+                if (!re.test(out)) return false;
+                child.stdout.off('data', look);
+                clearTimeout(t);
+                ok(out);
+                return true;
+              };
+              const t = setTimeout(() => {
+                child.stdout.off('data', look);
+                fail(new Error(`never printed ${re}: ${out}`));
+              }, 60_000);
+              if (!look()) child.stdout.on('data', look);
+            }),
           stop: () =>
             new Promise<void>((r) => {
               if (child.exitCode !== null) return r();

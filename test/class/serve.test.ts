@@ -61,4 +61,27 @@ describe.each(['sqlite', 'postgres'])('lab serve --class (%s)', (store) => {
     ).stdout;
     expect(table).toMatch(/Sam \[key live\]\s+stuck at configure/);
   });
+
+  it('prints where each class dashboard is, and how to make the first class', async () => {
+    const home = tempHome();
+    const fresh = await serveClass(
+      ['serve', '--class', '--port', '0', '--out', site],
+      labEnv(home, { DATABASE_URL: env.DATABASE_URL }),
+    );
+    try {
+      const out = await fresh.printed(/Dashboards/);
+      if (store === 'sqlite')
+        expect(out).toContain('Dashboards: none yet. Create a class: lab class create');
+    } finally {
+      await fresh.stop();
+    }
+    const cls = JSON.parse(must(await lab(['class', 'create', 'Evening', '--json'], env)).stdout);
+    const again = await serveClass(['serve', '--class', '--port', '0', '--out', site], env);
+    try {
+      const out = await again.printed(new RegExp(`${cls.classId}/dashboard`));
+      expect(out).toContain(`  Evening: ${again.url}/class/${cls.classId}/dashboard`);
+    } finally {
+      await again.stop();
+    }
+  });
 });
