@@ -1,13 +1,16 @@
 import { defineConfig } from 'vitest/config';
+import { scaled } from './test/helpers/timeouts.ts';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Stops sandbox processes a test left running, and names them (test/global-setup.ts).
+    // One scope per run: a temp root and an environment marker for everything the tests start;
+    // after the run and on Ctrl-C/SIGTERM, what is left of it (and only that) is stopped.
     globalSetup: ['test/global-setup.ts'],
-    // Tests start real sandboxes (moto + gateway), browsers and databases.
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // Tests start real sandboxes (moto + gateway), browsers and databases. Bounds catch hangs,
+    // not slow machines: they scale with LAB_TEST_TIMEOUT_FACTOR (test/helpers/timeouts.ts).
+    testTimeout: scaled(60_000),
+    hookTimeout: scaled(60_000),
     pool: 'forks',
     // Most of a test's time is spent waiting on other processes (moto, the AWS CLIs, Chromium),
     // so three files at a time on two cores halve the suite's wall time (bench/README.md).

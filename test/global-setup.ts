@@ -1,55 +1,59 @@
-// After the whole suite: stop any sandbox process a test left running. Sandboxes run detached
-// (they outlive the `lab` command that started them, by design), so a test that forgets its
-// afterAll, or dies before it, leaves an engine and a gateway behind on the developer's machine.
-// Only processes of this checkout, with their state under the temp folder, that were not there
-// when the suite began: a developer's own sandbox is never touched. Each one is named, so the
-// leaking test can be found.
-import { readdirSync, readFileSync } from 'node:fs';
+// One scope per `vitest run` (test/helpers/run-scope.ts): a temp root that every worker and
+// every child uses as its temp folder, and a marker in their environment. After the suite, and
+// when the suite is interrupted (Ctrl-C, SIGTERM), whatever this run started and left running
+// (sandboxes run detached by design; a `lab serve`, a PostgreSQL, a browser) is stopped and
+// named, so the leaking test can be found. Nothing else is: a sandbox a person started on the
+// same machine meanwhile, its state under /tmp or not, carries neither marker (issue 16).
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RUN_VAR, selfAndAncestors, type RunScope } from './helpers/run-scope.ts';
+import { sweep } from './helpers/reap.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-function testSandboxProcesses(): Map<number, string> {
-  const found = new Map<number, string>();
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return found; // no /proc (not Linux): nothing to look at
-  }
-  for (const pid of pids) {
-    let args: string[];
-    try {
-      args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue;
-    }
-    const ours = args.some(
-      (a) => a === `${ROOT}sandbox/engine/engine.py` || a === `${ROOT}sandbox/gateway/main.ts`,
-    );
-    const state = args[args.indexOf('--state-dir') + 1] ?? '';
-    if (ours && args.includes('--state-dir') && state.startsWith(tmpdir()))
-      found.set(Number(pid), state);
-  }
-  return found;
-}
+const REAPER = fileURLToPath(new URL('./helpers/reap.ts', import.meta.url));
 
 export default function setup() {
-  const before = new Set(testSandboxProcesses().keys());
-  return function teardown() {
-    const left = [...testSandboxProcesses()].filter(([pid]) => !before.has(pid));
-    for (const [pid] of left) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        // gone meanwhile
-      }
+  const root = mkdtempSync(join(tmpdir(), 'lab-suite-'));
+  // Like /tmp itself, others may pass through (PostgreSQL's initdb runs as `postgres` in a
+  // folder it owns inside); each test's own folder is still made 0700 by mkdtemp.
+  chmodSync(root, 0o711);
+  const scope: RunScope = { id: basename(root), root };
+  // Set before any worker starts: workers, and every process they start, inherit both.
+  process.env[RUN_VAR] = scope.id;
+  process.env.TMPDIR = root;
+
+  // Vitest exits at once on SIGINT/SIGTERM without running the teardown below; its watchdog
+  // stops the workers, but not the detached sandboxes they started. A detached reaper waits
+  // for this process and the workers to be gone (so nothing new starts after its sweep), then
+  // stops what is left of this run. Started without the marker, so it is not in its own sweep.
+  const onSignal = () => {
+    const env = { ...process.env };
+    delete env[RUN_VAR];
+    delete env.TMPDIR;
+    try {
+      spawn(process.execPath, [REAPER, scope.id, root, String(process.pid)], {
+        detached: true,
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env,
+      }).unref();
+    } catch {
+      // cannot spawn: at least signal what is running now
+      void sweep(scope, selfAndAncestors());
     }
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  return async function teardown() {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    const left = await sweep(scope, selfAndAncestors());
     if (left.length) {
       console.warn(
-        `Stopped ${left.length} sandbox process(es) a test left running:\n` +
-          left.map(([pid, state]) => `  pid ${pid}, state ${state}`).join('\n'),
+        `Stopped ${left.length} process(es) this run's tests left running:\n` +
+          left.map((p) => `  pid ${p.pid}: ${p.args.slice(0, 200)}`).join('\n'),
       );
     }
   };

@@ -13,6 +13,9 @@ import { startClassServer, type RunningClassServer } from '../../runner/class/se
 import { publishResults } from '../../runner/class/outbox.ts';
 import type { ClassReport } from '../../runner/class/report.ts';
 import { lab, labEnv, must, tempHome } from './helpers.ts';
+import { scaled } from '../helpers/timeouts.ts';
+
+const SLOW = scaled(150_000); // 300 s at the default factor
 
 const STEPS = ['create-key', 'configure', 'list-users', 'denied-ec2', 'cleanup'];
 
@@ -64,7 +67,7 @@ describe('real `lab check` results reach the class (SQLite and PostgreSQL)', () 
         copyFileSync(join(sb.home, 'class.json'), join(sb.home, `class-${i}.json`));
       }
     }
-  }, 300_000);
+  }, SLOW);
 
   afterAll(async () => {
     await Promise.all(Object.values(sandboxes).map((s) => s.stop()));

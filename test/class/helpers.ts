@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scaled } from '../helpers/timeouts.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LAB = join(ROOT, 'bin', 'lab.mjs');
@@ -61,7 +62,7 @@ export function serveClass(args: string[], env: Record<string, string>): Promise
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`server did not start: ${out}\n${err}`));
-    }, 60_000);
+    }, scaled(60_000));
     child.stderr.on('data', (d) => (err += d));
     child.stdout.on('data', (d) => {
       out += d;

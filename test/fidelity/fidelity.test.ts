@@ -31,6 +31,9 @@ import { startGatewayFixture, type GatewayFixture } from '../sandbox/gateway-fix
 import { compare, type CliRun, type TrailDoc } from './compare.ts';
 import { renderFidelityDoc, DOC_PATH } from './render.ts';
 import { TABLE, type Profile, type Row } from './table.ts';
+import { scaled } from '../helpers/timeouts.ts';
+
+const SLOW = scaled(150_000); // 300 s at the default factor
 
 const CLIS = { v1: 'aws', v2: '/usr/bin/aws' } as const;
 type Cli = keyof typeof CLIS;
@@ -363,7 +366,7 @@ beforeAll(async () => {
       if (m) events.set(m[1], [...(events.get(m[1]) ?? []), doc]);
     }
   }
-}, 300_000);
+}, SLOW);
 
 afterAll(async () => {
   await fx?.stop();

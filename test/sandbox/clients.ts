@@ -6,6 +6,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { execFile } from 'node:child_process';
 import { REGION } from './gateway-fixture.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 export interface Creds {
   accessKeyId: string;
@@ -35,7 +36,7 @@ export interface CliResult {
 
 export function aws(bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    execFile(bin, args, { env, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(bin, args, { env, timeout: scaled(60_000) }, (err, stdout, stderr) => {
       if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
         return reject(new Error(`${bin} not found: install the AWS CLI (apt-get install awscli)`));
       }

@@ -5,6 +5,9 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { cleanEnv, lab, type Run } from './run-cli.ts';
+import { scaled } from '../helpers/timeouts.ts';
+
+const SLOW = scaled(150_000); // 300 s at the default factor
 
 let sb: TestSandbox;
 let shellEnv: Record<string, string>;
@@ -35,7 +38,7 @@ const DENIED = (acct: string) =>
   'because no identity-based policy allows the ec2:DescribeInstances action';
 
 // ~25 real CLI runs (each starts a Python): allow for a loaded CI machine.
-test("the issue's scenario, start to finish", { timeout: 300_000 }, async () => {
+test("the issue's scenario, start to finish", { timeout: SLOW }, async () => {
   const acct = sb.accountId;
   const setup = await inShell(
     `

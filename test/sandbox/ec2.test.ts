@@ -44,7 +44,7 @@ beforeAll(async () => {
     secretAccessKey: key.AccessKey!.SecretAccessKey!,
     arn: user.User!.Arn!,
   };
-}, 120_000);
+});
 afterAll(() => sb?.stop());
 
 // The journey runs once (Debian's v2); the error lines below run on both CLIs.

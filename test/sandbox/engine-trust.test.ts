@@ -68,5 +68,5 @@ describe('account principals in trust policies', () => {
     await expect(assume(reader, 'trusts-account')).rejects.toThrow(
       /not authorized to perform: sts:AssumeRole/,
     );
-  }, 60_000);
+  });
 });

@@ -40,7 +40,7 @@ beforeAll(async () => {
   );
   const k = (await iam.send(new CreateAccessKeyCommand({ UserName: 'bob' }))).AccessKey!;
   bob = { accessKeyId: k.AccessKeyId!, secretAccessKey: k.SecretAccessKey! };
-}, 120_000);
+});
 afterAll(() => fx?.stop());
 
 const lookup = (region: string) =>

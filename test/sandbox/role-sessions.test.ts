@@ -21,7 +21,7 @@ let fx: GatewayFixture;
 
 beforeAll(async () => {
   fx = await startGatewayFixture();
-}, 120_000);
+});
 afterAll(() => fx?.stop());
 
 const admin = () => sdk(fx.url, fx.admin, { region: 'us-east-1' });

@@ -1,6 +1,7 @@
 // Run the real `lab` CLI and the real `aws` CLI as child processes (async: never block the worker).
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { scaled } from '../helpers/timeouts.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LAB = fileURLToPath(new URL('../../bin/lab.mjs', import.meta.url));
@@ -21,7 +22,7 @@ export function run(
     const child = execFile(
       command,
       args,
-      { env: env as NodeJS.ProcessEnv, cwd: ROOT, timeout: 60_000, maxBuffer: 16 << 20 },
+      { env: env as NodeJS.ProcessEnv, cwd: ROOT, timeout: scaled(60_000), maxBuffer: 16 << 20 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });

@@ -86,7 +86,7 @@ beforeAll(async () => {
     }),
   );
   await syd.send(new PutObjectCommand({ Bucket: FAR, Key: 'far.txt', Body: 'far' }));
-}, 120_000);
+});
 afterAll(() => sb?.stop());
 
 describe('signed query strings with %2F (prefix listings)', () => {

@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import pty from '@lydell/node-pty';
 import xterm from '@xterm/headless';
+import { scaled } from '../helpers/timeouts.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const LAB = fileURLToPath(new URL('../../bin/lab.mjs', import.meta.url));
@@ -87,7 +88,7 @@ export function spawnTerm(
       const timer = setTimeout(() => {
         waiters.delete(check);
         reject(new Error(`${what()}\n--- the terminal shows ---\n${tail(stripAnsi(raw))}`));
-      }, timeoutMs);
+      }, scaled(timeoutMs));
       waiters.add(check);
       check();
     });

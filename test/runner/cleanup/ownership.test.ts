@@ -58,7 +58,7 @@ beforeAll(async () => {
   sb = await startTestSandbox();
   target = await resolveTarget({ target: 'sandbox', home: sb.home, env: {} });
   admin = adminClients(sb);
-}, 120_000);
+});
 afterAll(async () => {
   target?.close();
   await sb?.stop();
@@ -144,7 +144,7 @@ describe('ownership by identity', () => {
     expect(await keysOf('iam-admin')).toContain(AccessKey!.AccessKeyId);
     // Leave the account as the next test expects: no iam-admin.
     await deleteUser(admin.iam, 'iam-admin');
-  }, 120_000);
+  });
 
   it("an admin's automation key made on the lab user during the run is neither evidence nor deleted", async () => {
     // iam-admin and the automation's identity exist before the lab (setup keeps iam-admin).
@@ -188,7 +188,7 @@ describe('ownership by identity', () => {
     expect(out).toContain(`delete access key ${mine!.AccessKeyId} of iam-admin`);
     expect(out).toContain('keep IAM user iam-admin: existed before the lab');
     expect(await keysOf('iam-admin')).toEqual([bot!.AccessKeyId]);
-  }, 120_000);
+  });
 
   it("two runs in one account (two learners) never count each other's keys", async () => {
     const { home: homeA } = await run('day42');
@@ -220,7 +220,7 @@ describe('ownership by identity', () => {
     });
     expect(bResult.results[0].status).toBe('passed');
     expect(bResult.results[0].evidence).toContain(keyB!.AccessKeyId);
-  }, 120_000);
+  });
 
   it("two labs open at once (one learner): neither's automatic cleanup takes the other's work", async () => {
     // The learner leaves iam-groups unfinished and starts day42 (one home, one identity):
@@ -252,7 +252,7 @@ describe('ownership by identity', () => {
       admin.iam.send(new GetUserCommand({ UserName: 'lab-reader' })),
     ).resolves.toBeTruthy();
     await admin.iam.send(new DeleteUserCommand({ UserName: 'lab-reader' }));
-  }, 120_000);
+  });
 
   it("finds the learner's group, membership and attachment in the history and removes them in order", async () => {
     const { home, runId } = await run('iam-groups');
@@ -288,7 +288,7 @@ describe('ownership by identity', () => {
     expect(
       (await admin.iam.send(new GetGroupCommand({ GroupName: 'their-group' }))).Group,
     ).toBeTruthy();
-  }, 120_000);
+  });
 
   it('every IAM kind the registry knows: found, removed in dependency order, gone from the snapshot', async () => {
     const iamKinds = KINDS.filter((k) => !k.regional).map((k) => k.kind);
@@ -390,5 +390,5 @@ describe('ownership by identity', () => {
     expect(at('instance profile lab-all-profile')).toBeLessThan(at('IAM role lab-all-role'));
     expect(at('IAM role lab-all-role')).toBeLessThan(at('customer managed policy'));
     expect(diffSnapshots(before, await snapshotAccount(target))).toEqual([]);
-  }, 120_000);
+  });
 });

@@ -24,7 +24,7 @@ beforeAll(async () => {
   labs = join(root, 'labs');
   await mkdir(labs);
   sb = await startTestSandbox();
-}, 120_000);
+});
 afterAll(async () => {
   await sb?.stop();
   await rm(root, { recursive: true, force: true });
@@ -65,7 +65,7 @@ describe('the lab SDK', () => {
     expect(bad.stdout).toContain(`lab.ts:${lineOf(src, "creates: ['iam-grup']")} — type error`);
     expect(bad.stdout).toContain(`lab.ts:${lineOf(src, "after: ['who-am-I']")} — type error`);
     expect(bad.stdout).toMatch(/`creates\.0`.*iam-group/);
-  }, 120_000);
+  });
 
   it('a check returning the wrong shape names the lab, the step and lab.ts:line (exit 2)', async () => {
     const file = await labWithCheck('bad-shape', '        return { passed: true } as any;\n');
@@ -79,7 +79,7 @@ describe('the lab SDK', () => {
     expect(out).toContain('{"passed":true}');
     expect(out).toMatch(/passed\('evidence'\)/);
     expect(out).not.toMatch(/bug in labrunner|SQLite|bound to/);
-  }, 120_000);
+  });
 
   it('an SDK error escaping a check is the lab’s: step, lab.ts:line, ignoreNotFound hint, a few lines', async () => {
     const file = await labWithCheck(
@@ -103,7 +103,7 @@ describe('the lab SDK', () => {
     expect(out).toContain('ignoreNotFound');
     expect(out).not.toMatch(/bug in labrunner|\$metadata|httpStatusCode/);
     expect(out.trim().split('\n').length).toBeLessThan(8);
-  }, 120_000);
+  });
 
   it('a setup that throws is the lab’s too: lab start names the lab and lab.ts:line (exit 2)', async () => {
     expect((await lab(['dev', 'new', 'bad-setup', '--labs', labs], sb.env)).code).toBe(0);
@@ -127,5 +127,5 @@ describe('the lab SDK', () => {
       new RegExp(`lab\\.ts:(${lineOf(src, 'GetUserCommand({')}|${lineOf(src, 'async setup(')})`),
     );
     expect(out).not.toMatch(/bug in labrunner|\$metadata/);
-  }, 120_000);
+  });
 });
