@@ -23,6 +23,11 @@ export default defineCommand({
       description: 'Interface to listen on; keep 127.0.0.1 unless you know why',
       default: '127.0.0.1',
     },
+    'allow-host': {
+      type: 'string',
+      description:
+        'Host names (comma-separated, `name` or `name:port`) besides loopback this server answers to, e.g. the LAN name you open it by; any other Host is refused (DNS rebinding)',
+    },
     target: { type: 'string', description: 'sandbox (default) or aws' },
     profile: { type: 'string', description: 'AWS profile for the runner identity (target aws)' },
     region: { type: 'string', description: 'AWS region to check in' },
@@ -51,8 +56,17 @@ export default defineCommand({
       throw new LabError('bad_port', `--port ${args.port} is not a port number.`, 'Use 0–65535.');
     }
     // Loaded here so `lab --help` stays fast.
-    const { createSiteServer, listen, buildSite, staleReason, embeddedTerminal, PROJECT_ROOT } =
-      await import('../serve/index.ts');
+    const {
+      createSiteServer,
+      listen,
+      buildSite,
+      staleReason,
+      embeddedTerminal,
+      PROJECT_ROOT,
+      serveAccess,
+      writeTokenFile,
+      removeTokenFile,
+    } = await import('../serve/index.ts');
     const { isLoopback } = await import('../http/index.ts');
     const { learnerServices } = await import('../serve/learner.ts');
     const labsDir = labsRoot(args.labs);
@@ -75,6 +89,7 @@ export default defineCommand({
       target: args.target,
       profile: args.profile,
       region: args.region,
+      say: (line) => console.log(color.yellow(line)),
     });
     // --class: the class server's routes, mounted before the site's own (runner/class/).
     const classServer = args.class
@@ -82,12 +97,22 @@ export default defineCommand({
           await import('../class/server.ts')
         ).classHandler({ home, databaseUrl: process.env.DATABASE_URL, dbPath: args.db })
       : undefined;
-    // A real terminal in the page (loopback only), guarded by a per-start token.
+    // This instance's token (runner/serve/access.ts): the page and the learner's programs
+    // hold it, nothing else does. A real terminal in the page (loopback only) needs it too.
+    const access = serveAccess();
     const terminal =
-      args.terminal === false ? undefined : embeddedTerminal({ listenHost: args.host, home });
+      args.terminal === false
+        ? undefined
+        : embeddedTerminal({ listenHost: args.host, home, access });
+    const allowHosts = (args['allow-host'] ?? '')
+      .split(',')
+      .map((h: string) => h.trim())
+      .filter(Boolean);
     const server = createSiteServer({
       distDir: outDir,
       host: args.host,
+      access,
+      allowHosts,
       labs: learner.labs,
       console: learner.console,
       mount: classServer ? [classServer.handler] : [],
@@ -111,14 +136,31 @@ export default defineCommand({
         ? 'Target: local sandbox'
         : 'Target: your AWS account (--target aws)',
     );
-    console.log(`Lab site: ${color.bold(terminal ? `${url}?token=${terminal.token}` : url)}`);
+    const listenPort = Number(new URL(url).port);
+    // The token travels in the fragment: browsers never send it to a server or in a Referer.
+    const address = () => `${url}#token=${access.token}`;
+    const record = () =>
+      writeTokenFile(home, listenPort, { url, token: access.token, pid: process.pid });
+    const tokenPath = record();
+    access.onRotate(() => {
+      record();
+      console.log(
+        `Signed out from a page: the old address no longer works. New address: ${color.bold(address())}`,
+      );
+    });
+    console.log(`Lab site: ${color.bold(address())}`);
+    console.log(
+      color.dim(
+        `Open that address (its #token is new at every start; your scripts find it in ${tokenPath}). "Sign out" on the page revokes it.`,
+      ),
+    );
     // Say what is on and off: the terminal is a shell, so its absence must not be a surprise,
     // and a server other machines reach must say what they can do with it (issue 12).
     const exposed = !isLoopback(args.host);
     if (terminal) {
       console.log(
         color.dim(
-          'Terminal in the page: on (loopback only): open that address with its token to use it; the token is new at every start.',
+          'Terminal in the page: on (loopback only), in the page opened from that address.',
         ),
       );
     } else {
@@ -134,9 +176,12 @@ export default defineCommand({
       const can = learner.console
         ? 'run checks and the automatic cleanup, and use the sandbox console, which creates access keys and shows their secrets'
         : 'run checks and the automatic cleanup in your account';
+      const names = ['localhost', '127.0.0.1', ...allowHosts].join(', ');
       console.log(
         color.yellow(
-          `warning: listening on ${args.host}: anyone who can reach this machine on port ${new URL(url).port} can, without signing in, ${can}. Keep the default --host 127.0.0.1 unless you know why.`,
+          `warning: listening on ${args.host}: other machines, and web pages in any browser that can reach it (a page can point its own name at this address: DNS rebinding), can reach port ${listenPort}. ` +
+            `Whoever holds the address above can ${can}, and it travels in clear over plain HTTP. ` +
+            `Only the host names ${names} are answered (add yours with --allow-host). Keep the default --host 127.0.0.1 unless you know why.`,
         ),
       );
     }
@@ -151,6 +196,7 @@ export default defineCommand({
         off();
         learner.close();
         terminal?.close();
+        removeTokenFile(home, listenPort);
         void classServer?.store.close();
         server.close(() => resolve());
         server.closeAllConnections();

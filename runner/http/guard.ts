@@ -34,16 +34,34 @@ export interface GuardOptions {
   listenHost: string;
   /** `host[:port]` people reach the server by (behind a proxy, or a LAN name); always accepted. */
   publicHost?: string;
+  /**
+   * Keep the Host allow-list whatever the interface (`lab serve`): a server on 0.0.0.0 or
+   * 127.0.0.2 is reachable by a rebound name just as one on 127.0.0.1 is (issue 16). The
+   * allowed names are the loopback ones, the listen address itself and `allowHosts`.
+   */
+  strictHost?: boolean;
+  /** More names (or `name:port`) this server answers to (`lab serve --allow-host`). */
+  allowHosts?: string[];
 }
+
+const WILDCARD = new Set(['', '0.0.0.0', '::', '[::]']);
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Whether the Host header names this server: its loopback name and port, or the public host. */
 export function hostAllowed(host: string, localPort: number | undefined, o: GuardOptions): boolean {
-  if (o.publicHost && host.toLowerCase() === o.publicHost.toLowerCase()) return true;
-  if (!isLoopback(o.listenHost)) return true; // reachable by any name anyway: no rebinding gain
-  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
-  if (!m || !LOOPBACK.has(m[1].toLowerCase())) return false;
+  const given = host.toLowerCase();
+  if (o.publicHost && given === o.publicHost.toLowerCase()) return true;
+  // The class server on a LAN address: reachable by any name anyway, no rebinding gain.
+  if (!o.strictHost && !isLoopback(o.listenHost)) return true;
+  const extra = (o.allowHosts ?? []).map((h) => h.toLowerCase());
+  if (extra.includes(given)) return true; // given with its port
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(given);
+  if (!m) return false;
+  const names = new Set([...LOOPBACK, ...extra]);
+  const listen = o.listenHost.toLowerCase();
+  if (!WILDCARD.has(listen)) names.add(listen.includes(':') ? `[${listen}]` : listen);
+  if (!names.has(m[1])) return false;
   return localPort === undefined || Number(m[2] ?? 80) === localPort;
 }
 

@@ -26,7 +26,7 @@ export interface Progress {
 
 /** What the automatic cleanup did (or needs) after the last step passed on the page. */
 export interface CleanupOutcome {
-  /** done: clean; remaining: something is left; confirm: AWS, type the account id first. */
+  /** done: clean; remaining: something is left; confirm: AWS, type the code `lab serve` printed. */
   state: 'done' | 'remaining' | 'confirm' | 'failed';
   /** The plan as the terminal prints it, one line each. */
   plan: string[];
@@ -34,8 +34,6 @@ export interface CleanupOutcome {
   done: string[];
   /** What the lab created that is still there, and why. */
   remaining: { resource: string; why: string }[];
-  /** AWS: the account id to type back (as `lab check` asks in a terminal). */
-  accountId?: string;
   message?: string;
   hint?: string;
 }
@@ -50,7 +48,7 @@ export interface LabsApiOptions {
    * when the last step passes, clean up as `lab check` does (`cleanup` says how it went).
    */
   check: (lab: string, step?: string) => Promise<{ steps: StepResult[]; cleanup?: CleanupOutcome }>;
-  /** Clean up now (AWS: `confirm` must be the account id). */
+  /** Clean up now (AWS: `confirm` must be the one-time code `lab serve` printed). */
   cleanup?: (lab: string, confirm?: string) => Promise<CleanupOutcome>;
   /** Call `onChange` whenever the progress store changes; returns the unsubscribe. */
   watch?: (onChange: () => void) => () => void;
@@ -138,7 +136,11 @@ export function labsApi(o: LabsApiOptions): Hono<AppEnv> {
     const body = await readJSON(c);
     if (!o.cleanup) throw new HttpError(404, 'not_found', 'This server does not clean up.');
     if (body.confirm !== undefined && typeof body.confirm !== 'string') {
-      throw new HttpError(400, 'bad_confirm', '`confirm` must be the account id, as text.');
+      throw new HttpError(
+        400,
+        'bad_confirm',
+        '`confirm` must be the code `lab serve` printed, as text.',
+      );
     }
     return json(c, 200, { lab, cleanup: await o.cleanup(lab, body.confirm) });
   });

@@ -1,7 +1,8 @@
 // Cleanup from the lab page: the same engine as `lab check` in a terminal when the last
 // step passes (runner/cleanup's runCleanup: plan → safety → execute → verify), with its
-// printed plan and proof captured for the page instead of a terminal. On AWS the page,
-// like the terminal, must have the account id typed back before anything is deleted.
+// printed plan and proof captured for the page instead of a terminal. On AWS nothing is
+// deleted until the page sends back the one-time code `lab serve` printed in its own
+// terminal (confirm.ts says why not the account id).
 import { Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { runCleanup } from '../cleanup/index.ts';
@@ -11,6 +12,7 @@ import { openStore, type Run } from '../store/index.ts';
 import type { Target } from '../target/index.ts';
 import type { Env } from '../paths.ts';
 import type { CleanupOutcome } from './api.ts';
+import type { CleanupCodes } from './confirm.ts';
 
 /** A stream that keeps what the cleanup prints, line by line, without colours. */
 function capture() {
@@ -34,8 +36,10 @@ export interface PageCleanup {
   def: RunnableLab;
   home: string;
   env: Env;
-  /** AWS: the account id the learner typed on the page. */
+  /** AWS: the code the learner typed on the page. */
   confirm?: string;
+  /** AWS: the one-time codes `lab serve` prints in its terminal (confirm.ts). */
+  codes?: CleanupCodes;
 }
 
 function outcome(r: CleanupReport, printed: string[]): CleanupOutcome {
@@ -55,7 +59,9 @@ function outcome(r: CleanupReport, printed: string[]): CleanupOutcome {
  */
 export async function cleanupFromPage(o: PageCleanup): Promise<CleanupOutcome> {
   const aws = o.target.kind === 'aws';
-  const confirmed = !aws || o.confirm?.trim() === o.run.accountId;
+  const taken =
+    aws && o.confirm !== undefined ? o.codes?.take(o.run.lab, o.run.id, o.confirm) : undefined;
+  const confirmed = !aws || taken === 'ok';
   const out = capture();
   const store = openStore(o.home);
   try {
@@ -72,15 +78,24 @@ export async function cleanupFromPage(o: PageCleanup): Promise<CleanupOutcome> {
       env: o.env,
     });
     if (!confirmed) {
+      if (!o.codes) throw new Error('A cleanup on AWS from the page needs confirmation codes.');
+      o.codes.issue(o.run.lab, o.run.id, o.run.accountId);
       return {
         state: 'confirm',
         plan: out.lines.filter((l) => !l.startsWith('Dry run')),
         done: [],
         remaining: [],
-        accountId: o.run.accountId,
-        ...(o.confirm !== undefined
-          ? { message: `"${o.confirm.trim()}" is not ${o.run.accountId}: nothing was changed.` }
-          : {}),
+        ...(taken === 'wrong'
+          ? {
+              message:
+                'That is not the code `lab serve` printed: nothing was changed. It printed a new one.',
+            }
+          : taken === 'none'
+            ? {
+                message:
+                  'That code was used or is older than 10 minutes: nothing was changed. `lab serve` printed a new one.',
+              }
+            : {}),
       };
     }
     return outcome(r, out.lines);

@@ -1,8 +1,9 @@
 // `lab serve`: the static site plus a small local API, as one app on the shared HTTP
 // layer (runner/http/):
 //
-//   guard → compression → mounted apps (e.g. the class server) → /api/info, /api/labs/… →
-//   /api/console/… (sandbox only) → files from dist/ → 404
+//   guard → compression → mounted apps (e.g. the class server) → token (access.ts) →
+//   /api/info, /api/session/signout, /api/labs/… → /api/console/… (sandbox only) →
+//   files from dist/ → 404
 //
 // Other features add their routes by passing `mount` (see docs/site.md).
 import type { Server } from 'node:http';
@@ -20,8 +21,8 @@ import { compress } from '../http/compress.ts';
 import { labsApi, type LabsApiOptions } from './api.ts';
 import { consoleApi } from './console-api.ts';
 import { staticFiles } from './static.ts';
-import { terminalState, type Terminal } from './terminal.ts';
-import { getCookie } from 'hono/cookie';
+import { type Terminal } from './terminal.ts';
+import { requireToken, serveAccess, type ServeAccess } from './access.ts';
 
 export { listen } from '../http/index.ts';
 export { labsApi, type LabsApiOptions, type ServerInfo, type Progress } from './api.ts';
@@ -29,6 +30,7 @@ export { consoleApi } from './console-api.ts';
 export { staticFiles } from './static.ts';
 export { embeddedTerminal, TERMINAL_PATH, type Terminal } from './terminal.ts';
 export { buildSite, staleReason, PROJECT_ROOT } from './build.ts';
+export * from './access.ts';
 
 export interface SiteServerOptions {
   /** The static build to serve (astro build's outDir). */
@@ -43,26 +45,39 @@ export interface SiteServerOptions {
   console?: { iam: () => IAMClient };
   /** Apps mounted after the guard and before the site's own routes (the class server). */
   mount?: App[];
-  /** The embedded terminal (loopback only; see terminal.ts). */
+  /** The embedded terminal (loopback only; see terminal.ts), built with the same `access`. */
   terminal?: Terminal;
+  /** Who may use the API: the holder of this instance's token (default: a fresh one). */
+  access?: ServeAccess;
+  /** Host names besides loopback this server answers to (`--allow-host`). */
+  allowHosts?: string[];
 }
 
 export function siteApp(o: SiteServerOptions): App {
   const app = newApp('lab serve');
-  app.use(guard({ listenHost: o.host, publicHost: o.publicHost }));
+  app.use(
+    guard({
+      listenHost: o.host,
+      publicHost: o.publicHost,
+      strictHost: true,
+      allowHosts: o.allowHosts,
+    }),
+  );
   app.use(compress());
   const terminal = o.terminal;
-  if (terminal) app.use(terminal.tokenLogin);
+  const access = o.access ?? serveAccess();
   for (const m of o.mount ?? []) app.route('/', m);
+  app.use(requireToken(access));
   if (o.labs) {
     const info = o.labs.info;
-    app.get('/api/info', (c) =>
-      json(c, 200, {
-        ...info,
-        terminal: terminalState(terminal, terminal && getCookie(c, terminal.cookieName)),
-      }),
-    );
+    app.get('/api/info', (c) => json(c, 200, { ...info, terminal: terminal ? 'ready' : 'off' }));
   }
+  // Sign out: the token stops working everywhere (every tab, every copy of the address,
+  // open terminals); `lab serve` prints the new address in its own terminal (onRotate).
+  app.post('/api/session/signout', (c) => {
+    access.rotate();
+    return json(c, 200, { signedOut: true });
+  });
   if (o.labs) app.route('/', labsApi(o.labs));
   if (o.console) app.route('/', consoleApi(o.console));
   app.route('/', staticFiles(o.distDir));

@@ -14,6 +14,7 @@ import { LabError } from '../errors.ts';
 import { HttpError } from '../http/index.ts';
 import type { LabsApiOptions } from './api.ts';
 import { cleanupFromPage } from './cleanup.ts';
+import { cleanupCodes } from './confirm.ts';
 import { storeWatcher } from './live.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -32,6 +33,8 @@ export interface LearnerOptions {
   profile?: string;
   region?: string;
   env?: Env;
+  /** Print a line in `lab serve`'s own terminal (the AWS cleanup's one-time code). */
+  say?: (line: string) => void;
 }
 
 export interface LearnerServices {
@@ -62,6 +65,7 @@ export function learnerServices(o: LearnerOptions): LearnerServices {
   };
 
   const watcher = storeWatcher(() => openStore(o.home));
+  const codes = cleanupCodes({ say: o.say ?? ((line) => console.log(line)) });
   const labs: LabsApiOptions = {
     info: { served: true, target: kind, console: kind === 'sandbox' },
     labIds: async () => (await labDirs(o.labsDir)).map((d) => basename(d)),
@@ -98,7 +102,7 @@ export function learnerServices(o: LearnerOptions): LearnerServices {
         await publishResults(o.home, lab, checked.results, { runId: checked.run.id });
         // The same rule as `lab check`: clean up now, and show the plan and the proof.
         if (!cleanupDue(checked, step)) return { steps: checked.results };
-        const cleanup = await cleanupFromPage({ ...checked, target, home: o.home, env });
+        const cleanup = await cleanupFromPage({ ...checked, target, home: o.home, env, codes });
         return { steps: checked.results, cleanup };
       }),
     cleanup: (lab, confirm) =>
@@ -117,7 +121,7 @@ export function learnerServices(o: LearnerOptions): LearnerServices {
           });
         }
         const def = await loadDefinition(lab, { labsDir: o.labsDir, env });
-        return cleanupFromPage({ run, def, target, home: o.home, env, confirm });
+        return cleanupFromPage({ run, def, target, home: o.home, env, confirm, codes });
       }),
     watch: (onChange) => watcher.subscribe(onChange),
   };

@@ -13,6 +13,10 @@ export function staticFiles(distDir: string): Hono<AppEnv> {
   app.get('*', async (c, next) => {
     const p = c.req.path;
     if (p.endsWith('/') || p.startsWith('/api/') || p.includes('..')) return next();
+    // Never redirect to another site: `//labs` + `/` would be read by the browser as the
+    // scheme-relative `//labs/`, the host "labs" (an open redirect, issue 16); browsers
+    // also read `/\` as `//`.
+    if (!/^\/[^/\\]/.test(p) || p.includes('\\')) return next();
     let dir = false;
     try {
       const full = join(distDir, decodeURIComponent(p));

@@ -1,31 +1,27 @@
 // The terminal beside the steps: `lab serve` on loopback runs `lab shell` in a real
 // pseudo-terminal (@lydell/node-pty) for the page's xterm.js, over a WebSocket (ws).
 // A shell is the most powerful thing this server offers, so it answers only when all
-// of these hold (as notebook servers do):
+// of these hold:
 // - the server listens on loopback (never when `--host` exposes it to other machines);
 // - the Host is this server's own loopback name and port (DNS rebinding, guard.ts);
 // - the Origin is exactly this server's (a WebSocket is not subject to CORS: any page
 //   could open one to 127.0.0.1 otherwise);
-// - the request carries the per-start token: `lab serve` prints a URL with `?token=…`,
-//   which the server trades for an HttpOnly, SameSite=Strict cookie (tokenLogin).
-import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+// - the upgrade offers this instance's token as a subprotocol (`lab-token.<token>`,
+//   access.ts). No cookie counts: cookies are not bound to a port, so another local user's
+//   server on 127.0.0.1 receives every cookie the browser holds for it (issue 16), and a
+//   non-browser client can forge any Origin. The token lives only in the page's
+//   sessionStorage and the 0600 token file.
+// Signing out (a new token) closes every page's connection; the shell itself stays for the
+// learner, who signs in again with the new address.
+import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { MiddlewareHandler } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  crossSiteReason,
-  hostAllowed,
-  isLoopback,
-  sameSecret,
-  type AppEnv,
-} from '../http/index.ts';
+import { crossSiteReason, hostAllowed, isLoopback } from '../http/index.ts';
+import { tokenFromProtocols, WS_PROTOCOL, type ServeAccess } from './access.ts';
 import { ShellHost } from './shell-session.ts';
 
 export const TERMINAL_PATH = '/terminal/ws';
-const COOKIE = 'lab_terminal';
 const LAB = fileURLToPath(new URL('../../bin/lab.mjs', import.meta.url));
 
 export interface TerminalOptions {
@@ -33,8 +29,8 @@ export interface TerminalOptions {
   listenHost: string;
   /** Lab home of the shell (`LAB_HOME`). */
   home: string;
-  /** The per-start token (default: a fresh random one). */
-  token?: string;
+  /** Who may open it: the holder of this `lab serve`'s token. */
+  access: ServeAccess;
   /** The command to run (default: `lab shell`). */
   command?: { file: string; args: string[] };
   env?: NodeJS.ProcessEnv;
@@ -43,23 +39,9 @@ export interface TerminalOptions {
 }
 
 export interface Terminal {
-  token: string;
-  /** Trade `?token=` for the cookie, then redirect to the same URL without it. */
-  tokenLogin: MiddlewareHandler<AppEnv>;
-  /** Whether this request may open the terminal (it has the cookie). */
-  allowed(cookie: string | undefined): boolean;
-  cookieName: string;
   /** Handle WebSocket upgrades on `server`. */
   attach(server: Server): void;
   close(): void;
-}
-
-function cookieOf(req: IncomingMessage, name: string): string | undefined {
-  for (const part of String(req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
 }
 
 function refuse(socket: Duplex, status: number, why: string) {
@@ -68,22 +50,16 @@ function refuse(socket: Duplex, status: number, why: string) {
 
 export function embeddedTerminal(o: TerminalOptions): Terminal | undefined {
   if (!isLoopback(o.listenHost)) return undefined;
-  const token = o.token ?? randomBytes(24).toString('base64url');
-  const allowed = (c: string | undefined) => !!c && sameSecret(c, token);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-
-  const tokenLogin: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const given = c.req.query('token');
-    if (given === undefined || c.req.method !== 'GET') return next();
-    const url = new URL(c.req.url);
-    url.searchParams.delete('token');
-    if (allowed(given)) {
-      setCookie(c, COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' });
-    }
-    c.header('cache-control', 'no-store');
-    c.header('referrer-policy', 'no-referrer'); // the token must not leak to another site
-    return c.redirect(url.pathname + url.search, 303);
-  };
+  // The chosen subprotocol is ours, never the token one (the token is not echoed back).
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
+  const open = new Set<WebSocket>();
+  o.access.onRotate(() => {
+    for (const ws of open) ws.close(1008, 'signed out');
+  });
 
   // One shell for every page of this server; it outlives them (shell-session.ts).
   const shell = new ShellHost({
@@ -103,6 +79,8 @@ export function embeddedTerminal(o: TerminalOptions): Terminal | undefined {
   });
 
   async function session(ws: WebSocket, cols: number, rows: number) {
+    open.add(ws);
+    ws.on('close', () => open.delete(ws));
     const client = {
       send: (d: string) => ws.readyState === ws.OPEN && ws.send(d),
       close: (code: number, why: string) => ws.close(code, why),
@@ -128,23 +106,23 @@ export function embeddedTerminal(o: TerminalOptions): Terminal | undefined {
   }
 
   return {
-    token,
-    tokenLogin,
-    allowed,
-    cookieName: COOKIE,
     attach(server) {
       server.on('upgrade', (req, socket, head) => {
         const url = new URL(req.url ?? '/', 'http://x');
         if (url.pathname !== TERMINAL_PATH) return refuse(socket, 404, 'Not Found');
         const host = req.headers.host ?? '';
-        if (!hostAllowed(host, req.socket.localPort, { listenHost: o.listenHost })) {
+        if (
+          !hostAllowed(host, req.socket.localPort, { listenHost: o.listenHost, strictHost: true })
+        ) {
           return refuse(socket, 403, 'Forbidden');
         }
         const origin = req.headers.origin;
         if (!origin || crossSiteReason({ host, origin, fetchSite: undefined })) {
           return refuse(socket, 403, 'Forbidden');
         }
-        if (!allowed(cookieOf(req, COOKIE))) return refuse(socket, 401, 'Unauthorized');
+        if (!o.access.valid(tokenFromProtocols(req.headers['sec-websocket-protocol']))) {
+          return refuse(socket, 401, 'Unauthorized');
+        }
         const cols = Number(url.searchParams.get('cols')) || 80;
         const rows = Number(url.searchParams.get('rows')) || 24;
         wss.handleUpgrade(req, socket, head, (ws) => {
@@ -161,11 +139,3 @@ export function embeddedTerminal(o: TerminalOptions): Terminal | undefined {
     },
   };
 }
-
-/** The terminal's state for /api/info: usable, needs the token URL, or not offered. */
-export function terminalState(t: Terminal | undefined, cookie: string | undefined) {
-  if (!t) return 'off' as const;
-  return t.allowed(cookie) ? ('ready' as const) : ('needs-token' as const);
-}
-
-export { getCookie };

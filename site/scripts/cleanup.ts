@@ -1,6 +1,7 @@
 // The automatic cleanup as the lab page shows it: the plan and what was removed (the same
 // lines `lab check` prints in a terminal), what remains and why, or — on a real AWS
-// account — the plan and the question: type the account id to delete.
+// account — the plan and the question: type the one-time code `lab serve` printed in its own
+// terminal (runner/serve/confirm.ts: the API never returns it, so only the learner knows it).
 import { getJSON } from './api.ts';
 
 // The server's own type (a type-only import: nothing of the server reaches the page's bundle).
@@ -48,21 +49,22 @@ export function showCleanup(lab: string, c: CleanupOutcome) {
         c.remaining.map((r) => `${r.resource}: ${r.why}`),
       ),
     );
-  if (c.state === 'confirm' && c.accountId) parts.push(confirmForm(lab, c.accountId));
+  if (c.state === 'confirm') parts.push(confirmForm(lab));
   box.querySelector('[data-cleanup-body]')!.replaceChildren(...parts);
   box.querySelector<HTMLElement>('h2')!.focus();
 }
 
-/** AWS: the account id typed back, as the terminal asks, before anything is deleted. */
-function confirmForm(lab: string, accountId: string): HTMLFormElement {
+/** AWS: the code `lab serve` printed in its terminal, typed here, before anything is deleted. */
+function confirmForm(lab: string): HTMLFormElement {
   const form = document.createElement('form');
   const label = document.createElement('label');
-  label.htmlFor = 'cleanup-account';
-  label.textContent = `Type the account id ${accountId} to delete the above`;
+  label.htmlFor = 'cleanup-code';
+  label.textContent =
+    'To delete the above, type the code `lab serve` just printed in the terminal you started it in';
   const input = document.createElement('input');
-  input.id = 'cleanup-account';
+  input.id = 'cleanup-code';
   input.autocomplete = 'off';
-  input.inputMode = 'numeric';
+  input.spellcheck = false;
   input.required = true;
   const button = document.createElement('button');
   button.className = 'danger';

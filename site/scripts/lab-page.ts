@@ -2,7 +2,7 @@
 // by `lab serve` — live step status (server-sent events: checks from this page, another
 // tab or a terminal show up within a second), "Check my progress", a sticky progress
 // summary, the completion banner and the automatic cleanup's plan and proof.
-import { serverInfo, getJSON, whileBusy, withCode } from './api.ts';
+import { serverInfo, getJSON, followEvents, whileBusy, withCode } from './api.ts';
 import { addCopyButtons } from './copy.ts';
 import { showCleanup, type CleanupOutcome } from './cleanup.ts';
 import { terminalDock } from './term-dock.ts';
@@ -139,19 +139,26 @@ function check(id: string, button: HTMLButtonElement) {
   });
 }
 
-/** Follow the progress store; EventSource reconnects by itself when `lab serve` restarts. */
+const LIVE = {
+  live: 'Live',
+  reconnecting: 'Reconnecting to lab serve…',
+  'signed-out': 'Signed out: open the address lab serve printed',
+};
+
+/**
+ * Follow the progress store (a fetch stream: the token goes in a header, which EventSource
+ * cannot send); reconnects by itself when `lab serve` restarts.
+ */
 function follow() {
   const live = $('[data-live]');
-  const events = new EventSource(`/api/labs/${lab}/events`);
-  events.addEventListener('progress', (e) => {
-    live.textContent = 'Live';
-    live.dataset.state = 'live';
-    render(JSON.parse((e as MessageEvent).data));
-  });
-  events.addEventListener('error', () => {
-    live.textContent = 'Reconnecting to lab serve…';
-    live.dataset.state = 'reconnecting';
-  });
+  followEvents(
+    `/api/labs/${lab}/events`,
+    (name, data) => name === 'progress' && render(JSON.parse(data)),
+    (state) => {
+      live.textContent = LIVE[state];
+      live.dataset.state = state;
+    },
+  );
 }
 
 const info = await serverInfo();
@@ -177,11 +184,11 @@ if (info) {
     button.addEventListener('click', () => check(id, button));
   }
   follow();
-  offerTerminal(info.terminal ?? 'off', info.target);
+  offerTerminal(info.terminal === 'ready' ? 'ready' : 'off', info.target);
 }
 
 /** The terminal beside the steps: its code (xterm.js) is loaded only when opened. */
-function offerTerminal(state: 'ready' | 'needs-token' | 'off', target: string) {
+function offerTerminal(state: 'ready' | 'off', target: string) {
   const offer = $('[data-term-offer]');
   offer.hidden = false;
   const open = offer.querySelector<HTMLButtonElement>('[data-term-open]')!;
@@ -194,15 +201,6 @@ function offerTerminal(state: 'ready' | 'needs-token' | 'off', target: string) {
         ...withCode(
           'No terminal in this page: `lab serve` offers one only on loopback and without `--no-terminal`. Use `lab shell` in a terminal of your own.',
         ),
-      );
-    return;
-  }
-  if (state === 'needs-token') {
-    open.disabled = true;
-    offer
-      .querySelector('[data-term-note]')!
-      .replaceChildren(
-        ...withCode('To use it, open the address `lab serve` printed (it ends with `?token=…`).'),
       );
     return;
   }

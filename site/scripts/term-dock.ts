@@ -30,7 +30,7 @@ function endedText(m: ShellEnded | { reason: 'refused' }, idleMs: number): strin
     case 'lost':
       return 'The connection to `lab serve` was lost (it stopped or restarted); a shell it ran has ended with it.';
     case 'refused':
-      return 'The terminal is not available: open the address `lab serve` printed, with its token.';
+      return 'The terminal is not available in this tab: open the address `lab serve` printed (it ends with `#token=…`).';
   }
 }
 

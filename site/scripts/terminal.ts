@@ -1,11 +1,12 @@
 // The terminal beside the steps (loaded only when the learner opens it): xterm.js in the
 // page, `lab shell` in a pseudo-terminal on the `lab serve` machine, bytes over a
-// WebSocket. The server lets it in only from this origin, with the per-start token's
-// cookie (runner/serve/terminal.ts). The shell lives on the server: closing this page
+// WebSocket. The server lets it in only from this origin, with this tab's `lab serve`
+// token offered as a subprotocol (runner/serve/terminal.ts); no cookie counts. The shell lives on the server: closing this page
 // detaches from it, and the next page attaches to the same one, its screen replayed.
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
+import { pageToken } from './api.ts';
 
 /** Control messages from the server (runner/serve/shell-session.ts). */
 export interface ShellAttached {
@@ -59,6 +60,7 @@ export function openTerminal(host: HTMLElement, on: TerminalEvents): PageTermina
   const proto = location.protocol === 'https:' ? 'wss' : 'ws';
   const ws = new WebSocket(
     `${proto}://${location.host}/terminal/ws?cols=${term.cols}&rows=${term.rows}`,
+    ['labrunner.terminal', `lab-token.${pageToken() ?? ''}`],
   );
   let opened = false;
   let ended: ShellEnded | undefined;
@@ -71,9 +73,10 @@ export function openTerminal(host: HTMLElement, on: TerminalEvents): PageTermina
     if (m.type === 'attached') on.attached(m);
     else if (m.type === 'ended') ended = m;
   });
-  ws.addEventListener('close', () => {
+  ws.addEventListener('close', (e) => {
     if (closing) return; // the learner closed the terminal: the shell stays on the server
     if (ended) return on.ended(ended);
+    if (e.reason === 'signed out') return on.ended({ reason: 'refused' }); // token revoked
     // No word from the server: refused at the door (no token), or the connection broke
     // (lab serve stopped or restarted, the machine slept).
     on.ended(opened ? { reason: 'lost' } : { reason: 'refused' });

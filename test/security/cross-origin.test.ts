@@ -20,6 +20,7 @@ import {
   createSiteServer,
   embeddedTerminal,
   listen,
+  serveAccess,
   TERMINAL_PATH,
   type Terminal,
 } from '../../runner/serve/index.ts';
@@ -32,6 +33,7 @@ let sb: TestSandbox;
 let services: LearnerServices;
 let site: Server;
 let terminal: Terminal;
+const access = serveAccess();
 /** The terminal's shell touches this file when it starts: a command ran. */
 let marker: string;
 let siteUrl: string;
@@ -59,6 +61,7 @@ beforeAll(async () => {
   terminal = embeddedTerminal({
     listenHost: '127.0.0.1',
     home: sb.home,
+    access,
     command: { file: '/bin/sh', args: ['-c', `touch '${marker}'; sleep 30`] },
   })!;
   site = createSiteServer({
@@ -67,6 +70,7 @@ beforeAll(async () => {
     labs: services.labs,
     console: services.console,
     terminal,
+    access,
   });
   siteUrl = (await listen(site, 0, '127.0.0.1')).replace(/\/$/, '');
   cls = await startClassServer({ home: mkdtempSync(join(tmpdir(), 'lab-xo-class-')) });
@@ -307,13 +311,13 @@ describe('a page on another origin', () => {
   });
 
   it("cannot open `lab serve`'s terminal, even when the learner has unlocked it", async () => {
-    // The learner opened the token URL `lab serve` printed: the browser holds the cookie.
+    // The learner opened the address `lab serve` printed, in the same browser.
     const own = await page.context().newPage();
-    await own.goto(`${siteUrl}/?token=${terminal.token}`);
+    await own.goto(`${siteUrl}/#token=${access.token}`);
     await own.close();
     const ws = siteUrl.replace(/^http/, 'ws') + TERMINAL_PATH;
     expect(await websocket(ws)).toBe('refused');
-    expect(await websocket(`${ws}?token=${terminal.token.slice(0, 4)}`)).toBe('refused');
+    expect(await websocket(`${ws}?token=${access.token}`)).toBe('refused');
     await page.goto(`http://rebind.evil.test:${new URL(siteUrl).port}/`).catch(() => undefined);
     expect(await websocket(`ws://rebind.evil.test:${new URL(siteUrl).port}${TERMINAL_PATH}`)).toBe(
       'refused',
@@ -325,13 +329,13 @@ describe('a page on another origin', () => {
     const mine = await page.context().newPage();
     await mine.goto(`${siteUrl}/`);
     const opened = await mine.evaluate(
-      (u) =>
+      ([u, t]) =>
         new Promise<string>((resolve) => {
-          const w = new WebSocket(u);
+          const w = new WebSocket(u, ['labrunner.terminal', `lab-token.${t}`]);
           w.onopen = () => resolve('open');
           w.onerror = () => resolve('refused');
         }),
-      ws,
+      [ws, access.token] as const,
     );
     expect(opened).toBe('open');
     await expect.poll(() => existsSync(marker), { timeout: 20_000 }).toBe(true);

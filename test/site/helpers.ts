@@ -3,7 +3,13 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { buildSite, PROJECT_ROOT } from '../../runner/serve/index.ts';
 import { labsRoot } from '../../runner/lab/paths.ts';
 
@@ -47,4 +53,21 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function screenshotOf(part: Locator, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await part.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+/**
+ * A new tab signed in to `lab serve` as the learner does it: opened from the address the
+ * server printed (`/#token=…`). The page moves the token into this tab's sessionStorage and
+ * out of the address bar (site/scripts/api.ts); later navigations in the tab keep it.
+ */
+export async function signedInPage(
+  from: Browser | BrowserContext,
+  base: string,
+  token: string,
+  opts: Parameters<Browser['newPage']>[0] = {},
+): Promise<Page> {
+  const page = await (from as Browser).newPage(opts);
+  await page.goto(`${base.replace(/\/?$/, '/')}#token=${token}`);
+  await page.waitForFunction(() => location.hash === '' && !!sessionStorage.length);
+  return page;
 }

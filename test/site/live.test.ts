@@ -23,6 +23,7 @@ import {
   createSiteServer,
   embeddedTerminal,
   listen,
+  serveAccess,
   type Terminal,
 } from '../../runner/serve/index.ts';
 import { learnerServices, type LearnerServices } from '../../runner/serve/learner.ts';
@@ -33,7 +34,8 @@ import { currentRun, openStore } from '../../runner/store/index.ts';
 import { labsRoot } from '../../runner/lab/paths.ts';
 import { adminClients, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { stopSandbox } from '../../sandbox/index.ts';
-import { buildOnce, launchBrowser, removeTemp, screenshot } from './helpers.ts';
+import { buildOnce, launchBrowser, removeTemp, screenshot, signedInPage } from './helpers.ts';
+import { cleanupCodes } from '../../runner/serve/confirm.ts';
 import { ROOT } from '../class/helpers.ts';
 import { axeBothSchemes } from './axe.ts';
 
@@ -48,6 +50,7 @@ let out: string;
 let browser: Browser;
 let terminal: Terminal;
 let env: NodeJS.ProcessEnv;
+const access = serveAccess();
 
 const serve = async (p: number) => {
   server = createSiteServer({
@@ -56,6 +59,7 @@ const serve = async (p: number) => {
     labs: services.labs,
     console: services.console,
     terminal,
+    access,
   });
   url = await listen(server, p, '127.0.0.1');
   port = Number(new URL(url).port);
@@ -67,7 +71,7 @@ beforeAll(async () => {
   target = await resolveTarget({ home: sandbox.home, env });
   await startLab({ lab: 'day42', target, home: sandbox.home, env }); // as `lab start day42`
   services = learnerServices({ home: sandbox.home, labsDir: labsRoot(), env });
-  terminal = embeddedTerminal({ listenHost: '127.0.0.1', home: sandbox.home, env })!;
+  terminal = embeddedTerminal({ listenHost: '127.0.0.1', home: sandbox.home, env, access })!;
   await serve(0);
 });
 
@@ -133,17 +137,22 @@ describe('the day42 page', () => {
       ws.on('open', () => resolve(101));
     });
     expect(status).toBe(403);
+    // A tab opened without the printed address's #token is served but signed out: it says
+    // where the address is and offers no check, no console and no terminal.
     const page = await browser.newPage();
     await page.goto(url + 'labs/day42/');
-    await expect.poll(() => page.locator('[data-term-open]').isDisabled()).toBe(true);
-    await expect.poll(() => page.locator('[data-term-note]').textContent()).toMatch(/\?token=/);
+    await expect
+      .poll(() => page.locator('[data-session-note]').textContent())
+      .toMatch(/Not signed in to lab serve: open the address it printed/);
+    await expect(page.locator('.check-btn:visible').count()).resolves.toBe(0);
+    await expect(page.locator('[data-term-open]').isVisible()).resolves.toBe(false);
     await page.close();
   });
 
   it('walks day42 from the page alone: terminal, checks, cleanup', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${url}labs/day42/?token=${terminal.token}`);
-    expect(page.url()).toBe(url + 'labs/day42/'); // the token left the address bar
+    await page.goto(`${url}labs/day42/#token=${access.token}`);
+    await expect.poll(() => page.url()).toBe(url + 'labs/day42/'); // the token left the address bar
     await page.getByRole('button', { name: 'Open a terminal here' }).click();
     await waitScreen(page, /\(sandbox\)/);
     // With the terminal docked at the bottom, Tab never puts the focus behind it or behind
@@ -228,7 +237,10 @@ describe('the day42 page', () => {
   it('follows terminal checks in two tabs, survives a restart, and cleans up from the page', async () => {
     await startLab({ lab: 'day42', target, home: sandbox.home, env }); // day42 again, a new run
     const ctx = await browser.newContext();
-    const [a, b] = await Promise.all([ctx.newPage(), ctx.newPage()]);
+    const [a, b] = await Promise.all([
+      signedInPage(ctx, url, access.token),
+      signedInPage(ctx, url, access.token),
+    ]);
     for (const p of [a, b]) {
       await p.goto(url + 'labs/day42/');
       await expect.poll(() => p.locator('[data-live]').textContent()).toBe('Live');
@@ -307,7 +319,7 @@ describe('the day42 page', () => {
     await ctx.close();
   });
 
-  it('on a real AWS account, cleans up from the page only after the account id is typed back', async () => {
+  it('on a real AWS account, cleans up from the page only with the code printed in the lab serve terminal', async () => {
     // The same engine and rules as the terminal, with the target seen as AWS (the sandbox
     // stands in for the account: there is no AWS account here).
     const started = await startLab({ lab: 'day42', target, home: sandbox.home, env });
@@ -317,18 +329,31 @@ describe('the day42 page', () => {
     expect(run.id).toBe(started.run.id);
     const def = await loadDefinition('day42', { labsDir: labsRoot(), env });
     const aws = { ...target, kind: 'aws' as const };
-    const base = { run, target: aws, def, home: sandbox.home, env };
+    const printed: string[] = []; // what `lab serve` prints in its own terminal
+    const codes = cleanupCodes({ say: (l) => printed.push(l) });
+    const base = { run, target: aws, def, home: sandbox.home, env, codes };
     const asked = await cleanupFromPage(base);
-    expect(asked).toMatchObject({ state: 'confirm', accountId: run.accountId, done: [] });
+    expect(asked).toMatchObject({ state: 'confirm', done: [] });
     expect(asked.plan.join('\n')).toMatch(/Cleanup plan for day42[\s\S]*iam-admin/);
-    const wrong = await cleanupFromPage({ ...base, confirm: '000000000000' });
-    expect(wrong).toMatchObject({
-      state: 'confirm',
-      message: expect.stringMatching(/nothing was changed/),
-    });
-    // Nothing was deleted before the id was typed.
+    const code = /type this code on the page: (\w{4}-\w{4})/.exec(printed.join('\n'))![1];
+    // The answer to the page never holds the code: a caller that only talks to the API
+    // cannot learn it. The account id it could learn (plans and ARNs carry it) confirms nothing.
+    expect(JSON.stringify(asked)).not.toContain(code);
+    expect(JSON.stringify(asked)).not.toContain(code.replace('-', ''));
+    for (const guess of [run.accountId, ` ${run.accountId} `, '000000000000']) {
+      const wrong = await cleanupFromPage({ ...base, confirm: guess });
+      expect(wrong).toMatchObject({
+        state: 'confirm',
+        message: expect.stringMatching(/nothing was changed/),
+      });
+    }
+    // The code printed before those guesses is void now (one try per code).
+    const stale = await cleanupFromPage({ ...base, confirm: code });
+    expect(stale.state).toBe('confirm');
+    // Nothing was deleted before the right code was typed.
     await adminClients(sandbox).iam.send(new GetUserCommand({ UserName: 'iam-admin' }));
-    const done = await cleanupFromPage({ ...base, confirm: ` ${run.accountId} ` });
+    const fresh = /type this code on the page: (\w{4}-\w{4})/.exec(printed.at(-1)!)![1];
+    const done = await cleanupFromPage({ ...base, confirm: ` ${fresh.toLowerCase()} ` });
     expect(done.state).toBe('done');
     await expect(
       adminClients(sandbox).iam.send(new GetUserCommand({ UserName: 'iam-admin' })),
@@ -336,7 +361,7 @@ describe('the day42 page', () => {
   });
 
   it('has no serious or critical axe findings on any page, light or dark', async () => {
-    const page = await browser.newPage();
+    const page = await signedInPage(browser, url, access.token);
     const found: Record<string, unknown> = {};
     const pages = [
       '',
@@ -355,7 +380,10 @@ describe('the day42 page', () => {
         await page.setViewportSize({ width, height: 900 });
         for (const path of list) {
           await page.goto(url + path);
-          await page.waitForLoadState('networkidle');
+          // A lab page keeps its progress stream open, so the network is never idle there.
+          if (path.startsWith('labs/')) {
+            await expect.poll(() => page.locator('[data-live]').textContent()).toBe('Live');
+          } else await page.waitForLoadState('networkidle');
           const r = await axeBothSchemes(page);
           if (r.light.length || r.dark.length) found[`${width}px /${path}`] = r;
         }
@@ -378,7 +406,7 @@ describe('the day42 page', () => {
     // A lab in progress (iam-groups), checked from the keyboard: focus stays on the button
     // (a disabled button dropped it to the page body), before and after the sandbox stops.
     await startLab({ lab: 'iam-groups', target, home: sandbox.home, env });
-    const lab = await browser.newPage();
+    const lab = await signedInPage(browser, url, access.token);
     await lab.goto(url + 'labs/iam-groups/');
     await expect.poll(() => lab.locator('[data-live]').textContent()).toBe('Live');
     const step = lab.locator('.lab-step[data-step="create-group"]');
@@ -403,7 +431,7 @@ describe('the day42 page', () => {
     expect(await focused()).toContain('check-btn');
     await lab.close();
 
-    const page = await browser.newPage();
+    const page = await signedInPage(browser, url, access.token);
     const errors: string[] = [];
     const origError = console.error;
     console.error = (...args: unknown[]) => void errors.push(args.join(' '));

@@ -2,7 +2,8 @@
 // URL, serves pages and the API, stops cleanly; clear errors for a busy port.
 import { describe, it, expect, afterAll } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,39 @@ afterAll(() => {
   rmSync(home, { recursive: true, force: true });
   rmSync(outParent, { recursive: true, force: true });
 });
+
+/** Start `lab serve` with `args`; resolves with its address, token and all it printed at start. */
+async function serve(args: string[]) {
+  const child = spawn(process.execPath, [LAB, 'serve', '--out', join(outParent, 'dist'), ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const [url, token] = await new Promise<[string, string]>((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      const m = /Lab site: (http:\/\/[\w.]+:\d+\/)#token=([\w-]{40,})/.exec(stdout);
+      if (m && stdout.includes('Press Ctrl+C to stop.')) resolve([m[1], m[2]]);
+    });
+    child.on('exit', (code) => reject(new Error(`lab serve exited ${code}: ${stderr}`)));
+  });
+  return { child, url, token, out: () => stdout, err: () => stderr };
+}
+
+/** GET with any Host header (fetch cannot set one). */
+function getWithHost(url: string, host: string, headers: Record<string, string> = {}) {
+  return new Promise<number>((resolve, reject) =>
+    request(url, { headers: { ...headers, host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    })
+      .on('error', reject)
+      .end(),
+  );
+}
 
 describe('lab serve', () => {
   it('builds a missing site first, prints the URL, serves day42 and the API, stops on SIGTERM', async () => {
@@ -37,7 +71,7 @@ describe('lab serve', () => {
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (d) => {
         stdout += d;
-        const m = /Lab site: (http:\/\/127\.0\.0\.1:\d+\/)\?token=[\w-]{20,}/.exec(stdout);
+        const m = /Lab site: (http:\/\/127\.0\.0\.1:\d+\/)#token=[\w-]{40,}/.exec(stdout);
         // Everything it prints at start, which may arrive in more than one chunk.
         if (m && stdout.includes('Press Ctrl+C to stop.')) resolve(m[1]);
       });
@@ -51,18 +85,23 @@ describe('lab serve', () => {
     const page = await fetch(url + 'labs/day42/');
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Day 42');
-    const info = await (await fetch(url + 'api/info')).json();
-    // Without the printed address's token, the page's terminal asks for it.
-    expect(info).toEqual({
-      served: true,
-      target: 'sandbox',
-      console: true,
-      terminal: 'needs-token',
-    });
+    // Without the printed address's token the API answers nothing; the learner's own
+    // programs find the token in a 0600 file of the lab home (0700).
+    expect((await fetch(url + 'api/info')).status).toBe(401);
+    const port = new URL(url).port;
+    const file = join(home, 'serve', `${port}.json`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(home, 'serve')).mode & 0o777).toBe(0o700);
+    const { token } = JSON.parse(readFileSync(file, 'utf8'));
+    expect(stdout).toContain(`#token=${token}`);
+    const info = await (
+      await fetch(url + 'api/info', { headers: { 'x-lab-token': token } })
+    ).json();
+    expect(info).toEqual({ served: true, target: 'sandbox', console: true, terminal: 'ready' });
     // No sandbox running in this home: the check says so, with what to do.
     const check = await fetch(url + 'api/labs/day42/check', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-lab-token': token },
       body: '{}',
     });
     expect(check.status).toBe(503);
@@ -71,6 +110,35 @@ describe('lab serve', () => {
     child.kill('SIGTERM');
     const code = await new Promise((r) => child.on('exit', r));
     expect(code).toBe(0);
+    expect(existsSync(file)).toBe(false); // a stopped server leaves no token behind
+  });
+
+  it('two servers on two ports keep their own tokens; signing out revokes one and prints a new address', async () => {
+    const [a, b] = await Promise.all([serve(['--port', '0']), serve(['--port', '0'])]);
+    expect(a.token).not.toBe(b.token);
+    const info = (s: { url: string }, token: string) =>
+      fetch(s.url + 'api/info', { headers: { 'x-lab-token': token } }).then((r) => r.status);
+    expect(await info(a, a.token)).toBe(200);
+    expect(await info(b, b.token)).toBe(200);
+    expect(await info(a, b.token)).toBe(401); // one server's token opens only that server
+    // Sign out of a: its token stops working, b's goes on; a prints a new address.
+    const out = await fetch(a.url + 'api/session/signout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-lab-token': a.token },
+      body: '{}',
+    });
+    expect(out.status).toBe(200);
+    expect(await info(a, a.token)).toBe(401);
+    expect(await info(b, b.token)).toBe(200);
+    await expect.poll(() => a.out(), { timeout: 10_000 }).toMatch(/New address: http:\S+#token=/);
+    const fresh = /New address: \S+#token=([\w-]+)/.exec(a.out())![1];
+    expect(await info(a, fresh)).toBe(200);
+    const file = JSON.parse(
+      readFileSync(join(home, 'serve', `${new URL(a.url).port}.json`), 'utf8'),
+    );
+    expect(file.token).toBe(fresh);
+    for (const s of [a, b]) s.child.kill('SIGTERM');
+    await Promise.all([a, b].map((s) => new Promise((r) => s.child.on('exit', r))));
   });
 
   it('says the terminal is off and what others can do when it listens beyond loopback', async () => {
@@ -88,19 +156,40 @@ describe('lab serve', () => {
       });
       child.on('exit', (code) => reject(new Error(`lab serve exited ${code}: ${stdout}`)));
     });
-    // No token in the address (there is no terminal to unlock), and it says why.
-    const port = /Lab site: http:\/\/localhost:(\d+)\/\n/.exec(stdout)?.[1];
+    const [, port, token] = /Lab site: http:\/\/localhost:(\d+)\/#token=([\w-]+)\n/.exec(stdout)!;
     expect(port, stdout).toBeDefined();
     expect(stdout).toMatch(
       /Terminal in the page: off \(it is offered on loopback only, and this server listens on 0\.0\.0\.0\)/,
     );
-    expect(stdout).toMatch(
-      /warning: listening on 0\.0\.0\.0: anyone who can reach this machine on port \d+ can, without signing in, run checks and the automatic cleanup, and use the sandbox console, which creates access keys and shows their secrets/,
-    );
-    const info = await (await fetch(`http://127.0.0.1:${port}/api/info`)).json();
+    // The warning names web pages too (DNS rebinding), not only people on the network.
+    expect(stdout).toMatch(/warning: listening on 0\.0\.0\.0: .*web pages.*DNS rebinding/);
+    expect(stdout).toMatch(/sandbox console, which creates access keys and shows their secrets/);
+    const info = await (
+      await fetch(`http://127.0.0.1:${port}/api/info`, { headers: { 'x-lab-token': token } })
+    ).json();
     expect(info.terminal).toBe('off');
     child.kill('SIGTERM');
     await new Promise((r) => child.on('exit', r));
+  });
+
+  it('beyond loopback still answers only its own names: loopback, --allow-host, the listen address', async () => {
+    for (const host of ['0.0.0.0', '127.0.0.2']) {
+      const s = await serve(['--port', '0', '--host', host, '--allow-host', 'lab.example']);
+      const port = new URL(s.url).port;
+      const at = `http://127.0.0.${host === '0.0.0.0' ? 1 : 2}:${port}/`;
+      const auth = { 'x-lab-token': s.token };
+      // A rebound name (an attacker's DNS pointing at this address) is refused, token or not.
+      expect(await getWithHost(at + 'api/info', `rebind.evil.test:${port}`, auth)).toBe(403);
+      expect(await getWithHost(at + 'labs/day42/', `rebind.evil.test:${port}`)).toBe(403);
+      expect(await getWithHost(at + 'api/info', `lab.example:${port}`, auth)).toBe(200);
+      expect(await getWithHost(at + 'api/info', `lab.example:${port}`)).toBe(401);
+      if (host === '127.0.0.2') {
+        expect(await getWithHost(at + 'api/info', `127.0.0.2:${port}`, auth)).toBe(200);
+        expect(s.out()).toMatch(/Terminal in the page: off/);
+      }
+      s.child.kill('SIGTERM');
+      await new Promise((r) => s.child.on('exit', r));
+    }
   });
 
   it('explains a busy port with exit code 2', async () => {

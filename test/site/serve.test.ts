@@ -6,13 +6,20 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { request, type Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createSiteServer, listen } from '../../runner/serve/index.ts';
+import { createSiteServer, listen, serveAccess } from '../../runner/serve/index.ts';
 import { learnerServices, type LearnerServices } from '../../runner/serve/learner.ts';
 import { resolveTarget, type Target } from '../../runner/target/index.ts';
 import { startLab } from '../../runner/check/index.ts';
 import { labsRoot } from '../../runner/lab/paths.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
-import { buildOnce, launchBrowser, removeTemp, screenshot, screenshotOf } from './helpers.ts';
+import {
+  buildOnce,
+  launchBrowser,
+  removeTemp,
+  screenshot,
+  screenshotOf,
+  signedInPage,
+} from './helpers.ts';
 
 let sandbox: TestSandbox;
 let target: Target;
@@ -21,6 +28,7 @@ let server: Server;
 let url: string;
 let browser: Browser;
 let ctx: BrowserContext;
+const access = serveAccess();
 /** Every HTML and JSON body the browser received, to search for the secret afterwards. */
 const seen: string[] = [];
 
@@ -36,6 +44,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     labs: services.labs,
     console: services.console,
+    access,
   });
   url = await listen(server, 0, '127.0.0.1');
   browser = await launchBrowser();
@@ -62,7 +71,7 @@ describe('lab serve with the sandbox', () => {
   let secret = '';
 
   it('shows day42 with five pending steps and a "Check my progress" button each', async () => {
-    const page = await ctx.newPage();
+    const page = await signedInPage(ctx, url, access.token);
     await page.goto(url + 'labs/day42/');
     await expect.poll(() => page.locator('.check-btn:visible').count()).toBe(5);
     for (const id of ['create-key', 'configure', 'list-users', 'denied-ec2', 'cleanup']) {
@@ -83,7 +92,7 @@ describe('lab serve with the sandbox', () => {
   });
 
   it('creates an access key in the sandbox console: acknowledgement, secret once, .csv', async () => {
-    const page = await ctx.newPage();
+    const page = await signedInPage(ctx, url, access.token);
     await page.goto(url + 'console/iam/users/');
     await page.getByRole('link', { name: 'iam-admin' }).click();
     await page.waitForURL(/\/console\/iam\/user\/\?name=iam-admin/);
@@ -141,7 +150,7 @@ describe('lab serve with the sandbox', () => {
   });
 
   it('ticks step 1 when "Check my progress" runs the check server side', async () => {
-    const page = await ctx.newPage();
+    const page = await signedInPage(ctx, url, access.token);
     await page.goto(url + 'labs/day42/');
     const step = page.locator('.lab-step[data-step="create-key"]');
     await step.getByRole('button', { name: 'Check my progress' }).click();
@@ -164,14 +173,16 @@ describe('lab serve with the sandbox', () => {
     // The index shows the same progress.
     await page.goto(url);
     await expect
-      .poll(() => page.locator('[data-lab="day42"] .lab-progress').textContent())
+      .poll(() => page.locator('[data-lab="day42"] .lab-progress').textContent(), {
+        timeout: 15_000,
+      })
       .toBe('Progress: 1 of 5 steps passed');
     await screenshot(page, 'index-served');
     await page.close();
   });
 
   it('deactivates, then deletes the key only when its id is typed back; the cleanup check passes', async () => {
-    const page = await ctx.newPage();
+    const page = await signedInPage(ctx, url, access.token);
     await page.goto(url + 'console/iam/user/?name=iam-admin#security-credentials');
     const row = page.locator(`tr[data-key="${keyId}"]`);
     // The key's Actions menu, as in the AWS console: Delete waits until it is inactive.
@@ -247,7 +258,7 @@ describe('lab serve with the sandbox', () => {
   });
 
   it('works from the keyboard alone: create a key, then deactivate and delete it', async () => {
-    const page = await ctx.newPage();
+    const page = await signedInPage(ctx, url, access.token);
     await page.goto(url + 'console/iam/create-key/?name=iam-admin');
     const tabTo = async (match: (el: { tag: string; text: string }) => boolean) => {
       for (let i = 0; i < 40; i++) {

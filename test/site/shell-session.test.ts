@@ -11,7 +11,12 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import WebSocket from 'ws';
 import xterm from '@xterm/headless';
-import { createSiteServer, embeddedTerminal, listen } from '../../runner/serve/index.ts';
+import {
+  createSiteServer,
+  embeddedTerminal,
+  listen,
+  serveAccess,
+} from '../../runner/serve/index.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'lab-shell-session-'));
 const open: { server: Server; close(): void }[] = [];
@@ -25,18 +30,20 @@ afterEach(() => {
 });
 
 async function serve(idleMs = 60_000) {
+  const access = serveAccess();
   const terminal = embeddedTerminal({
     listenHost: '127.0.0.1',
     home,
+    access,
     idleMs,
     // A plain bash stands in for `lab shell` (the same pty, the same session host).
     command: { file: '/bin/bash', args: ['--norc', '--noprofile', '-i'] },
     env: { PATH: process.env.PATH!, HOME: home, PS1: '$ ' },
   })!;
-  const server = createSiteServer({ distDir: home, host: '127.0.0.1', terminal });
+  const server = createSiteServer({ distDir: home, host: '127.0.0.1', terminal, access });
   const url = await listen(server, 0, '127.0.0.1');
   open.push({ server, close: () => terminal.close() });
-  return { url, terminal };
+  return { url, terminal, token: access.token };
 }
 
 interface Page {
@@ -49,12 +56,14 @@ interface Page {
   ws: WebSocket;
 }
 
-/** A page: a WebSocket with the token's cookie and this server's Origin, and an xterm. */
+/** A page: a WebSocket offering the token and this server's Origin, and an xterm. */
 async function page(url: string, token: string): Promise<Page> {
   const u = new URL(url);
-  const ws = new WebSocket(`ws://${u.host}/terminal/ws?cols=100&rows=30`, {
-    headers: { origin: u.origin, cookie: `lab_terminal=${token}` },
-  });
+  const ws = new WebSocket(
+    `ws://${u.host}/terminal/ws?cols=100&rows=30`,
+    ['labrunner.terminal', `lab-token.${token}`],
+    { headers: { origin: u.origin } },
+  );
   const vt = new xterm.Terminal({ cols: 100, rows: 30, scrollback: 2000, allowProposedApi: true });
   const control: Record<string, any>[] = [];
   let pending = Promise.resolve();
@@ -115,19 +124,19 @@ const alive = (pid: number) => {
 
 describe('the page terminal session', () => {
   it('keeps one shell across pages: same pid, variables and screen; two pages at once', async () => {
-    const { url, terminal } = await serve();
-    const a = await page(url, terminal.token);
+    const { url, terminal, token } = await serve();
+    const a = await page(url, token);
     a.type('export LAB_MARK=kept-$((6*7)); echo "pid=$$"\r');
     const [, pid] = await a.waitFor(/pid=(\d+)/);
     expect(a.control[0]).toMatchObject({ type: 'attached', fresh: true, others: 0 });
     await leave(a); // a reload: the page goes, the shell stays
 
-    const b = await page(url, terminal.token);
+    const b = await page(url, token);
     // The screen comes back before anything new is typed.
     await b.waitFor(new RegExp(`pid=${pid}`));
     expect(b.control[0]).toMatchObject({ type: 'attached', fresh: false, others: 0 });
     expect(b.control[0].detachedMs).toBeGreaterThanOrEqual(0);
-    const c = await page(url, terminal.token); // a second tab, while b is open
+    const c = await page(url, token); // a second tab, while b is open
     expect(c.control[0]).toMatchObject({ fresh: false, others: 1 });
     expect(c.control[0].detachedMs).toBeUndefined();
     c.type('echo "again=$$ $LAB_MARK"\r');
@@ -136,13 +145,13 @@ describe('the page terminal session', () => {
   });
 
   it('ends a shell no page has open after the idle time, and tells the next page', async () => {
-    const { url, terminal } = await serve(800);
-    const a = await page(url, terminal.token);
+    const { url, terminal, token } = await serve(800);
+    const a = await page(url, token);
     a.type('echo "pid=$$"\r');
     const [, pid] = await a.waitFor(/pid=(\d+)/);
     await leave(a);
     await expect.poll(() => alive(Number(pid)), { timeout: 15_000 }).toBe(false);
-    const b = await page(url, terminal.token);
+    const b = await page(url, token);
     expect(b.control[0]).toMatchObject({
       type: 'attached',
       fresh: true,
@@ -156,14 +165,14 @@ describe('the page terminal session', () => {
   });
 
   it('tells every attached page that the shell exited, with its status, or that the server stopped', async () => {
-    const { url, terminal } = await serve();
-    const [a, b] = [await page(url, terminal.token), await page(url, terminal.token)];
+    const { url, terminal, token } = await serve();
+    const [a, b] = [await page(url, token), await page(url, token)];
     a.type('exit 3\r');
     for (const p of [a, b]) {
       expect(await p.closed).toBe(1000);
       expect(p.control.at(-1)).toMatchObject({ type: 'ended', reason: 'exited', status: 3 });
     }
-    const c = await page(url, terminal.token); // a page that saw it: a new shell, no "previous"
+    const c = await page(url, token); // a page that saw it: a new shell, no "previous"
     expect(c.control[0]).toMatchObject({ fresh: true });
     expect(c.control[0].previous).toBeUndefined();
     c.type('echo "pid=$$"\r');

@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   createSiteServer,
   embeddedTerminal,
+  serveAccess,
   listen,
   type Terminal,
 } from '../../runner/serve/index.ts';
@@ -28,6 +29,7 @@ let server: Server;
 let url: string;
 let browser: Browser;
 let terminal: Terminal;
+const access = serveAccess();
 
 beforeAll(async () => {
   let out: string;
@@ -36,13 +38,14 @@ beforeAll(async () => {
   target = await resolveTarget({ home: sandbox.home, env });
   await startLab({ lab: 'day42', target, home: sandbox.home, env }); // as `lab start day42`
   services = learnerServices({ home: sandbox.home, labsDir: labsRoot(), env });
-  terminal = embeddedTerminal({ listenHost: '127.0.0.1', home: sandbox.home, env })!;
+  terminal = embeddedTerminal({ listenHost: '127.0.0.1', home: sandbox.home, env, access })!;
   server = createSiteServer({
     distDir: out,
     host: '127.0.0.1',
     labs: services.labs,
     console: services.console,
     terminal,
+    access,
   });
   url = await listen(server, 0, '127.0.0.1');
 });
@@ -88,7 +91,7 @@ describe('the terminal in the day42 page', () => {
   it('offers only the sandbox form of each command "To terminal", and makes a key there', async () => {
     ctx = await browser.newContext({ viewport: { width: 1280, height: 1300 } });
     a = await ctx.newPage();
-    await a.goto(lab(`?token=${terminal.token}`));
+    await a.goto(lab(`#token=${access.token}`));
     await a.getByRole('button', { name: 'Open a terminal here' }).click();
     await waitScreen(a, /\(sandbox\)/);
     await expect.poll(() => status(a)).toMatch(/^A new shell started at \d\d:\d\d UTC\.$/);
@@ -135,7 +138,7 @@ describe('the terminal in the day42 page', () => {
 
     // A second tab, while the first is open: both show what either types.
     const b = await ctx.newPage();
-    await b.goto(lab(`?token=${terminal.token}`));
+    await b.goto(lab(`#token=${access.token}`));
     await waitScreen(b, new RegExp(secret.replace(/[+/]/g, '\\$&')));
     await expect.poll(() => status(b)).toMatch(/Also open in 1 other page\.$/);
     expect(await shellId(b)).toBe(first);
@@ -160,7 +163,7 @@ describe('the terminal in the day42 page', () => {
 
   it('says when the shell exited, and with what status, and offers a new one', async () => {
     const b = await ctx.newPage();
-    await b.goto(lab(`?token=${terminal.token}`));
+    await b.goto(lab(`#token=${access.token}`));
     await waitScreen(b, new RegExp(`seen${asked}=`)); // attached (the dock reopened itself)
     await typeLine(b, 'exit 4');
     for (const p of [a, b]) {
