@@ -125,7 +125,7 @@ export async function ensureUnlocked(opts: EnsureOptions): Promise<SandboxInfo> 
   const kept = readSecret(l);
   const engineOk = !!kept && engineAlive && (await engineHealthy(engine!.port));
   if (engineAlive && !engineOk) await stop(engine!.pid); // alive but not answering
-  const python = engineOk ? undefined : findMotoPython(env); // fail before starting anything
+  const python = engineOk ? undefined : findMotoPython(env, l.motoPythonFile); // fail before starting anything
   if (!engineOk) checkIdentitiesFile(l); // a damaged file: say so, not a Python traceback
   // The private port is kept across restarts, so the gateway keeps pointing at it; only if
   // someone else took it do we move (and then restart the gateway too).
@@ -242,7 +242,7 @@ async function startGateway(
 ): Promise<ProcessRecord & { enginePort: number }> {
   say(`Starting the sandbox gateway on ${host}:${port}…`);
   // The service models come from the Python that runs moto (sandbox/lifecycle/botocore.ts).
-  const models = botocoreDataDir(findMotoPython(env), env);
+  const models = botocoreDataDir(findMotoPython(env, l.motoPythonFile), env);
   try {
     const started = await launch({
       name: 'gateway',

@@ -25,6 +25,8 @@ export interface Layout {
   credentialsFile: string;
   /** Put first on PATH: holds the `aws` wrapper for CLIs that ignore AWS_ENDPOINT_URL. */
   binDir: string;
+  /** The absolute path of the Python that last ran moto (moto.ts): found again whatever PATH says. */
+  motoPythonFile: string;
 }
 
 export function layout(home: string): Layout {
@@ -45,5 +47,6 @@ export function layout(home: string): Layout {
     configFile: join(dir, 'aws', 'config'),
     credentialsFile: join(dir, 'aws', 'credentials'),
     binDir: join(dir, 'bin'),
+    motoPythonFile: join(dir, 'moto-python'),
   };
 }

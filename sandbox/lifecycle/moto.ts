@@ -1,7 +1,10 @@
-// Find a Python that can run moto's server. Order: $LAB_MOTO_PYTHON; the interpreter of a
-// `moto_server` on PATH (pipx and venv installs put moto in a Python of its own); `python3`.
+// Find a Python that can run moto's server. Order: $LAB_MOTO_PYTHON; the one that ran it last
+// time in this lab home (remembered by absolute path: a learner's PATH changes — `PATH=/usr/bin:
+// $PATH` to reach another `aws`, `pyenv shell system` — and the python3 it finds then may have
+// no moto); the interpreter of a `moto_server` on PATH (pipx and venv installs put moto in a
+// Python of its own); `python3`.
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { SandboxError } from '../errors.ts';
 import type { Env } from '../paths.ts';
@@ -10,18 +13,24 @@ export const INSTALL_MOTO = "python3 -m pip install 'moto[server]'";
 
 const cache = new Map<string, string>();
 
-/** The python executable to run sandbox/engine/engine.py with; throws a SandboxError saying how to install moto. */
-export function findMotoPython(env: Env = process.env): string {
+/**
+ * The python executable to run sandbox/engine/engine.py with (an absolute path, pyenv shims
+ * resolved); throws a SandboxError saying how to install moto. `memory`: the file that remembers
+ * the last one found (layout's motoPythonFile); it is tried first and updated.
+ */
+export function findMotoPython(env: Env = process.env, memory?: string): string {
   const override = env.LAB_MOTO_PYTHON;
-  const key = `${override ?? ''}\0${env.PATH ?? ''}`;
+  const remembered = override || !memory ? undefined : readRemembered(memory);
+  const key = `${override ?? ''}\0${remembered ?? ''}\0${env.PATH ?? ''}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const candidates = override ? [override] : [motoServerPython(env), 'python3'];
+  const candidates = override ? [override] : [remembered, motoServerPython(env), 'python3'];
   for (const candidate of candidates) {
-    if (candidate && canRunMoto(candidate, env)) {
-      cache.set(key, candidate);
-      return candidate;
-    }
+    const exe = candidate ? runsMoto(candidate, env) : undefined;
+    if (!exe) continue;
+    if (memory && !override && exe !== remembered) remember(memory, exe);
+    cache.set(key, exe);
+    return exe;
   }
   throw new SandboxError(
     'moto_missing',
@@ -33,14 +42,40 @@ export function findMotoPython(env: Env = process.env): string {
   );
 }
 
-function canRunMoto(python: string, env: Env): boolean {
-  // The engine also needs werkzeug (moto[server] brings flask and werkzeug).
-  const probe = spawnSync(python, ['-c', 'import moto.server, werkzeug'], {
-    env: env as NodeJS.ProcessEnv,
-    stdio: 'ignore',
-    timeout: 30_000,
-  });
-  return !probe.error && probe.status === 0;
+/** The interpreter's own absolute path when `python` can run moto's server; else undefined. */
+function runsMoto(python: string, env: Env): string | undefined {
+  // The engine also needs werkzeug (moto[server] brings flask and werkzeug). sys.executable
+  // names the real interpreter behind a pyenv shim or a bare `python3`.
+  const probe = spawnSync(
+    python,
+    ['-c', 'import sys, moto.server, werkzeug; print(sys.executable)'],
+    {
+      env: env as NodeJS.ProcessEnv,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 30_000,
+    },
+  );
+  if (probe.error || probe.status !== 0) return undefined;
+  const exe = probe.stdout.trim();
+  return exe.startsWith('/') ? exe : python;
+}
+
+function readRemembered(file: string): string | undefined {
+  try {
+    const exe = readFileSync(file, 'utf8').trim();
+    return exe.startsWith('/') && existsSync(exe) ? exe : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function remember(file: string, exe: string): void {
+  try {
+    writeFileSync(file, `${exe}\n`, { mode: 0o600 });
+  } catch {
+    // Only a shortcut for the next start: a read-only home still starts.
+  }
 }
 
 /** The python named in the `#!` line of `moto_server` on PATH, if it is a python. */

@@ -174,6 +174,29 @@ describe('stale state and errors', () => {
     expect(missing.hint).toContain("python3 -m pip install 'moto[server]'");
   });
 
+  test('the Python that ran moto is remembered: `PATH=/usr/bin:$PATH` does not break the next start', async () => {
+    const home = tempHome();
+    const port = String(await freePort());
+    const env = cleanEnv({ LAB_HOME: home });
+    expect((await lab(['sandbox', 'start', '--port', port], env)).code).toBe(0);
+    expect((await lab(['sandbox', 'stop'], env)).code).toBe(0);
+    // What a learner types to reach Debian's `aws` first; that PATH's python3 has no moto.
+    const debianFirst = { ...env, PATH: `/usr/bin:/bin:${env.PATH}` };
+    expect(
+      execFileSync('sh', ['-c', 'command -v python3'], { env: debianFirst, encoding: 'utf8' }),
+    ).toBe('/usr/bin/python3\n');
+    try {
+      const r = await lab(['sandbox', 'start', '--port', port], debianFirst);
+      expect(r.code, r.stderr).toBe(0);
+      // Remembered by absolute path (the interpreter itself, not a pyenv shim).
+      const remembered = readFileSync(layout(home).motoPythonFile, 'utf8').trim();
+      expect(remembered).toMatch(/^\/.*python[\d.]*$/);
+      expect(remembered).not.toContain('/shims/');
+    } finally {
+      await lab(['sandbox', 'stop'], env);
+    }
+  });
+
   test('moto installed in its own Python (pipx, venv) is found through moto_server on PATH', async () => {
     const home = tempHome();
     // The interpreter that has moto, named only by the #! line of a moto_server script; the
