@@ -43,7 +43,7 @@ export async function lookupEvents(
 /** Like lookupEvents, by any lookup attribute (e.g. every call made with one AccessKeyId). */
 export async function lookupEventsBy(
   cloudtrail: CloudTrailClient,
-  attr: { key: 'EventName' | 'AccessKeyId' | 'Username'; value: string },
+  attr: { key: 'EventName' | 'AccessKeyId' | 'Username' | 'ReadOnly'; value: string },
   since: Date,
   maxPages = 4,
 ): Promise<TrailEvent[]> {

@@ -9,12 +9,50 @@ import {
   recordCreated,
   setRunBaseline,
   getRun,
+  ledgerFor,
+  markRemoved,
+  setRunStatus,
   type Run,
+  type Store,
 } from '../store/index.ts';
 import { systemClock, type Clock } from './context.ts';
 import { labFileOf, loadDefinition } from './load.ts';
 import { checkThrew } from '../sdk/contract.ts';
 import { kindOf } from '../resources/index.ts';
+import { judge } from '../ownership/index.ts';
+import type { LabError } from '../errors.ts';
+
+/**
+ * Remove what a failed setup recorded, newest first (what hangs off a thing goes before it),
+ * each only once proven the lab's by the ids just recorded. Returns what was removed; closes the
+ * run when nothing it made remains.
+ */
+async function undoSetup(
+  store: Store,
+  run: Run,
+  target: Target,
+  recordIds: () => Promise<void>,
+): Promise<string[]> {
+  const done: string[] = [];
+  try {
+    await recordIds();
+    const open = ledgerFor(store, run.id)
+      .filter((e) => e.createdBy === 'lab' && !e.removedAt)
+      .reverse();
+    for (const e of open) {
+      const v = await judge(target, e);
+      if (v.state === 'same') {
+        await kindOf(e.kind)!.delete(target, e.resourceId, e.details);
+        done.push(v.what);
+      }
+      if (v.state === 'same' || v.state === 'gone') markRemoved(store, e.id);
+    }
+    if (ledgerFor(store, run.id).every((e) => e.removedAt)) setRunStatus(store, run.id, 'cleaned');
+  } catch {
+    // The account refused or is unreachable: what remains stays recorded for `lab cleanup`.
+  }
+  return done;
+}
 
 export interface StartResult {
   run: Run;
@@ -63,6 +101,23 @@ export async function startLab(o: {
           });
     const created: string[] = [];
     const recorded: { kind: string; resourceId: string }[] = [];
+    // Ownership by identity: each created thing's immutable ids (UserId, GroupId, RoleId…),
+    // recorded as soon as setup is over, whether it finished or not, so cleanup later deletes
+    // that one and never a same-named replacement.
+    const recordIds = async () => {
+      for (const r of recorded) {
+        const live = await kindOf(r.kind)?.lookup(o.target, r.resourceId, {});
+        if (live) {
+          recordCreated(store, {
+            runId: run.id,
+            kind: r.kind,
+            resourceId: r.resourceId,
+            details: { ...live.ids, createdAt: live.created?.toISOString() },
+            createdBy: 'lab',
+          });
+        }
+      }
+    };
     try {
       const baseline = await def.setup?.({
         lab: o.lab,
@@ -76,20 +131,7 @@ export async function startLab(o: {
         },
         say: o.say ?? (() => {}),
       });
-      // Ownership by identity: record each created thing's immutable ids (UserId, GroupId,
-      // RoleId…) now, so cleanup later deletes that one and never a same-named replacement.
-      for (const r of recorded) {
-        const live = await kindOf(r.kind)?.lookup(o.target, r.resourceId, {});
-        if (live) {
-          recordCreated(store, {
-            runId: run.id,
-            kind: r.kind,
-            resourceId: r.resourceId,
-            details: { ...live.ids, createdAt: live.created?.toISOString() },
-            createdBy: 'lab',
-          });
-        }
-      }
+      await recordIds();
       setRunBaseline(store, run.id, {
         ...(baseline ?? {}),
         // Who the learner works as: only that identity's calls are this run's evidence.
@@ -97,10 +139,20 @@ export async function startLab(o: {
         setupAt: clock.now().toISOString(),
       });
     } catch (e) {
-      if ((e as Error)?.name === 'LabError') throw e;
-      // Not the environment: the lab's setup failed (named by lab and lab.ts:line, not a bug in
-      // labrunner). The run stays open; `lab start` again finishes its setup.
-      throw o.target.environmentError(e) ?? checkThrew(o.lab, 'setup', labFileOf(def), e);
+      // A setup that failed part-way removes what it made (proven by the ids recorded now), so
+      // a failed `lab start` leaves nothing behind; the run is closed and a new start begins
+      // afresh. What could not be removed stays recorded: `lab cleanup` reports it.
+      const undone = await undoSetup(store, run, o.target, recordIds);
+      const err =
+        (e as Error)?.name === 'LabError'
+          ? (e as LabError)
+          : (o.target.environmentError(e) ??
+            // Not the environment: the lab's setup failed (named by lab and lab.ts:line, not a
+            // bug in labrunner).
+            checkThrew(o.lab, 'setup', labFileOf(def), e));
+      if (undone.length)
+        err.message += ` What the setup had made is removed again: ${undone.join(', ')}.`;
+      throw err;
     }
     return { run: getRun(store, run.id)!, started: true, created };
   } finally {

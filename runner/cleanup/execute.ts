@@ -4,10 +4,12 @@
 import { rm } from 'node:fs/promises';
 import { DeleteAccessKeyCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { deleteUser, kindOf } from '../resources/index.ts';
+import { removeProfileSections } from '../resources/profile-file.ts';
+import { inRegion } from '../ownership/index.ts';
 import { ledgerFor, markRemoved, type Store } from '../store/index.ts';
 import type { Env } from '../paths.ts';
 import { ignoreGone } from '../aws/index.ts';
-import { removeProfileSections } from './profiles.ts';
+import { EXIT, LabError } from '../errors.ts';
 import type { CleanupAction, CleanupPlan, CleanupTarget } from './types.ts';
 
 export interface ExecuteOptions {
@@ -27,14 +29,45 @@ export async function executePlan(plan: CleanupPlan, o: ExecuteOptions): Promise
   const done: string[] = [];
   const crashAfter = Number(o.env?.LAB_CLEANUP_CRASH_AFTER ?? 0);
   const keyIds = new Set(plan.keyIds);
-  for (const action of plan.actions) {
-    await perform(action, o, keyIds, plan.runId);
+  for (const [i, action] of plan.actions.entries()) {
+    try {
+      await perform(action, o, keyIds, plan.runId);
+    } catch (e) {
+      throw stepFailed(plan, i, action, e, o.target.environmentError?.(e));
+    }
     for (const id of action.ledgerIds) markRemoved(o.store, id);
     done.push(action.text);
     o.onDone?.(action.text);
     if (crashAfter > 0 && done.length >= crashAfter) process.kill(process.pid, 'SIGKILL');
   }
   return done;
+}
+
+/**
+ * A failure while carrying out one action: named by the plan's step, the kind and the thing, with
+ * what AWS said, never as "a bug in labrunner" with a stack (the lab declared the kind; AWS or the
+ * account refused). Environment failures stay what they are (exit 2, with their own advice).
+ */
+function stepFailed(
+  plan: CleanupPlan,
+  i: number,
+  a: CleanupAction,
+  e: unknown,
+  environment: LabError | undefined,
+): LabError {
+  if ((e as Error)?.name === 'LabError') return e as LabError;
+  if (environment) return environment;
+  const err = e as { name?: string; message?: string };
+  const kind = a.resourceKind ?? (a.keyId ? 'access-key' : a.kind);
+  const first = String(err?.message ?? e)
+    .split('\n')[0]
+    .slice(0, 200);
+  return new LabError(
+    'cleanup_step_failed',
+    `The cleanup of ${plan.lab} stopped at step ${i + 1} of ${plan.actions.length} (${kind}): ${a.text} — ${err?.name ?? 'Error'}: ${first}`,
+    `Steps 1–${i} are done and recorded. Fix what AWS reports above (or remove that ${kind} yourself), then run \`lab cleanup ${plan.lab}${plan.target.kind === 'aws' ? ' --target aws' : ''}\`: it picks up where it stopped.`,
+    EXIT.incomplete,
+  );
 }
 
 async function perform(
@@ -74,7 +107,8 @@ async function perform(
     case 'delete-resource': {
       const kind = kindOf(a.resourceKind!);
       if (!kind) throw new Error(`no resource kind ${a.resourceKind}`);
-      await kind.delete(o.target, a.resourceId!, a.details ?? {});
+      const region = typeof a.details?.region === 'string' ? a.details.region : undefined;
+      await kind.delete(inRegion(o.target, region), a.resourceId!, a.details ?? {});
       // A user's keys went with it: close their ledger entries too.
       if (a.resourceKind === 'iam-user') {
         for (const e of ledgerFor(o.store, runId)) {

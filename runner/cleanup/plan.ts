@@ -1,38 +1,77 @@
-// Plan: decide exactly what to remove, from the ledger and from what the
-// learner created during the run, before anything is changed. Planning records
-// what it discovers in the ledger (keys, profile sections), so a cleanup that
-// is killed halfway finds the same work on its rerun, even for things that are
-// already half gone.
+// Plan: decide exactly what to remove before anything is changed. What is the run's is
+// ownership's to say (runner/ownership: recorded at creation, by id, in every region); the plan
+// turns its record into ordered actions and a `keep` list. Planning records what it discovers in
+// the ledger (keys, profile sections), so a cleanup that is killed halfway finds the same work
+// on its rerun, even for things that are already half gone.
 import type { AccessKeyMetadata } from '@aws-sdk/client-iam';
-import { ledgerFor, recordCreated } from '../store/index.ts';
-import { discoverLearnerKeys, labUsersOf, listKeys, runStartSecond } from './discover.ts';
-import { learnerArnOf } from '../aws/index.ts';
-import { findProfileSections } from './profiles.ts';
-import { parseSections, readCliFile } from './profile-file.ts';
-import { discoverCreated } from './discover-kinds.ts';
-import { recordRoleProfiles } from './role-profiles.ts';
+import { ledgerFor, recordCreated, type LedgerEntry } from '../store/index.ts';
+import { kindOf } from '../resources/index.ts';
+import { parseSections, readCliFile } from '../resources/profile-file.ts';
+import {
+  findProfileSections,
+  foreignKeys,
+  judge,
+  labUsersOf,
+  listKeys,
+  recordCreations,
+  recordRoleProfiles,
+  type Verdict,
+} from '../ownership/index.ts';
 import { cachedRoleSessions } from './role-sessions.ts';
-import { identify, kindOf } from '../resources/index.ts';
 import type { CleanupAction, CleanupPlan, Kept, PlanInput } from './types.ts';
 
 export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
   const { run, target, store } = input;
-  // What the learner created of every declared kind (groups, users, attachments…), first: a
-  // user found here is a lab user whose new keys are the learner's too.
-  const kept: Kept[] = await discoverCreated({ ...input, creates: input.creates ?? [] });
+  // What the learner created of every declared kind, in every enabled region, first: a user
+  // found here is a lab user whose new keys are the learner's too.
+  const own = {
+    run,
+    target,
+    store,
+    creates: input.creates ?? [],
+    labUsers: input.labUsers,
+    regions: input.regions,
+    everyRegion: true,
+  };
+  const recorded = await recordCreations(own);
+  const kept: Kept[] = [...recorded.kept];
+  const held: Kept[] = [];
   await recordRoleProfiles(input, run.id);
   const labUsers = [...new Set([...(input.labUsers ?? []), ...labUsersOf(undefined, store, run)])];
-  const contestedKeys = await discoverLearnerKeys({ ...input, labUsers });
   const iam = target.clients.iam;
   const actions: CleanupAction[] = [];
 
-  const entries = ledgerFor(store, run.id);
-  const keyEntries = entries.filter((e) => e.kind === 'access-key');
-  const labCreatedUsers = entries.filter((e) => e.kind === 'iam-user' && e.createdBy === 'lab');
+  // Every recorded thing but keys and profile sections, judged by its ids, in dependency order.
+  const others = ledgerFor(store, run.id)
+    .filter((e) => !e.removedAt && e.kind !== 'access-key' && e.kind !== 'profile-section')
+    .sort((a, b) => (kindOf(a.kind)?.order ?? 99) - (kindOf(b.kind)?.order ?? 99));
+  const judged: Array<{ e: LedgerEntry; v: Verdict }> = [];
+  for (const e of others) judged.push({ e, v: await judge(target, e) });
   const deletingUsers = new Set(
-    labCreatedUsers.filter((e) => !e.removedAt).map((e) => e.resourceId),
+    judged
+      .filter(({ e, v }) => e.kind === 'iam-user' && v.state === 'same')
+      .map(({ e }) => e.resourceId),
   );
 
+  // Keys on the lab's users (and on users the plan deletes) that the run did not make: kept, and a
+  // user holding one is kept too, since deleting it would delete that key with it.
+  const foreign = await foreignKeys(
+    own,
+    [...new Set([...labUsers, ...deletingUsers])],
+    recorded.contestedKeys,
+  );
+  kept.push(...foreign.map(({ resource, why }) => ({ resource, why })));
+  const holding = new Map<string, string[]>();
+  for (const f of foreign) holding.set(f.userName, [...(holding.get(f.userName) ?? []), f.keyId]);
+  // Contested keys on users that are not the lab's (a lab that may key any user).
+  for (const [keyId, c] of recorded.contestedKeys) {
+    if (labUsers.includes(c.userName) || deletingUsers.has(c.userName)) continue;
+    if (!(await listKeys(iam, c.userName)).some((k) => k.AccessKeyId === keyId)) continue;
+    kept.push({ resource: `access key ${keyId} of ${c.userName}`, why: c.why });
+  }
+
+  const entries = ledgerFor(store, run.id);
+  const keyEntries = entries.filter((e) => e.kind === 'access-key');
   // Live state of every key of every user involved, to plan only what is needed.
   const userOf = (e: (typeof keyEntries)[number]) =>
     String(e.details.userName ?? labUsers[0] ?? '');
@@ -40,7 +79,6 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
   const live = new Map<string, AccessKeyMetadata>();
   for (const u of users) for (const k of await listKeys(iam, u)) live.set(k.AccessKeyId!, k);
 
-  const ledgerKeyIds = new Set(keyEntries.map((e) => e.resourceId));
   for (const e of keyEntries.filter((k) => !k.removedAt)) {
     const k = live.get(e.resourceId);
     const who = e.createdBy === 'learner' ? 'created by you during the lab' : 'created by the lab';
@@ -69,134 +107,59 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
       text: `delete access key ${e.resourceId} of ${userOf(e)}`,
     });
   }
-  for (const u of labUsers) {
-    for (const k of await listKeys(iam, u)) {
-      if (ledgerKeyIds.has(k.AccessKeyId!) || deletingUsers.has(u)) continue;
-      const during = k.CreateDate && k.CreateDate >= runStartSecond(run.startedAt);
-      kept.push({
-        resource: `access key ${k.AccessKeyId} of ${u}`,
-        why: contestedKeys.has(k.AccessKeyId!)
-          ? contestedKeys.get(k.AccessKeyId!)!.why
-          : during
-            ? `created ${k.CreateDate?.toISOString()}, during the lab, but not provably this lab's: the event history shows no CreateAccessKey for it by you (${learnerArnOf(run.baseline, target.learnerArn) ?? 'the learner'}); made by another identity, or not delivered yet (CloudTrail can lag ~15 minutes: run \`lab cleanup\` again later)`
-            : `created ${k.CreateDate?.toISOString()}, before the lab started: not the lab's`,
-      });
-    }
-  }
-  // Contested keys on users that are not the lab's (a lab that may key any user).
-  for (const [keyId, c] of contestedKeys) {
-    if (labUsers.includes(c.userName)) continue;
-    if (!(await listKeys(iam, c.userName)).some((k) => k.AccessKeyId === keyId)) continue;
-    kept.push({ resource: `access key ${keyId} of ${c.userName}`, why: c.why });
-  }
 
-  // Profile sections that hold one of this run's keys (deleted now or earlier).
-  const keyIds = new Set(keyEntries.map((e) => e.resourceId));
-  const found = await findProfileSections(target.learnerFiles, keyIds);
-  kept.push(...found.kept.map((k) => ({ resource: `[${k.header}] in ${k.path}`, why: k.why })));
-  const byPath = new Map<string, CleanupAction>();
-  const why = new Map<string, string>();
-  for (const s of found.remove) {
-    why.set(
-      `${s.path}#${s.header}`,
-      s.reason === 'holds-key' ? `holds key ${s.keyId}` : `the rest of profile ${s.profile}`,
-    );
-    const entry = recordCreated(store, {
-      runId: run.id,
-      kind: 'profile-section',
-      resourceId: `${s.path}#${s.header}`,
-      details: { file: s.file, profile: s.profile, keyId: s.keyId },
-      createdBy: 'learner',
-    });
-    const a = byPath.get(s.path) ?? {
-      kind: 'remove-profile-section' as const,
-      ledgerIds: [],
-      text: '',
-      path: s.path,
-      file: s.file,
-      headers: [],
-    };
-    a.ledgerIds.push(entry.id);
-    a.headers!.push(s.header);
-    byPath.set(s.path, a);
-  }
-  // Sections recorded by an earlier, interrupted cleanup: finish those still in the
-  // files (the other half of a profile may no longer sit next to its key), and
-  // close the ledger entries of those already gone.
-  for (const e of ledgerFor(store, run.id)) {
-    if (e.kind !== 'profile-section' || e.removedAt) continue;
-    const cut = e.resourceId.lastIndexOf('#');
-    const path = e.resourceId.slice(0, cut);
-    const header = e.resourceId.slice(cut + 1);
-    const file = e.details.file === 'config' ? 'config' : 'credentials';
-    const a = byPath.get(path) ?? {
-      kind: 'remove-profile-section' as const,
-      ledgerIds: [],
-      text: '',
-      path,
-      file: file as 'config' | 'credentials',
-      headers: [],
-    };
-    if (!a.ledgerIds.includes(e.id)) a.ledgerIds.push(e.id);
-    const text = await readCliFile(path);
-    const present =
-      text !== undefined && parseSections(text).sections.some((x) => x.header === header);
-    if (present && !a.headers!.includes(header)) {
-      a.headers!.push(header);
-      why.set(
-        `${path}#${header}`,
-        e.details.roleArn
-          ? `assumes the lab's role ${String(e.details.roleArn).split('/').pop()}`
-          : `left by an interrupted cleanup: profile ${String(e.details.profile)}`,
-      );
-    }
-    byPath.set(path, a);
-  }
-  for (const a of byPath.values()) {
-    a.text = a.headers!.length
-      ? `remove ${a.headers!.map((h) => `[${h}] (${why.get(`${a.path}#${h}`)})`).join(', ')} from ${a.path}; every other byte of the file is kept`
-      : `forget profile sections already gone from ${a.path}`;
-    actions.push(a);
-  }
-
+  actions.push(...(await profileActions(input, keyEntries, kept)));
   // Sessions of the run's roles that the CLI cached: useless once the role is gone, and a
   // trap for the next run (role-sessions.ts).
   actions.push(...(await cachedRoleSessions(input)));
 
-  // Every other registered kind, in dependency order: only what is provably the lab's.
-  const open = ledgerFor(store, run.id)
-    .filter((e) => !e.removedAt && e.kind !== 'access-key' && e.kind !== 'profile-section')
-    .map((e) => ({ e, kind: kindOf(e.kind) }))
-    .sort((a, b) => (a.kind?.order ?? 99) - (b.kind?.order ?? 99));
-  for (const { e, kind } of open) {
-    if (!kind) {
-      kept.push({ resource: `${e.kind} ${e.resourceId}`, why: 'a kind labrunner does not know' });
-      continue;
-    }
-    const what = kind.describe(e.resourceId, e.details);
+  for (const { e, v } of judged) {
     const base = {
       ledgerIds: [e.id],
       resourceKind: e.kind,
       resourceId: e.resourceId,
       details: e.details,
     };
-    const id = await identify(kind, target, e.resourceId, e.details);
-    if (id.state === 'gone') {
-      actions.push({ ...base, kind: 'forget', text: `forget ${what} (already gone)` });
-    } else if (id.state === 'other') {
-      actions.push({ ...base, kind: 'forget', text: `forget ${what} (the lab's one is gone)` });
+    if (v.state === 'unknown-kind') {
+      kept.push({ resource: v.what, why: 'a kind labrunner does not know' });
+    } else if (v.state === 'gone') {
+      actions.push({ ...base, kind: 'forget', text: `forget ${v.what} (already gone)` });
+    } else if (v.state === 'other' && v.unrecorded && e.createdBy === 'lab') {
+      // The lab's setup made it but its ids were never recorded (a setup that failed part-way,
+      // before this was fixed): neither provably the lab's nor provably not. Left open, so the
+      // cleanup never says "clean" while it may remain.
+      const why = `the lab's setup created it, but ${v.why}: remove it yourself if it is the lab's, then run \`lab cleanup\` again`;
+      kept.push({ resource: v.what, why });
+      held.push({ resource: v.what, why });
+    } else if (v.state === 'other') {
+      actions.push({ ...base, kind: 'forget', text: `forget ${v.what} (the lab's one is gone)` });
       kept.push({
-        resource: `${what} (the one there now)`,
-        why: `not provably this lab's: ${id.why}`,
+        resource: `${v.what} (the one there now)`,
+        why: `not provably this lab's: ${v.why}`,
       });
+    } else if (e.kind === 'iam-user' && holding.has(e.resourceId)) {
+      // The run's user, but deleting it would delete another identity's key: kept, and not clean.
+      const keys = holding.get(e.resourceId)!;
+      const why = `it holds access key ${keys.join(', ')}, which this lab did not make; deleting the user would delete that key too. Remove the key yourself (or ask whoever made it), then run \`lab cleanup\` again`;
+      kept.push({ resource: v.what, why });
+      held.push({ resource: v.what, why });
     } else {
+      const kind = kindOf(e.kind)!;
       const who =
         e.createdBy === 'learner' ? 'created by you during the lab' : 'created by the lab';
       const after =
         e.kind === 'iam-user'
           ? ', after detaching its policies and removing its login profile and keys'
           : '';
-      actions.push({ ...base, kind: 'delete-resource', text: `delete ${what} (${who})${after}` });
+      const doing = kind.removing?.(e.resourceId, e.details) ?? `delete ${v.what}`;
+      const where =
+        kind.regional &&
+        e.details.region &&
+        e.details.region !== target.region &&
+        !doing.includes(' in ')
+          ? ` in ${String(e.details.region)}`
+          : '';
+      actions.push({ ...base, kind: 'delete-resource', text: `${doing}${where} (${who})${after}` });
     }
   }
   const recordedUsers = ledgerFor(store, run.id).filter((e) => e.kind === 'iam-user');
@@ -216,7 +179,87 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
     startedAt: run.startedAt,
     actions,
     kept,
-    keyIds: [...keyIds],
-    users: labCreatedUsers.map((e) => e.resourceId),
+    held,
+    keyIds: keyEntries.map((e) => e.resourceId),
+    users: entries
+      .filter((e) => e.kind === 'iam-user' && e.createdBy === 'lab')
+      .map((e) => e.resourceId),
+    unreadRegions: recorded.writes.filter((w) => w.unread).map((w) => w.region),
+    proof: {
+      kinds: [...new Set(entries.map((e) => e.kind))].sort(),
+      regions: [
+        ...new Set([target.region ?? 'us-east-1', ...recorded.writes.map((w) => w.region)]),
+      ],
+    },
   };
+}
+
+/** Profile sections that hold one of the run's keys (deleted now or earlier), or assume its roles. */
+async function profileActions(
+  input: PlanInput,
+  keyEntries: LedgerEntry[],
+  kept: Kept[],
+): Promise<CleanupAction[]> {
+  const { run, target, store } = input;
+  const keyIds = new Set(keyEntries.map((e) => e.resourceId));
+  const found = await findProfileSections(target.learnerFiles, keyIds);
+  kept.push(...found.kept.map((k) => ({ resource: `[${k.header}] in ${k.path}`, why: k.why })));
+  const byPath = new Map<string, CleanupAction>();
+  const why = new Map<string, string>();
+  const actionFor = (path: string, file: 'config' | 'credentials') =>
+    byPath.get(path) ?? {
+      kind: 'remove-profile-section' as const,
+      ledgerIds: [],
+      text: '',
+      path,
+      file,
+      headers: [],
+    };
+  for (const s of found.remove) {
+    why.set(
+      `${s.path}#${s.header}`,
+      s.reason === 'holds-key' ? `holds key ${s.keyId}` : `the rest of profile ${s.profile}`,
+    );
+    const entry = recordCreated(store, {
+      runId: run.id,
+      kind: 'profile-section',
+      resourceId: `${s.path}#${s.header}`,
+      details: { file: s.file, profile: s.profile, keyId: s.keyId },
+      createdBy: 'learner',
+    });
+    const a = actionFor(s.path, s.file);
+    a.ledgerIds.push(entry.id);
+    a.headers!.push(s.header);
+    byPath.set(s.path, a);
+  }
+  // Sections recorded by an earlier, interrupted cleanup: finish those still in the files (the
+  // other half of a profile may no longer sit next to its key), and close the ledger entries of
+  // those already gone.
+  for (const e of ledgerFor(store, run.id)) {
+    if (e.kind !== 'profile-section' || e.removedAt) continue;
+    const cut = e.resourceId.lastIndexOf('#');
+    const path = e.resourceId.slice(0, cut);
+    const header = e.resourceId.slice(cut + 1);
+    const a = actionFor(path, e.details.file === 'config' ? 'config' : 'credentials');
+    if (!a.ledgerIds.includes(e.id)) a.ledgerIds.push(e.id);
+    const text = await readCliFile(path);
+    const present =
+      text !== undefined && parseSections(text).sections.some((x) => x.header === header);
+    if (present && !a.headers!.includes(header)) {
+      a.headers!.push(header);
+      why.set(
+        `${path}#${header}`,
+        e.details.roleArn
+          ? `assumes the lab's role ${String(e.details.roleArn).split('/').pop()}`
+          : `left by an interrupted cleanup: profile ${String(e.details.profile)}`,
+      );
+    }
+    byPath.set(path, a);
+  }
+  for (const a of byPath.values()) {
+    a.text = a.headers!.length
+      ? `remove ${a.headers!.map((h) => `[${h}] (${why.get(`${a.path}#${h}`)})`).join(', ')} from ${a.path}; every other byte of the file is kept`
+      : `forget profile sections already gone from ${a.path}`;
+  }
+  return [...byPath.values()];
 }

@@ -12,7 +12,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterStart, isRunsCall, learnerArnOf, lookupEvents } from '../aws/index.ts';
 import { ledgerFor } from '../store/index.ts';
-import { iamTrail, runStartSecond } from './discover.ts';
+import { iamTrail, runStartSecond } from '../ownership/index.ts';
 import type { CleanupAction, PlanInput } from './types.ts';
 
 /** The CLI's cache folder (HOME decides it, as for the CLI). */

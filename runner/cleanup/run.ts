@@ -8,8 +8,7 @@ import { color } from '../ui.ts';
 import { setInterruptNote } from '../interrupt.ts';
 import { executePlan } from './execute.ts';
 import { planCleanup } from './plan.ts';
-import { labUsersOf } from './discover.ts';
-import { createsOf, regionsOf } from './discover-kinds.ts';
+import { createsOf, labUsersOf, regionsOf } from '../ownership/index.ts';
 import { assertSafeAccount, confirmAccount } from './safety.ts';
 import type { CleanupPlan, CleanupReport, CleanupTarget } from './types.ts';
 import { verifyCleanup } from './verify.ts';
@@ -68,14 +67,15 @@ async function cleanupOnce(o: RunCleanupOptions): Promise<CleanupReport> {
   // Refuse before looking any further: wrong account, or root anywhere near.
   await assertSafeAccount(run, target, warn);
   const labUsers = o.labUsers ?? labUsersOf(o.lab, store, run);
-  const plan = await planCleanup({
+  const input = {
     run,
     target,
     store,
     labUsers,
     creates: createsOf(o.lab),
     regions: regionsOf(o.lab),
-  });
+  };
+  const plan = await planCleanup(input);
   for (const line of formatPlan(plan)) say(line);
 
   if (o.dryRun) {
@@ -117,7 +117,7 @@ async function cleanupOnce(o: RunCleanupOptions): Promise<CleanupReport> {
   if (clean) {
     setRunStatus(store, run.id, 'cleaned');
     say(
-      `${color.green('clean')} nothing the lab created remains (checked the account and ${target.learnerFiles.credentialsFile}, ${target.learnerFiles.configFile}).`,
+      `${color.green('clean')} nothing the lab created remains (checked ${proofScope(plan)} and ${target.learnerFiles.credentialsFile}, ${target.learnerFiles.configFile}).`,
     );
   } else {
     say(`${color.red('not clean')} ${remaining.length} thing(s) the lab created remain:`);
@@ -125,6 +125,12 @@ async function cleanupOnce(o: RunCleanupOptions): Promise<CleanupReport> {
     say('Run `lab cleanup` again; it picks up where it stopped.');
   }
   return { plan, done, remaining, clean, dryRun: false };
+}
+
+/** What the proof behind "clean" looked at: the kinds the run recorded, and where. */
+function proofScope(plan: CleanupPlan): string {
+  const kinds = plan.proof.kinds.length ? ` (${plan.proof.kinds.join(', ')})` : '';
+  return `every kind the run recorded${kinds}, in ${plan.proof.regions.join(', ')},`;
 }
 
 /** Exit code for a cleanup report: 0 clean, 1 something remains. */

@@ -1,26 +1,22 @@
-// The shapes cleanup works with. The target is structural: runner/target's
-// resolved target satisfies it, and so does anything a test builds by hand.
+// The shapes cleanup works with. The target is structural: runner/target's resolved target
+// satisfies it, and so does anything a test builds by hand.
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Run, Store } from '../store/index.ts';
 import type { LabError } from '../errors.ts';
-import type { LearnerFiles } from './profiles.ts';
+import type { Clients } from '../lab/define.ts';
+import type { Kept, OwnerTarget } from '../ownership/index.ts';
 
-export interface CleanupTarget {
-  kind: 'sandbox' | 'aws';
-  accountId: string;
+export type { Kept };
+
+export interface CleanupTarget extends OwnerTarget {
   /** What the first output line says, e.g. "local sandbox, account 123…". */
   label: string;
   /** The runner's own identity: never the learner's lab key. */
-  clients: { iam: IAMClient; sts: STSClient; cloudtrail?: CloudTrailClient };
-  learnerFiles: LearnerFiles;
-  /** The runner's clients in another region (IAM's event history is in us-east-1 on AWS). */
-  clientsForRegion?: (region: string) => { cloudtrail: CloudTrailClient };
-  /** The target's own region (where regional kinds are looked for first). */
-  region?: string;
-  /** The identity the learner works as (target.learnerArn); runs recorded it at `lab start`. */
-  learnerArn?: string;
+  clients: { iam: IAMClient; sts: STSClient; cloudtrail?: CloudTrailClient } & Partial<
+    Omit<Clients, 'iam' | 'sts' | 'cloudtrail'>
+  >;
   /** Environment failures and denials of the runner's own calls → LabError (exit 2). */
   environmentError?: (e: unknown) => LabError | undefined;
 }
@@ -54,11 +50,6 @@ export interface CleanupAction {
   headers?: string[];
 }
 
-export interface Kept {
-  resource: string;
-  why: string;
-}
-
 export interface CleanupPlan {
   runId: number;
   lab: string;
@@ -67,10 +58,19 @@ export interface CleanupPlan {
   actions: CleanupAction[];
   /** Things near the lab that cleanup leaves alone on purpose, and why. */
   kept: Kept[];
+  /**
+   * The run's own things the plan keeps because deleting them would take someone else's with
+   * them (a lab user holding another identity's key): by resource, why. Verify reports them.
+   */
+  held: Kept[];
   /** Every key id of this run (live or already deleted): no profile may still hold one. */
   keyIds: string[];
   /** Users the lab created (to be deleted). */
   users: string[];
+  /** Regions whose event history could not be read: nothing there is proven either way. */
+  unreadRegions: string[];
+  /** What "clean" is proven over: the kinds the run recorded, the regions the learner acted in. */
+  proof: { kinds: string[]; regions: string[] };
 }
 
 export interface CleanupReport {
@@ -93,6 +93,6 @@ export interface PlanInput {
   labUsers?: string[];
   /** Registry kinds the lab declares it may create (learner-made ones are found in the history). */
   creates?: string[];
-  /** Regions besides the target's where regional kinds (S3, EC2) may have been created. */
+  /** Regions besides the target's the lab names (every enabled region is looked at anyway). */
   regions?: string[];
 }

@@ -55,8 +55,17 @@ export interface ResourceKind {
   snapshot(ctx: KindContext): Promise<string[]>;
   /** "IAM group lab-readers". */
   describe(resourceId: string, details?: Record<string, unknown>): string;
+  /**
+   * How a plan says it removes one, when that is not "delete <describe>": a policy is detached
+   * ("detach ReadOnlyAccess from group lab-readers"), a user removed from a group, an instance
+   * terminated.
+   */
+  removing?(resourceId: string, details?: Record<string, unknown>): string;
 }
 
 /** Is the live resource the recorded one? */
 export type Identity =
-  { state: 'same'; live: Live } | { state: 'gone' } | { state: 'other'; why: string };
+  | { state: 'same'; live: Live }
+  | { state: 'gone' }
+  /** `unrecorded`: the ledger holds no id to compare (not a replacement: unproven either way). */
+  | { state: 'other'; why: string; unrecorded?: boolean };

@@ -13,6 +13,7 @@ export {
 } from './runs.ts';
 export {
   recordCreated,
+  replaceDetails,
   markRemoved,
   ledgerFor,
   type LedgerEntry,

@@ -91,6 +91,18 @@ export function recordCreated(
   });
 }
 
+/**
+ * Replace the details of a ledger entry (by id): ownership does so when the run's learner made a
+ * same-named thing again after deleting the first (a retry), so the newest of theirs is the one
+ * proven. Never a secret.
+ */
+export function replaceDetails(db: Store, entryId: number, details: Record<string, unknown>): void {
+  assertNoSecret(details);
+  tx(db, () => {
+    db.prepare('UPDATE ledger SET details = ? WHERE id = ?').run(JSON.stringify(details), entryId);
+  });
+}
+
 /** Mark a ledger entry (by id) removed; removing twice keeps the first time. */
 export function markRemoved(db: Store, entryId: number, now: Date = new Date()): void {
   tx(db, () => {

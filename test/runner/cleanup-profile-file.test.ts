@@ -15,8 +15,12 @@ import {
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { removeSections, parseSections } from '../../runner/cleanup/profile-file.ts';
-import { findProfileSections, removeProfileSections } from '../../runner/cleanup/profiles.ts';
+import {
+  removeProfileSections,
+  removeSections,
+  parseSections,
+} from '../../runner/resources/profile-file.ts';
+import { findProfileSections } from '../../runner/ownership/index.ts';
 
 const KEY = 'AKIAEXAMPLELAB000001';
 const OTHER = 'AKIAEXAMPLEOTHER0002';

@@ -55,6 +55,12 @@ describe('runner layering', () => {
     expect(upward('lab', ['aws', 'target', ...VERBS, 'commands', 'main'])).toEqual([]);
   });
 
+  test('runner/ownership (what the run created) imports no verb: cleanup and check import it', () => {
+    expect(RUNNER.some((f) => layerOf(f) === 'ownership')).toBe(true);
+    expect(upward('ownership', [...VERBS, 'commands', 'main', 'sdk'])).toEqual([]);
+    expect(upward('resources', ['ownership', ...VERBS, 'commands', 'main'])).toEqual([]);
+  });
+
   test('check, cleanup and class do not import each other upward or sideways', () => {
     expect(upward('check', ['class', 'serve', 'labtest'])).toEqual([]);
     expect(upward('cleanup', ['check', 'class', 'serve', 'labtest'])).toEqual([]);

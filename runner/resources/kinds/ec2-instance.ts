@@ -53,4 +53,5 @@ export const ec2Instance: ResourceKind = {
       .map((i) => `EC2 instance ${i.InstanceId} (${i.State?.Name})`);
   },
   describe: (id) => `EC2 instance ${id}`,
+  removing: (id) => `terminate EC2 instance ${id}`,
 };

@@ -48,4 +48,8 @@ export const groupMembership: ResourceKind = {
     const { GroupName, UserName } = split(id);
     return `membership of ${UserName} in group ${GroupName}`;
   },
+  removing: (id) => {
+    const { GroupName, UserName } = split(id);
+    return `remove ${UserName} from group ${GroupName}`;
+  },
 };

@@ -1,9 +1,12 @@
-// EC2 key pair. Named by the learner; its KeyPairId (key-…) is the immutable identity, so a
-// same-named key pair imported later is kept. Deleting it removes only AWS's copy of the public
-// key; the learner's .pem file stays theirs (EC2 User Guide, "Delete your key pair").
+// EC2 key pair, named in the ledger by its KeyPairId (key-…, immutable and unique, unlike its name,
+// which the same learner may give key pairs in two regions); its name is in the details. Deleting
+// it removes only AWS's copy of the public key; the learner's .pem file stays theirs (EC2 User
+// Guide, "Delete your key pair").
 import { DeleteKeyPairCommand, DescribeKeyPairsCommand } from '@aws-sdk/client-ec2';
 import type { ResourceKind } from '../types.ts';
 import { ec2Of, ignoreMissing } from './aws-clients.ts';
+
+const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
 export const keyPair: ResourceKind = {
   kind: 'key-pair',
@@ -11,16 +14,19 @@ export const keyPair: ResourceKind = {
   order: 48,
   identity: ['keyPairId'],
   regional: true,
-  createdBy: [{ event: 'CreateKeyPair', name: (e) => e.responseElements?.keyName }],
-  async lookup(ctx, KeyName) {
+  createdBy: [{ event: 'CreateKeyPair', name: (e) => str(e.responseElements?.keyPairId) }],
+  async lookup(ctx, id, details) {
+    const name = str(details.keyName);
     const out = await ignoreMissing(
-      ec2Of(ctx).send(new DescribeKeyPairsCommand({ KeyNames: [KeyName] })),
+      ec2Of(ctx).send(new DescribeKeyPairsCommand(name ? { KeyNames: [name] } : {})),
     );
-    const k = out?.KeyPairs?.[0];
-    return k && { ids: { keyPairId: k.KeyPairId! }, created: k.CreateTime };
+    const k = (out?.KeyPairs ?? []).find((x) => (name ? x.KeyName === name : x.KeyPairId === id));
+    return k && { ids: { keyPairId: k.KeyPairId!, keyName: k.KeyName! }, created: k.CreateTime };
   },
-  async delete(ctx, KeyName) {
+  async delete(ctx, id, details) {
     // By name: the identity was proven before this runs (moto 5.2.1 ignores KeyPairId here).
+    const KeyName = str(details.keyName);
+    if (!KeyName) throw new Error(`key pair ${id}: the ledger holds no name to delete it by`);
     await ignoreMissing(ec2Of(ctx).send(new DeleteKeyPairCommand({ KeyName })));
   },
   async snapshot(ctx) {
@@ -28,5 +34,6 @@ export const keyPair: ResourceKind = {
     const out = await ctx.clients.ec2.send(new DescribeKeyPairsCommand({}));
     return (out.KeyPairs ?? []).map((k) => `key pair ${k.KeyName} (${k.KeyPairId})`);
   },
-  describe: (name) => `key pair ${name}`,
+  describe: (id, d) =>
+    str(d?.keyName) ? `key pair ${String(d!.keyName)} (${id})` : `key pair ${id}`,
 };

@@ -46,4 +46,8 @@ export const policyAttachment: ResourceKind = {
     const { type, name, policy } = splitRef(id);
     return `${policy.split('/').pop()} attached to ${type} ${name}`;
   },
+  removing: (id) => {
+    const { type, name, policy } = splitRef(id);
+    return `detach ${policy.split('/').pop()} from ${type} ${name}`;
+  },
 };

@@ -1,8 +1,12 @@
 // A section of the learner's CLI files ("<file>#<header>") that holds one of the run's keys,
 // or configures the rest of such a profile. It is the run's while it holds the recorded key (or
 // no key at all); one re-configured with another key since is the learner's again.
-import { parseSections, readCliFile, settingValue } from '../../cleanup/profile-file.ts';
-import { removeProfileSections } from '../../cleanup/profiles.ts';
+import {
+  parseSections,
+  readCliFile,
+  removeProfileSections,
+  settingValue,
+} from '../profile-file.ts';
 import { str } from './iam-user.ts';
 import type { ResourceKind } from '../types.ts';
 

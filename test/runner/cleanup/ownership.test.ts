@@ -274,10 +274,10 @@ describe('ownership by identity', () => {
     const { report, out } = await cleanup(home, runId, 'iam-groups');
     const lines = out.split('\n');
     const at = (s: string) => lines.findIndex((l) => l.includes(s));
-    expect(at('delete membership of lab-reader in group lab-readers')).toBeGreaterThan(0);
-    expect(at('delete ReadOnlyAccess attached to group lab-readers')).toBeGreaterThan(0);
+    expect(at('remove lab-reader from group lab-readers')).toBeGreaterThan(0);
+    expect(at('detach ReadOnlyAccess from group lab-readers')).toBeGreaterThan(0);
     expect(at('delete IAM group lab-readers (created by you during the lab)')).toBeGreaterThan(
-      at('delete membership of lab-reader in group lab-readers'),
+      at('remove lab-reader from group lab-readers'),
     );
     expect(out).toContain('delete IAM user lab-reader (created by you during the lab)');
     expect(out).not.toContain('their-group');
@@ -374,21 +374,23 @@ describe('ownership by identity', () => {
       'IAM user lab-all-user',
       'console login of lab-all-user',
       'inline policy inline-one of user lab-all-user',
-      'lab-all-policy attached to user lab-all-user',
+      'detach lab-all-policy from user lab-all-user',
       'IAM group lab-all-group',
-      'membership of lab-all-user in group lab-all-group',
+      'remove lab-all-user from group lab-all-group',
       'IAM role lab-all-role',
-      'lab-all-policy attached to role lab-all-role',
+      'detach lab-all-policy from role lab-all-role',
       'instance profile lab-all-profile',
       'virtual MFA device',
     ]) {
       expect(out).toContain(what);
     }
     // Dependency order: what hangs off a thing before the thing; the managed policy last.
-    const at = (s: string) => out.indexOf(`delete ${s}`);
-    expect(at('membership of lab-all-user')).toBeLessThan(at('IAM group lab-all-group'));
-    expect(at('instance profile lab-all-profile')).toBeLessThan(at('IAM role lab-all-role'));
-    expect(at('IAM role lab-all-role')).toBeLessThan(at('customer managed policy'));
+    const at = (s: string) => out.indexOf(s);
+    expect(at('remove lab-all-user from group')).toBeLessThan(at('delete IAM group lab-all-group'));
+    expect(at('delete instance profile lab-all-profile')).toBeLessThan(
+      at('delete IAM role lab-all-role'),
+    );
+    expect(at('delete IAM role lab-all-role')).toBeLessThan(at('delete customer managed policy'));
     expect(diffSnapshots(before, await snapshotAccount(target))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // Ownership by identity, never by name or time: a live resource is the recorded one only when
 // every immutable id the ledger holds for it matches (a same-named replacement has a new UserId,
 // GroupId, RoleId or ARN suffix and is kept).
-import type { Identity, KindContext, ResourceKind } from './types.ts';
+import type { Identity, KindContext, ResourceKind } from '../resources/index.ts';
 
 export async function identify(
   kind: ResourceKind,
@@ -16,6 +16,7 @@ export async function identify(
     if (typeof recorded !== 'string' || !recorded) {
       return {
         state: 'other',
+        unrecorded: true,
         why: `the ledger holds no ${f} for it, so it cannot be proven the lab's (now ${live.ids[f] ?? '?'})`,
       };
     }

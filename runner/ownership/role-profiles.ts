@@ -3,12 +3,11 @@
 // hold no key, so the key-based search in profiles.ts never finds them; they are recorded here,
 // and the profile-section pass of the plan removes them like any other recorded section.
 import { ledgerFor, recordCreated, type Store } from '../store/index.ts';
-import { parseSections, readCliFile, settingValue } from './profile-file.ts';
-import { profileOf } from './profile-file.ts';
-import type { CleanupTarget } from './types.ts';
+import { parseSections, profileOf, readCliFile, settingValue } from '../resources/profile-file.ts';
+import type { OwnerTarget } from './types.ts';
 
 export async function recordRoleProfiles(
-  o: { target: CleanupTarget; store: Store },
+  o: { target: OwnerTarget; store: Store },
   runId: number,
 ): Promise<void> {
   // By ARN: account and role name (the role may already be gone, its id with it).

@@ -1,4 +1,4 @@
-// Two labs open at once in one account. A learner who leaves one lab unfinished and starts
+// Two labs open at once in one account (ownership's rule for it). A learner who leaves one lab unfinished and starts
 // another creates things for either, with the same identity, in the same history: nothing in
 // a creation event says which lab it was for. Claiming it for both let one lab's automatic
 // cleanup delete the other's work (iam-groups deleted the access key the learner had just made
@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { afterStart } from '../aws/index.ts';
 import { labsRoot } from '../lab/paths.ts';
 import { listRuns, type Run, type Store } from '../store/index.ts';
-import { labUsersOf } from './discover.ts';
+import { labUsersOf } from './lab-users.ts';
 
 export interface Rival {
   run: Run;

@@ -1,4 +1,4 @@
-// Which sections of the learner's CLI files belong to a key the cleanup deletes.
+// Ownership of the learner's CLI files: which sections belong to a key the cleanup deletes.
 //
 // A section is removed when it holds one of those keys (`aws_access_key_id`).
 // The other half of the same profile (`[profile x]` in config for `[x]` in
@@ -6,14 +6,7 @@
 // `aws configure` writes (region, output, the key itself): a profile section
 // with anything else in it (sso, role_arn, endpoint_url, nested s3 settings)
 // is the learner's own work and is kept, and the report says so.
-import {
-  parseSections,
-  profileOf,
-  readCliFile,
-  removeSections,
-  settingValue,
-  writeAtomic,
-} from './profile-file.ts';
+import { parseSections, profileOf, readCliFile, settingValue } from '../resources/profile-file.ts';
 
 export interface LearnerFiles {
   configFile: string;
@@ -109,34 +102,4 @@ export async function findProfileSections(
     }
   }
   return { remove, kept };
-}
-
-/**
- * Remove, from one file, the sections that still match (re-read now, so a
- * rerun after a crash does the right thing). Returns the headers removed.
- */
-export async function removeProfileSections(
-  path: string,
-  file: FileKind,
-  headers: string[],
-  keyIds: Set<string>,
-): Promise<string[]> {
-  const text = await readCliFile(path);
-  if (text === undefined) return [];
-  const { sections } = parseSections(text);
-  const targets = sections.filter((s) => {
-    if (!headers.includes(s.header)) return false;
-    const id = s.settings.find(([k]) => k === 'aws_access_key_id');
-    // A section that now holds some other key was re-configured after planning: leave it.
-    return !id || keyIds.has(settingValue(id[1]));
-  });
-  if (targets.length === 0) return [];
-  await writeAtomic(
-    path,
-    removeSections(
-      text,
-      targets.map((s) => s.start),
-    ),
-  );
-  return targets.map((s) => s.header);
 }

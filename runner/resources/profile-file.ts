@@ -130,3 +130,33 @@ export async function readCliFile(path: string): Promise<string | undefined> {
     throw e;
   }
 }
+
+/**
+ * Remove, from one file, the sections that still match (re-read now, so a
+ * rerun after a crash does the right thing). Returns the headers removed.
+ */
+export async function removeProfileSections(
+  path: string,
+  file: 'config' | 'credentials',
+  headers: string[],
+  keyIds: Set<string>,
+): Promise<string[]> {
+  const text = await readCliFile(path);
+  if (text === undefined) return [];
+  const { sections } = parseSections(text);
+  const targets = sections.filter((s) => {
+    if (!headers.includes(s.header)) return false;
+    const id = s.settings.find(([k]) => k === 'aws_access_key_id');
+    // A section that now holds some other key was re-configured after planning: leave it.
+    return !id || keyIds.has(settingValue(id[1]));
+  });
+  if (targets.length === 0) return [];
+  await writeAtomic(
+    path,
+    removeSections(
+      text,
+      targets.map((s) => s.start),
+    ),
+  );
+  return targets.map((s) => s.header);
+}
