@@ -167,6 +167,7 @@ export async function checkLab(o: RunChecksOptions): Promise<CheckOutcome> {
         step: r.id,
         status: r.status,
         evidence: r.evidence,
+        expected: r.expected,
         hint: r.hint,
         durationMs: r.durationMs,
       })),

@@ -6,7 +6,9 @@
 //   files from dist/ → 404
 //
 // Other features add their routes by passing `mount` (see docs/site.md).
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import {
   errorResponse,
@@ -85,9 +87,23 @@ export function siteApp(o: SiteServerOptions): App {
     if (c.req.path.startsWith('/api/')) {
       return errorResponse(c, new HttpError(404, 'not_found', `No API at ${c.req.path}.`), '');
     }
-    return c.text('Not found\n', 404);
+    // A page of the site (with its way back to the labs), not a bare line of text.
+    c.header('cache-control', 'no-cache');
+    return c.html(notFoundPage(o.distDir), 404);
   });
   return app;
+}
+
+const FALLBACK_404 =
+  '<!doctype html><html lang="en"><meta charset="utf-8"><title>Page not found</title><main><h1>Page not found</h1><p><a href="/">See every lab</a></p></main></html>';
+
+/** The build's 404 page (site/pages/404.astro), or a plain one for a build without it. */
+function notFoundPage(distDir: string): string {
+  try {
+    return readFileSync(join(distDir, '404.html'), 'utf8');
+  } catch {
+    return FALLBACK_404;
+  }
 }
 
 export function createSiteServer(o: SiteServerOptions): Server {

@@ -80,6 +80,7 @@ export function learnerServices(o: LearnerOptions): LearnerServices {
             id: s.step,
             status: s.status,
             evidence: s.evidence ?? undefined,
+            expected: s.expected ?? undefined,
             hint: s.hint ?? undefined,
           })),
         };

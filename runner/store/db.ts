@@ -54,6 +54,8 @@ const MIGRATIONS: string[] = [
   // What the account held when the run started (e.g. the lab user's existing key ids), as JSON:
   // checks tell the learner's new resources from old ones by it.
   `ALTER TABLE runs ADD COLUMN baseline TEXT NOT NULL DEFAULT '{}';`,
+  // What a failed step expected, so a page that follows the store shows it as `lab check` does.
+  `ALTER TABLE results ADD COLUMN expected TEXT;`,
 ];
 
 /** Open (creating and migrating if needed) the store under `home`. Close it with `store.close()`. */

@@ -9,6 +9,7 @@ export interface StoredResult {
   step: string;
   status: StepStatus;
   evidence: string | null;
+  expected: string | null;
   hint: string | null;
   at: string;
   durationMs: number;
@@ -21,6 +22,7 @@ interface ResultRow {
   step: string;
   status: StepStatus;
   evidence: string | null;
+  expected: string | null;
   hint: string | null;
   at: string;
   duration_ms: number;
@@ -33,6 +35,7 @@ const toResult = (r: ResultRow): StoredResult => ({
   step: r.step,
   status: r.status,
   evidence: r.evidence,
+  expected: r.expected ?? null,
   hint: r.hint,
   at: r.at,
   durationMs: r.duration_ms,
@@ -43,6 +46,7 @@ export interface ResultInput {
   step: string;
   status: StepStatus;
   evidence?: string;
+  expected?: string;
   hint?: string;
   durationMs: number;
 }
@@ -55,8 +59,8 @@ export function recordResults(
   const at = iso(r.at ?? new Date());
   tx(db, () => {
     const ins = db.prepare(
-      `INSERT INTO results (run_id, lab, step, status, evidence, hint, at, duration_ms, learner)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO results (run_id, lab, step, status, evidence, expected, hint, at, duration_ms, learner)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const s of r.results) {
       ins.run(
@@ -65,6 +69,7 @@ export function recordResults(
         s.step,
         s.status,
         s.evidence ?? null,
+        s.expected ?? null,
         s.hint ?? null,
         at,
         Math.round(s.durationMs),

@@ -95,11 +95,41 @@ function summarize() {
   const banner = $('[data-complete]');
   banner.hidden = !!next;
   if (!next) {
-    banner.querySelector('[data-cleanup-state]')!.textContent =
-      runStatus === 'cleaned'
-        ? 'Cleanup ran: nothing the lab created remains in the account.'
-        : 'Cleanup has not run yet: everything the lab created is still in the account.';
+    // Not "everything the lab created": the last step may have been deleting it yourself.
+    banner
+      .querySelector('[data-cleanup-state]')!
+      .replaceChildren(
+        ...withCode(
+          runStatus === 'cleaned'
+            ? 'Cleanup ran: nothing the lab created remains in the account.'
+            : 'Cleanup has not run yet: what `lab start` set up, and anything you created and did not delete, is still in the account.',
+        ),
+      );
   }
+  banner.querySelector<HTMLElement>('[data-cleanup-now]')!.hidden =
+    !!next || runStatus === 'cleaned';
+}
+
+/** "Clean up now": the same cleanup as `lab cleanup` (on AWS, after the account id). */
+function cleanupNow(button: HTMLButtonElement) {
+  return whileBusy(button, async () => {
+    try {
+      const r = await getJSON(`/api/labs/${lab}/cleanup`, { method: 'POST', body: '{}' });
+      if ((r.cleanup as CleanupOutcome).state === 'done') runStatus = 'cleaned';
+      showCleanup(lab, r.cleanup);
+    } catch (e) {
+      const body = (e as { body?: { message?: string; hint?: string } }).body;
+      showCleanup(lab, {
+        state: 'failed',
+        plan: [],
+        done: [],
+        remaining: [],
+        message: body?.message ?? String(e),
+        hint: body?.hint,
+      });
+    }
+    summarize();
+  });
 }
 
 function render(p: Progress) {
@@ -178,6 +208,8 @@ if (info) {
     const label = v.querySelector('.lab-variant-label');
     if (label) label.append(' (you are using this)');
   }
+  const now = $<HTMLButtonElement>('[data-cleanup-now]');
+  now.addEventListener('click', () => cleanupNow(now));
   for (const button of document.querySelectorAll<HTMLButtonElement>('.check-btn')) {
     const id = button.closest<HTMLElement>('.lab-step')!.dataset.step!;
     button.hidden = false;

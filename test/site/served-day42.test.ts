@@ -1,12 +1,23 @@
-// A shell that outlives the page, in real Chromium against a real sandbox (one sandbox, one
-// build, one browser): the learner creates an access key in the day42 page's terminal, goes
+// The day42 page served by `lab serve`, in real Chromium against a real sandbox (one sandbox,
+// one build, one browser for the file).
+//
+// The page's smaller promises: a failed step's "Expected" line stays after the live event
+// that follows the check; with every step passed and no cleanup run the banner says what is
+// true and offers "Clean up now"; no page scrolls sideways at 390 px; an unknown address is an
+// HTML page (an API route: JSON); the terminal's messages show commands as code, not backticks.
+//
+// A shell that outlives the page: the learner creates an access key in the day42 page's terminal, goes
 // to the sandbox console and back, reloads, opens a second tab — and every time it is the
 // same shell (same `$$`, an exported variable still set, the key's secret still on the
 // screen). The page says a new shell from a shell it is back in, how long a detached shell
 // waits, and when and why a shell ended (an exit with its status, `lab serve` stopping), and
 // offers a new one. "To terminal" offers only the commands of the target in use.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import type { Server } from 'node:http';
+import { promisify } from 'node:util';
+import { $ as zx$ } from 'zx';
+import { GetUserCommand } from '@aws-sdk/client-iam';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   createSiteServer,
@@ -19,8 +30,9 @@ import { learnerServices, type LearnerServices } from '../../runner/serve/learne
 import { resolveTarget, type Target } from '../../runner/target/index.ts';
 import { startLab } from '../../runner/check/index.ts';
 import { labsRoot } from '../../runner/lab/paths.ts';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { adminClients, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { buildOnce, launchBrowser, removeTemp, screenshot } from './helpers.ts';
+import { ROOT } from '../class/helpers.ts';
 
 let sandbox: TestSandbox;
 let target: Target;
@@ -30,13 +42,13 @@ let url: string;
 let browser: Browser;
 let terminal: Terminal;
 const access = serveAccess();
+let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   let out: string;
   [sandbox, out, browser] = await Promise.all([startTestSandbox(), buildOnce(), launchBrowser()]);
-  const env = { ...process.env, ...sandbox.env, LAB_TARGET: 'sandbox', SHELL: '/bin/bash' };
+  env = { ...process.env, ...sandbox.env, LAB_TARGET: 'sandbox', SHELL: '/bin/bash' };
   target = await resolveTarget({ home: sandbox.home, env });
-  await startLab({ lab: 'day42', target, home: sandbox.home, env }); // as `lab start day42`
   services = learnerServices({ home: sandbox.home, labsDir: labsRoot(), env });
   terminal = embeddedTerminal({ listenHost: '127.0.0.1', home: sandbox.home, env, access })!;
   server = createSiteServer({
@@ -81,6 +93,90 @@ async function shellId(page: Page): Promise<string> {
   return id;
 }
 const lab = (p = '') => `${url}labs/day42/${p}`;
+const startDay42 = () => startLab({ lab: 'day42', target, home: sandbox.home, env }); // `lab start day42`
+
+describe('the day42 page, served', () => {
+  it('keeps the Expected line, tells the truth when cleanup has not run, and cleans up now', async () => {
+    await startDay42();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(lab(`#token=${access.token}`));
+    await expect.poll(() => page.locator('[data-live]').textContent()).toBe('Live');
+    // Checked before it is done: the verdict says what was expected, and still does once the
+    // live event that follows the check has drawn the step again (a reload draws it from
+    // that event alone).
+    const verdict = page.locator('.lab-step[data-step="create-key"] .verdict');
+    await page.locator('.lab-step[data-step="create-key"] .check-btn').click();
+    await expect
+      .poll(() => verdict.getAttribute('data-status'), { timeout: 30_000 })
+      .toMatch(/^(failed|not-tried)$/);
+    const expected = () => verdict.locator('dt:text-is("Expected") + dd').textContent();
+    await expect.poll(expected).toMatch(/access key for iam-admin/);
+    await page.reload();
+    await expect.poll(() => page.locator('[data-live]').textContent()).toBe('Live');
+    await expect.poll(expected).toMatch(/access key for iam-admin/);
+
+    // Every step done in a terminal and checked there with --no-cleanup: all passed, nothing
+    // cleaned. The learner deleted the key themselves (the last step), so the banner must not
+    // say everything is still there; it offers the cleanup.
+    const { steps } = await import(`${ROOT}labs/day42/solve.mjs`);
+    const $ = zx$({ env: sandbox.env, quiet: true, verbose: false });
+    const state = {};
+    for (const id of ['create-key', 'configure', 'list-users', 'denied-ec2', 'cleanup']) {
+      await steps[id]({ $, env: sandbox.env, state });
+    }
+    const checked = await promisify(execFile)(
+      process.execPath,
+      [`${ROOT}bin/lab.mjs`, 'check', 'day42', '--no-cleanup'],
+      { env: { ...sandbox.env, NO_COLOR: '1' } },
+    );
+    expect(checked.stdout).toMatch(/5\/5/);
+    const banner = page.locator('[data-complete]');
+    await expect.poll(() => banner.isVisible(), { timeout: 15_000 }).toBe(true);
+    const said = banner.locator('[data-cleanup-state]');
+    await expect(said.textContent()).resolves.toBe(
+      'Cleanup has not run yet: what lab start set up, and anything you created and did not delete, is still in the account.',
+    );
+    await expect(said.locator('code').textContent()).resolves.toBe('lab start');
+    await banner.getByRole('button', { name: 'Clean up now' }).click();
+    await expect
+      .poll(() => page.locator('[data-cleanup] .cleanup-head').textContent(), { timeout: 60_000 })
+      .toBe('Cleanup ran: nothing the lab created remains.');
+    await expect.poll(() => said.textContent()).toMatch(/^Cleanup ran/);
+    await expect(banner.getByRole('button', { name: 'Clean up now' }).isVisible()).resolves.toBe(
+      false,
+    );
+    await expect(
+      adminClients(sandbox).iam.send(new GetUserCommand({ UserName: 'iam-admin' })),
+    ).rejects.toMatchObject({ name: expect.stringMatching(/^NoSuchEntity/) });
+    await page.close();
+  });
+
+  it('fits a phone, and answers an unknown address with a page', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 800 } });
+    // No lab page scrolls sideways at 390 px (day42 did: an ARN in a sentence).
+    for (const id of ['day42', 'iam-groups', 'iam-roles', 's3-basics', 'ec2-first-instance']) {
+      await page.goto(`${url}labs/${id}/`);
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(wide, id).toBeLessThanOrEqual(390);
+    }
+    // An address the site does not have: an HTML page with the way back, status 404.
+    const res = await page.goto(`${url}labs/no-such-lab/`);
+    expect(res!.status()).toBe(404);
+    expect(res!.headers()['content-type']).toMatch(/^text\/html/);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Page not found',
+    );
+    await page.getByRole('link', { name: 'See every lab' }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Labs');
+    // An API route stays JSON.
+    const api = await fetch(`${url}api/no-such-thing`, {
+      headers: { 'x-lab-token': access.token },
+    });
+    expect(api.status).toBe(404);
+    expect(await api.json()).toMatchObject({ code: 'not_found' });
+    await page.close();
+  });
+});
 
 describe('the terminal in the day42 page', () => {
   let ctx: BrowserContext;
@@ -89,6 +185,7 @@ describe('the terminal in the day42 page', () => {
   let secret: string;
 
   it('offers only the sandbox form of each command "To terminal", and makes a key there', async () => {
+    await startDay42();
     ctx = await browser.newContext({ viewport: { width: 1280, height: 1300 } });
     a = await ctx.newPage();
     await a.goto(lab(`#token=${access.token}`));
@@ -190,6 +287,7 @@ describe('the terminal in the day42 page', () => {
       .poll(() => status(a), { timeout: 20_000 })
       .toMatch(/^The shell ended: lab serve stopped\.$/);
     await expect(a.locator('[data-term-status] code').textContent()).resolves.toBe('lab serve');
+    await expect(status(a)).resolves.not.toContain('`'); // a command reads as code
     await ctx.close();
   });
 });
