@@ -74,6 +74,13 @@ import ec2_launch  # noqa: E402
 import ec2_rules  # noqa: E402
 import trust  # noqa: E402
 import iam_conflicts  # noqa: E402
+import iam_policy_conflicts  # noqa: E402
+import iam_messages  # noqa: E402
+import trust_principals  # noqa: E402
+import sts_key_owner  # noqa: E402
+import ec2_lifecycle  # noqa: E402
+import ec2_sg_dependencies  # noqa: E402
+import ec2_ids  # noqa: E402
 import role_sessions  # noqa: E402
 import identities  # noqa: E402
 import engine_gaps  # noqa: E402
@@ -218,6 +225,14 @@ class Engine:
         trust.install()  # account principals in role trust policies (trust.py)
         iam_conflicts.install()  # DeleteUser/DeleteGroup refuse while things hang off (iam_conflicts.py)
         role_sessions.install()  # a session keeps its role's id; a deleted role's has no rights
+        # AWS's state rules moto lacks, one file each (issue 18)
+        iam_policy_conflicts.install()  # DeletePolicy refuses while attached / with versions
+        iam_messages.install()  # EntityAlreadyExists / NoSuchEntity texts as IAM words them
+        trust_principals.install()  # MalformedPolicyDocument for an invalid trust principal
+        sts_key_owner.install()  # GetAccessKeyInfo: the key's owner, or the account in its id
+        ec2_lifecycle.install()  # stop/start/terminate/reboot by the instance's state
+        ec2_sg_dependencies.install()  # DependencyViolation for a group still in use
+        ec2_ids.install()  # InvalidInstanceID.Malformed, ids (not Python sets) in messages
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.lock = RWLock()
         self.account_id = identities.ACCOUNT_ID
