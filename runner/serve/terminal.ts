@@ -127,7 +127,9 @@ export function embeddedTerminal(o: TerminalOptions): Terminal | undefined {
         const rows = Number(url.searchParams.get('rows')) || 24;
         wss.handleUpgrade(req, socket, head, (ws) => {
           session(ws, Math.min(500, cols), Math.min(200, rows)).catch((e) => {
-            ws.send(`\r\n[could not start the shell: ${(e as Error).message}]\r\n`);
+            // Said as an end, so the page says it and offers to try again.
+            const why = { type: 'ended', reason: 'failed', message: (e as Error).message };
+            ws.send('\u0000' + JSON.stringify(why));
             ws.close(1011, 'no shell');
           });
         });

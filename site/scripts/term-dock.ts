@@ -23,6 +23,8 @@ function endedText(m: ShellEnded | { reason: 'refused' }, idleMs: number): strin
       return m.signal
         ? `The shell ended (killed by signal ${m.signal}).`
         : `The shell ended: it exited with status ${m.status ?? 0}.`;
+    case 'failed':
+      return `The shell could not start: ${m.message ?? 'unknown error'}.`;
     case 'idle':
       return `The shell ended: it idled out (no page had it open for ${minutes(idleMs)}).`;
     case 'server-stopped':

@@ -20,7 +20,9 @@ export interface ShellAttached {
 }
 export interface ShellEnded {
   type?: 'ended';
-  reason: 'exited' | 'idle' | 'server-stopped' | 'lost';
+  reason: 'exited' | 'idle' | 'server-stopped' | 'lost' | 'failed';
+  /** Why the shell could not start (failed). */
+  message?: string;
   status?: number;
   signal?: number;
 }

@@ -32,6 +32,7 @@ import { startLab } from '../../runner/check/index.ts';
 import { labsRoot } from '../../runner/lab/paths.ts';
 import { adminClients, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { buildOnce, launchBrowser, removeTemp, screenshot } from './helpers.ts';
+import { axeBothSchemes } from './axe.ts';
 import { ROOT } from '../class/helpers.ts';
 
 let sandbox: TestSandbox;
@@ -273,6 +274,8 @@ describe('the terminal in the day42 page', () => {
       );
     }
     await b.close();
+    // The dock with its status line and button: nothing serious for axe, light or dark.
+    expect(await axeBothSchemes(a)).toEqual({ light: [], dark: [] });
     await a.getByRole('button', { name: 'Start a new shell' }).click();
     await expect.poll(() => status(a), { timeout: 20_000 }).toMatch(/^A new shell started/);
     await waitScreen(a, /\(sandbox\)/);
