@@ -20,6 +20,7 @@ export const root = defineCommand({
     check: () => load(import('./commands/check.ts'))(),
     status: () => load(import('./commands/status.ts'))(),
     hint: () => load(import('./commands/hint.ts'))(),
+    quiz: () => load(import('./commands/quiz.ts'))(),
     cleanup: () => load(import('./commands/cleanup.ts'))(),
     test: () => load(import('./commands/test.ts'))(),
     dev: () => load(import('./commands/dev.ts'))(),

@@ -15,6 +15,8 @@ import {
   ignoreNotFound,
   learnerProfiles,
   notTried,
+  answer,
+  notYet,
   targetKeyId,
   type CheckContext,
   type StepVerdict,
@@ -353,6 +355,32 @@ export default defineLab({
         const kept = left.length ? `; ${left[0].id} (newer) kept` : '';
         return { status: 'passed', evidence: proof.join('; ') + kept };
       },
+    },
+  },
+
+  // Questions about the learner's own run (README.md's `::: quiz <id> evidence`).
+  quiz: {
+    /** The error code EC2 gave the learner's DescribeInstances made with the lab key. */
+    async 'denied-code'(ctx) {
+      const ids = (await labKeys(ctx)).lab.map((k) => k.id);
+      const regions = [
+        ...new Set([
+          (await keyHolders(ctx, ids)).find((p) => p.region)?.region ?? REGION,
+          ctx.target.region,
+        ]),
+      ];
+      const evs = usedBy(
+        (await Promise.all(regions.map((r) => events(ctx, 'DescribeInstances', r)))).flat(),
+        ids,
+      );
+      const code = evs.find((e) => e.errorCode)?.errorCode;
+      if (!code) {
+        return notYet(
+          'This question is about the EC2 call you make in step 4 (denied-ec2): make it first.',
+        );
+      }
+      // CloudTrail may record EC2's code with its `Client.` prefix; the CLI prints it without.
+      return answer(code.replace(/^Client\./, ''), code);
     },
   },
 });

@@ -4,6 +4,7 @@ import type { Env } from '../paths.ts';
 import type { StepStatus } from '../lab/define.ts';
 import { listLabs, labsRoot } from '../lab/index.ts';
 import { openStore, progressSummary, storePath, type LabProgress } from '../store/index.ts';
+import { quizStandings, type QuizStanding } from '../quiz/record.ts';
 
 export interface LabStatus {
   lab: string;
@@ -16,6 +17,8 @@ export interface LabStatus {
     hint: string | null;
     at: string | null;
   }[];
+  /** The lab's knowledge checks and the learner's standing on each (null: not answered). */
+  quizzes: { id: string; after: string | null; standing: QuizStanding | null }[];
 }
 
 export async function labStatus(o: {
@@ -25,11 +28,13 @@ export async function labStatus(o: {
 }): Promise<LabStatus[]> {
   const labs = await listLabs(labsRoot(o.labsDir, o.env));
   let progress: LabProgress[] = [];
+  const standings = new Map<string, QuizStanding[]>();
   // No store yet (nothing started): every lab is simply not started; do not create one to say so.
   if (existsSync(storePath(o.home))) {
     const store = openStore(o.home);
     try {
       progress = progressSummary(store);
+      for (const lab of labs) standings.set(lab.id, quizStandings(store, lab.id));
     } finally {
       store.close();
     }
@@ -50,6 +55,11 @@ export async function labStatus(o: {
           at: r?.at ?? null,
         };
       }),
+      quizzes: lab.quizzes.map((q) => ({
+        id: q.id,
+        after: q.after ?? null,
+        standing: standings.get(lab.id)?.find((s) => s.quiz === q.id) ?? null,
+      })),
     };
   });
 }

@@ -114,6 +114,41 @@ export async function publishResults(
   return { ...out, queued: results.length };
 }
 
+/**
+ * Queue one knowledge-check answer for the class this lab home joined, then try to send the
+ * queue (as a check's results go). Never throws; without a class it does nothing.
+ */
+export async function publishQuizAnswer(
+  home: string,
+  a: { lab: string; quiz: string; answer: string; correct: boolean },
+  opts: PublishOptions = {},
+): Promise<PublishOutcome> {
+  let member: Membership | undefined;
+  try {
+    member = readMembership(home);
+  } catch (e) {
+    return { joined: false, queued: 0, sent: 0, pending: 0, error: (e as Error).message };
+  }
+  if (!member) return { joined: false, queued: 0, sent: 0, pending: 0 };
+  const now = opts.now ?? Date.now;
+  const payload: ResultIn = {
+    key: `quiz:${a.lab}:${a.quiz}:${randomUUID()}`,
+    lab: a.lab,
+    step: a.quiz,
+    status: a.correct ? 'passed' : 'failed',
+    evidence: (stripSecrets(a.answer) ?? '').slice(0, 200),
+    at: now(),
+    quiz: true,
+  };
+  try {
+    enqueue(home, member.classId, [payload], now());
+  } catch (e) {
+    return { joined: true, queued: 0, sent: 0, pending: 0, error: (e as Error).message };
+  }
+  const out = await flushOutbox(home, { ...opts, member });
+  return { ...out, queued: 1 };
+}
+
 /** Put results in the outbox for `classId`, all or none; a key already queued stays as it is. */
 export function enqueue(home: string, classId: string, payloads: ResultIn[], now: number): void {
   const db = openOutbox(home);

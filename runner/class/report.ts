@@ -2,7 +2,7 @@
 // aggregates at ingest (so a report reads one row per learner × step, not every
 // result): who finished, who is stuck where and why, how long steps take, and
 // — first, because it is a live security risk — whose lab keys still exist.
-import type { ClassStore, LearnerRow, ProgressRow } from './store/index.ts';
+import type { ClassStore, LearnerRow, ProgressRow, QuizAnswerRow } from './store/index.ts';
 import type { StepOrder } from './labs.ts';
 
 export type CellStatus = 'passed' | 'failed' | 'pending' | 'not-tried' | 'not-started';
@@ -36,6 +36,8 @@ export interface LearnerReport {
   /** Set by `lab report --verify`: what the account itself says about the lab key. */
   keyCheck?: 'exists' | 'gone';
   cells: Record<string, Cell>;
+  /** Knowledge checks answered, by question id. */
+  quizzes?: Record<string, QuizCell>;
 }
 
 export interface StuckPoint {
@@ -57,6 +59,30 @@ export interface LabReport {
   learners: LearnerReport[];
   /** Completion times, ascending (the dashboard charts them). */
   completions: number[];
+  /** Knowledge checks, per question: what the instructor should address. */
+  quizzes: QuizFigure[];
+}
+
+export interface QuizFigure {
+  quiz: string;
+  /** Learners who answered it at least once. */
+  answered: number;
+  /** Of those, right at their first answer. */
+  rightFirstTry: number;
+  /** Answered right by now (at any try). */
+  right: number;
+  /** The wrong answer given most often (a misconception), with how many times. */
+  commonWrong: { answer: string; count: number } | null;
+}
+
+/** One learner's answers to one question. */
+export interface QuizCell {
+  attempts: number;
+  firstTry: boolean;
+  right: boolean;
+  firstAnswer: string;
+  /** Every wrong answer given, in order. */
+  wrong: string[];
 }
 
 export interface ClassReport {
@@ -110,12 +136,13 @@ export async function reportLabs(
   ]);
   async function* labs(): AsyncIterable<LabReport> {
     for (const lab of [...names].sort()) {
-      const [rows, reasons] = await Promise.all([
+      const [rows, reasons, answers] = await Promise.all([
         store.progress(classId, lab, !opts.summary),
         opts.summary ? [] : store.failureReasons(classId, lab),
+        opts.summary ? [] : store.quizAnswers(classId, lab),
       ]);
       const steps = (await opts.stepOrder(lab)) ?? seenOrder(rows);
-      yield labReport(lab, steps, learners, rows, reasons);
+      yield labReport(lab, steps, learners, rows, reasons, answers);
     }
   }
   return {
@@ -142,6 +169,7 @@ export function labReport(
   learners: LearnerRow[],
   rows: ProgressRow[],
   reasons: { step: string; reason: string; count: number }[],
+  answers: QuizAnswerRow[] = [],
 ): LabReport {
   const byLearner = new Map<string, Map<string, ProgressRow>>();
   for (const r of rows) {
@@ -150,7 +178,50 @@ export function labReport(
     m.set(r.step, r);
   }
   const out: LearnerReport[] = learners.map((l) => learnerReport(l, steps, byLearner.get(l.id)));
+  const quizCells = quizCellsOf(answers);
+  for (const l of out) {
+    const mine = quizCells.get(l.id);
+    if (mine) l.quizzes = mine;
+  }
   return summarize(lab, steps, out, reasons);
+}
+
+/** Answers in order per learner and question → each learner's standing per question. */
+function quizCellsOf(answers: QuizAnswerRow[]): Map<string, Record<string, QuizCell>> {
+  const out = new Map<string, Record<string, QuizCell>>();
+  for (const a of answers) {
+    const mine = out.get(a.learnerId) ?? {};
+    out.set(a.learnerId, mine);
+    const cell = (mine[a.quiz] ??= {
+      attempts: 0,
+      firstTry: a.correct,
+      right: false,
+      firstAnswer: a.answer,
+      wrong: [],
+    });
+    cell.attempts++;
+    cell.right ||= a.correct;
+    if (!a.correct) cell.wrong.push(a.answer.trim());
+  }
+  return out;
+}
+
+/** Per question: who answered, right at the first try, and the most common wrong answer. */
+function quizFigures(learners: LearnerReport[]): QuizFigure[] {
+  const ids = [...new Set(learners.flatMap((l) => Object.keys(l.quizzes ?? {})))].sort();
+  return ids.map((quiz) => {
+    const cells = learners.map((l) => l.quizzes?.[quiz]).filter((c): c is QuizCell => !!c);
+    const wrong = new Map<string, number>();
+    for (const c of cells) for (const w of c.wrong) wrong.set(w, (wrong.get(w) ?? 0) + 1);
+    const common = [...wrong].sort((a, b) => b[1] - a[1] || byName(a[0], b[0]))[0];
+    return {
+      quiz,
+      answered: cells.length,
+      rightFirstTry: cells.filter((c) => c.firstTry).length,
+      right: cells.filter((c) => c.right).length,
+      commonWrong: common ? { answer: common[0], count: common[1] } : null,
+    };
+  });
 }
 
 /** Recompute every derived figure from the learners' cells (also after --verify changed some). */
@@ -202,6 +273,7 @@ export function summarize(
       rate: active.length ? completions.length / active.length : 0,
     },
     stuck,
+    quizzes: quizFigures(learners),
     medianStepMs: Object.fromEntries(
       steps.map((s, i) => [s, median(stepDurations(active, steps, i))]),
     ),

@@ -76,6 +76,11 @@ export const ResultIn = z.strictObject({
   hint: text(2000).optional(),
   /** When the check ran, milliseconds since the epoch. */
   at: z.number().int().min(0).max(8.64e15),
+  /**
+   * A knowledge-check answer (`lab quiz`, the page's quiz form), not a step's check: `step`
+   * is the question id, `status` passed when right, `evidence` the answer given.
+   */
+  quiz: z.literal(true).optional(),
 });
 export type ResultIn = z.infer<typeof ResultIn>;
 

@@ -8,7 +8,10 @@ export default defineCommand({
   meta: { name: 'status', description: "Each lab's progress per step, and its current run" },
   args: {
     lab: { type: 'positional', description: 'Only this lab (default: every lab)', required: false },
-    json: { type: 'boolean', description: 'Print one JSON object: {labs:[{lab,title,run,steps}]}' },
+    json: {
+      type: 'boolean',
+      description: 'Print one JSON object: {labs:[{lab,title,run,steps,quizzes}]}',
+    },
   },
   async run({ args }) {
     const { labStatus } = await import('../check/status.ts');
@@ -60,6 +63,16 @@ export default defineCommand({
                 ? (s.hint ?? s.evidence)
                 : 'not checked yet';
         console.log(`  ${m} ${s.id.padEnd(width)} ${color.dim(detail ?? '')}`);
+      }
+      if (l.quizzes.length) {
+        const answered = l.quizzes.filter((q) => q.standing?.right);
+        const first = answered.filter((q) => q.standing?.firstTry).length;
+        console.log(
+          `  ${color.bold('?')} ${'questions'.padEnd(width)} ${color.dim(
+            `${answered.length}/${l.quizzes.length} answered right (${first} at the first try)` +
+              (answered.length < l.quizzes.length ? ` — \`lab quiz ${l.lab}\` asks the rest` : ''),
+          )}`,
+        );
       }
     }
   },

@@ -13,6 +13,8 @@ import type { LabMeta } from './schema.ts';
 import { labsRoot } from './paths.ts';
 
 export type { LabStep } from './steps.ts';
+export type { LabQuiz, QuizChoice } from './quiz.ts';
+import type { LabQuiz } from './quiz.ts';
 
 export interface Lab {
   /** The lab id (from the frontmatter; equal to the folder name). */
@@ -25,6 +27,8 @@ export interface Lab {
   meta: LabMeta;
   /** Steps in order. */
   steps: LabStep[];
+  /** Knowledge checks (`::: quiz`), in order; each names the step it follows. */
+  quizzes: LabQuiz[];
   /** The whole README.md as read. */
   source: string;
   /** The Markdown after the frontmatter. */
@@ -52,7 +56,11 @@ export function inspectLab(
 
   const tokens = shared.parse(split.body, {});
   const lines = split.body.split(/\r?\n/);
-  const { steps, problems: stepProblems } = extractSteps(tokens, lines, file, split.bodyOffset);
+  const {
+    steps,
+    quizzes,
+    problems: stepProblems,
+  } = extractSteps(tokens, lines, file, split.bodyOffset);
   problems.push(...stepProblems);
   if (steps.length === 0 && stepProblems.length === 0) {
     problems.push({
@@ -81,6 +89,7 @@ export function inspectLab(
     file,
     meta: fm.meta,
     steps,
+    quizzes,
     source,
     body: split.body,
     bodyLine: split.bodyOffset + 1,

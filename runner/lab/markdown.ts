@@ -7,6 +7,7 @@ import hintPlugin, { type HintOptions } from './plugins/hint.ts';
 import variantsPlugin, { type VariantsOptions } from './plugins/variants.ts';
 import expectedPlugin, { type ExpectedOptions } from './plugins/expected.ts';
 import codePlugin, { type CodeOptions } from './plugins/code.ts';
+import quizPlugin, { type QuizOptions } from './plugins/quiz.ts';
 
 export interface MarkdownOptions {
   step?: StepOptions;
@@ -14,10 +15,19 @@ export interface MarkdownOptions {
   variants?: VariantsOptions;
   expected?: ExpectedOptions;
   code?: CodeOptions;
+  quiz?: QuizOptions;
 }
 
 /** The container names the lab format knows (`::: <name>`). */
-export const CONTAINERS = ['step', 'hint', 'variants', 'sandbox', 'aws', 'expected'] as const;
+export const CONTAINERS = [
+  'step',
+  'hint',
+  'variants',
+  'sandbox',
+  'aws',
+  'expected',
+  'quiz',
+] as const;
 
 /**
  * A markdown-it configured for labs. Raw HTML is off (labs are Markdown; the site's
@@ -30,5 +40,6 @@ export function createMarkdown(options: MarkdownOptions = {}): MarkdownIt {
     .use(hintPlugin, options.hint)
     .use(variantsPlugin, options.variants)
     .use(expectedPlugin, options.expected)
-    .use(codePlugin, options.code);
+    .use(codePlugin, options.code)
+    .use(quizPlugin, options.quiz);
 }

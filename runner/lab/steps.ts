@@ -5,6 +5,8 @@ import type { LabProblem } from './error-map.ts';
 import { ID_PATTERN } from './schema.ts';
 import { CONTAINERS } from './markdown.ts';
 import { metaOf, parseOpener } from './plugins/container.ts';
+import type { QuizMeta } from './plugins/quiz.ts';
+import type { LabQuiz } from './quiz.ts';
 
 export interface LabStep {
   /** The id after `::: step`; the key of this step's check in lab.ts. */
@@ -35,7 +37,7 @@ export function extractSteps(
   lines: string[],
   file: string,
   offset: number,
-): { steps: LabStep[]; problems: LabProblem[] } {
+): { steps: LabStep[]; quizzes: LabQuiz[]; problems: LabProblem[] } {
   const problems: LabProblem[] = [];
   const fileLine = (bodyLine: number) => bodyLine + offset + 1;
   const problem = (bodyLine: number, message: string, fix: string) =>
@@ -43,7 +45,9 @@ export function extractSteps(
   const slice = (t: Token) => lines.slice(t.map![0] + 1, metaOf(t).closeLine).join('\n');
 
   const steps: LabStep[] = [];
+  const quizzes: LabQuiz[] = [];
   const seen = new Map<string, number>();
+  const seenQuiz = new Map<string, number>();
   let current: LabStep | undefined;
   // Containers open around the current token, to name the parent of a misplaced step.
   const open: { marker: string; line: number }[] = [];
@@ -78,6 +82,26 @@ export function extractSteps(
           `\`${marker}\` is outside a \`::: variants\` block`,
           'put the `::: sandbox` and `::: aws` blocks together inside `::: variants` … `:::`',
         );
+      }
+      if (t.type === 'container_quiz_open') {
+        const qm = t.meta as QuizMeta;
+        for (const p of qm.quizProblems ?? []) {
+          problems.push({ ...p, file, line: p.line + offset });
+        }
+        if (qm.quiz) {
+          const first = seenQuiz.get(qm.quiz.id);
+          if (first !== undefined) {
+            problem(
+              line,
+              `quiz id \`${qm.quiz.id}\` is used twice (first at line ${first})`,
+              'give each quiz its own id',
+            );
+          } else {
+            seenQuiz.set(qm.quiz.id, fileLine(line));
+            quizzes.push({ ...qm.quiz, line: fileLine(line), after: steps.at(-1)?.id });
+          }
+        }
+        continue;
       }
       if (t.type === 'container_hint_open' && current) {
         current.hints.push(slice(t));
@@ -158,5 +182,5 @@ export function extractSteps(
       });
     }
   }
-  return { steps, problems };
+  return { steps, quizzes, problems };
 }

@@ -14,7 +14,7 @@ const plain = (v: unknown): v is Record<string, unknown> =>
 const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const STATUSES = new Set(['passed', 'failed', 'pending', 'not-tried']);
 const VERDICT_TEXT = new Set(['evidence', 'expected', 'hint']);
-const DEFINITION_KEYS = new Set(['id', 'creates', 'regions', 'setup', 'steps']);
+const DEFINITION_KEYS = new Set(['id', 'creates', 'regions', 'setup', 'steps', 'quiz']);
 const KINDS = new Set<string>(RESOURCE_KINDS);
 
 /** A verdict exactly as verdictSchema wants it. */
@@ -37,6 +37,11 @@ export function isDefinition(d: unknown): boolean {
     return false;
   if (d.regions !== undefined && !strings(d.regions)) return false;
   if (d.setup !== undefined && typeof d.setup !== 'function') return false;
+  if (
+    d.quiz !== undefined &&
+    !(plain(d.quiz) && Object.values(d.quiz).every((f) => typeof f === 'function'))
+  )
+    return false;
   if (!plain(d.steps)) return false;
   const ids = new Set(Object.keys(d.steps));
   return Object.values(d.steps).every(

@@ -5,6 +5,7 @@
 import type { StepVerdict } from '../lab/define.ts';
 import type { CheckContext, SetupContext } from '../check/context.ts';
 import type { ResourceKindName } from './kinds.ts';
+import type { QuizEvidence } from './quiz.ts';
 
 export interface StepDef<S extends string> {
   /** Verify this step against the account. Must not change anything. Return passed()/failed()/pending(). */
@@ -31,6 +32,12 @@ export interface LabDef<S extends string = string> {
   setup?(ctx: SetupContext): Promise<Record<string, unknown> | void>;
   /** One entry per `::: step <id>` in README.md, in the same order. */
   steps: { [K in S]: StepDef<S> };
+  /**
+   * One entry per `::: quiz <id> evidence` in README.md: the right answer to a question about
+   * the learner's own run, read from the account like a check (never changing it). Return
+   * answer(...accepted) or notYet('do step X first').
+   */
+  quiz?: Record<string, (ctx: CheckContext) => Promise<QuizEvidence>>;
 }
 
 /** Where defineLab was called (the lab's own file), for error messages. */

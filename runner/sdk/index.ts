@@ -2,6 +2,7 @@
 // contract). Labs may also import AWS SDK v3 clients' commands, and nothing else of the runner.
 export { defineLab, type LabDef, type StepDef } from './define.ts';
 export { passed, failed, pending, notTried } from './verdicts.ts';
+export { answer, notYet, type QuizEvidence } from './quiz.ts';
 export { ignoreNotFound, isNotFound } from '../aws/index.ts';
 export {
   learnerCalls,

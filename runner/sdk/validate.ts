@@ -24,6 +24,8 @@ export const labDefinitionSchema = z.strictObject({
   regions: z.array(z.string()).optional(),
   setup: fn.optional(),
   steps: z.record(z.string(), stepSchema),
+  /** Answers of README.md's `::: quiz <id> evidence` questions, one function per id. */
+  quiz: z.record(z.string(), fn).optional(),
 });
 
 /** What a check must return: use passed()/failed()/pending() from the lab SDK. */

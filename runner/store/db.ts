@@ -56,6 +56,16 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE runs ADD COLUMN baseline TEXT NOT NULL DEFAULT '{}';`,
   // What a failed step expected, so a page that follows the store shows it as `lab check` does.
   `ALTER TABLE results ADD COLUMN expected TEXT;`,
+  // Knowledge checks (runner/quiz/): every answer given, right or not, in order.
+  `CREATE TABLE quiz_answers (
+     id INTEGER PRIMARY KEY,
+     lab TEXT NOT NULL,
+     quiz TEXT NOT NULL,
+     answer TEXT NOT NULL,
+     correct INTEGER NOT NULL,
+     at TEXT NOT NULL
+   );
+   CREATE INDEX quiz_answers_lab ON quiz_answers (lab, quiz, id);`,
 ];
 
 /** Open (creating and migrating if needed) the store under `home`. Close it with `store.close()`. */

@@ -41,6 +41,46 @@ export function reportCsv(report: ClassReport): string {
           iso(l.lastActivity),
         ]);
       }
+      // Knowledge checks: `quiz:<id>` rows; status right-first-try, right or wrong, the first
+      // answer given as the evidence.
+      for (const [quiz, c] of Object.entries(l.quizzes ?? {})) {
+        out += csvLine([
+          lab.lab,
+          l.name,
+          l.iamUser ?? '',
+          l.state === 'stuck' ? `stuck at ${l.currentStep}` : l.state,
+          l.keysAtRisk ? 'yes' : 'no',
+          `quiz:${quiz}`,
+          c.firstTry ? 'right-first-try' : c.right ? 'right' : 'wrong',
+          '',
+          c.attempts,
+          c.wrong.length,
+          c.firstAnswer,
+          'self-reported',
+          iso(l.lastActivity),
+        ]);
+      }
+    }
+    // Per question, for the whole class: learner `(class)`, the share right at the first try
+    // as the status, the most common wrong answer as the evidence.
+    for (const q of lab.quizzes) {
+      out += csvLine([
+        lab.lab,
+        '(class)',
+        '',
+        '',
+        '',
+        `quiz:${q.quiz}`,
+        `${q.rightFirstTry}/${q.answered} right at the first try`,
+        '',
+        q.answered,
+        q.answered - q.rightFirstTry,
+        q.commonWrong
+          ? `most common wrong answer: ${q.commonWrong.answer} (×${q.commonWrong.count})`
+          : '',
+        '',
+        '',
+      ]);
     }
   }
   return out;

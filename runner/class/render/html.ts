@@ -157,6 +157,7 @@ export function labSummary(lab: LabReport): string {
 ${completionLine(lab)}
 ${completionsChart(lab.completions, `Completions of ${lab.lab} over time`)}
 ${stuckSection(lab)}
+${quizSection(lab)}
 <h3>Median time per step</h3>
 <div class="scroll" tabindex="0" role="region" aria-label="Median time per step"><table class="medians"><thead><tr>${lab.steps.map((s) => `<th scope="col">${e(s)}</th>`).join('')}</tr></thead>
 <tbody><tr>${lab.steps.map((s) => `<td>${e(fmtDuration(lab.medianStepMs[s]))}</td>`).join('')}</tr></tbody></table></div>`;
@@ -196,6 +197,22 @@ function riskSection(lab: LabReport): string {
       ? `<details data-testid="risk-rest"><summary>Show the other ${rest.length}</summary><ul>${rest.map(item).join('')}</ul></details>`
       : ''
   }</div>`;
+}
+
+const pct = (n: number, of: number) => (of ? `${Math.round((n / of) * 100)}%` : '–');
+
+/** Knowledge checks: the share right at the first try, and the misconception to address. */
+function quizSection(lab: LabReport): string {
+  if (!lab.quizzes.length) return '';
+  const rows = lab.quizzes
+    .map(
+      (q) =>
+        `<tr><th scope="row">${e(q.quiz)}</th><td>${q.answered}</td><td>${q.rightFirstTry} (${pct(q.rightFirstTry, q.answered)})</td><td>${q.right}</td><td>${q.commonWrong ? `<bdi>${e(q.commonWrong.answer)}</bdi> <span class="muted">×${q.commonWrong.count}</span>` : '<span class="muted">none</span>'}</td></tr>`,
+    )
+    .join('');
+  return `<h3>Knowledge checks</h3>
+<div class="scroll" tabindex="0" role="region" aria-label="Knowledge checks"><table class="quizzes"><thead><tr><th scope="col">Question</th><th scope="col">Answered</th>
+<th scope="col">Right at the first try</th><th scope="col">Right by now</th><th scope="col">Most common wrong answer</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function stuckSection(lab: LabReport): string {

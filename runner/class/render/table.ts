@@ -60,6 +60,15 @@ function labTable(lab: LabReport, p: Paint): string[] {
       for (const r of s.reasons) out.push(p.dim(`    ×${r.count} ${safe(r.reason)}`));
     }
   }
+  for (const q of lab.quizzes) {
+    const share = q.answered ? Math.round((q.rightFirstTry / q.answered) * 100) : 0;
+    out.push(
+      `Question ${q.quiz}: ${q.rightFirstTry}/${q.answered} right at the first try (${share}%)` +
+        (q.commonWrong
+          ? `; most common wrong answer: ${safe(q.commonWrong.answer)} (×${q.commonWrong.count})`
+          : ''),
+    );
+  }
   out.push(
     'Median time per step: ' +
       lab.steps.map((s) => `${s} ${fmtDuration(lab.medianStepMs[s])}`).join(', '),

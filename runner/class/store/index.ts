@@ -2,6 +2,8 @@
 // progress the reports read. One implementation over the `Sql` interface, so
 // SQLite and PostgreSQL run the same statements with the same semantics.
 import { changeStamp, learnersChangedSince, type ChangeStamp } from './changes.ts';
+import { quizAnswers, type QuizAnswerRow } from './quiz.ts';
+export type { QuizAnswerRow } from './quiz.ts';
 import { newId, newJoinCode, newToken, hashToken, normalizeJoinCode, sameHash } from '../tokens.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { openSqlite } from './sqlite.ts';
@@ -285,6 +287,11 @@ export class ClassStore {
     return out;
   }
 
+  /** Each learner's knowledge-check answers of a lab, in the order given (store/quiz.ts). */
+  quizAnswers(classId: string, lab: string): Promise<QuizAnswerRow[]> {
+    return quizAnswers(this.sql, classId, lab);
+  }
+
   /** The class's change stamp now (store/changes.ts). */
   changeStamp(classId: string, now = Date.now()): Promise<ChangeStamp> {
     return changeStamp(this.sql, classId, now);
@@ -313,7 +320,7 @@ export class ClassStore {
   async failureReasons(classId: string, lab?: string, perStep = 3): Promise<FailureReason[]> {
     const rows = await this.sql.all<{ lab: string; step: string; reason: string; n: number }>(
       `SELECT lab, step, reason, COUNT(*) AS n FROM results
-       WHERE class_id = ? AND status = 'failed' ${lab ? 'AND lab = ?' : ''}
+       WHERE class_id = ? AND status = 'failed' AND quiz = 0 ${lab ? 'AND lab = ?' : ''}
        GROUP BY lab, step, reason ORDER BY lab, step, n DESC, reason`,
       lab ? [classId, lab] : [classId],
     );

@@ -36,8 +36,8 @@ export async function writeBatch(db: Sql, items: IngestItem[]): Promise<Ingested
     // The conflict clause skips keys already stored (and repeats inside the statement);
     // RETURNING names the rows that are new.
     const inserted = await db.all<{ learner_id: string; idem_key: string }>(
-      `INSERT INTO results (class_id, learner_id, idem_key, lab, step, status, evidence, hint, reason, at, received_at)
-       VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+      `INSERT INTO results (class_id, learner_id, idem_key, lab, step, status, evidence, hint, reason, at, received_at, quiz)
+       VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
        ON CONFLICT (learner_id, idem_key) DO NOTHING RETURNING learner_id, idem_key`,
       part.flatMap(({ item, r }) => {
         const evidence = stripSecrets(r.evidence) ?? null;
@@ -50,9 +50,10 @@ export async function writeBatch(db: Sql, items: IngestItem[]): Promise<Ingested
           r.status,
           evidence,
           stripSecrets(r.hint) ?? null,
-          r.status === 'failed' ? (reasonOf(evidence) ?? '(no evidence given)') : null,
+          r.status === 'failed' && !r.quiz ? (reasonOf(evidence) ?? '(no evidence given)') : null,
           r.at,
           item.now,
+          r.quiz ? 1 : 0,
         ];
       }),
     );
@@ -67,7 +68,8 @@ export async function writeBatch(db: Sql, items: IngestItem[]): Promise<Ingested
       const k = id(item.who.learnerId, r.key);
       if (!fresh.has(k) || counted.has(k)) continue;
       counted.add(k);
-      kept.push({ item, r });
+      // A quiz answer is kept as sent (store/quiz.ts reads it), not folded into step progress.
+      if (!r.quiz) kept.push({ item, r });
       accepted++;
     }
     return { accepted, duplicates: item.results.length - accepted };

@@ -63,4 +63,6 @@ export const MIGRATIONS: string[] = [
      last_status, last_passed_at, first_at, last_at, failures);`,
   // The open dashboard asks what arrived since it last looked (store/changes.ts).
   `CREATE INDEX results_received ON results (class_id, lab, received_at);`,
+  // Knowledge-check answers travel as results marked `quiz` (never folded into progress).
+  `ALTER TABLE results ADD COLUMN quiz INTEGER NOT NULL DEFAULT 0;`,
 ];
