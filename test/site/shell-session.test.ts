@@ -144,6 +144,27 @@ describe('the page terminal session', () => {
     expect(alive(Number(pid))).toBe(true);
   });
 
+  it('replays a full-screen program as it stands, and the shell screen once it quits', async () => {
+    // A page that comes back in the middle of a full-screen program (less, vim, top) gets that
+    // screen (the alternate buffer), and the shell's own screen is still there behind it once
+    // the program quits: the replay is a terminal's state, not a list of recent lines.
+    const { url, token } = await serve();
+    const a = await page(url, token);
+    a.type('echo "before=$((40+2))"\r');
+    await a.waitFor(/before=42/);
+    a.type(
+      `printf '\\e[?1049h\\e[H\\e[2Jfull-screen %s\\n' "$((6*7))"; read -r _; printf '\\e[?1049l'\r`,
+    );
+    await a.waitFor(/full-screen 42/);
+    await leave(a);
+    const b = await page(url, token);
+    await b.waitFor(/full-screen 42/);
+    expect(await b.screen()).not.toMatch(/before=42/); // the other screen, not the bytes
+    b.type('\r'); // the program quits
+    await b.waitFor(/before=42/);
+    expect(await b.screen()).not.toMatch(/full-screen 42/);
+  });
+
   it('ends a shell no page has open after the idle time, and tells the next page', async () => {
     const { url, terminal, token } = await serve(800);
     const a = await page(url, token);
