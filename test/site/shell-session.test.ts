@@ -43,7 +43,7 @@ async function serve(idleMs = 60_000) {
   const server = createSiteServer({ distDir: home, host: '127.0.0.1', terminal, access });
   const url = await listen(server, 0, '127.0.0.1');
   open.push({ server, close: () => terminal.close() });
-  return { url, terminal, token: access.token };
+  return { url, terminal, token: access.token, access };
 }
 
 interface Page {
@@ -163,6 +163,19 @@ describe('the page terminal session', () => {
     b.type('\r'); // the program quits
     await b.waitFor(/before=42/);
     expect(await b.screen()).not.toMatch(/full-screen 42/);
+  });
+
+  it('detaches every page on sign-out; the shell waits for a page with the new token', async () => {
+    const { url, token, access } = await serve();
+    const a = await page(url, token);
+    a.type('echo "pid=$$"\r');
+    const [, pid] = await a.waitFor(/pid=(\d+)/);
+    const fresh = access.rotate(); // "Sign out"
+    expect(await a.closed).toBe(1008);
+    await expect(page(url, token)).rejects.toThrow(/401/); // the old token opens nothing
+    const b = await page(url, fresh);
+    expect(b.control[0]).toMatchObject({ fresh: false });
+    await b.waitFor(new RegExp(`pid=${pid}`));
   });
 
   it('ends a shell no page has open after the idle time, and tells the next page', async () => {
