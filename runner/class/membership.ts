@@ -2,9 +2,10 @@
 // issued. Kept in the lab home, readable by the learner only (0600), like
 // ~/.aws/credentials. (Validated by hand, without zod: `lab check` reads this
 // on every run and should not pay for loading a schema library.)
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabError } from '../errors.ts';
+import { privateHome } from '../paths.ts';
 
 export interface Membership {
   url: string;
@@ -42,7 +43,7 @@ export function readMembership(home: string): Membership | undefined {
 }
 
 export function writeMembership(home: string, m: Membership): void {
-  mkdirSync(home, { recursive: true });
+  privateHome(home);
   const file = membershipPath(home);
   const tmp = `${file}.${process.pid}.tmp`;
   // Created 0600 from the first byte: the token is never readable by others.

@@ -4,7 +4,7 @@
 // acknowledged it (stored, or already stored), so a server that is down or a
 // laptop that is offline loses nothing; the key makes a resend count once.
 import { DatabaseSync } from 'node:sqlite';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { privateDbFile, privateHome } from '../paths.ts';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { StepResult } from '../lab/define.ts';
@@ -20,11 +20,8 @@ export function outboxPath(home: string): string {
 }
 
 function openOutbox(home: string): DatabaseSync {
-  mkdirSync(home, { recursive: true });
-  const file = outboxPath(home);
-  const fresh = !existsSync(file);
-  const db = new DatabaseSync(file, { timeout: 10_000 });
-  if (fresh) chmodSync(file, 0o600);
+  privateHome(home);
+  const db = new DatabaseSync(privateDbFile(outboxPath(home)), { timeout: 10_000 });
   db.exec(`PRAGMA journal_mode = WAL;
     CREATE TABLE IF NOT EXISTS outbox (
       key TEXT PRIMARY KEY,

@@ -14,6 +14,14 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** Bidi embeddings, overrides and isolates (Unicode UAX #9 §2), plus the marks LRM/RLM/ALM. */
 export const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const BIDI_ALL = new RegExp(BIDI.source, 'g');
+/**
+ * Characters that show as nothing (zero-width space/joiners, word joiner, invisible
+ * operators, soft hyphen, BOM, Mongolian vowel separator, Hangul fillers) and the line and
+ * paragraph separators U+2028/U+2029: in a name they let one learner look exactly like
+ * another, or break a report's line (issue 16).
+ */
+export const INVISIBLE =
+  /[\u00ad\u115f\u1160\u180e\u200b-\u200d\u2028\u2029\u2060-\u2064\u3164\ufeff\uffa0]/;
 /** A UTF-16 surrogate without its pair (JSON can carry one; no store can hold it as text). */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 /** Controls except tab and newline, which evidence may hold. */
@@ -31,16 +39,27 @@ const text = (max: number) =>
         .replace(TEXT_CONTROL, '\ufffd')
         .replace(BIDI_ALL, '\ufffd'),
     );
-/** A display name: NFC, printable, no control or bidi characters, 1–80 characters. */
+/**
+ * A display name: NFC (so "é" typed two ways is one name), printable, no control, bidi,
+ * invisible or line-separator characters, 1–80 characters.
+ */
 const displayName = z
   .string()
   .trim()
-  .min(1, 'must not be empty')
-  .max(80, 'must be at most 80 characters')
   .refine((s) => !new RegExp(LONE_SURROGATE.source).test(s), 'must be well-formed Unicode')
-  .refine((s) => !CONTROL.test(s), 'must not contain control characters')
-  .refine((s) => !BIDI.test(s), 'must not contain bidirectional control characters')
-  .transform((s) => s.normalize('NFC'));
+  .transform((s) => s.normalize('NFC'))
+  .pipe(
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .max(80, 'must be at most 80 characters')
+      .refine((s) => !CONTROL.test(s), 'must not contain control characters')
+      .refine((s) => !BIDI.test(s), 'must not contain bidirectional control characters')
+      .refine(
+        (s) => !INVISIBLE.test(s),
+        'must not contain invisible characters (zero-width spaces or joiners) or line separators: type the name with visible letters only',
+      ),
+  );
 
 export const CreateClassIn = z.strictObject({
   /** The class's name, shown on the dashboard. */

@@ -90,18 +90,28 @@ export function methodNotAllowed(app: App): App {
   return app;
 }
 
-/** The JSON body, at most `limit` bytes; 415 unless it is application/json, 400 unless JSON. */
+/**
+ * The JSON body, at most `limit` bytes; 415 unless it is application/json, 400 unless it is
+ * a JSON object (`null`, an array, a number are 400 too: every route reads fields of it, and
+ * `null.step` was a 500, issue 16). An empty body is `{}`.
+ */
 export async function readJSON(c: Context, limit = 16 * 1024): Promise<any> {
   if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
     throw new HttpError(415, 'unsupported_media_type', 'Send the body as application/json.');
   }
   const text = await readText(c, limit);
   if (text === '') return {};
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (e) {
     throw new HttpError(400, 'invalid_json', `The body is not valid JSON: ${(e as Error).message}`);
   }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    const what = body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body;
+    throw new HttpError(400, 'invalid_json', `The body must be a JSON object, not ${what}.`);
+  }
+  return body;
 }
 
 /** The body as text, refusing more than `limit` bytes (413) on Content-Length and while reading. */

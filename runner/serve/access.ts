@@ -24,6 +24,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import type { MiddlewareHandler } from 'hono';
 import { HttpError, sameSecret, type AppEnv } from '../http/index.ts';
+import { privateHome } from '../paths.ts';
 
 /** The header the page (and the learner's scripts) send the token in. */
 export const TOKEN_HEADER = 'x-lab-token';
@@ -108,7 +109,7 @@ export interface TokenRecord {
 
 /** Write (or rewrite after a sign-out) this server's token file, 0600 in a 0700 folder. */
 export function writeTokenFile(home: string, port: number, r: TokenRecord): string {
-  const dir = serveDir(home);
+  const dir = serveDir(privateHome(home));
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const file = tokenFile(home, port);

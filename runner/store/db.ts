@@ -3,9 +3,9 @@
 // readers and one writer work at once; busy_timeout makes a second writer wait
 // instead of failing; every write is one short IMMEDIATE transaction.
 import { DatabaseSync } from 'node:sqlite';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabError } from '../errors.ts';
+import { privateDbFile, privateHome } from '../paths.ts';
 
 export type Store = DatabaseSync;
 
@@ -70,11 +70,11 @@ const MIGRATIONS: string[] = [
 
 /** Open (creating and migrating if needed) the store under `home`. Close it with `store.close()`. */
 export function openStore(home: string): Store {
-  mkdirSync(home, { recursive: true });
   let db: DatabaseSync;
   try {
+    privateHome(home); // 0700, progress.db 0600: account and key ids are the learner's
     // `timeout` is SQLite's busy_timeout: wait for a concurrent writer rather than fail.
-    db = new DatabaseSync(storePath(home), { timeout: 10_000 });
+    db = new DatabaseSync(privateDbFile(storePath(home)), { timeout: 10_000 });
     db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
     migrate(db);
   } catch (e) {

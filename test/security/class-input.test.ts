@@ -106,6 +106,68 @@ describe.each(['sqlite', 'postgres'])('class API on %s', (store) => {
     expect(said.at(-1)).toBe('name: must be at most 80 characters');
   });
 
+  it('refuses names with invisible or line-separator characters in plain words, and normalises to NFC', async () => {
+    // A zero-width joiner (or space, word joiner, BOM) makes a name look exactly like
+    // another learner's; U+2028/U+2029 break a report's line (issue 16).
+    for (const name of [
+      'Lee\u200dOkafor',
+      'Lee\u200bOkafor',
+      '\u2060Lee Okafor',
+      'Lee\ufeffOkafor',
+      'Lee\u2028Okafor',
+      'Lee\u2029Okafor',
+    ]) {
+      const r = await post('/api/v1/join', { code: cls.joinCode, name });
+      expect(r.status, JSON.stringify(name)).toBe(400);
+      expect((await r.json()).error.message).toBe(
+        'name: must not contain invisible characters (zero-width spaces or joiners) or line separators: type the name with visible letters only',
+      );
+    }
+    // "Zoé" typed with a combining accent is the same name as with a precomposed é.
+    const a = await post('/api/v1/join', { code: cls.joinCode, name: 'Zoe\u0301' });
+    const b = await post('/api/v1/join', { code: cls.joinCode, name: 'Zo\u00e9' });
+    expect([(await a.json()).name, (await b.json()).name]).toEqual(['Zo\u00e9', 'Zo\u00e9 (2)']);
+  });
+
+  it('answers 400, never 500, to a body that is JSON but not an object', async () => {
+    for (const body of ['null', '[]', '[{"code":"x"}]', '42', '"text"', 'true']) {
+      for (const [path, token] of [
+        ['/api/v1/join', undefined],
+        ['/api/v1/results', learner.token],
+        ['/api/v1/classes', undefined],
+      ] as const) {
+        const r = await post(path, body, token);
+        expect(r.status, `${path} ${body}`).toBeOneOf(
+          path === '/api/v1/classes' ? [400, 401] : [400],
+        );
+      }
+    }
+    // Wrong types inside an object: 400 naming the field.
+    const wrong = await post(
+      '/api/v1/results',
+      { results: [result({ at: '2026-12-01' })] },
+      learner.token,
+    );
+    expect(wrong.status).toBe(400);
+  });
+
+  it('keeps result times in a sane window: not the year 33658, not 1970, not minutes ahead', async () => {
+    const before = await srv.store.countResults(cls.classId);
+    for (const at of [Date.UTC(33658, 0, 1), 8.64e15, Date.now() + 3_600_000, 0, 1]) {
+      const r = await post('/api/v1/results', { results: [result({ at })] }, learner.token);
+      expect(r.status, String(at)).toBe(400);
+      expect((await r.json()).error.message).toMatch(
+        /^results\.0\.at: .* is (in the future|long before the class was created); it must be between /,
+      );
+    }
+    expect(await srv.store.countResults(cls.classId)).toBe(before);
+    // A clock a minute ahead (skew) is still accepted, and so is now.
+    for (const at of [Date.now(), Date.now() + 60_000]) {
+      const r = await post('/api/v1/results', { results: [result({ at })] }, learner.token);
+      expect(r.status).toBe(200);
+    }
+  });
+
   it('gives every learner of a class a distinct name', async () => {
     const a = await post('/api/v1/join', { code: cls.joinCode, name: 'Ada' });
     const b = await post('/api/v1/join', { code: cls.joinCode, name: 'Ada' });
@@ -130,6 +192,15 @@ describe.each(['sqlite', 'postgres'])('class API on %s', (store) => {
     const table = reportTable(await r.json());
     expect(table).toContain('Eve\\u202egnp.exe');
     expect(table).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    // A line separator or zero-width joiner stored before names were judged: shown escaped.
+    const old = (await srv.store.join(cls.joinCode, 'Lee\u2028Ok\u200dafor', undefined))!;
+    await post('/api/v1/results', { results: [result({ status: 'passed' })] }, old.token);
+    const again = await fetch(`${srv.url}/api/v1/classes/${cls.classId}/report?lab=day42`, {
+      headers: { authorization: `Bearer ${cls.instructorToken}` },
+    });
+    const table2 = reportTable(await again.json());
+    expect(table2).toContain('Lee\\u2028Ok\\u200dafor');
+    expect(table2).not.toMatch(/[\u2028\u2029\u200b-\u200d]/);
   });
 
   it('fuzz: no payload makes a 5xx, and nothing is stored without a valid token', async () => {

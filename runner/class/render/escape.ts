@@ -29,7 +29,10 @@ export function csvLine(cells: unknown[]): string {
  * Learner-supplied text for a terminal. Control characters could move the cursor or rewrite
  * the screen, and bidi embeddings/overrides/isolates (U+202A–U+202E, U+2066–U+2069, and the
  * LRM/RLM/ALM marks) reorder what follows them on the line (the "Trojan Source" trick,
- * CVE-2021-42574): each is shown as its escape (`\x1b`, `\u202e`) instead.
+ * CVE-2021-42574): each is shown as its escape (`\x1b`, `\u202e`) instead. So are the line
+ * and paragraph separators U+2028/U+2029 (some terminals break the line there) and the
+ * zero-width characters that make two names look alike (names holding them are refused at
+ * join since issue 16; older rows may still).
  */
 export function terminalText(s: string): string {
   return s
@@ -38,7 +41,7 @@ export function terminalText(s: string): string {
       (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
     )
     .replace(
-      /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+      /[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g,
       (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
     );
 }

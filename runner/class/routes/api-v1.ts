@@ -30,6 +30,40 @@ export interface ApiV1Deps extends ReportDeps {
   bodyLimit: number;
 }
 
+/** A learner's clock may run a little ahead of the server's. */
+const FUTURE_SLACK_MS = 5 * 60_000;
+/**
+ * …or behind it, by far more (a laptop that never synced, a wrong time zone set as UTC):
+ * results are stamped by the learner's clock when the check ran. A year before the class
+ * was created still refuses 1970 and other impossible dates without losing a real result.
+ */
+const PAST_SLACK_MS = 366 * 86_400_000;
+
+/**
+ * A result's time is when its check ran: not long before the class existed, not in the
+ * future (a few minutes of clock skew aside). A report sorted by time must not be led by a
+ * result "from" the year 33658 (issue 16).
+ */
+function saneTimes(results: { at: number }[], createdAt: number | undefined, now: number) {
+  const from = (createdAt ?? now) - PAST_SLACK_MS;
+  const to = now + FUTURE_SLACK_MS;
+  const i = results.findIndex((r) => r.at < from || r.at > to);
+  if (i < 0) return;
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  const at = results[i].at;
+  throw new HttpError(
+    400,
+    'invalid_payload',
+    `results.${i}.at: ${Number.isFinite(new Date(at).getTime()) ? iso(at) : at} is ${
+      at > to ? 'in the future' : 'long before the class was created'
+    }; it must be between ${iso(from)} and ${iso(to)}.`,
+    {
+      hint: "Check this computer's clock (results carry the time their check ran).",
+      extra: { issues: [{ path: `results.${i}.at`, message: 'outside the class time window' }] },
+    },
+  );
+}
+
 export function apiV1(d: ApiV1Deps): Hono<AppEnv> {
   const { store, access, now } = d;
   const app = new Hono<AppEnv>();
@@ -85,6 +119,7 @@ export function apiV1(d: ApiV1Deps): Hono<AppEnv> {
       throw new HttpError(403, 'forbidden', 'Only a learner token can send results.');
     }
     const body = validate(ResultsIn, await readJSON(c, d.bodyLimit));
+    saneTimes(body.results, (await store.getClass(who.classId))?.createdAt, now());
     // The learner is the token's learner: a payload cannot name anyone else.
     const learner = { classId: who.classId, learnerId: who.learnerId };
     return json(c, 200, await store.recordResults(learner, body.results, now()));

@@ -1,5 +1,6 @@
 // The instructor dashboard under /class/<id>/: a sign-in form that sets a cookie for this
 // class's pages only, the dashboard itself, and its CSV download.
+import { isLabError } from '../../errors.ts';
 import { Hono, type Context } from 'hono';
 import { setCookie } from 'hono/cookie';
 import {
@@ -35,6 +36,10 @@ export function dashboard(d: ReportDeps & { access: Access }): Hono<AppEnv> {
   app.onError((err, c) => {
     if (err instanceof HttpError) {
       return htmlPage(c, err.status, (n) => errorHtml('Class dashboard', err.message, n));
+    }
+    // A malformed address (`?lab=` that is no lab id) is the request's fault: 400, not 503.
+    if (isLabError(err) && err.code === 'invalid_payload') {
+      return htmlPage(c, 400, (n) => errorHtml('Class dashboard', err.message, n));
     }
     console.error(`class dashboard: ${c.req.method} ${c.req.path} failed:`, err);
     return htmlPage(c, 503, (n) =>
