@@ -44,6 +44,12 @@ export default defineCommand({
       description:
         'Offer a terminal (`lab shell`) in the lab page, on loopback only (--no-terminal: none)',
     },
+    'terminal-idle': {
+      type: 'string',
+      description:
+        "Minutes the page terminal's shell keeps running with no page open (it outlives reloads and tabs)",
+      default: '30',
+    },
     db: {
       type: 'string',
       description:
@@ -54,6 +60,14 @@ export default defineCommand({
     const port = Number(args.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new LabError('bad_port', `--port ${args.port} is not a port number.`, 'Use 0–65535.');
+    }
+    const idleMin = Number(args['terminal-idle']);
+    if (!(idleMin > 0 && idleMin <= 7 * 24 * 60)) {
+      throw new LabError(
+        'bad_terminal_idle',
+        `--terminal-idle ${args['terminal-idle']} is not a number of minutes.`,
+        'Use a number above 0, e.g. --terminal-idle 30 (at most a week: 10080).',
+      );
     }
     // Loaded here so `lab --help` stays fast.
     const {
@@ -103,7 +117,7 @@ export default defineCommand({
     const terminal =
       args.terminal === false
         ? undefined
-        : embeddedTerminal({ listenHost: args.host, home, access });
+        : embeddedTerminal({ listenHost: args.host, home, access, idleMs: idleMin * 60_000 });
     const allowHosts = (args['allow-host'] ?? '')
       .split(',')
       .map((h: string) => h.trim())
@@ -160,7 +174,7 @@ export default defineCommand({
     if (terminal) {
       console.log(
         color.dim(
-          'Terminal in the page: on (loopback only), in the page opened from that address.',
+          `Terminal in the page: on (loopback only), in the page opened from that address; its shell outlives the page and ends after ${idleMin} min with no page open (--terminal-idle).`,
         ),
       );
     } else {

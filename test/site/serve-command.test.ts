@@ -80,6 +80,7 @@ describe('lab serve', () => {
     expect(stderr).toMatch(/Building the site \(no build yet\)/);
     expect(stdout.split('\n')[0]).toBe('Target: local sandbox');
     expect(stdout).toMatch(/Terminal in the page: on \(loopback only\)/);
+    expect(stdout).toMatch(/its shell outlives the page and ends after 30 min with no page open/);
     expect(stdout).not.toMatch(/warning/);
 
     const page = await fetch(url + 'labs/day42/');
@@ -209,10 +210,19 @@ describe('lab serve', () => {
     expect(r.stderr).toMatch(/--port/);
   });
 
-  it('documents --port and --host in --help', () => {
+  it('documents --port, --host and --terminal-idle in --help; refuses a bad idle time', () => {
     const r = spawnSync(process.execPath, [LAB, 'serve', '--help'], { env, encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/--port/);
     expect(r.stdout).toMatch(/--host.*127\.0\.0\.1/);
+    expect(r.stdout).toMatch(/--terminal-idle.*no page open/);
+    for (const bad of ['0', 'soon']) {
+      const b = spawnSync(process.execPath, [LAB, 'serve', '--terminal-idle', bad], {
+        env,
+        encoding: 'utf8',
+      });
+      expect(b.status).toBe(2);
+      expect(b.stderr).toMatch(new RegExp(`--terminal-idle ${bad} is not a number of minutes`));
+    }
   });
 });
