@@ -81,6 +81,8 @@ import sts_key_owner  # noqa: E402
 import ec2_lifecycle  # noqa: E402
 import ec2_sg_dependencies  # noqa: E402
 import ec2_ids  # noqa: E402
+import s3_own_bucket  # noqa: E402
+import s3_public_read  # noqa: E402
 import role_sessions  # noqa: E402
 import identities  # noqa: E402
 import engine_gaps  # noqa: E402
@@ -233,6 +235,8 @@ class Engine:
         ec2_lifecycle.install()  # stop/start/terminate/reboot by the instance's state
         ec2_sg_dependencies.install()  # DependencyViolation for a group still in use
         ec2_ids.install()  # InvalidInstanceID.Malformed, ids (not Python sets) in messages
+        s3_own_bucket.install()  # CreateBucket on an own bucket never replaces it, after restarts
+        s3_public_read.install()  # anonymous requests judged by bucket policy and BPA
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.lock = RWLock()
         self.account_id = identities.ACCOUNT_ID

@@ -183,7 +183,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         message: 'The specified method is not allowed against this resource.',
       });
     }
-    call.principal = await ids.lookup(parsed.accessKeyId!);
+    call.principal = parsed.accessKeyId ? await ids.lookup(parsed.accessKeyId) : undefined;
     if (serviceUsers === undefined && call.principal) await hiddenUsers();
     for (const check of principalChecks) {
       const err = check(call);

@@ -4,9 +4,11 @@
 // A present but unparseable SigV4 header gets AWS's 400 IncompleteSignature instead, and a
 // request signed twice (header and query) 400 InvalidArgument.
 import type { PreCheck } from './types.ts';
+import { isS3Anonymous } from './s3-anonymous.ts';
 
 export const missingAuth: PreCheck = ({ req }) => {
   const auth = req.headers['authorization'];
+  if (isS3Anonymous(req)) return undefined; // S3's anonymous principal: ./s3-anonymous.ts
   if (!auth && !req.signed) {
     return {
       status: 403,

@@ -1,10 +1,13 @@
-// S3 requests without any signature. S3 answers an anonymous request for a resource that is not
-// public with 403 AccessDenied "Access Denied" in its own <Error> envelope (S3 API Reference,
-// "Error responses"; the sandbox allows no public buckets), not IAM's MissingAuthenticationToken;
-// moto 5.2.1 crashes on the missing Authorization header (a 500).
-import type { PreCheck } from './types.ts';
+// S3 requests without any signature are the anonymous principal's, and S3 judges them by the
+// bucket policy and Block Public Access: a public-read policy on a bucket whose Block Public
+// Access is off lets anyone GET its objects; anything else is 403 AccessDenied "Access Denied"
+// in S3's own <Error> envelope (S3 API Reference, "Error responses"), never IAM's
+// MissingAuthenticationToken. The engine decides (../../engine/s3_public_read.py, where the
+// bucket and its policy are); this check only keeps the other unsigned-request rules
+// (./missing-auth.ts) away from S3.
+import type { ParsedRequest } from '../request.ts';
 
-export const s3Anonymous: PreCheck = ({ req }) => {
-  if (req.protocol !== 'rest-xml' || req.signed || req.headers['authorization']) return undefined;
-  return { status: 403, code: 'AccessDenied', message: 'Access Denied' };
-};
+/** An unsigned S3 (REST) request: forwarded for the engine to judge as anonymous. */
+export function isS3Anonymous(req: ParsedRequest): boolean {
+  return req.protocol === 'rest-xml' && !req.signed && !req.headers['authorization'];
+}
