@@ -37,6 +37,8 @@ export function checkInput(ctx: CheckContext, input: string, value: Record<strin
   const out: Violation[] = [];
   const shape = ctx.shapeOf(input);
   for (const [name, member] of Object.entries(shape.members ?? {})) {
+    // Most members are absent: skip them before building anything (EC2 inputs have dozens).
+    if (value[name] === undefined && !shape.required?.includes(name)) continue;
     const rule = ctx.memberRule(name);
     walk(ctx, member, rule, value[name], {
       path: lowerCamel(name),
@@ -66,7 +68,8 @@ function walk(
   value: Value | undefined,
   w: Where,
 ): void {
-  const shape = { ...ctx.shapeOf(member.shape), ...rule };
+  if ((value === undefined || value === null) && !w.required) return;
+  const shape = rule ? { ...ctx.shapeOf(member.shape), ...rule } : ctx.shapeOf(member.shape);
   const add = (kind: Violation['kind'], limit?: Violation['limit']) =>
     w.out.push({
       kind,
