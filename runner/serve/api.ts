@@ -52,6 +52,16 @@ export interface LabsApiOptions {
   cleanup?: (lab: string, confirm?: string) => Promise<CleanupOutcome>;
   /** Call `onChange` whenever the progress store changes; returns the unsubscribe. */
   watch?: (onChange: () => void) => () => void;
+  /** Judge and record an answer to one of the lab's knowledge checks (runner/quiz/). */
+  quiz?: (lab: string, quiz: string, answer: string | string[]) => Promise<QuizVerdict>;
+}
+
+/** What the page learns of its answer: never the right answer itself, unless it was given. */
+export interface QuizVerdict {
+  correct: boolean;
+  feedback: string;
+  explain?: string;
+  attempts: number;
 }
 
 // Hints are written in Markdown (`code`, *emphasis*, links); raw HTML stays text.
@@ -128,6 +138,32 @@ export function labsApi(o: LabsApiOptions): Hono<AppEnv> {
       target: o.info.target,
       steps: r.steps.map(verdict),
       ...(r.cleanup ? { cleanup: r.cleanup } : {}),
+    });
+  });
+
+  // A knowledge-check answer from the page's quiz form: judged here, never in the page (the
+  // page and the built site hold no right answers). Feedback is Markdown, sent as HTML too.
+  app.post('/api/labs/:lab/quiz/:quiz', async (c) => {
+    const lab = await known(c.req.param('lab'));
+    const body = await readJSON(c);
+    const answer = body.answer;
+    const ok =
+      (typeof answer === 'string' && answer.length <= 200) ||
+      (Array.isArray(answer) &&
+        answer.length > 0 &&
+        answer.length <= 20 &&
+        answer.every((a) => typeof a === 'string' && a.length <= 3));
+    if (!ok) {
+      throw new HttpError(400, 'bad_answer', '`answer` must be text, or a list of choice numbers.');
+    }
+    if (!o.quiz) throw new HttpError(404, 'not_found', 'This server does not judge quizzes.');
+    const v = await o.quiz(lab, c.req.param('quiz'), answer);
+    return json(c, 200, {
+      lab,
+      quiz: c.req.param('quiz'),
+      ...v,
+      feedbackHtml: v.feedback ? md.render(v.feedback) : '',
+      ...(v.explain ? { explainHtml: md.render(v.explain) } : {}),
     });
   });
 

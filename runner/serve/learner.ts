@@ -125,6 +125,37 @@ export function learnerServices(o: LearnerOptions): LearnerServices {
         return cleanupFromPage({ run, def, target, home: o.home, env, confirm, codes });
       }),
     watch: (onChange) => watcher.subscribe(onChange),
+    quiz: async (lab, quiz, answer) => {
+      const { answerQuiz } = await import('../quiz/index.ts');
+      const { findLab } = await import('../lab/index.ts');
+      const { publishQuizAnswer } = await import('../class/outbox.ts');
+      try {
+        const r = await answerQuiz({
+          lab: await findLab(lab, o.labsDir),
+          quiz,
+          answer,
+          home: o.home,
+          env,
+          labsDir: o.labsDir,
+          target: getTarget,
+          publish: (a) => publishQuizAnswer(o.home, a),
+        });
+        return {
+          correct: r.correct,
+          feedback: r.feedback,
+          ...(r.explain ? { explain: r.explain } : {}),
+          attempts: r.standing.attempts,
+        };
+      } catch (e) {
+        // A wrong shape of answer or a question the run cannot answer yet: the learner's to fix.
+        if (e instanceof LabError && ['usage', 'quiz_not_yet', 'unknown_quiz'].includes(e.code)) {
+          throw new HttpError(e.code === 'unknown_quiz' ? 404 : 400, e.code, e.message, {
+            hint: e.hint,
+          });
+        }
+        throw e;
+      }
+    },
   };
 
   let iam: { key: string; client: IAMClient } | undefined;

@@ -6,6 +6,7 @@ import { serverInfo, getJSON, followEvents, whileBusy, withCode } from './api.ts
 import { addCopyButtons } from './copy.ts';
 import { showCleanup, type CleanupOutcome } from './cleanup.ts';
 import { terminalDock } from './term-dock.ts';
+import { quizForms } from './quiz.ts';
 
 type Status = 'passed' | 'failed' | 'pending' | 'not-tried';
 interface StepState {
@@ -37,6 +38,7 @@ const items = [...document.querySelectorAll<HTMLElement>('.checklist li[data-ste
 let runStatus: string | undefined;
 
 addCopyButtons(article);
+quizForms(lab, article);
 
 function setBadge(id: string, status: keyof typeof LABEL) {
   const badge = document.getElementById(`badge-${id}`);
