@@ -3,7 +3,7 @@
 import { LabError } from '../errors.ts';
 import { loadDefinition } from '../check/load.ts';
 import { systemClock, type CheckContext } from '../check/context.ts';
-import { currentRun, latestRun, ledgerFor, openStore } from '../store/index.ts';
+import { currentRun, latestRun, ledgerFor, openStore, recordCreated } from '../store/index.ts';
 import type { Target } from '../target/index.ts';
 import type { Env } from '../paths.ts';
 import { notYet, type QuizEvidence } from '../sdk/quiz.ts';
@@ -46,8 +46,16 @@ export async function evidenceAnswer(o: {
         return cache.get(key) as Promise<T>;
       },
       ledger: (kind) => ledgerFor(store, run.id).filter((e) => !kind || e.kind === kind),
-      // A question only reads the run: it never records anything as the learner's.
-      remember: () => {},
+      // As in a check: what the evidence proves the learner made is recorded for the run (the
+      // run's keys decide which calls are the learner's; cleanup removes what is recorded).
+      remember: (kind, resourceId, details) =>
+        void recordCreated(store, {
+          runId: run.id,
+          kind,
+          resourceId,
+          details,
+          createdBy: 'learner',
+        }),
     };
     const r = await fn(ctx);
     const ok =
