@@ -10,11 +10,13 @@ import {
 import {
   callsWithKey,
   defineLab,
+  elsewhereText,
   failed,
   hhmmss,
   ignoreNotFound,
   keysCreatedFor,
   learnerCalls,
+  madeElsewhere,
   missing,
   passed,
   type CheckContext,
@@ -128,6 +130,15 @@ export default defineLab({
       async check(ctx) {
         const e = await did(ctx, 'CreateKeyPair', { keyName: KEY });
         const expected = `a key pair ${KEY} created by you during this lab`;
+        // Made, but in another region (`--region us-west-2`): say so, rather than "not tried".
+        const away = e ? [] : await madeElsewhere(ctx, 'key-pair', KEY);
+        if (away.length) {
+          return failed({
+            expected: `${expected}, in ${ctx.target.region}`,
+            evidence: elsewhereText(KEY, away, ctx.target.region),
+            hint: `Create it in ${ctx.target.region}: \`aws ec2 create-key-pair --key-name ${KEY} --region ${ctx.target.region} --query KeyMaterial --output text > ${KEY}.pem\`.`,
+          });
+        }
         if (!e) {
           return missing(ctx, {
             expected,
@@ -207,6 +218,14 @@ export default defineLab({
       async check(ctx) {
         const expected = `an instance of a free-tier type (${[...FREE_TIER].join(' or ')}) launched by you with ${KEY} and ${GROUP}`;
         const found = await launched(ctx);
+        const away = found ? [] : await madeElsewhere(ctx, 'ec2-instance', KEY);
+        if (away.length) {
+          return failed({
+            expected: `${expected}, in ${ctx.target.region}`,
+            evidence: elsewhereText(`instance ${away[0].resourceId}`, away, ctx.target.region),
+            hint: `Launch it in ${ctx.target.region}: the \`aws ec2 run-instances …\` command of this step with \`--region ${ctx.target.region}\`.`,
+          });
+        }
         if (!found) {
           return missing(ctx, {
             expected,

@@ -20,6 +20,7 @@ import {
 import { systemClock, type CheckContext, type Clock } from './context.ts';
 import { labFileOf, loadDefinition, type RunnableLab } from './load.ts';
 import { checkThrew, isVerdict } from '../sdk/contract.ts';
+import { createsOf, recordCreations, regionsOf } from '../ownership/index.ts';
 
 export interface CheckResult extends StepResult {
   durationMs: number;
@@ -138,6 +139,17 @@ export async function checkLab(o: RunChecksOptions): Promise<CheckOutcome> {
         }),
     });
 
+    // Ownership is recorded at creation: this pass records what the learner's creation calls
+    // made (by id, from the event history) alongside the checks, so cleanup later proves each
+    // thing against the ids it had when it was made. The IAM region, the target's and the lab's;
+    // cleanup looks at every enabled region. Keys are the checks' own (keysCreatedFor).
+    const recording = recordCreations(
+      { run, target: o.target, store, creates: createsOf(def), regions: regionsOf(def) },
+      { keys: false },
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     let done = 0;
     const finished = new Map<string, Promise<CheckResult>>();
     const checkOne = async (id: string): Promise<CheckResult> => {
@@ -157,6 +169,13 @@ export async function checkLab(o: RunChecksOptions): Promise<CheckOutcome> {
     };
     for (const id of selected) finished.set(id, checkOne(id));
     const results = await Promise.all(selected.map((id) => finished.get(id)!));
+    const failedToRecord = await recording;
+    // The runner denied LookupEvents (or the network gone) is the environment's, exit 2; anything
+    // else leaves the record for the next pass or the cleanup, which reads the history again.
+    if (failedToRecord) {
+      const env = o.target.environmentError(failedToRecord);
+      if (env) throw env;
+    }
 
     recordResults(store, {
       runId: run.id,

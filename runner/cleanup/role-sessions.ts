@@ -21,7 +21,7 @@ export const cliCacheDir = (): string => join(homedir(), '.aws', 'cli', 'cache')
 export async function cachedRoleSessions(input: PlanInput): Promise<CleanupAction[]> {
   const { run, target, store } = input;
   const entries = ledgerFor(store, run.id);
-  // By ARN: the role may already be gone, its RoleId with it (as role-profiles.ts).
+  // By ARN: the role may already be gone, its RoleId with it (as ownership/role-profiles.ts).
   const roleArns = new Set(
     entries
       .filter((e) => e.kind === 'iam-role')

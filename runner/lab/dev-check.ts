@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { keyLine, type LabProblem } from './error-map.ts';
 import { inspectLab, type Lab } from './load.ts';
+import { labImportProblems } from './lab-imports.ts';
 
 export interface LabCheckResult {
   id: string;
@@ -105,6 +106,12 @@ async function checkLabTs(lab: Lab, problems: LabProblem[]): Promise<void> {
       message: 'lab.ts is missing',
       fix: `add it: \`export default defineLab({ id: '${lab.id}', steps: { … } })\` with one check per step`,
     });
+    return;
+  }
+  // Only the lab SDK, AWS clients and the lab's own files: refused before it is imported.
+  const imports = labImportProblems(file, lab.dir);
+  if (imports.length) {
+    problems.push(...imports);
     return;
   }
   const mod = await importModule(file, 'lab.ts', problems);

@@ -61,8 +61,11 @@ export async function madeElsewhere(
   return out.sort((a, b) => b.at.getTime() - a.at.getTime());
 }
 
-/** "you made lab-ec2-key in us-west-2; this lab uses ap-southeast-2". */
-export function elsewhereText(name: string, found: MadeElsewhere[], labRegion: string): string {
-  const regions = [...new Set(found.map((f) => f.region))];
-  return `you made ${name} in ${regions.join(' and ')}; this lab uses ${labRegion}`;
+/**
+ * "you made lab-ec2-key in us-west-2; this lab uses ap-southeast-2 (lab cleanup removes the one in
+ * us-west-2)". `what` names the thing as the step does (a key pair's name, "instance i-…").
+ */
+export function elsewhereText(what: string, found: MadeElsewhere[], labRegion: string): string {
+  const regions = [...new Set(found.map((f) => f.region))].join(' and ');
+  return `you made ${what} in ${regions}; this lab uses ${labRegion} (\`lab cleanup\` removes what you made in ${regions})`;
 }

@@ -18,6 +18,8 @@ export {
   agent,
 } from './evidence.ts';
 export { grantsForService } from '../check/policies.ts';
+// Where else (outside the lab's region) the learner made a lab resource, for the verdict to say.
+export { madeElsewhere, elsewhereText, type MadeElsewhere } from '../ownership/index.ts';
 export { RESOURCE_KINDS, type ResourceKindName } from './kinds.ts';
 export type { StepVerdict, StepStatus } from '../lab/define.ts';
 export type { CheckContext, SetupContext, RunInfo, Clock } from '../check/context.ts';

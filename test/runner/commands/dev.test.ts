@@ -36,6 +36,19 @@ describe('lab dev check', () => {
     );
   });
 
+  it('a lab.ts that imports anything but the lab SDK is refused: file:line and a fix', async () => {
+    const r = await lab(['dev', 'check', 'imports', '--labs', broken]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(
+      `${rel}/imports/lab.ts:2 — imports node:fs: a lab does not touch files, processes or the network itself — read the account through ctx.clients`,
+    );
+    expect(r.stdout).toContain(
+      `${rel}/imports/lab.ts:3 — imports ../../../../../../runner/store/index.ts (runner/store/index.ts), which is labrunner's own code, not the lab SDK — import what you need from the lab SDK (../../../../../../runner/sdk/index.ts)`,
+    );
+    // The lab SDK itself (line 4) is fine.
+    expect(r.stdout).not.toContain(`${rel}/imports/lab.ts:4`);
+  });
+
   it('every broken lab is reported in one run; --json gives the same problems', async () => {
     const r = await lab(['dev', 'check', '--labs', broken, '--json']);
     expect(r.code).toBe(2);
@@ -47,6 +60,7 @@ describe('lab dev check', () => {
     expect(byLab).toEqual({
       'bad-readme': [`${rel}/bad-readme/README.md:18`],
       drift: [`${rel}/drift/README.md:18`, `${rel}/drift/lab.ts:6`, `${rel}/drift/solve.mjs:2`],
+      imports: [`${rel}/imports/lab.ts:2`, `${rel}/imports/lab.ts:3`],
       'no-default': [`${rel}/no-default/lab.ts:1`, `${rel}/no-default/solve.mjs:1`],
       throws: [`${rel}/throws/lab.ts:3`],
       'wrong-id': [`${rel}/wrong-id/lab.ts:2`, `${rel}/wrong-id/lab.ts:5`],
