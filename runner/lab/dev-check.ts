@@ -97,6 +97,43 @@ function compareIds(
   }
 }
 
+/**
+ * README.md's evidence questions (`::: quiz <id> evidence`) and lab.ts's `quiz` functions:
+ * each question has its function, each function its question.
+ */
+function compareQuizzes(
+  lab: Lab,
+  quiz: unknown,
+  file: string,
+  source: string,
+  problems: LabProblem[],
+): void {
+  const fns = quiz && typeof quiz === 'object' ? Object.keys(quiz) : [];
+  const evidence = lab.quizzes.filter((q) => q.kind === 'evidence');
+  for (const q of evidence) {
+    if (!fns.includes(q.id)) {
+      problems.push({
+        file: lab.file,
+        line: q.line,
+        message: `quiz \`${q.id}\` takes its answer from lab.ts, which has no \`quiz.${q.id}\``,
+        fix: `add \`quiz: { '${q.id}': async (ctx) => answer(…) }\` to lab.ts (answer and notYet come from the lab SDK)`,
+      });
+    }
+  }
+  for (const id of fns) {
+    if (!evidence.some((q) => q.id === id)) {
+      problems.push({
+        file,
+        line: keyLine(source, id),
+        message: `\`quiz.${id}\` in lab.ts has no \`::: quiz ${id} evidence\` in README.md`,
+        fix: lab.quizzes.some((q) => q.id === id)
+          ? `write \`::: quiz ${id} evidence\` in README.md (and drop its choices), or remove \`quiz.${id}\``
+          : `add the question to README.md as \`::: quiz ${id} evidence\`, or remove \`quiz.${id}\``,
+      });
+    }
+  }
+}
+
 async function checkLabTs(lab: Lab, problems: LabProblem[]): Promise<void> {
   const file = join(lab.dir, 'lab.ts');
   if (!(await exists(file))) {
@@ -144,6 +181,7 @@ async function checkLabTs(lab: Lab, problems: LabProblem[]): Promise<void> {
   const steps = def.steps as Record<string, { check?: unknown; after?: unknown }>;
   const keys = Object.keys(steps);
   compareIds(lab, keys, file, source, 'check', problems);
+  compareQuizzes(lab, (def as { quiz?: unknown }).quiz, file, source, problems);
   for (const key of keys) {
     const step = steps[key];
     if (typeof step?.check !== 'function') {

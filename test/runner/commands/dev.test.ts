@@ -28,6 +28,15 @@ describe('lab dev check', () => {
     ]);
   });
 
+  it('evidence questions and lab.ts quiz functions drift: file:line for each, exit 2', async () => {
+    const r = await lab(['dev', 'check', 'quiz-drift', '--labs', broken]);
+    expect(r.code).toBe(2);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('  '))).toEqual([
+      `  ${rel}/quiz-drift/README.md:16 — quiz \`which-user\` takes its answer from lab.ts, which has no \`quiz.which-user\` — add \`quiz: { 'which-user': async (ctx) => answer(…) }\` to lab.ts (answer and notYet come from the lab SDK)`,
+      `  ${rel}/quiz-drift/lab.ts:7 — \`quiz.region\` in lab.ts has no \`::: quiz region evidence\` in README.md — write \`::: quiz region evidence\` in README.md (and drop its choices), or remove \`quiz.region\``,
+    ]);
+  });
+
   it('a lab.ts that throws on import is reported with its path and line', async () => {
     const r = await lab(['dev', 'check', 'throws', '--labs', broken]);
     expect(r.code).toBe(2);
@@ -62,6 +71,7 @@ describe('lab dev check', () => {
       drift: [`${rel}/drift/README.md:18`, `${rel}/drift/lab.ts:6`, `${rel}/drift/solve.mjs:2`],
       imports: [`${rel}/imports/lab.ts:2`, `${rel}/imports/lab.ts:3`],
       'no-default': [`${rel}/no-default/lab.ts:1`, `${rel}/no-default/solve.mjs:1`],
+      'quiz-drift': [`${rel}/quiz-drift/README.md:16`, `${rel}/quiz-drift/lab.ts:7`],
       throws: [`${rel}/throws/lab.ts:3`],
       'wrong-id': [`${rel}/wrong-id/lab.ts:2`, `${rel}/wrong-id/lab.ts:5`],
     });
