@@ -24,3 +24,17 @@ function executable(file: string): boolean {
     return false;
   }
 }
+
+const COMMANDS =
+  'list|start|check|status|hint|cleanup|test|dev|sandbox|shell|serve|class|join|report';
+const BARE_LAB = new RegExp(`(?<![\\w./-]|npx )lab (?=(?:${COMMANDS})\\b)`, 'g');
+
+/**
+ * A message for people with each `lab <command>` in it as the learner can type it here: `npx
+ * lab …` when only that works (a bare `lab` would be "command not found"). Messages are written
+ * with `lab …`; the places that print them (the error report, `lab check`'s lines, `lab shell`)
+ * pass them through this. Never for --json documents (scripts parse those).
+ */
+export function asTyped(text: string, env: Env = process.env): string {
+  return labCommand(env) === 'lab' ? text : text.replace(BARE_LAB, 'npx lab ');
+}

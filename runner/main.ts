@@ -3,6 +3,7 @@ import { EXIT, LabError, isLabError } from './errors.ts';
 import { unknownArgument } from './argv-check.ts';
 import { color, stopAllProgress } from './ui.ts';
 import { installInterruptHandling, outputClosed } from './interrupt.ts';
+import { asTyped } from './invocation.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 // One command per file under runner/commands/, loaded only when used.
@@ -137,8 +138,8 @@ async function report(e: unknown, rawArgs: string[], json: boolean): Promise<num
   // --json: one document on stdout whatever happened (scripts parse stdout, people read stderr).
   if (json) console.log(JSON.stringify({ error: { code, message, hint: hint ?? null } }));
   if (code !== 'internal' || json) {
-    console.error(`${color.red('error')} ${message}`);
-    if (hint) console.error(`${color.dim('hint')}  ${hint}`);
+    console.error(`${color.red('error')} ${asTyped(message)}`);
+    if (hint) console.error(`${color.dim('hint')}  ${asTyped(hint)}`);
   } else {
     console.error(color.dim(hint));
   }

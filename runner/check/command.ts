@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './context.ts';
 import type { RunnableLab } from './load.ts';
 import type { Run } from '../store/index.ts';
 import { onInterrupt } from '../interrupt.ts';
+import { asTyped } from '../invocation.ts';
 
 export interface CheckCommandOptions {
   lab: string;
@@ -43,8 +44,10 @@ export interface CheckCommandOptions {
 
 /** Run `lab check`; returns the exit code (0 all passed, 1 not all passed). Throws LabError (2). */
 export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
-  const out = o.out ?? ((l: string) => process.stdout.write(`${l}\n`));
-  const err = o.err ?? ((l: string) => process.stderr.write(`${l}\n`));
+  // Lines for people say `npx lab …` where only that works (invocation.ts); --json as it is.
+  const typed = (l: string) => (o.json ? l : asTyped(l, o.env));
+  const out = o.out ?? ((l: string) => process.stdout.write(`${typed(l)}\n`));
+  const err = o.err ?? ((l: string) => process.stderr.write(`${typed(l)}\n`));
   if (o.intervalSec !== undefined && !(o.intervalSec > 0)) {
     throw new LabError('bad_interval', '--interval must be a positive number of seconds.');
   }

@@ -5,8 +5,15 @@ import { defineCommand } from 'citty';
 import { LabError } from '../errors.ts';
 import { color } from '../ui.ts';
 import { onInterrupt } from '../interrupt.ts';
-import { sandboxDirs, sandboxProcessEnv, type SandboxInfo } from '../../sandbox/index.ts';
+import { asTyped } from '../invocation.ts';
+import {
+  sandboxDirs,
+  sandboxProcessEnv,
+  sandboxStatus,
+  type SandboxInfo,
+} from '../../sandbox/index.ts';
 import { parsePort, portArg, startWithProgress } from './sandbox/common.ts';
+import { cliArg, chooseCli, type Cli } from './sandbox/cli.ts';
 import { writeLabLauncher } from './sandbox/launcher.ts';
 import { bashRc, zshRc } from './shell-rc.ts';
 
@@ -15,9 +22,10 @@ export default defineCommand({
     name: 'shell',
     description: 'Open a shell where `aws` talks to the local sandbox as sandbox-admin',
   },
-  args: { ...portArg },
+  args: { ...portArg, ...cliArg },
   async run({ args }) {
     const info = await startWithProgress({ port: parsePort(args.port) });
+    const cli = chooseCli(args.cli, process.env, sandboxDirs(info.home).binDir);
     if (process.env.LAB_SANDBOX === info.endpoint) {
       // A shell inside the sandbox shell would only stack another `exit` on the learner.
       console.error(
@@ -27,7 +35,8 @@ export default defineCommand({
     }
     const shell = process.env.SHELL || '/bin/bash';
     const { argv, env } = shellSetup(shell, info);
-    banner(info);
+    if (cli?.pinned) env.LAB_AWS_CLI = cli.path; // the wrapper runs this one (cli-files.ts)
+    banner(info, cli);
     // The shell owns the terminal now (startWithProgress stopped its spinner). Ctrl-C at its
     // prompt reaches us too (same process group): the shell handles it, we must not exit.
     // A closed terminal or a kill: pass it on to the shell, then leave with it.
@@ -48,8 +57,16 @@ export default defineCommand({
       );
       child.once('exit', (c) => resolve(c ?? 0));
     }).finally(off);
+    // Say what is true now: the learner may have stopped the sandbox from inside the shell.
+    const { running } = await sandboxStatus({ home: info.home });
     console.error(
-      color.dim('Left the sandbox shell. The sandbox keeps running (lab sandbox stop).'),
+      color.dim(
+        asTyped(
+          running
+            ? 'Left the sandbox shell. The sandbox keeps running (`lab sandbox stop` stops it).'
+            : 'Left the sandbox shell. The sandbox is stopped (`lab sandbox start` starts it again).',
+        ),
+      ),
     );
     process.exitCode = code === 0 ? 0 : 1;
   },
@@ -95,11 +112,20 @@ function withoutNpm(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return out;
 }
 
-function banner(info: SandboxInfo): void {
+function banner(info: SandboxInfo, cli: Cli | undefined): void {
   const say = (s: string) => console.error(s);
   say(
     `${color.bold('labrunner sandbox shell')} — \`aws\` talks to ${info.endpoint} (account ${info.accountId})`,
   );
+  say(
+    cli
+      ? `\`aws\` here runs AWS CLI ${cli.version ?? '(version unknown)'} (${cli.path})${cli.pinned ? ', chosen with --cli' : ', the first on your PATH; --cli v1|v2|<path> picks another'}.`
+      : '`aws` here: no AWS CLI found on your PATH (--cli <path> names one).',
+  );
+  // A CLI typed by its path skips the wrapper: one older than v1.29 / v2.13 ignores
+  // AWS_ENDPOINT_URL and calls real AWS (which refuses the sandbox's keys). No shell can
+  // redirect a name with a slash in it (aliases and functions apply to bare names only).
+  say(`Type \`aws\`, not a path such as /usr/bin/aws: an older CLI run by path calls real AWS.`);
   say(
     `as the sandbox admin (the ${color.bold('default')} profile here, also ${color.bold('sandbox-admin')}); your own ~/.aws is not used. Try:`,
   );

@@ -46,10 +46,15 @@ function updateIni(path: string, sections: Record<string, Record<string, string>
 }
 
 /**
- * `<sandbox>/bin/aws`: runs the next real `aws` on PATH, skipping every labrunner wrapper (each
- * carries the marker line below): with two lab homes' bin folders on PATH (two sandboxes'
- * environments, `lab test` inside `lab shell`), wrappers that skipped only their own folder
- * called each other without end. AWS CLI v1 >= 1.29 and v2 >= 2.13 read
+ * `<sandbox>/bin/aws`: runs the real `aws` — `$LAB_AWS_CLI` when `lab shell --cli` (or `lab
+ * sandbox env --cli`) chose one, else the first `aws` on PATH — never a labrunner wrapper (each
+ * carries the marker line below). Before anything runs, every wrapper folder leaves PATH: with
+ * two lab homes' bin folders on PATH (two sandboxes' environments, `lab test` inside `lab shell`)
+ * wrappers that skipped only their own folder called each other without end, and a pyenv shim
+ * looks `aws` up on PATH again (with `PYENV_VERSION=system`, `pyenv shell system`), found the
+ * wrapper, which found the shim, for ever. A pyenv shim is resolved to the binary it would run
+ * (`pyenv which aws`), so the version check below is about that binary.
+ * AWS CLI v1 >= 1.29 and v2 >= 2.13 read
  * AWS_ENDPOINT_URL; older ones (Debian 12's 2.9) ignore it and would call real AWS, so for those
  * the wrapper runs a Python CLI through aws-endpoint.py (every client gets the endpoint, as in a
  * newer CLI) and passes `--endpoint-url "$AWS_ENDPOINT_URL"` to any other. The version check is cached
@@ -64,19 +69,32 @@ export const AWS_WRAPPER = `#!/bin/sh
 ${WRAPPER_MARKER}
 # labrunner sandbox: make \`aws\` honour AWS_ENDPOINT_URL even where the CLI is too old for it.
 self_dir=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
-real=
+clean=
 old_ifs=$IFS; IFS=:
 for d in $PATH; do
   [ -n "$d" ] || continue
-  if [ -x "$d/aws" ] && [ ! -d "$d/aws" ]; then
-    grep -q '^${WRAPPER_MARKER}$' "$d/aws" 2>/dev/null && continue
-    real="$d/aws"; break
-  fi
+  if [ -f "$d/aws" ] && grep -q '^${WRAPPER_MARKER}$' "$d/aws" 2>/dev/null; then continue; fi
+  clean="\${clean:+$clean:}$d"
 done
 IFS=$old_ifs
+PATH=$clean; export PATH
+if [ -n "$LAB_AWS_CLI" ]; then
+  real=$LAB_AWS_CLI
+  if [ ! -x "$real" ] || grep -q '^${WRAPPER_MARKER}$' "$real" 2>/dev/null; then
+    echo "aws: LAB_AWS_CLI=$real is not an AWS CLI (lab shell --cli v1|v2|<path> chooses one)" >&2
+    exit 127
+  fi
+else
+  real=$(command -v aws 2>/dev/null) || real=
+fi
 if [ -z "$real" ]; then
   echo "aws: the AWS CLI is not installed (see https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)" >&2
   exit 127
+fi
+pyenv_bin=$(head -c 1024 "$real" 2>/dev/null | sed -n 's/^exec "\\(.*libexec\\/pyenv\\)" exec .*/\\1/p' | head -n 1)
+if [ -n "$pyenv_bin" ]; then
+  # A pyenv shim: the binary it runs for the current PYENV_VERSION (none: let it say so).
+  resolved=$(PYENV_ROOT=\${PYENV_ROOT:-$(dirname -- "$(dirname -- "$pyenv_bin")")} "$pyenv_bin" which aws 2>/dev/null) && real=$resolved
 fi
 if [ -z "$AWS_ENDPOINT_URL" ]; then exec "$real" "$@"; fi
 for a in "$@"; do

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { labCommand } from '../../runner/invocation.ts';
+import { asTyped, labCommand } from '../../runner/invocation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lab-invocation-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,4 +20,16 @@ test('a `lab` on the learner’s own PATH (npm link, lab shell): `lab`', () => {
   chmodSync(join(dir, 'lab'), 0o755);
   expect(labCommand({ npm_command: 'exec', PATH: `${npxBin}:${dir}:/usr/bin` })).toBe('lab');
   expect(labCommand({ PATH: '/usr/bin:/bin' })).toBe('lab'); // not run by npx: typed as `lab`
+});
+
+test('messages say `npx lab …` where only that works, and stay as they are where `lab` works', () => {
+  const npx = { npm_command: 'exec', PATH: `${npxBin}:/usr/bin:/bin` };
+  const hint = 'Run `lab start day42` first (`lab hint day42 create-key` for help; npx lab list).';
+  expect(asTyped(hint, npx)).toBe(
+    'Run `npx lab start day42` first (`npx lab hint day42 create-key` for help; npx lab list).',
+  );
+  expect(asTyped(hint, { PATH: '/usr/bin:/bin' })).toBe(hint);
+  expect(asTyped('see labs/lab start.md, my-lab check', npx)).toBe(
+    'see labs/lab start.md, my-lab check',
+  );
 });

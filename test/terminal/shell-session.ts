@@ -37,8 +37,11 @@ export function learnerHome(first = '/root/.pyenv/shims'): string {
 // carriage return that stripAnsi drops), so the prompt may follow a space on the same line.
 const PROMPT = /(?:^| )\(sandbox\) \$ /m;
 
-export async function openShell(env: Record<string, string>): Promise<ShellSession> {
-  const term = labTerm(['shell'], { SHELL: '/bin/bash', ...env });
+export async function openShell(
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<ShellSession> {
+  const term = labTerm(['shell', ...args], { SHELL: '/bin/bash', ...env });
   await term.waitFor(PROMPT, 90_000);
   let n = 0;
   const starts = new Map<number, number>();
