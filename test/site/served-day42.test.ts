@@ -44,9 +44,9 @@ let browser: Browser;
 let terminal: Terminal;
 const access = serveAccess();
 let env: NodeJS.ProcessEnv;
+let out: string;
 
 beforeAll(async () => {
-  let out: string;
   [sandbox, out, browser] = await Promise.all([startTestSandbox(), buildOnce(), launchBrowser()]);
   env = { ...process.env, ...sandbox.env, LAB_TARGET: 'sandbox', SHELL: '/bin/bash' };
   target = await resolveTarget({ home: sandbox.home, env });
@@ -292,5 +292,57 @@ describe('the terminal in the day42 page', () => {
     await expect(a.locator('[data-term-status] code').textContent()).resolves.toBe('lab serve');
     await expect(status(a)).resolves.not.toContain('`'); // a command reads as code
     await ctx.close();
+  });
+
+  it('says a shell idled out with no page open, when a page comes back', async () => {
+    // Another `lab serve` on the same build and sandbox, with a short idle time.
+    const quick = serveAccess();
+    const term = embeddedTerminal({
+      listenHost: '127.0.0.1',
+      home: sandbox.home,
+      env,
+      access: quick,
+      idleMs: 1500,
+    })!;
+    const s = createSiteServer({
+      distDir: out,
+      host: '127.0.0.1',
+      labs: services.labs,
+      terminal: term,
+      access: quick,
+    });
+    const base = await listen(s, 0, '127.0.0.1');
+    try {
+      const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await p.goto(`${base}labs/day42/#token=${quick.token}`);
+      await p.getByRole('button', { name: 'Open a terminal here' }).click();
+      await waitScreen(p, /\(sandbox\)/);
+      await typeLine(p, 'echo "pid=$$"');
+      const [, pid] = await waitScreen(p, /pid=(\d+)/);
+      await p.getByRole('button', { name: 'Close terminal' }).click();
+      await expect
+        .poll(() => p.locator('[data-term-note]').textContent())
+        .toMatch(/With no page open on it, it ends at \d\d:\d\d UTC \(in less than a minute\)/);
+      // Gone once the idle time has passed with no page attached.
+      const alive = () => {
+        try {
+          return process.kill(Number(pid), 0);
+        } catch {
+          return false;
+        }
+      };
+      await expect.poll(alive, { timeout: 20_000 }).toBe(false);
+      await p.getByRole('button', { name: 'Open a terminal here' }).click();
+      await expect
+        .poll(() => status(p), { timeout: 20_000 })
+        .toMatch(
+          /^Your last shell ended: it idled out \(no page had it open for less than a minute\)\. A new shell started at \d\d:\d\d UTC\.$/,
+        );
+      await p.close();
+    } finally {
+      term.close();
+      s.closeAllConnections();
+      s.close();
+    }
   });
 });
