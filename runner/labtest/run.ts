@@ -4,6 +4,7 @@
 //   isolated CLI files are as setup found them.
 // Each phase gives one verdict line; the test goes on after a failed phase
 // (so one run shows every problem) and always cleans up and stops its sandbox.
+import { proveQuizzes } from './quiz.ts';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -162,6 +163,10 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
         evidence: after.evidence ?? null,
       });
     }
+
+    // Knowledge checks, while the solve's run is still there to answer from (labtest/quiz.ts).
+    const quizzes = await proveQuizzes({ lab: o.lab, labsDir: o.labsDir, home, env, target: t });
+    for (const q of quizzes) verdict(q.phase, q.ok, q.detail);
 
     // Cleanup, then compare with what setup found.
     const store = openStore(home);
