@@ -105,7 +105,9 @@ export class ShellHost {
   /** Attach a page: to the running shell (its screen replayed), or to a new one. */
   async attach(client: Client, cols: number, rows: number): Promise<void> {
     if (this.closed) return client.close(1001, 'server stopped');
-    const fresh = !this.live;
+    // Two pages at once (a restored browser session): one starts the shell, the other
+    // attaches to it as to a running one, replay included.
+    const fresh = !this.live && !this.starting;
     const s = this.live ?? (await (this.starting ??= this.start(cols, rows)));
     if (s.ending) return client.close(1011, 'shell ending');
     const detachedMs = s.detachedAt === undefined ? undefined : this.now() - s.detachedAt;

@@ -178,6 +178,15 @@ describe('the page terminal session', () => {
     await b.waitFor(new RegExp(`pid=${pid}`));
   });
 
+  it('starts one shell for two pages that arrive at once', async () => {
+    const { url, token } = await serve();
+    const [a, b] = await Promise.all([page(url, token), page(url, token)]);
+    expect([a, b].map((p) => p.control[0].fresh).sort()).toEqual([false, true]);
+    a.type('echo "pid=$$"\r');
+    const [, pid] = await a.waitFor(/pid=(\d+)/);
+    await b.waitFor(new RegExp(`pid=${pid}`));
+  });
+
   it('ends a shell no page has open after the idle time, and tells the next page', async () => {
     const { url, terminal, token } = await serve(800);
     const a = await page(url, token);
