@@ -119,11 +119,14 @@ def _assumed_role(
         role = sts_backends[account_id]["global"].get_assumed_role_from_access_key(access_key_id)
         if role is not None:
             issued = getattr(role, "issued_at", None)
+            expiration = getattr(role, "expiration", None)  # moto: naive UTC datetime
             session = {
                 "issuerArn": role.role_arn,
                 "issuerId": role.user_id.split(":", 1)[0],
                 "issuerName": role.role_arn.split("/")[-1],
                 **({"createdAt": issued} if issued else {}),
+                # When the session's credentials stop working (the gateway refuses them after).
+                **({"expiresAt": expiration.strftime("%Y-%m-%dT%H:%M:%SZ")} if expiration else {}),
             }
             return role.arn, role.user_id, session
     except Exception:  # noqa: BLE001 - best effort: fall back to the role the key was issued for

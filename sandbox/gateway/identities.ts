@@ -22,6 +22,8 @@ export interface SessionIssuer {
   issuerName: string;
   /** ISO 8601, whole seconds. */
   createdAt?: string;
+  /** When the session's credentials expire (AssumeRole's Credentials.Expiration), ISO 8601. */
+  expiresAt?: string;
 }
 
 export interface IdentityCache {

@@ -8,6 +8,7 @@ import { unknownAction } from './unknown-action.ts';
 import { payloadHash } from './payload-hash.ts';
 import { s3DecodedLength } from './s3-decoded-length.ts';
 import { inactiveKey } from './inactive-key.ts';
+import { expiredSession } from './expired-session.ts';
 import { engineGap } from './engine-gap.ts';
 import { ec2Denial } from './ec2-denial.ts';
 import { ec2AuthFailure } from './ec2-auth-failure.ts';
@@ -23,7 +24,7 @@ export const requestChecks: PreCheck[] = [
   unknownAction,
 ];
 /** Checks that need the key's owner (one cached whois). */
-export const principalChecks: PreCheck[] = [inactiveKey];
+export const principalChecks: PreCheck[] = [inactiveKey, expiredSession];
 export const errorFixes: ErrorFix[] = [engineGap, ec2Denial, ec2AuthFailure, iamDenial];
 
 export { engineDown } from './engine-down.ts';
