@@ -370,7 +370,7 @@ class Engine:
             captured["status"] = status
             return start_response(status, headers, exc_info)
 
-        lost = self.folder.lost()
+        lost = self.folder.lost() or self.folder.unwritable()
         if lost:
             log(f"ERROR write refused: the state folder {self.folder.path} {lost}")
             return self.folder.refuse(lost, start_response)
@@ -386,9 +386,12 @@ class Engine:
                         try:
                             self.save(name)
                         except Exception as e:  # noqa: BLE001
-                            # The write happened in moto; refusing it now would lie the other
-                            # way. Say loudly that this service will not survive a restart.
+                            # The change is in moto's memory only and would be gone after a
+                            # crash: the client must not hear 200 (issue 16). The answer is
+                            # not sent yet, so it can still become the 503.
                             log(f"ERROR snapshot of {name} failed, its state will not survive a restart: {e!r}")
+                            why = f"cannot be written to ({getattr(e, 'strerror', None) or e})"
+                            return self.folder.refuse(why, start_response, sys.exc_info())
             return chunks
         finally:
             self.lock.release_write()

@@ -4,7 +4,8 @@
 // folder lost acknowledged writes silently and left orphans: "stopped", "was not running",
 // then "port in use".
 import { CreateUserCommand, GetUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
-import { cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -40,6 +41,44 @@ const failure = (p: Promise<unknown>) =>
     },
     (e: { name: string; message: string; $metadata?: { httpStatusCode?: number } }) => e,
   );
+
+/**
+ * Make a folder read-only for this process. chmod does not stop root (the tests may run as
+ * root), so then the folder is made immutable (chattr +i, CAP_LINUX_IMMUTABLE), which does.
+ */
+function readOnly(dir: string, on: boolean) {
+  if (process.getuid?.() === 0) {
+    execFileSync('chattr', [on ? '+i' : '-i', dir]);
+  } else chmodSync(dir, on ? 0o500 : 0o700);
+}
+
+it('a read-only state folder: a write is refused (503), never answered 200 and lost after a restart', async () => {
+  const iam = adminClients(info).iam;
+  await iam.send(new CreateUserCommand({ UserName: 'saved-before' }));
+  const snapshots = join(layout(home).engineState, 'snapshots');
+  readOnly(snapshots, true);
+  try {
+    const err = await failure(iam.send(new CreateUserCommand({ UserName: 'unsaved' })));
+    expect(err.$metadata?.httpStatusCode).toBe(503);
+    expect(err.name).toBe('ServiceUnavailable');
+    expect(err.message).toContain('cannot be written to');
+    expect(err.message).toContain('could not be saved');
+    // Reads still answer.
+    const names = (await iam.send(new ListUsersCommand({}))).Users!.map((u) => u.UserName);
+    expect(names).toContain('saved-before');
+    expect(names).not.toContain('unsaved'); // refused before moto made it
+  } finally {
+    readOnly(snapshots, false);
+  }
+  // What was answered is what survives a restart.
+  await stopSandbox({ home });
+  info = await ensureSandbox({ home, port });
+  const after = adminClients(info).iam;
+  const names = (await after.send(new ListUsersCommand({}))).Users!.map((u) => u.UserName);
+  expect(names).toContain('saved-before');
+  expect(names).not.toContain('unsaved');
+  await after.send(new CreateUserCommand({ UserName: 'writable-again' }));
+});
 
 it('a replaced state folder: writes refused with a clear error, then `lab sandbox start` recovers', async () => {
   const iam = adminClients(info).iam;
