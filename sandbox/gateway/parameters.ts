@@ -5,6 +5,7 @@
 // the key's id, user, status and date, as AWS records them: never the secret.
 import { javaDate } from './cloudtrail/java-date.ts';
 import { runInstancesParameters } from './ec2/run-instances-parameters.ts';
+import { RULE_CALLS, ruleParameters } from './ec2/ingress-parameters.ts';
 import type { ParsedRequest } from './request.ts';
 
 const SAFE_PARAM = /^[A-Za-z]*(Name|Id|Arn|Path|PathPrefix|Status|Type)$/;
@@ -18,6 +19,7 @@ export function requestParameters(req: ParsedRequest): Record<string, unknown> |
   if (req.protocol === 'ec2' && req.action === 'RunInstances') {
     return runInstancesParameters(req.params);
   }
+  if (req.protocol === 'ec2' && RULE_CALLS.has(req.action ?? '')) return ruleParameters(req.params);
   const out: Record<string, unknown> = {};
   const instances: { instanceId: string }[] = [];
   for (const [key, value] of req.params) {
@@ -29,6 +31,10 @@ export function requestParameters(req: ParsedRequest): Record<string, unknown> |
   // both sets, empty when not given: `{"instancesSet": {}, "filterSet": {}}` (a captured denial
   // in bluemountaincyber/building-detections-aws, workbook/docs/exercises).
   if (instances.length) out.instancesSet = { items: instances };
+  // StopInstances always records `force` (CloudTrail User Guide, log file examples: `"force": false`).
+  if (req.protocol === 'ec2' && req.action === 'StopInstances') {
+    out.force = req.params.get('Force') === 'true';
+  }
   if (req.protocol === 'ec2' && req.action === 'DescribeInstances') {
     out.instancesSet ??= {};
     out.filterSet = filterSet(req.params);

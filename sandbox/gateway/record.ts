@@ -7,24 +7,8 @@ import type { Call } from './fixes/index.ts';
 import { trailErrorCode } from './cloudtrail/error-code.ts';
 import { eventRegion } from './cloudtrail/global-region.ts';
 import { requestParameters } from './parameters.ts';
-
-const RESOURCE_PARAMS: [RegExp, string][] = [
-  [/^UserName$/, 'AWS::IAM::User'],
-  [/^RoleName$/, 'AWS::IAM::Role'],
-  [/^RoleArn$/, 'AWS::IAM::Role'],
-  [/^GroupName$/, 'AWS::IAM::Group'],
-  [/^PolicyArn$/, 'AWS::IAM::Policy'],
-  [/^AccessKeyId$/, 'AWS::IAM::AccessKey'],
-  [/^InstanceProfileName$/, 'AWS::IAM::InstanceProfile'],
-  [/^InstanceId(\.\d+)?$/, 'AWS::EC2::Instance'],
-  [/^KeyName$/, 'AWS::EC2::KeyPair'],
-  [/^GroupId(\.\d+)?$/, 'AWS::EC2::SecurityGroup'],
-  [/^VpcId$/, 'AWS::EC2::VPC'],
-  [/^SubnetId$/, 'AWS::EC2::Subnet'],
-];
-
-// AWS marks Get/List/Describe/Lookup calls read-only (CloudTrail's readOnly field).
-const READ_ONLY = /^(Get|List|Describe|Lookup|Head)/;
+import { isReadOnly } from './cloudtrail/read-only.ts';
+import { createdResources, resourceType } from './cloudtrail/resources.ts';
 
 export function activityRecord(
   call: Call,
@@ -41,8 +25,11 @@ export function activityRecord(
   const { req, principal } = call;
   const resources: ActivityRecord['resources'] = [];
   for (const [key, value] of req.params) {
-    const hit = RESOURCE_PARAMS.find(([re]) => re.test(key));
-    if (hit && value) resources.push({ type: hit[1], name: value });
+    const type = resourceType(req.service, key);
+    if (type && value) resources.push({ type, name: value });
+  }
+  for (const made of createdResources(outcome.responseElements)) {
+    if (!resources.some((x) => x.type === made.type && x.name === made.name)) resources.push(made);
   }
   if (call.s3?.bucket) {
     resources.push({ type: 'AWS::S3::Bucket', name: call.s3.bucket });
@@ -68,7 +55,7 @@ export function activityRecord(
     sourceIp: req.sourceIp,
     errorCode: trailErrorCode(req, outcome.status, outcome.errorCode),
     errorMessage: outcome.errorMessage,
-    readOnly: READ_ONLY.test(eventName),
+    readOnly: isReadOnly(eventName),
     resources,
     requestParameters: call.s3
       ? { ...(call.s3.bucket ? { bucketName: call.s3.bucket } : {}), Host: req.headers.host }

@@ -36,6 +36,7 @@ import { assumeRoleElements } from './sts/assume-role-elements.ts';
 import { parseRequest } from './request.ts';
 import { EC2_CREATIONS, ec2ResponseElements } from './ec2/response-elements.ts';
 import { IAM_RESPONSE_ELEMENTS } from './iam/response-elements.ts';
+import { STATE_CHANGES, stateChangeElements } from './ec2/state-changes.ts';
 import { s3Operation } from './s3/operation.ts';
 import { s3Passthrough } from './s3/passthrough.ts';
 import { isRegionRedirect, regionRedirect } from './s3/redirect.ts';
@@ -81,6 +82,8 @@ const RESPONSE_ELEMENTS: Record<string, (body: string) => Record<string, unknown
   CreateAccessKey: createAccessKeyElements,
   AssumeRole: assumeRoleElements,
   ...IAM_RESPONSE_ELEMENTS,
+  // Stop/Start/Terminate: each instance's current and previous state (ec2/state-changes.ts).
+  ...Object.fromEntries([...STATE_CHANGES].map((a) => [a, stateChangeElements])),
 };
 
 export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
