@@ -10,12 +10,11 @@ import { parseSections, readCliFile } from '../resources/profile-file.ts';
 import {
   findProfileSections,
   foreignKeys,
-  judge,
+  decide,
   labUsersOf,
   listKeys,
   recordCreations,
   recordRoleProfiles,
-  type Verdict,
 } from '../ownership/index.ts';
 import { cachedRoleSessions } from './role-sessions.ts';
 import type { CleanupAction, CleanupPlan, Kept, PlanInput } from './types.ts';
@@ -41,16 +40,16 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
   const iam = target.clients.iam;
   const actions: CleanupAction[] = [];
 
-  // Every recorded thing but keys and profile sections, judged by its ids, in dependency order.
+  // Every recorded thing but keys and profile sections, in dependency order; which users would
+  // be deleted decides whose keys are looked at.
   const others = ledgerFor(store, run.id)
     .filter((e) => !e.removedAt && e.kind !== 'access-key' && e.kind !== 'profile-section')
     .sort((a, b) => (kindOf(a.kind)?.order ?? 99) - (kindOf(b.kind)?.order ?? 99));
-  const judged: Array<{ e: LedgerEntry; v: Verdict }> = [];
-  for (const e of others) judged.push({ e, v: await judge(target, e) });
+  const users = others.filter((e) => e.kind === 'iam-user');
   const deletingUsers = new Set(
-    judged
-      .filter(({ e, v }) => e.kind === 'iam-user' && v.state === 'same')
-      .map(({ e }) => e.resourceId),
+    (await decide(target, users, new Map()))
+      .filter((d) => d.action === 'delete')
+      .map((d) => d.entry.resourceId),
   );
 
   // Keys on the lab's users (and on users the plan deletes) that the run did not make: kept, and a
@@ -75,9 +74,9 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
   // Live state of every key of every user involved, to plan only what is needed.
   const userOf = (e: (typeof keyEntries)[number]) =>
     String(e.details.userName ?? labUsers[0] ?? '');
-  const users = new Set([...labUsers, ...keyEntries.map(userOf), ...deletingUsers]);
+  const involved = new Set([...labUsers, ...keyEntries.map(userOf), ...deletingUsers]);
   const live = new Map<string, AccessKeyMetadata>();
-  for (const u of users) for (const k of await listKeys(iam, u)) live.set(k.AccessKeyId!, k);
+  for (const u of involved) for (const k of await listKeys(iam, u)) live.set(k.AccessKeyId!, k);
 
   for (const e of keyEntries.filter((k) => !k.removedAt)) {
     const k = live.get(e.resourceId);
@@ -113,36 +112,21 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
   // trap for the next run (role-sessions.ts).
   actions.push(...(await cachedRoleSessions(input)));
 
-  for (const { e, v } of judged) {
+  for (const d of await decide(target, others, holding)) {
+    const e = d.entry;
     const base = {
       ledgerIds: [e.id],
       resourceKind: e.kind,
       resourceId: e.resourceId,
       details: e.details,
     };
-    if (v.state === 'unknown-kind') {
-      kept.push({ resource: v.what, why: 'a kind labrunner does not know' });
-    } else if (v.state === 'gone') {
-      actions.push({ ...base, kind: 'forget', text: `forget ${v.what} (already gone)` });
-    } else if (v.state === 'other' && v.unrecorded && e.createdBy === 'lab') {
-      // The lab's setup made it but its ids were never recorded (a setup that failed part-way,
-      // before this was fixed): neither provably the lab's nor provably not. Left open, so the
-      // cleanup never says "clean" while it may remain.
-      const why = `the lab's setup created it, but ${v.why}: remove it yourself if it is the lab's, then run \`lab cleanup\` again`;
-      kept.push({ resource: v.what, why });
-      held.push({ resource: v.what, why });
-    } else if (v.state === 'other') {
-      actions.push({ ...base, kind: 'forget', text: `forget ${v.what} (the lab's one is gone)` });
-      kept.push({
-        resource: `${v.what} (the one there now)`,
-        why: `not provably this lab's: ${v.why}`,
-      });
-    } else if (e.kind === 'iam-user' && holding.has(e.resourceId)) {
-      // The run's user, but deleting it would delete another identity's key: kept, and not clean.
-      const keys = holding.get(e.resourceId)!;
-      const why = `it holds access key ${keys.join(', ')}, which this lab did not make; deleting the user would delete that key too. Remove the key yourself (or ask whoever made it), then run \`lab cleanup\` again`;
-      kept.push({ resource: v.what, why });
-      held.push({ resource: v.what, why });
+    if (d.action === 'keep') {
+      kept.push({ resource: d.what, why: d.why });
+      if (d.held) held.push({ resource: d.what, why: d.why });
+    } else if (d.action === 'forget') {
+      const note = d.gone ? 'already gone' : "the lab's one is gone";
+      actions.push({ ...base, kind: 'forget', text: `forget ${d.what} (${note})` });
+      if (!d.gone) kept.push(d.keep);
     } else {
       const kind = kindOf(e.kind)!;
       const who =
@@ -151,14 +135,11 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
         e.kind === 'iam-user'
           ? ', after detaching its policies and removing its login profile and keys'
           : '';
-      const doing = kind.removing?.(e.resourceId, e.details) ?? `delete ${v.what}`;
+      // "detach …", "remove … from group …", "terminate …": the removal as it is.
+      const doing = kind.removing?.(e.resourceId, e.details) ?? `delete ${d.what}`;
+      const region = typeof e.details.region === 'string' ? e.details.region : undefined;
       const where =
-        kind.regional &&
-        e.details.region &&
-        e.details.region !== target.region &&
-        !doing.includes(' in ')
-          ? ` in ${String(e.details.region)}`
-          : '';
+        kind.removing && kind.regional && region && region !== target.region ? ` in ${region}` : '';
       actions.push({ ...base, kind: 'delete-resource', text: `${doing}${where} (${who})${after}` });
     }
   }

@@ -3,7 +3,7 @@
 // nothing else; checks record as they go and ask where else the learner made a lab resource.
 // docs/cleanup.md, "Ownership", is its contract. This file only re-exports.
 export { recordCreations, describe, type Recorded } from './record.ts';
-export { judge, describeEntry, type Verdict } from './judge.ts';
+export { judge, decide, describeEntry, type Verdict, type Decision } from './judge.ts';
 export { identify } from './identify.ts';
 export { listKeys, foreignKeys, type ContestedKeys } from './keys.ts';
 export { labUsersOf, createsOf, regionsOf, baselineKeyIds, runStartSecond } from './lab-users.ts';

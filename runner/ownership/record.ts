@@ -42,14 +42,17 @@ export async function recordCreations(
   o: { keys?: boolean } = { keys: true },
 ): Promise<Recorded> {
   const { run, target, store } = input;
-  const writes = await learnerWrites(input);
-  const rivals = await rivalRuns(store, run);
-  const recordKeysNow = () =>
-    o.keys === false ? (new Map() as ContestedKeys) : recordKeys(input, writes, rivals);
   const kinds = input.creates
     .filter((k) => !OWN_DISCOVERY.has(k))
     .map(kindOf)
     .filter((k): k is ResourceKind => !!k);
+  // Nothing to look for: the history is not read at all (a check pass of a lab that creates
+  // nothing but keys and profiles costs no extra call).
+  if (!kinds.length && o.keys === false) return { kept: [], contestedKeys: new Map(), writes: [] };
+  const writes = await learnerWrites(input);
+  const rivals = await rivalRuns(store, run);
+  const recordKeysNow = () =>
+    o.keys === false ? (new Map() as ContestedKeys) : recordKeys(input, writes, rivals);
   const kept: Kept[] = [];
   if (!kinds.length) return { kept, contestedKeys: recordKeysNow(), writes };
   const filter = runFilter(input);
