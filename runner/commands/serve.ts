@@ -50,6 +50,11 @@ export default defineCommand({
         "Minutes the page terminal's shell keeps running with no page open (it outlives reloads and tabs)",
       default: '30',
     },
+    url: {
+      type: 'boolean',
+      description:
+        'Print the address (with its #token) of the lab serve already running on --port, read from its 0600 file in the lab home, and exit',
+    },
     db: {
       type: 'string',
       description:
@@ -68,6 +73,25 @@ export default defineCommand({
         `--terminal-idle ${args['terminal-idle']} is not a number of minutes.`,
         'Use a number above 0, e.g. --terminal-idle 30 (at most a week: 10080).',
       );
+    }
+    if (args.url) {
+      // The learner lost the printed address: their own files have it (runner/serve/access.ts).
+      const { runningServers } = await import('../serve/access.ts');
+      const found = runningServers(labHome());
+      const pick =
+        found.find((r) => new URL(r.url).port === String(port)) ??
+        (found.length === 1 && args.port === '4321' ? found[0] : undefined);
+      if (!pick) {
+        throw new LabError(
+          'serve_not_running',
+          found.length
+            ? `No server of this lab home listens on port ${port}; ${found.length} do on ${found.map((r) => new URL(r.url).port).join(', ')}.`
+            : 'No server of this lab home is running.',
+          found.length ? 'Pass its --port.' : 'Start one with `lab serve`.',
+        );
+      }
+      console.log(`${pick.url}#token=${pick.token}`);
+      return;
     }
     // Loaded here so `lab --help` stays fast.
     const {

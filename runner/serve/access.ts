@@ -20,7 +20,7 @@
 //   replaces it at once, so every tab and copied address stops working; `lab serve` prints
 //   the new address in its own terminal.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MiddlewareHandler } from 'hono';
 import { HttpError, sameSecret, type AppEnv } from '../http/index.ts';
@@ -128,4 +128,25 @@ export function readTokenFile(home: string, port: number): TokenRecord | undefin
 
 export function removeTokenFile(home: string, port: number): void {
   rmSync(tokenFile(home, port), { force: true });
+}
+
+/** The `lab serve`s of this lab home that are still running (their process is alive). */
+export function runningServers(home: string): TokenRecord[] {
+  let names: string[] = [];
+  try {
+    names = readdirSync(serveDir(home)).filter((n) => /^\d+\.json$/.test(n));
+  } catch {
+    return [];
+  }
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  };
+  return names
+    .map((n) => readTokenFile(home, Number(n.slice(0, -5))))
+    .filter((r): r is TokenRecord => !!r && typeof r.pid === 'number' && alive(r.pid));
 }

@@ -138,8 +138,19 @@ describe('lab serve', () => {
       readFileSync(join(home, 'serve', `${new URL(a.url).port}.json`), 'utf8'),
     );
     expect(file.token).toBe(fresh);
+    // A learner who lost the address asks for it: their own 0600 file has it.
+    const asked = spawnSync(
+      process.execPath,
+      [LAB, 'serve', '--url', '--port', new URL(a.url).port],
+      { env, encoding: 'utf8' },
+    );
+    expect(asked.status, asked.stderr).toBe(0);
+    expect(asked.stdout.trim()).toBe(`${a.url}#token=${fresh}`);
     for (const s of [a, b]) s.child.kill('SIGTERM');
     await Promise.all([a, b].map((s) => new Promise((r) => s.child.on('exit', r))));
+    const none = spawnSync(process.execPath, [LAB, 'serve', '--url'], { env, encoding: 'utf8' });
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/No server of this lab home is running/);
   });
 
   it('says the terminal is off and what others can do when it listens beyond loopback', async () => {
