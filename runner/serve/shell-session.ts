@@ -77,6 +77,7 @@ interface Live {
   idle?: NodeJS.Timeout;
   detachedAt?: number;
   ending?: ShellEnd['reason'];
+  exited?: boolean;
 }
 
 export class ShellHost {
@@ -85,6 +86,8 @@ export class ShellHost {
   /** The last end no page heard (told to the next page that attaches). */
   private unheard?: ShellEnd;
   private closed = false;
+  /** Each attached page's size: the page typing sets the shell's. */
+  private sizes = new Map<Client, { cols: number; rows: number }>();
   readonly idleMs: number;
   private o: ShellHostOptions;
 
@@ -109,13 +112,12 @@ export class ShellHost {
     // attaches to it as to a running one, replay included.
     const fresh = !this.live && !this.starting;
     const s = this.live ?? (await (this.starting ??= this.start(cols, rows)));
-    if (s.ending) return client.close(1011, 'shell ending');
     const detachedMs = s.detachedAt === undefined ? undefined : this.now() - s.detachedAt;
     clearTimeout(s.idle);
     s.idle = s.detachedAt = undefined;
     const others = s.clients.size;
     s.clients.set(client, []); // buffer output until this page has its replay
-    this.resize(cols, rows);
+    this.resize(cols, rows, client);
     const hello: Attached = {
       type: 'attached',
       fresh,
@@ -141,22 +143,31 @@ export class ShellHost {
   /** A page left (closed, reloaded, navigated): the shell stays; the idle clock starts. */
   detach(client: Client): void {
     const s = this.live;
+    this.sizes.delete(client);
     if (!s || !s.clients.delete(client) || s.clients.size || s.ending) return;
     s.detachedAt = this.now();
     s.idle = setTimeout(() => this.end('idle'), this.idleMs);
     s.idle.unref();
   }
 
-  input(data: string): void {
+  /**
+   * Keystrokes from a page. One shell may be open in two tabs of two sizes: the page the
+   * learner types in sets the size, so the shell lays out its lines for the screen they read.
+   */
+  input(data: string, from?: Client): void {
+    const size = from && this.sizes.get(from);
+    if (size) this.resize(size.cols, size.rows, from);
     this.live?.pty.write(data);
   }
 
-  /** The newest size wins (a page that attaches or resizes); bounded as before. */
-  resize(cols: number, rows: number): void {
+  /** A page's size (it attached, or its window changed): the newest wins; bounded. */
+  resize(cols: number, rows: number, from?: Client): void {
+    if (from) this.sizes.set(from, { cols, rows });
     const s = this.live;
     if (!s) return;
     const c = Math.max(2, Math.min(500, cols));
     const r = Math.max(1, Math.min(200, rows));
+    if (c === s.screen.cols && r === s.screen.rows) return; // a page saying its size again
     s.pty.resize(c, r);
     s.screen.resize(c, r);
   }
@@ -189,7 +200,10 @@ export class ShellHost {
           else c.send(out);
         }
       });
-      pty.onExit(({ exitCode, signal }) => this.ended(s, exitCode, signal));
+      pty.onExit(({ exitCode, signal }) => {
+        s.exited = true;
+        this.ended(s, exitCode, signal);
+      });
       this.live = s;
       return s;
     } finally {
@@ -201,10 +215,11 @@ export class ShellHost {
     const s = this.live;
     if (!s || s.ending) return;
     s.ending = reason;
-    s.pty.kill('SIGHUP'); // as a terminal window closing; onExit finishes the story
+    s.pty.kill('SIGHUP'); // as a terminal window closing
     // A shell that ignores SIGHUP still goes: the server is not kept by it.
-    setTimeout(() => this.live === s && s.pty.kill('SIGKILL'), 3000).unref();
-    if (reason === 'server-stopped') this.ended(s, undefined, undefined);
+    setTimeout(() => s.exited || s.pty.kill('SIGKILL'), 3000).unref();
+    // Over now: a page that attaches while it is still going gets a new shell, told why.
+    this.ended(s, undefined, undefined);
   }
 
   private ended(s: Live, status: number | undefined, signal: number | undefined) {

@@ -91,13 +91,13 @@ export function embeddedTerminal(o: TerminalOptions): Terminal | undefined {
       if (text.startsWith('\u0000')) {
         try {
           const m = JSON.parse(text.slice(1)) as { cols?: number; rows?: number };
-          if (m.cols && m.rows) shell.resize(m.cols, m.rows);
+          if (m.cols && m.rows) shell.resize(m.cols, m.rows, client);
         } catch {
           /* a malformed control message is ignored */
         }
         return;
       }
-      shell.input(text);
+      shell.input(text, client);
     });
     // The page left (reload, another page, closed tab): the shell stays for the next one.
     ws.on('close', () => shell.detach(client));

@@ -236,12 +236,23 @@ describe('the terminal in the day42 page', () => {
 
     // A second tab, while the first is open: both show what either types.
     const b = await ctx.newPage();
+    await b.setViewportSize({ width: 900, height: 1300 }); // narrower than tab a
     await b.goto(lab(`#token=${access.token}`));
     await waitScreen(b, new RegExp(secret.replace(/[+/]/g, '\\$&')));
     await expect.poll(() => status(b)).toMatch(/Also open in 1 other page\.$/);
     expect(await shellId(b)).toBe(first);
     await waitScreen(a, new RegExp(`seen${asked}=${first}`)); // tab a saw tab b's command
     await screenshot(b, 'day42-terminal-second-tab');
+    // Two sizes, one shell: the tab in use sets the size the shell lays its lines out for.
+    const columns = async (p: Page) => {
+      const n = ++asked;
+      await typeLine(p, `echo "size${n}=$(stty size)"`);
+      const [, cols] = await waitScreen(p, new RegExp(`size${n}=\\d+ (\\d+)`));
+      return Number(cols);
+    };
+    const narrow = await columns(b);
+    await a.bringToFront(); // the learner goes back to the first tab
+    expect(await columns(a)).toBeGreaterThan(narrow);
 
     // Closing the dock detaches: the page says how long the shell waits, and it is back.
     await b.getByRole('button', { name: 'Close terminal' }).click();

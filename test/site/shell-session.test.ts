@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import WebSocket from 'ws';
 import xterm from '@xterm/headless';
+import pty from '@lydell/node-pty';
+import { ShellHost } from '../../runner/serve/shell-session.ts';
 import {
   createSiteServer,
   embeddedTerminal,
@@ -205,6 +207,55 @@ describe('the page terminal session', () => {
     const [, next] = await b.waitFor(/pid=(\d+)/);
     expect(next).not.toBe(pid);
     expect(b.control.filter((m) => m.previous)).toHaveLength(1); // said once
+  });
+
+  it('gives a new shell at once after an idle end, and kills a shell that ignores SIGHUP', async () => {
+    // The session host alone, its shell a real bash whose hang-up is swallowed on the way
+    // (as by a shell that traps it, or `lab shell` still winding down): a page that comes in
+    // that moment must get a new shell, not a closed socket; the old one is killed anyway.
+    const signals: string[] = [];
+    const host = new ShellHost({
+      idleMs: 300,
+      spawn(cols, rows) {
+        const p = pty.spawn('/bin/bash', ['--norc', '--noprofile', '-i'], {
+          cols,
+          rows,
+          cwd: home,
+          env: { PATH: process.env.PATH!, HOME: home, PS1: '$ ' },
+        });
+        return {
+          pid: p.pid,
+          onData: (cb) => p.onData(cb),
+          onExit: (cb) => p.onExit(cb),
+          write: (d) => p.write(d),
+          resize: (c, r) => p.resize(c, r),
+          kill(sig = 'SIGHUP') {
+            signals.push(sig);
+            if (sig !== 'SIGHUP') p.kill(sig);
+          },
+        };
+      },
+    });
+    const said = (into: string[]) => ({ send: (d: string) => into.push(d), close() {} });
+    const first: string[] = [];
+    const a = said(first);
+    await host.attach(a, 80, 24);
+    host.input('echo "pid=$$"\r', a);
+    await expect.poll(() => first.join('').match(/pid=(\d+)/)?.[1]).toBeTruthy();
+    const pid = Number(first.join('').match(/pid=(\d+)/)![1]);
+    host.detach(a);
+    await expect.poll(() => signals, { timeout: 15_000 }).toEqual(['SIGHUP']); // idled out
+    expect(alive(pid)).toBe(true); // still going, for now
+    const second: string[] = [];
+    await host.attach(said(second), 80, 24);
+    expect(JSON.parse(second[0].slice(1))).toMatchObject({
+      type: 'attached',
+      fresh: true,
+      previous: { reason: 'idle' },
+    });
+    await expect.poll(() => alive(pid), { timeout: 15_000 }).toBe(false); // SIGKILL
+    expect(signals).toEqual(['SIGHUP', 'SIGKILL']);
+    host.close();
   });
 
   it('tells every attached page that the shell exited, with its status, or that the server stopped', async () => {
