@@ -21,6 +21,8 @@ import {
   passed,
   type CheckContext,
   type TrailEvent,
+  answer,
+  notYet,
 } from '../../runner/sdk/index.ts';
 
 const KEY = 'lab-ec2-key';
@@ -350,6 +352,15 @@ export default defineLab({
           `DeleteSecurityGroup at ${hhmmss(dg.time)}, DeleteKeyPair at ${hhmmss(dk.time)}`,
         );
       },
+    },
+  },
+  // Questions about the learner's own run (README.md's `::: quiz <id> evidence`).
+  quiz: {
+    /** The ID of the instance the learner launched with the lab's key pair. */
+    async 'instance-id'(ctx) {
+      const id = (await launched(ctx))?.instance.InstanceId;
+      if (!id) return notYet('This question is about step 3 (launch): launch the instance first.');
+      return answer(id);
     },
   },
 });

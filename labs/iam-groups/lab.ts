@@ -16,6 +16,8 @@ import {
   notTried,
   passed,
   type CheckContext,
+  answer,
+  notYet,
 } from '../../runner/sdk/index.ts';
 
 const GROUP = 'lab-readers';
@@ -173,6 +175,21 @@ export default defineLab({
           hint: 'Create them (steps create-group and add-user), then delete them as this step shows.',
         });
       },
+    },
+  },
+
+  // Questions about the learner's own run (README.md's `::: quiz <id> evidence`).
+  quiz: {
+    /** The policy the learner attached to the lab's group. */
+    async 'which-policy'(ctx) {
+      const e = (await learnerCalls(ctx, 'AttachGroupPolicy')).find(
+        (x) => !x.errorCode && x.requestParameters?.groupName === GROUP,
+      );
+      const arn = e?.requestParameters?.policyArn;
+      if (typeof arn !== 'string') {
+        return notYet('This question is about step 2 (attach-policy): attach the policy first.');
+      }
+      return answer(arn, arn.split('/').pop()!);
     },
   },
 });

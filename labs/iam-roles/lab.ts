@@ -15,6 +15,8 @@ import {
   passed,
   roleSessionCalls,
   type CheckContext,
+  answer,
+  notYet,
 } from '../../runner/sdk/index.ts';
 
 const ROLE = 'lab-viewer';
@@ -202,6 +204,21 @@ export default defineLab({
           hint: 'Create it first (step create-role), then delete it as this step shows.',
         });
       },
+    },
+  },
+
+  // Questions about the learner's own run (README.md's `::: quiz <id> evidence`).
+  quiz: {
+    /** The RoleId AWS gave the role the learner created (CreateRole's responseElements). */
+    async 'role-id'(ctx) {
+      const e = (await learnerCalls(ctx, 'CreateRole')).find(
+        (x) => !x.errorCode && x.requestParameters?.roleName === ROLE,
+      );
+      const id = e?.responseElements?.role?.roleId;
+      if (typeof id !== 'string') {
+        return notYet('This question is about step 1 (create-role): create the role first.');
+      }
+      return answer(id);
     },
   },
 });

@@ -18,6 +18,8 @@ import {
   missing,
   passed,
   type CheckContext,
+  answer,
+  notYet,
 } from '../../runner/sdk/index.ts';
 
 const REGION = 'ap-southeast-2';
@@ -234,6 +236,19 @@ export default defineLab({
         }
         return passed(`DeleteBucket ${bucket} at ${hhmmss(gone.time)}`);
       },
+    },
+  },
+  // Questions about the learner's own run (README.md's `::: quiz <id> evidence`).
+  quiz: {
+    /** The error code S3 answered the learner's PutBucketPolicy on the lab's bucket with. */
+    async 'public-refused'(ctx) {
+      const code = (await bucketCalls(ctx, 'PutBucketPolicy')).find((e) => e.errorCode)?.errorCode;
+      if (!code) {
+        return notYet(
+          'This question is about step 4 (try-public): try to put the public policy first.',
+        );
+      }
+      return answer(code);
     },
   },
 });
