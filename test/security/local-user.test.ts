@@ -26,6 +26,8 @@ let sandbox: TestSandbox;
 let browser: Browser;
 let ctx: BrowserContext;
 let labServe: ChildProcess;
+/** Everything `lab serve` printed in its terminal. */
+let stdout = '';
 /** The address `lab serve` printed, as the learner copies it. */
 let printed: string;
 let origin: string;
@@ -59,7 +61,6 @@ beforeAll(async () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let stdout = '';
   printed = await new Promise<string>((resolve, reject) => {
     labServe.stdout!.on('data', (d) => {
       stdout += d;
@@ -257,5 +258,30 @@ describe('another local user', () => {
     const ok = await rawRequest(origin, { target: '/api/info', headers: { 'x-lab-token': token } });
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body)).toMatchObject({ served: true, terminal: 'ready' });
+  });
+
+  it('is shut out by "Sign out": every tab and terminal of the old address, until the new one is opened', async () => {
+    const a = await learnerPage();
+    const b = await learnerPage(); // another tab of the same address
+    await expect.poll(() => b.locator('[data-live]').textContent()).toBe('Live');
+    await a.getByRole('button', { name: 'Sign out' }).click();
+    await expect
+      .poll(() => a.locator('[data-session-note]').textContent())
+      .toMatch(/^Signed out: this address no longer works in any tab/);
+    // lab serve printed a new address in its own terminal; the old one opens nothing now.
+    await expect.poll(() => stdout, { timeout: 10_000 }).toMatch(/New address: \S+#token=/);
+    const fresh = /New address: (\S+#token=[\w-]+)/.exec(stdout)![1];
+    const old = new URL(printed).hash.slice('#token='.length);
+    const info = await rawRequest(origin, { target: '/api/info', headers: { 'x-lab-token': old } });
+    expect(info.status).toBe(401);
+    // The other tab learns it on its next call: its live view says it is signed out.
+    await b.reload();
+    await expect
+      .poll(() => b.locator('[data-session-note]').textContent())
+      .toMatch(/Not signed in to lab serve/);
+    // The new address works.
+    printed = fresh;
+    const c = await learnerPage();
+    await expect.poll(() => c.locator('[data-live]').textContent()).toBe('Live');
   });
 });
