@@ -17,6 +17,7 @@ import { startClassServer, type RunningClassServer } from '../../runner/class/se
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { buildOnce, launchBrowser, removeTemp } from '../site/helpers.ts';
 import { lab, labEnv, must, ROOT, tempHome } from '../class/helpers.ts';
+import { axeBothSchemes } from '../site/axe.ts';
 
 let sandbox: TestSandbox;
 let services: LearnerServices;
@@ -141,6 +142,15 @@ describe('knowledge checks', () => {
         .poll(() => result.textContent())
         .toMatch(/Right\..*not a permission of its own/s);
       expect(await result.getAttribute('role')).toBe('status');
+      // The questions, answered and not, with their feedback: no serious axe finding, either
+      // colour scheme, wide and on a phone.
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        expect(await axeBothSchemes(page), `${width}px`).toEqual({ light: [], dark: [] });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+          width,
+        );
+      }
       const mine = JSON.parse(must(await lab(['quiz', 'day42', '--json'], sandbox.env)).stdout);
       expect(mine.questions.find((q: { id: string }) => q.id === 'key-rights')).toMatchObject({
         attempts: 2,
