@@ -101,7 +101,9 @@ describe('the day42 page, served', () => {
     await startDay42();
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(lab(`#token=${access.token}`));
-    await expect.poll(() => page.locator('[data-live]').textContent()).toBe('Live');
+    await expect
+      .poll(() => page.locator('[data-live]').textContent(), { timeout: 20_000 })
+      .toBe('Live');
     // Checked before it is done: the verdict says what was expected, and still does once the
     // live event that follows the check has drawn the step again (a reload draws it from
     // that event alone).
@@ -111,10 +113,12 @@ describe('the day42 page, served', () => {
       .poll(() => verdict.getAttribute('data-status'), { timeout: 30_000 })
       .toMatch(/^(failed|not-tried)$/);
     const expected = () => verdict.locator('dt:text-is("Expected") + dd').textContent();
-    await expect.poll(expected).toMatch(/access key for iam-admin/);
+    await expect.poll(expected, { timeout: 20_000 }).toMatch(/access key for iam-admin/);
     await page.reload();
-    await expect.poll(() => page.locator('[data-live]').textContent()).toBe('Live');
-    await expect.poll(expected).toMatch(/access key for iam-admin/);
+    await expect
+      .poll(() => page.locator('[data-live]').textContent(), { timeout: 20_000 })
+      .toBe('Live');
+    await expect.poll(expected, { timeout: 20_000 }).toMatch(/access key for iam-admin/);
 
     // Every step done in a terminal and checked there with --no-cleanup: all passed, nothing
     // cleaned. The learner deleted the key themselves (the last step), so the banner must not
@@ -142,7 +146,7 @@ describe('the day42 page, served', () => {
     await expect
       .poll(() => page.locator('[data-cleanup] .cleanup-head').textContent(), { timeout: 60_000 })
       .toBe('Cleanup ran: nothing the lab created remains.');
-    await expect.poll(() => said.textContent()).toMatch(/^Cleanup ran/);
+    await expect.poll(() => said.textContent(), { timeout: 20_000 }).toMatch(/^Cleanup ran/);
     await expect(banner.getByRole('button', { name: 'Clean up now' }).isVisible()).resolves.toBe(
       false,
     );
@@ -192,7 +196,9 @@ describe('the terminal in the day42 page', () => {
     await a.goto(lab(`#token=${access.token}`));
     await a.getByRole('button', { name: 'Open a terminal here' }).click();
     await waitScreen(a, /\(sandbox\)/);
-    await expect.poll(() => status(a)).toMatch(/^A new shell started at \d\d:\d\d UTC\.$/);
+    await expect
+      .poll(() => status(a), { timeout: 20_000 })
+      .toMatch(/^A new shell started at \d\d:\d\d UTC\.$/);
 
     // On the sandbox target, "To terminal" never puts the AWS form at the prompt: the
     // AWS variant's blocks (`--profile <your-admin-profile>`) get no such button.
@@ -222,16 +228,20 @@ describe('the terminal in the day42 page', () => {
   it('is the same shell after the console and back, a reload, and in a second tab', async () => {
     // To the sandbox console (the key is there), then back.
     await a.goto(`${url}console/iam/user/?name=iam-admin#security-credentials`);
-    await expect.poll(() => a.locator('main').textContent()).toMatch(/AKIA\w+/);
+    await expect
+      .poll(() => a.locator('main').textContent(), { timeout: 20_000 })
+      .toMatch(/AKIA\w+/);
     await a.goBack();
     await waitScreen(a, new RegExp(secret.replace(/[+/]/g, '\\$&'))); // replayed, not retyped
-    await expect.poll(() => status(a)).toMatch(/^Back in your shell \(started \d\d:\d\d UTC\)/);
+    await expect
+      .poll(() => status(a), { timeout: 20_000 })
+      .toMatch(/^Back in your shell \(started \d\d:\d\d UTC\)/);
     expect(await shellId(a)).toBe(first);
 
     // A reload.
     await a.reload();
     await waitScreen(a, new RegExp(secret.replace(/[+/]/g, '\\$&')));
-    await expect.poll(() => status(a)).toMatch(/^Back in your shell/);
+    await expect.poll(() => status(a), { timeout: 20_000 }).toMatch(/^Back in your shell/);
     expect(await shellId(a)).toBe(first);
 
     // A second tab, while the first is open: both show what either types.
@@ -239,7 +249,7 @@ describe('the terminal in the day42 page', () => {
     await b.setViewportSize({ width: 900, height: 1300 }); // narrower than tab a
     await b.goto(lab(`#token=${access.token}`));
     await waitScreen(b, new RegExp(secret.replace(/[+/]/g, '\\$&')));
-    await expect.poll(() => status(b)).toMatch(/Also open in 1 other page\.$/);
+    await expect.poll(() => status(b), { timeout: 20_000 }).toMatch(/Also open in 1 other page\.$/);
     expect(await shellId(b)).toBe(first);
     await waitScreen(a, new RegExp(`seen${asked}=${first}`)); // tab a saw tab b's command
     await screenshot(b, 'day42-terminal-second-tab');
@@ -260,12 +270,12 @@ describe('the terminal in the day42 page', () => {
     await b.close();
     await a.getByRole('button', { name: 'Close terminal' }).click();
     await expect
-      .poll(() => a.locator('[data-term-note]').textContent())
+      .poll(() => a.locator('[data-term-note]').textContent(), { timeout: 20_000 })
       .toMatch(/ends at \d\d:\d\d UTC \(in 30 minutes\)/);
     await expect(a.locator('[data-term-note]').textContent()).resolves.not.toContain('`');
     await a.getByRole('button', { name: 'Open a terminal here' }).click();
     await expect
-      .poll(() => status(a))
+      .poll(() => status(a), { timeout: 20_000 })
       .toMatch(/No page had it open for less than a minute: it would have ended in 30 minutes\./);
     expect(await shellId(a)).toBe(first);
   });
@@ -332,7 +342,7 @@ describe('the terminal in the day42 page', () => {
       const [, pid] = await waitScreen(p, /pid=(\d+)/);
       await p.getByRole('button', { name: 'Close terminal' }).click();
       await expect
-        .poll(() => p.locator('[data-term-note]').textContent())
+        .poll(() => p.locator('[data-term-note]').textContent(), { timeout: 20_000 })
         .toMatch(/With no page open on it, it ends at \d\d:\d\d UTC \(in less than a minute\)/);
       // Gone once the idle time has passed with no page attached.
       const alive = () => {
