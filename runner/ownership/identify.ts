@@ -11,6 +11,14 @@ export async function identify(
 ): Promise<Identity> {
   const live = await kind.lookup(ctx, resourceId, details);
   if (!live) return { state: 'gone' };
+  // A thing without ids of its own that another identity made again after the run did
+  // (record.ts): the one there now is theirs as much as the run's, so it is not adopted.
+  if (typeof details.madeAgainBy === 'string' && details.madeAgainBy) {
+    return {
+      state: 'other',
+      why: `${String(details.madeAgainBy)} made it again at ${String(details.madeAgainAt ?? '?').slice(11, 19)} UTC, after you did`,
+    };
+  }
   for (const f of kind.identity) {
     const recorded = details[f];
     if (typeof recorded !== 'string' || !recorded) {

@@ -56,6 +56,20 @@ export async function recordCreations(
   const kept: Kept[] = [];
   if (!kinds.length) return { kept, contestedKeys: recordKeysNow(), writes };
   const filter = runFilter(input);
+  // Things AWS gives no id (a membership, an attachment, an inline policy, a console password):
+  // the run's creation event is their only proof, so one made again later by another identity
+  // (after the learner removed theirs, or on top of it) is that identity's as much as the run's,
+  // and is never adopted: noted on the entry, judged 'other' (identify.ts).
+  const foreign = new Map<string, TrailEvent>();
+  for (const { events } of writes) {
+    for (const ev of events) {
+      if (ev.errorCode || isRunsCall(ev, filter)) continue;
+      for (const kind of kinds.filter((k) => !k.identity.length && !k.regional)) {
+        if (!kind.createdBy.some((x) => x.event === ev.name)) continue;
+        for (const c of creationsOf(kind, ev)) foreign.set(`${kind.kind} ${c.resourceId}`, ev);
+      }
+    }
+  }
   for (const { region, events } of writes) {
     for (const ev of events) {
       if (ev.errorCode || !isRunsCall(ev, filter)) continue;
@@ -76,7 +90,15 @@ export async function recordCreations(
             continue;
           }
           const ids = await provenIds(kind, ctx, c, ev);
-          record(input, kind, c, ids, ev, kind.regional ? region : undefined);
+          const later = foreign.get(`${kind.kind} ${c.resourceId}`);
+          const again =
+            later && later.time.getTime() >= ev.time.getTime()
+              ? {
+                  madeAgainBy: later.callerArn ?? later.accessKeyId ?? 'another identity',
+                  madeAgainAt: later.time.toISOString(),
+                }
+              : {};
+          record(input, kind, c, { ...ids, ...again }, ev, kind.regional ? region : undefined);
           if (kind.kind === 'iam-role' && ids.arn) filter.roleArns.add(ids.arn);
         }
       }
@@ -106,7 +128,7 @@ function record(
   input: OwnershipInput,
   kind: ResourceKind,
   c: Creation,
-  ids: Record<string, string>,
+  ids: Record<string, unknown>,
   ev: TrailEvent,
   region: string | undefined,
 ): void {

@@ -18,6 +18,8 @@ import {
   CreateUserCommand,
   DeleteAccessKeyCommand,
   DeletePolicyCommand,
+  DetachUserPolicyCommand,
+  ListAttachedUserPoliciesCommand,
   DeleteUserCommand,
   GetPolicyCommand,
   GetUserCommand,
@@ -93,6 +95,7 @@ async function start(lab: string, labsDir?: string) {
   return { home, runId: started.run.id };
 }
 
+const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
 const doc = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }],
@@ -140,6 +143,26 @@ describe('ownership recorded at creation, by id', () => {
     ).toBe(theirPolicy!.PolicyId);
     await other.iam.send(new DeleteUserCommand({ UserName: 'lab-auditor' }));
     await other.iam.send(new DeletePolicyCommand({ PolicyArn: theirPolicy!.Arn }));
+  }, 180_000);
+
+  it('an attachment (no id of its own) made again by another identity after the learner is kept', async () => {
+    const other = await otherAdmin('re-attacher');
+    await admin.iam.send(new CreateUserCommand({ UserName: 'lab-existing-user' }));
+    const { home, runId } = await start('iam-groups');
+    const attach = { UserName: 'lab-existing-user', PolicyArn: READ_ONLY };
+    await admin.iam.send(new AttachUserPolicyCommand(attach));
+    await admin.iam.send(new DetachUserPolicyCommand(attach));
+    await other.iam.send(new AttachUserPolicyCommand(attach));
+    const { report, out } = await cleanupOf(home, runId, { creates: ['policy-attachment'] });
+    expect(out).not.toMatch(/\d\. detach ReadOnlyAccess from user lab-existing-user/);
+    expect(out).toMatch(
+      /keep ReadOnlyAccess attached to user lab-existing-user \(the one there now\): not provably this lab's: arn:aws:iam::\d+:user\/re-attacher made it again at \d\d:\d\d:\d\d UTC, after you did/,
+    );
+    expect(report.clean).toBe(true);
+    const still = await admin.iam.send(
+      new ListAttachedUserPoliciesCommand({ UserName: 'lab-existing-user' }),
+    );
+    expect(still.AttachedPolicies!.map((p) => p.PolicyArn)).toEqual([READ_ONLY]);
   }, 180_000);
 
   it('never says keep for a key and then deletes it with its user: the user is kept too, and it is not clean', async () => {
