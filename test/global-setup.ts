@@ -4,15 +4,29 @@
 // (sandboxes run detached by design; a `lab serve`, a PostgreSQL, a browser) is stopped and
 // named, so the leaking test can be found. Nothing else is: a sandbox a person started on the
 // same machine meanwhile, its state under /tmp or not, carries neither marker (issue 16).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RUN_VAR, selfAndAncestors, type RunScope } from './helpers/run-scope.ts';
 import { sweep } from './helpers/reap.ts';
 
 const REAPER = fileURLToPath(new URL('./helpers/reap.ts', import.meta.url));
+
+/**
+ * Where pyenv's `aws` (AWS CLI v1) and `python3` really are. Through pyenv's shims every call
+ * first runs a few bash processes to find the version (~0.1 s of CPU; bench/README.md), and the
+ * suite makes hundreds: the tests run the same executables, found once. Undefined without pyenv.
+ */
+function pyenvBinDir(): string | undefined {
+  const r = spawnSync('pyenv', ['which', 'aws'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const aws = r.status === 0 ? r.stdout.trim() : '';
+  return aws.startsWith('/') ? dirname(aws) : undefined;
+}
 
 export default function setup() {
   const root = mkdtempSync(join(tmpdir(), 'lab-suite-'));
@@ -23,6 +37,8 @@ export default function setup() {
   // Set before any worker starts: workers, and every process they start, inherit both.
   process.env[RUN_VAR] = scope.id;
   process.env.TMPDIR = root;
+  const direct = pyenvBinDir();
+  if (direct) process.env.PATH = `${direct}:${process.env.PATH ?? ''}`;
 
   // Vitest exits at once on SIGINT/SIGTERM without running the teardown below; its watchdog
   // stops the workers, but not the detached sandboxes they started. A detached reaper waits

@@ -19,6 +19,7 @@ import {
 import { readRun } from '../../sandbox/lifecycle/state.ts';
 import { layout } from '../../sandbox/lifecycle/layout.ts';
 import { alive } from '../../sandbox/lifecycle/processes.ts';
+import { scaled } from './timeouts.ts';
 
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
@@ -49,7 +50,7 @@ export async function startTestSandbox(opts: { home?: string } = {}): Promise<Te
       if (!pid) throw new Error(`no ${which} pid recorded for ${home}`);
       process.kill(pid, 'SIGKILL');
       // Return once it is gone (its port released), as after a real crash.
-      const deadline = Date.now() + 5_000;
+      const deadline = Date.now() + scaled(5_000);
       while (alive(pid) && Date.now() < deadline) Atomics.wait(PAUSE, 0, 0, 10);
     },
   };
@@ -63,7 +64,7 @@ export function useTestSandbox(): TestSandbox {
   const sb = {} as TestSandbox;
   beforeAll(async () => {
     Object.assign(sb, await startTestSandbox());
-  }, 120_000);
+  }, scaled(60_000));
   afterAll(async () => {
     await sb.stop?.();
   });

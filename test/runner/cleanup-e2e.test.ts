@@ -13,7 +13,8 @@ import {
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { useTestSandbox } from '../helpers/sandbox.ts';
 import { loadSolve } from '../../runner/labtest/run.ts';
-import { cliFiles, keysOf, lab, runnerClients, sleep, userExists } from './cleanup-fixture.ts';
+import { cliFiles, keysOf, lab, runnerClients, userExists } from './cleanup-fixture.ts';
+import { nextSecond } from '../helpers/clock.ts';
 
 const sb = useTestSandbox();
 
@@ -38,7 +39,7 @@ it('day42 end to end: the pre-existing lab user, its old key and other users sur
     `${before.credentials}\r\n# carol's key, keep\r\n[carol]\r\naws_access_key_id = ${carolKey}\r\n`,
   );
   const filesBefore = await cliFiles(sb);
-  await sleep(1100); // the old keys' CreateDate second must be before the run's
+  await nextSecond(); // the old keys' CreateDate second must be before the run's
 
   const start = await lab(['start', 'day42'], sb.env);
   expect(start.code, start.stdout + start.stderr).toBe(0);

@@ -1,6 +1,7 @@
 // `lab cleanup` against a real sandbox: it removes what the run created and
 // nothing else, can be interrupted and rerun, and changes nothing on --dry-run.
 import { describe, expect, it } from 'vitest';
+import { nextSecond } from '../helpers/clock.ts';
 import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import { writeFile } from 'node:fs/promises';
 import { useTestSandbox } from '../helpers/sandbox.ts';
@@ -14,7 +15,6 @@ import {
   lab,
   learnerKeyAndProfile,
   runnerClients,
-  sleep,
   startLabRun,
   userExists,
 } from './cleanup-fixture.ts';
@@ -37,7 +37,7 @@ describe('lab cleanup in the sandbox', () => {
       sb.credentialsFile,
       `# my notes\n${before.credentials}\n[bob]\naws_access_key_id = ${bobKey}\n`,
     );
-    await sleep(1100); // IAM CreateDate has whole seconds: start the run strictly after the old key
+    await nextSecond(); // IAM CreateDate has whole seconds: start the run strictly after the old key
     const filesAtStart = await cliFiles(sb);
 
     const store = openStore(sb.home);

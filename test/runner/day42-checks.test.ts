@@ -2,6 +2,7 @@
 // through real SDK clients; the learner's actions are made the way a learner's
 // tools make them (SDK clients without the runner's user agent, CLI files).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { nextSecond } from '../helpers/clock.ts';
 import { mkdtemp, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +51,7 @@ async function freshRun(t: Target = target): Promise<string> {
   // Event times and CreateDate have whole seconds (as on AWS), and a check counts what happened
   // in the second its run started: start each run in a second of its own, so the previous
   // test's keys and calls (same sandbox) are not this run's, as they would not be a learner's.
-  await new Promise((r) => setTimeout(r, 1010 - (Date.now() % 1000)));
+  await nextSecond();
   const home = await mkdtemp(join(tmpdir(), 'lab-run-'));
   await startLab({ lab: 'day42', target: t, home, env: {} });
   return home;
@@ -188,7 +189,7 @@ describe('day42 checks against a real sandbox', () => {
 
   it('create-key fails for a key created before the lab started', async () => {
     const old = await newKey();
-    await new Promise((r) => setTimeout(r, 1100)); // CreateDate has whole seconds
+    await nextSecond(); // CreateDate has whole seconds
     const home = await freshRun();
     const r = await check(home, { step: 'create-key' });
     expect(r['create-key'].status).toBe('failed');

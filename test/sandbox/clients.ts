@@ -34,15 +34,28 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * Run `bin` (an AWS CLI) with `args`. Its read timeout (60 s by default) scales with the machine
+ * like every other bound in the tests: on a loaded machine a slow answer timed out and turned a
+ * denial's exit status 254 into 255 (issue 22). The test's own bound stays the outer one.
+ */
 export function aws(bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  const readTimeout = ['--cli-read-timeout', String(scaled(60))];
   return new Promise((resolve, reject) => {
-    execFile(bin, args, { env, timeout: scaled(60_000) }, (err, stdout, stderr) => {
-      if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
-        return reject(new Error(`${bin} not found: install the AWS CLI (apt-get install awscli)`));
-      }
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      bin,
+      [...readTimeout, ...args],
+      { env, timeout: scaled(90_000) },
+      (err, stdout, stderr) => {
+        if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
+          return reject(
+            new Error(`${bin} not found: install the AWS CLI (apt-get install awscli)`),
+          );
+        }
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 

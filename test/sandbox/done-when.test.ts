@@ -25,6 +25,10 @@ afterAll(async () => {
   await sb?.stop();
 });
 
+// The CLI's read timeout (60 s) scales with the machine, as the test's own bounds do: a loaded
+// machine answered the first EC2 call late and the CLI gave up (255) before the denial (254).
+const READ_TIMEOUT = `--cli-read-timeout ${scaled(60)}`;
+
 /** Type `script` into `lab shell` (bash reads it from stdin). */
 async function inShell(script: string): Promise<Run> {
   const r = await lab(['shell'], shellEnv, script);
@@ -59,7 +63,7 @@ test("the issue's scenario, start to finish", { timeout: SLOW }, async () => {
 
   const use = await inShell(`
     aws iam list-users --profile alice --query 'Users[].UserName' --output text; echo "list=$?"
-    aws ec2 describe-instances --profile alice; echo "ec2=$?"
+    aws ec2 describe-instances --profile alice ${READ_TIMEOUT}; echo "ec2=$?"
   `);
   expect(use.stdout).toContain('list=0');
   expect(use.stdout).toMatch(/alice/);
@@ -99,7 +103,7 @@ test("the issue's scenario, start to finish", { timeout: SLOW }, async () => {
     aws iam list-users --profile alice; echo "inactive-list=$?"
     aws iam update-access-key --user-name alice --access-key-id ${accessKeyId} --status Active
     aws iam list-users --profile alice --query 'Users[].UserName' --output text; echo "active-list=$?"
-    aws ec2 describe-instances --profile alice; echo "ec2=$?"
+    aws ec2 describe-instances --profile alice ${READ_TIMEOUT}; echo "ec2=$?"
   `);
   expect(after.stdout).toContain('IAMFullAccess');
   expect(after.stdout).toMatch(new RegExp(`${accessKeyId}\\s+Inactive`));
@@ -123,7 +127,7 @@ test("Debian's AWS CLI v2.9 (no AWS_ENDPOINT_URL support) works in the sandbox v
     `
     aws --version
     aws sts get-caller-identity --query Arn --output text
-    aws ec2 describe-instances --profile alice; echo "ec2=$?"
+    aws ec2 describe-instances --profile alice ${READ_TIMEOUT}; echo "ec2=$?"
   `,
   );
   expect(r.stdout).toContain('aws-cli/2.9');

@@ -9,6 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aws, CLIS, failure, sdk, type Creds } from './clients.ts';
 import { startGatewayFixture, type GatewayFixture } from './gateway-fixture.ts';
+import { nextSecond } from '../helpers/clock.ts';
 
 let fx: GatewayFixture;
 let alice: Creds;
@@ -43,7 +44,7 @@ beforeAll(async () => {
   expect(
     (await aws('aws', ['--endpoint-url', fx.url, 'sts', 'get-caller-identity'], env)).code,
   ).toBe(0);
-  await new Promise((r) => setTimeout(r, 1100));
+  await nextSecond(); // event times have whole seconds: `after` is a later one
   after = new Date();
 });
 afterAll(() => fx?.stop());

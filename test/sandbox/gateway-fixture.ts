@@ -14,6 +14,7 @@ import type { Identity } from '../../sandbox/index.ts';
 import { layout } from '../../sandbox/lifecycle/layout.ts';
 import { botocoreDataDir } from '../../sandbox/lifecycle/botocore.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 const ENGINE = path.resolve(import.meta.dirname, '../../sandbox/engine/engine.py');
 export const REGION = 'eu-west-1';
@@ -172,7 +173,7 @@ export async function startGatewayFixture(
 }
 
 async function readActivity(file: string, ready: (lines: ActivityLine[]) => boolean = () => true) {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + scaled(5000);
   for (;;) {
     const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
     const lines = text
