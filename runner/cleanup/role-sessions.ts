@@ -6,46 +6,21 @@
 // again (same name, same ARN) gets the cached session from the CLI instead of assuming the role,
 // so its AssumeRole never happens and iam-roles' steps stay "not tried yet".
 // A cached file is the run's only when its session (role ARN and session name) is one the
-// run's learner started: a successful AssumeRole in the event history during the run.
+// run's learner started (ownership's runRoleSessions: a successful AssumeRole in the event
+// history during the run).
 import { readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { afterStart, isRunsCall, learnerArnOf, lookupEvents } from '../aws/index.ts';
-import { ledgerFor } from '../store/index.ts';
-import { iamTrail, runStartSecond } from '../ownership/index.ts';
+import { runRoleSessions } from '../ownership/index.ts';
 import type { CleanupAction, PlanInput } from './types.ts';
 
 /** The CLI's cache folder (HOME decides it, as for the CLI). */
 export const cliCacheDir = (): string => join(homedir(), '.aws', 'cli', 'cache');
 
 export async function cachedRoleSessions(input: PlanInput): Promise<CleanupAction[]> {
-  const { run, target, store } = input;
-  const entries = ledgerFor(store, run.id);
-  // By ARN: the role may already be gone, its RoleId with it (as ownership/role-profiles.ts).
-  const roleArns = new Set(
-    entries
-      .filter((e) => e.kind === 'iam-role')
-      .map((e) => `arn:aws:iam::${target.accountId}:role/${e.resourceId}`),
-  );
-  if (!roleArns.size) return [];
   const files = await cacheFiles();
   if (!files.length) return [];
-  const ct = iamTrail(target);
-  if (!ct) return [];
-  const keyIds = new Set(entries.filter((e) => e.kind === 'access-key').map((e) => e.resourceId));
-  const learnerArn = learnerArnOf(run.baseline, target.learnerArn);
-  const sessions = new Set<string>();
-  for (const ev of await lookupEvents(ct, 'AssumeRole', runStartSecond(run.startedAt))) {
-    const role = String(ev.requestParameters?.roleArn ?? '');
-    if (ev.errorCode || !roleArns.has(role) || !afterStart(ev.time, new Date(run.startedAt))) {
-      continue;
-    }
-    if (!isRunsCall(ev, { learnerArn, keyIds, roleArns })) continue;
-    const [, account, name] = /^arn:aws:iam::(\d+):role\/(.+)$/.exec(role) ?? [];
-    sessions.add(
-      `arn:aws:sts::${account}:assumed-role/${name}/${String(ev.requestParameters?.roleSessionName ?? '')}`,
-    );
-  }
+  const sessions = await runRoleSessions(input);
   return files
     .filter((f) => sessions.has(f.arn))
     .map((f) => ({

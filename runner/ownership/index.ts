@@ -26,5 +26,6 @@ export {
 } from './elsewhere.ts';
 export { findProfileSections, type LearnerFiles, type SectionMatch } from './profiles.ts';
 export { recordRoleProfiles } from './role-profiles.ts';
+export { runRoleSessions } from './role-sessions.ts';
 export { rivalRuns, contestedBy, contestedWhy, type Rival } from './claims.ts';
 export type { Kept, OwnerTarget, OwnershipInput } from './types.ts';
