@@ -39,7 +39,7 @@ export interface GuardOptions {
    * 127.0.0.2 is reachable by a rebound name just as one on 127.0.0.1 is (issue 16). The
    * allowed names are the loopback ones, the listen address itself and `allowHosts`.
    */
-  strictHost?: boolean;
+  strictHost?: boolean | ((path: string) => boolean);
   /** More names (or `name:port`) this server answers to (`lab serve --allow-host`). */
   allowHosts?: string[];
 }
@@ -49,11 +49,17 @@ const WILDCARD = new Set(['', '0.0.0.0', '::', '[::]']);
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Whether the Host header names this server: its loopback name and port, or the public host. */
-export function hostAllowed(host: string, localPort: number | undefined, o: GuardOptions): boolean {
+export function hostAllowed(
+  host: string,
+  localPort: number | undefined,
+  o: GuardOptions,
+  path = '/',
+): boolean {
   const given = host.toLowerCase();
   if (o.publicHost && given === o.publicHost.toLowerCase()) return true;
   // The class server on a LAN address: reachable by any name anyway, no rebinding gain.
-  if (!o.strictHost && !isLoopback(o.listenHost)) return true;
+  const strict = typeof o.strictHost === 'function' ? o.strictHost(path) : o.strictHost;
+  if (!strict && !isLoopback(o.listenHost)) return true;
   const extra = (o.allowHosts ?? []).map((h) => h.toLowerCase());
   if (extra.includes(given)) return true; // given with its port
   const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(given);
@@ -95,7 +101,7 @@ export function guard(o: GuardOptions): MiddlewareHandler<AppEnv> {
   return async (c, next) => noFraming(c, () => checks(c, next));
   async function checks(c: Parameters<MiddlewareHandler<AppEnv>>[0], next: () => Promise<void>) {
     const host = c.req.header('host') ?? '';
-    if (!hostAllowed(host, c.env?.incoming?.socket?.localPort, o)) {
+    if (!hostAllowed(host, c.env?.incoming?.socket?.localPort, o, c.req.path)) {
       throw new HttpError(403, 'bad_host', `Unknown host name "${host}".`, {
         hint: 'Open the address the server printed at start.',
       });

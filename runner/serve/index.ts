@@ -61,7 +61,10 @@ export function siteApp(o: SiteServerOptions): App {
     guard({
       listenHost: o.host,
       publicHost: o.publicHost,
-      strictHost: true,
+      // The class server mounted with --class keeps its own rule (any Host beyond loopback:
+      // learners on other machines use whatever name they have; its bearer tokens guard it).
+      strictHost: (path) =>
+        !(o.mount?.length && (path.startsWith('/api/v1/') || path.startsWith('/class/'))),
       allowHosts: o.allowHosts,
     }),
   );

@@ -202,6 +202,17 @@ describe('lab serve', () => {
       s.child.kill('SIGTERM');
       await new Promise((r) => s.child.on('exit', r));
     }
+    // With --class, the class routes keep the class server's rule (learners on other machines
+    // reach it by whatever name they have; its bearer tokens guard it); the lab site does not.
+    const c = await serve(['--port', '0', '--host', '0.0.0.0', '--class']);
+    const port = new URL(c.url).port;
+    const at = `http://127.0.0.1:${port}/`;
+    expect(await getWithHost(at + 'api/v1/health', `192.168.1.10:${port}`)).toBe(200);
+    expect(
+      await getWithHost(at + 'api/info', `192.168.1.10:${port}`, { 'x-lab-token': c.token }),
+    ).toBe(403);
+    c.child.kill('SIGTERM');
+    await new Promise((r) => c.child.on('exit', r));
   });
 
   it('explains a busy port with exit code 2', async () => {
