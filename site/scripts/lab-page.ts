@@ -5,7 +5,6 @@
 import { serverInfo, getJSON, followEvents, whileBusy, withCode } from './api.ts';
 import { addCopyButtons } from './copy.ts';
 import { showCleanup, type CleanupOutcome } from './cleanup.ts';
-import { terminalDock } from './term-dock.ts';
 import { quizForms } from './quiz.ts';
 
 type Status = 'passed' | 'failed' | 'pending' | 'not-tried';
@@ -218,15 +217,15 @@ if (info) {
     button.addEventListener('click', () => check(id, button));
   }
   follow();
-  offerTerminal(info.terminal === 'ready' ? 'ready' : 'off', info.target);
+  void offerTerminal(info.terminal === 'ready' ? 'ready' : 'off', info.target);
 }
 
 /** The terminal beside the steps: its code (xterm.js) is loaded only when opened. */
-function offerTerminal(state: 'ready' | 'off', target: string) {
+async function offerTerminal(state: 'ready' | 'off', target: string) {
   const offer = $('[data-term-offer]');
-  offer.hidden = false;
   const open = offer.querySelector<HTMLButtonElement>('[data-term-open]')!;
   if (state === 'off') {
+    offer.hidden = false;
     // Say so, rather than leave a learner looking for the terminal the docs describe.
     open.hidden = true;
     offer
@@ -238,6 +237,10 @@ function offerTerminal(state: 'ready' | 'off', target: string) {
       );
     return;
   }
+  // The dock's code comes only where a terminal is offered (the page's own script stays
+  // small); the offer shows once its button works.
+  const { terminalDock } = await import('./term-dock.ts');
+  offer.hidden = false;
   // Blocks of the other target's variant stay put: on the sandbox, a command written for
   // AWS (`--profile <your-admin-profile>`) would fail in `lab shell`.
   terminalDock(open, () =>
