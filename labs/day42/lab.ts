@@ -18,8 +18,10 @@ import {
   answer,
   notYet,
   targetKeyId,
+  whatItGot,
   type CheckContext,
   type StepVerdict,
+  type TrailEvent,
 } from '../../runner/sdk/index.ts';
 import {
   USER,
@@ -35,6 +37,25 @@ import {
   verifyProfile,
   agent,
 } from './evidence.ts';
+
+/**
+ * A successful call made as the learner's own identity (no --profile) after the first of the
+ * run's keys was created: the step's command run with the wrong profile.
+ */
+function notWithKey(
+  evs: TrailEvent[],
+  ids: string[],
+  keys: { lab: { id: string; created?: Date }[] },
+): TrailEvent | undefined {
+  const since = keys.lab.map((k) => k.created?.getTime() ?? 0).sort()[0] ?? 0;
+  return evs.find(
+    (e) =>
+      !e.errorCode &&
+      e.time.getTime() >= since &&
+      !ids.includes(e.accessKeyId ?? '') &&
+      !e.callerArn?.endsWith(`:user/${USER}`),
+  );
+}
 
 /** The profile holding one of the run's keys, by name, for a hint; a placeholder if none yet. */
 async function profileName(ctx: CheckContext, ids: string[]): Promise<string> {
@@ -124,6 +145,19 @@ export default defineLab({
             hint,
           };
         }
+        // A CreateAccessKey that failed (a typo in the user name, the two-key limit) is an attempt.
+        const refused = (await events(ctx, 'CreateAccessKey')).find((e) => e.errorCode);
+        if (refused) {
+          return {
+            status: 'failed',
+            expected,
+            evidence: whatItGot(refused),
+            hint:
+              refused.errorCode === 'LimitExceeded'
+                ? `${USER} has two keys, the most IAM allows: deactivate and delete one it no longer uses (\`aws iam list-access-keys --user-name ${USER}\` lists them), then run \`aws iam create-access-key --user-name ${USER}\`.`
+                : `Run \`aws iam create-access-key --user-name ${USER}\` (the user is ${USER}).`,
+          };
+        }
         return notTried({ expected, evidence: `${USER} has no access keys`, hint });
       },
     },
@@ -205,7 +239,8 @@ export default defineLab({
 
     'list-users': {
       async check(ctx): Promise<StepVerdict> {
-        const ids = (await labKeys(ctx)).lab.map((k) => k.id);
+        const keys = await labKeys(ctx);
+        const ids = keys.lab.map((k) => k.id);
         if (!ids.length) return needKey();
         const mine = usedBy(await events(ctx, 'ListUsers'), ids);
         const ok = mine.find((e) => !e.errorCode);
@@ -224,10 +259,17 @@ export default defineLab({
             hint: 'Check the profile (step configure) and run `aws iam list-users --profile <your profile>` again.',
           };
         }
-        return missing(ctx, {
-          expected,
-          hint: `Run \`aws iam list-users --profile ${await profileName(ctx, ids)}\`.`,
-        });
+        const run = `\`aws iam list-users --profile ${await profileName(ctx, ids)}\``;
+        const asSelf = notWithKey(await events(ctx, 'ListUsers'), ids, keys);
+        if (asSelf) {
+          return {
+            status: 'failed',
+            expected,
+            evidence: `ListUsers at ${hhmmss(asSelf.time)} ran as ${asSelf.callerArn} (your own identity), not with the new key`,
+            hint: `Add the profile that holds the key: ${run}.`,
+          };
+        }
+        return missing(ctx, { expected, hint: `Run ${run}.` });
       },
     },
 
@@ -274,6 +316,18 @@ export default defineLab({
               ? `DescribeInstances failed with ${other.errorCode}`
               : 'DescribeInstances succeeded',
             hint: `Run \`aws ec2 describe-instances --profile ${await profileName(ctx, ids)} --region ${REGION}\`: it should be denied.`,
+          };
+        }
+        const all = (
+          await Promise.all(regions.map((r) => events(ctx, 'DescribeInstances', r)))
+        ).flat();
+        const asSelf = notWithKey(all, ids, await labKeys(ctx));
+        if (asSelf) {
+          return {
+            status: 'failed',
+            expected,
+            evidence: `DescribeInstances at ${hhmmss(asSelf.time)} ran as ${asSelf.callerArn} (your own identity), not with ${USER}'s key, so it was allowed`,
+            hint: `Add the profile that holds the key: \`aws ec2 describe-instances --profile ${await profileName(ctx, ids)}\`; expect UnauthorizedOperation.`,
           };
         }
         return missing(ctx, {

@@ -28,6 +28,7 @@ import {
 const KEY = 'lab-ec2-key';
 const GROUP = 'lab-ec2-ssh';
 const INTERN = 'lab-ec2-intern';
+const AMI = 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 const FREE_TIER = new Set(['t2.micro', 't3.micro']);
 // CloudTrail records EC2's code with its fault prefix (Client.UnauthorizedOperation).
 const UNAUTHORIZED = /^(Client\.)?UnauthorizedOperation$/;
@@ -40,22 +41,48 @@ async function did(ctx: CheckContext, name: string, params: Record<string, strin
   );
 }
 
-/** The instance the learner launched with the lab's key pair (newest launch first). */
+/** The learner's successful launches with the lab's key pair, newest first, with their ids. */
+async function launches(ctx: CheckContext) {
+  const runs = await learnerCalls(ctx, 'RunInstances', { service: 'regional' });
+  return runs.flatMap((e) => {
+    // CloudTrail nests the launch specification: instancesSet.items[0].keyName.
+    const spec = e.requestParameters?.instancesSet as { items?: { keyName?: string }[] };
+    const items: { instanceId?: string }[] = e.responseElements?.instancesSet?.items ?? [];
+    if (e.errorCode || spec?.items?.[0]?.keyName !== KEY) return [];
+    return items.filter((i) => i.instanceId).map((i) => ({ event: e, id: i.instanceId! }));
+  });
+}
+
+const GONE = new Set(['shutting-down', 'terminated']);
+
+/**
+ * The instance this lab follows: the newest one the learner launched with the lab's key pair that
+ * is not terminated (after a retried launch, the one the README's `ID=$(…)` picks: the latest
+ * launch among pending and running), else the newest launched. `others`: the learner's other
+ * launches with the key that are still alive.
+ */
 async function launched(ctx: CheckContext) {
   return ctx.memo('ec2:launched', async () => {
-    const runs = await learnerCalls(ctx, 'RunInstances', { service: 'regional' });
-    for (const e of runs) {
-      const id: string | undefined = e.responseElements?.instancesSet?.items?.[0]?.instanceId;
-      // CloudTrail nests the launch specification: instancesSet.items[0].keyName.
-      const spec = e.requestParameters?.instancesSet as { items?: { keyName?: string }[] };
-      if (e.errorCode || !id || spec?.items?.[0]?.keyName !== KEY) continue;
-      const out = await ignoreNotFound(
-        ctx.clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })),
-      );
-      const instance = out?.Reservations?.[0]?.Instances?.[0];
-      if (instance) return { event: e, instance };
-    }
-    return undefined;
+    const all = await launches(ctx);
+    if (!all.length) return undefined;
+    // One id at a time: a single unknown id fails a DescribeInstances of several.
+    const found = await Promise.all(
+      all.map((l) =>
+        ignoreNotFound(
+          ctx.clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [l.id] })),
+        ).then((o) => o?.Reservations?.[0]?.Instances?.[0]),
+      ),
+    );
+    const byId = new Map(found.filter((i) => i?.InstanceId).map((i) => [i!.InstanceId!, i!]));
+    const known = all.filter((l) => byId.has(l.id));
+    const alive = known.filter((l) => !GONE.has(byId.get(l.id)!.State?.Name ?? ''));
+    const pick = alive[0] ?? known[0];
+    if (!pick) return undefined;
+    return {
+      event: pick.event,
+      instance: byId.get(pick.id)!,
+      others: alive.filter((l) => l.id !== pick.id).map((l) => l.id),
+    };
   });
 }
 
@@ -141,11 +168,20 @@ export default defineLab({
             hint: `Create it in ${ctx.target.region}: \`aws ec2 create-key-pair --key-name ${KEY} --region ${ctx.target.region} --query KeyMaterial --output text > ${KEY}.pem\`.`,
           });
         }
+        const create = `\`aws ec2 create-key-pair --key-name ${KEY} --query KeyMaterial --output text > ${KEY}.pem\``;
         if (!e) {
-          return missing(ctx, {
-            expected,
-            hint: `Run \`aws ec2 create-key-pair --key-name ${KEY} --query KeyMaterial --output text > ${KEY}.pem\`.`,
-          });
+          const calls = await learnerCalls(ctx, 'CreateKeyPair', { service: 'regional' });
+          // A typo in the name: a key pair made, but not this lab's.
+          const other = calls.find((c) => !c.errorCode);
+          if (other) {
+            const name = String(other.requestParameters?.keyName);
+            return failed({
+              expected,
+              evidence: `you created the key pair ${name} at ${hhmmss(other.time)}; this lab's is ${KEY}`,
+              hint: `Delete it (\`aws ec2 delete-key-pair --key-name ${name}\`) and run ${create}.`,
+            });
+          }
+          return missing(ctx, { expected, attempts: calls, hint: `Run ${create}.` });
         }
         const key = await keyNow(ctx);
         const removed = key ? undefined : await did(ctx, 'DeleteKeyPair', { keyName: KEY });
@@ -184,6 +220,9 @@ export default defineLab({
         if (!e || !g) {
           return missing(ctx, {
             expected,
+            attempts: e
+              ? []
+              : await learnerCalls(ctx, 'CreateSecurityGroup', { service: 'regional' }),
             hint: `Run \`aws ec2 create-security-group --group-name ${GROUP} --description "SSH from one address"\`.`,
           });
         }
@@ -220,27 +259,44 @@ export default defineLab({
       async check(ctx) {
         const expected = `an instance of a free-tier type (${[...FREE_TIER].join(' or ')}) launched by you with ${KEY} and ${GROUP}`;
         const found = await launched(ctx);
+        const runIt = `\`aws ec2 run-instances --image-id ${AMI} --instance-type t3.micro --key-name ${KEY} --security-group-ids ${(await groupNow(ctx))?.GroupId ?? `<the id of ${GROUP}>`}\``;
         const away = found ? [] : await madeElsewhere(ctx, 'ec2-instance', KEY);
         if (away.length) {
           return failed({
             expected: `${expected}, in ${ctx.target.region}`,
             evidence: elsewhereText(`instance ${away[0].resourceId}`, away, ctx.target.region),
-            hint: `Launch it in ${ctx.target.region}: the \`aws ec2 run-instances …\` command of this step with \`--region ${ctx.target.region}\`.`,
+            hint: `Terminate it there (\`aws ec2 terminate-instances --instance-ids ${away[0].resourceId} --region ${away[0].region}\`) and launch it in ${ctx.target.region}: ${runIt}.`,
           });
         }
         if (!found) {
-          return missing(ctx, {
-            expected,
-            hint: 'Run the `aws ec2 run-instances …` command of this step.',
-          });
+          const runs = await learnerCalls(ctx, 'RunInstances', { service: 'regional' });
+          // Launched, but not with the lab's key pair (a typo, or none): an attempt.
+          const other = runs.find((e) => !e.errorCode);
+          const id = other?.responseElements?.instancesSet?.items?.[0]?.instanceId;
+          if (other && id) {
+            return failed({
+              expected,
+              evidence: `you launched ${id} at ${hhmmss(other.time)} without the key pair ${KEY}`,
+              hint: `Terminate it (\`aws ec2 terminate-instances --instance-ids ${id}\`) and run ${runIt}.`,
+            });
+          }
+          return missing(ctx, { expected, attempts: runs, hint: `Run ${runIt}.` });
         }
         const i = found.instance;
+        if (found.others.length) {
+          // A retried launch left more than one running: each costs money on AWS.
+          return failed({
+            expected,
+            evidence: `you have ${found.others.length + 1} instances with ${KEY} running: ${i.InstanceId} (the newest, which this lab follows) and ${found.others.join(', ')}`,
+            hint: `Keep one: run \`aws ec2 terminate-instances --instance-ids ${found.others.join(' ')}\`.`,
+          });
+        }
         const groups = (i.SecurityGroups ?? []).map((s) => s.GroupName);
         if (!FREE_TIER.has(i.InstanceType ?? '') || !groups.includes(GROUP)) {
           return failed({
             expected,
             evidence: `${i.InstanceId} is ${i.InstanceType} with groups ${groups.join(', ') || 'none'}`,
-            hint: `Terminate it and launch again with \`--instance-type t3.micro --security-group-ids <the id of ${GROUP}>\`.`,
+            hint: `Terminate it (\`aws ec2 terminate-instances --instance-ids ${i.InstanceId}\`) and launch again: ${runIt}.`,
           });
         }
         return passed(
@@ -255,12 +311,27 @@ export default defineLab({
         const expected = 'your instance looked up with describe-instances after its launch';
         const found = await launched(ctx);
         const looks = await learnerCalls(ctx, 'DescribeInstances', { service: 'regional' });
-        const look = found && looks.find((e) => !e.errorCode && e.time >= found.event.time);
+        // A look at this instance, by its id: the launch step's `ID=$(…)` lookup by key name
+        // (no ids) is not this step.
+        const id = found?.instance.InstanceId ?? '';
+        const named = (e: TrailEvent) =>
+          JSON.stringify(e.requestParameters?.instancesSet ?? '').includes(`"${id}"`);
+        const look =
+          found && looks.find((e) => !e.errorCode && e.time >= found.event.time && named(e));
         if (!found || !look) {
-          return missing(ctx, {
-            expected,
-            hint: 'Run `aws ec2 describe-instances --instance-ids $ID --query …` as this step shows.',
-          });
+          const tried = found
+            ? looks.filter((e) => e.time >= found.event.time && e.requestParameters?.instancesSet)
+            : [];
+          const hint = `Run \`aws ec2 describe-instances --instance-ids ${id || '$ID'} --query 'Reservations[0].Instances[0].[State.Name,PublicIpAddress,PublicDnsName]' --output text\`.`;
+          const wrong = tried.find((e) => !e.errorCode);
+          if (wrong) {
+            return failed({
+              expected,
+              evidence: `DescribeInstances at ${hhmmss(wrong.time)} asked for ${JSON.stringify(wrong.requestParameters?.instancesSet)}, not ${id}`,
+              hint,
+            });
+          }
+          return missing(ctx, { expected, attempts: tried, hint });
         }
         const i = found.instance;
         return passed(
@@ -293,10 +364,29 @@ export default defineLab({
           (e: TrailEvent) => e.name === 'RunInstances' && UNAUTHORIZED.test(e.errorCode ?? ''),
         );
         if (!refused) {
+          // Without --profile the launch runs as the admin, and succeeds: an instance to stop paying for.
+          const first = (await learnerCalls(ctx, 'CreateAccessKey')).find(
+            (e) => e.responseElements?.accessKey?.userName === INTERN,
+          );
+          const asAdmin = (await learnerCalls(ctx, 'RunInstances', { service: 'regional' })).find(
+            (e) =>
+              !e.errorCode &&
+              first &&
+              e.time >= first.time &&
+              !keys.includes(e.accessKeyId ?? '') &&
+              (e.requestParameters?.instancesSet as { items?: { keyName?: string }[] })?.items?.[0]
+                ?.keyName !== KEY,
+          );
+          const id = asAdmin?.responseElements?.instancesSet?.items?.[0]?.instanceId;
+          const run = `\`aws ec2 run-instances --image-id ${AMI} --instance-type t3.micro --profile ${INTERN}\``;
           return failed({
             expected,
-            evidence: `no RunInstances by ${INTERN}'s key ${keys.join(', ')} was refused`,
-            hint: `Run the \`aws ec2 run-instances … --profile ${INTERN}\` command of this step.`,
+            evidence: asAdmin
+              ? `RunInstances at ${hhmmss(asAdmin.time)} ran as ${asAdmin.callerArn}, not as ${INTERN}, and launched ${id}`
+              : `no RunInstances by ${INTERN}'s key ${keys.join(', ')} was refused`,
+            hint: asAdmin
+              ? `Terminate it (\`aws ec2 terminate-instances --instance-ids ${id}\`), then run it as the intern: ${run}.`
+              : `Run it as the intern: ${run}.`,
           });
         }
         const decoded = (

@@ -16,6 +16,21 @@ async function must(step, p) {
 }
 const text = async (step, p) => (await must(step, p)).stdout.trim();
 
+// The README's `ID=$(…)`, as written there: the instance the later steps use. The checks follow
+// the same one (the newest launch still pending or running), also after a retried launch.
+export const captureId = ($) =>
+  text(
+    'launch',
+    $`aws ec2 describe-instances --filters Name=key-name,Values=${KEY} Name=instance-state-name,Values=pending,running --query ${'sort_by(Reservations[].Instances[], &LaunchTime)[-1].InstanceId'} --output text`,
+  );
+// `SG=$(…)` likewise, for a step done by another way than this file's (a mistake's recovery).
+const groupId = async ($, state) =>
+  (state.sg ??= await text(
+    'ssh-group',
+    $`aws ec2 describe-security-groups --group-names ${GROUP} --query ${'SecurityGroups[0].GroupId'} --output text`,
+  ));
+const instanceId = async ($, state) => (state.id ??= await captureId($));
+
 export const steps = {
   async 'create-key-pair'({ $ }) {
     // The private key is read and dropped: a test has no use for it.
@@ -36,17 +51,19 @@ export const steps = {
   async launch({ $, state }) {
     const out = await text(
       'launch',
-      $`aws ec2 run-instances --image-id ${AMI} --instance-type t3.micro --key-name ${KEY} --security-group-ids ${state.sg} --query ${'Instances[0].[InstanceId,State.Name]'} --output text`,
+      $`aws ec2 run-instances --image-id ${AMI} --instance-type t3.micro --key-name ${KEY} --security-group-ids ${await groupId($, state)} --query ${'Instances[0].[InstanceId,State.Name]'} --output text`,
     );
     const [id, st] = out.split(/\s+/);
     if (st !== 'pending') throw new Error(`ec2-first-instance launch: state ${st}, not pending`);
-    state.id = id;
+    state.id = await captureId($);
+    if (state.id !== id)
+      throw new Error(`ec2-first-instance launch: ID=$(…) gives ${state.id}, not ${id}`);
   },
 
   async inspect({ $, state }) {
     const out = await text(
       'inspect',
-      $`aws ec2 describe-instances --instance-ids ${state.id} --query ${'Reservations[0].Instances[0].[State.Name,PublicIpAddress]'} --output text`,
+      $`aws ec2 describe-instances --instance-ids ${await instanceId($, state)} --query ${'Reservations[0].Instances[0].[State.Name,PublicIpAddress]'} --output text`,
     );
     if (!/^running\s+\d+\.\d+\.\d+\.\d+$/.test(out)) {
       throw new Error(`ec2-first-instance inspect: ${out}`);
@@ -54,7 +71,7 @@ export const steps = {
   },
 
   async stop({ $, state }) {
-    await must('stop', $`aws ec2 stop-instances --instance-ids ${state.id}`);
+    await must('stop', $`aws ec2 stop-instances --instance-ids ${await instanceId($, state)}`);
   },
 
   async 'denied-launch'({ $, state }) {
@@ -87,11 +104,14 @@ export const steps = {
   },
 
   async terminate({ $, state }) {
-    await must('terminate', $`aws ec2 terminate-instances --instance-ids ${state.id}`);
+    await must(
+      'terminate',
+      $`aws ec2 terminate-instances --instance-ids ${await instanceId($, state)}`,
+    );
   },
 
   async 'clean-up'({ $, state }) {
-    await must('clean-up', $`aws ec2 delete-security-group --group-id ${state.sg}`);
+    await must('clean-up', $`aws ec2 delete-security-group --group-id ${await groupId($, state)}`);
     await must('clean-up', $`aws ec2 delete-key-pair --key-name ${KEY}`);
   },
 };

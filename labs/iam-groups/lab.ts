@@ -1,6 +1,11 @@
 // iam-groups: permissions on a group, a user in it, its effective rights proven from the CLI.
 // Every check reads the event history: what the learner did during this run, as the learner.
-import { GetGroupCommand, GetUserCommand } from '@aws-sdk/client-iam';
+import {
+  GetGroupCommand,
+  GetUserCommand,
+  ListAccessKeysCommand,
+  ListGroupsForUserCommand,
+} from '@aws-sdk/client-iam';
 import {
   agent,
   callsWithKey,
@@ -15,9 +20,11 @@ import {
   missing,
   notTried,
   passed,
+  whatItGot,
   type CheckContext,
   answer,
   notYet,
+  type TrailEvent,
 } from '../../runner/sdk/index.ts';
 
 const GROUP = 'lab-readers';
@@ -28,13 +35,64 @@ const DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
 const did = (ctx: CheckContext, event: string, params: Record<string, string>, hint: string) =>
   learnerDid(ctx, event, params).then((e) => ({ e, hint, event }));
 
-/** Did the learner try any tear-down call on the lab's user or group during this run? */
-async function tearDownTried(ctx: CheckContext): Promise<boolean> {
+/** A call made with lab-reader's own key (the learner's calls include it once the key is theirs). */
+const byReader = (e: TrailEvent) => Boolean(e.callerArn?.endsWith(`:user/${USER}`));
+
+/** The learner's own calls named `event` (as their admin, not as lab-reader), newest first. */
+const ownCalls = async (ctx: CheckContext, event: string) =>
+  (await learnerCalls(ctx, event)).filter((e) => !byReader(e));
+
+const param = (e: TrailEvent, k: string) => String(e.requestParameters?.[k] ?? '');
+
+/** The learner's tear-down calls on the lab's user or group during this run, newest first. */
+async function tearDownCalls(ctx: CheckContext): Promise<TrailEvent[]> {
   const names = ['DeleteUser', 'RemoveUserFromGroup', 'DetachGroupPolicy', 'DeleteGroup'];
-  const calls = (await Promise.all(names.map((n) => learnerCalls(ctx, n)))).flat();
-  return calls.some(
-    (e) => e.requestParameters?.userName === USER || e.requestParameters?.groupName === GROUP,
-  );
+  const calls = (await Promise.all(names.map((n) => ownCalls(ctx, n)))).flat();
+  return calls
+    .filter((e) => param(e, 'userName') === USER || param(e, 'groupName') === GROUP)
+    .sort((a, b) => b.time.getTime() - a.time.getTime());
+}
+
+// sts:GetCallerIdentity needs no permission at all ("No permissions are required to perform this
+// operation", https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html):
+// it proves the key works, never what the group grants.
+const NEEDS_NO_PERMISSION = new Set(['GetCallerIdentity']);
+const isRead = (e: TrailEvent) => /^(List|Get|Describe)/.test(e.name);
+
+/**
+ * When was lab-reader in lab-readers? From the learner's AddUserToGroup and RemoveUserFromGroup
+ * calls: a time is inside when a join precedes it with no removal in between.
+ */
+async function membership(ctx: CheckContext): Promise<(t: Date) => boolean> {
+  const mine = (e: TrailEvent) =>
+    !e.errorCode && param(e, 'groupName') === GROUP && param(e, 'userName') === USER;
+  const [joins, leaves] = await Promise.all([
+    ownCalls(ctx, 'AddUserToGroup').then((l) => l.filter(mine)),
+    ownCalls(ctx, 'RemoveUserFromGroup').then((l) => l.filter(mine)),
+  ]);
+  return (t) =>
+    joins.some((j) => j.time <= t && !leaves.some((l) => l.time > j.time && l.time <= t));
+}
+
+/** Runnable commands that take lab-reader apart, from what it still has (keys, groups). */
+async function userTearDown(ctx: CheckContext): Promise<string> {
+  const iam = ctx.clients.iam;
+  const [keys, groups] = await Promise.all([
+    ignoreNotFound(iam.send(new ListAccessKeysCommand({ UserName: USER }))),
+    ignoreNotFound(iam.send(new ListGroupsForUserCommand({ UserName: USER }))),
+  ]);
+  const steps = [
+    ...(keys?.AccessKeyMetadata ?? []).map(
+      (k) => `\`aws iam delete-access-key --user-name ${USER} --access-key-id ${k.AccessKeyId}\``,
+    ),
+    ...(groups?.Groups ?? []).map(
+      (g) => `\`aws iam remove-user-from-group --group-name ${g.GroupName} --user-name ${USER}\``,
+    ),
+  ];
+  const last = `\`aws iam delete-user --user-name ${USER}\``;
+  return steps.length
+    ? `IAM deletes a user only once nothing hangs off it. Run ${steps.join(', ')}, then ${last}.`
+    : `Run ${last}.`;
 }
 
 export default defineLab({
@@ -51,26 +109,57 @@ export default defineLab({
   steps: {
     'create-group': {
       async check(ctx) {
-        const e = await learnerDid(ctx, 'CreateGroup', { groupName: GROUP });
+        const calls = await ownCalls(ctx, 'CreateGroup');
+        const e = calls.find((c) => !c.errorCode && param(c, 'groupName') === GROUP);
         if (e) return passed(`CreateGroup ${GROUP} at ${hhmmss(e.time)} (${agent(e)})`);
+        const expected = `a group ${GROUP} created by you during this lab`;
+        const create = `\`aws iam create-group --group-name ${GROUP}\``;
+        // A typo: a group made under another name.
+        const other = calls.find((c) => !c.errorCode && param(c, 'groupName') !== GROUP);
+        if (other) {
+          const name = param(other, 'groupName');
+          return failed({
+            expected,
+            evidence: `you created the group ${name} at ${hhmmss(other.time)}; this lab's group is ${GROUP}`,
+            hint: `Run ${create}, and delete the misnamed one: \`aws iam delete-group --group-name ${name}\`.`,
+          });
+        }
+        const exists = calls.find((c) => c.errorCode === 'EntityAlreadyExists');
         return missing(ctx, {
-          expected: `a group ${GROUP} created by you during this lab`,
-          hint: `Run \`aws iam create-group --group-name ${GROUP}\`.`,
+          expected,
+          attempts: calls,
+          hint: exists
+            ? `A group ${GROUP} was already there, not made in this lab. If it is a leftover of yours, delete it (\`aws iam delete-group --group-name ${GROUP}\`), then run ${create}; if someone else uses it, ask them first.`
+            : `Run ${create}.`,
         });
       },
     },
 
     'attach-policy': {
       async check(ctx) {
-        const e = await learnerDid(ctx, 'AttachGroupPolicy', {
-          groupName: GROUP,
-          policyArn: POLICY_ARN,
-        });
+        const calls = (await ownCalls(ctx, 'AttachGroupPolicy')).filter(
+          (c) => param(c, 'policyArn') === POLICY_ARN || param(c, 'groupName') === GROUP,
+        );
+        const e = calls.find(
+          (c) =>
+            !c.errorCode && param(c, 'groupName') === GROUP && param(c, 'policyArn') === POLICY_ARN,
+        );
         if (e) return passed(`ReadOnlyAccess attached to ${GROUP} at ${hhmmss(e.time)}`);
-        return missing(ctx, {
-          expected: `${POLICY_ARN} attached to the group ${GROUP}`,
-          hint: `Run \`aws iam attach-group-policy --group-name ${GROUP} --policy-arn ${POLICY_ARN}\`.`,
-        });
+        const expected = `${POLICY_ARN} attached to the group ${GROUP}`;
+        const attach = `\`aws iam attach-group-policy --group-name ${GROUP} --policy-arn ${POLICY_ARN}\``;
+        const other = calls.find((c) => !c.errorCode);
+        if (other) {
+          const arn = param(other, 'policyArn');
+          return failed({
+            expected,
+            evidence: `you attached ${arn} to ${param(other, 'groupName')} at ${hhmmss(other.time)}`,
+            hint:
+              param(other, 'groupName') === GROUP
+                ? `Detach it (\`aws iam detach-group-policy --group-name ${GROUP} --policy-arn ${arn}\`), then run ${attach}.`
+                : `Run ${attach}.`,
+          });
+        }
+        return missing(ctx, { expected, attempts: calls, hint: `Run ${attach}.` });
       },
     },
 
@@ -87,12 +176,29 @@ export default defineLab({
         ]);
         const expected = `${USER} created, added to ${GROUP}, with an access key in a CLI profile`;
         const gap = parts.find((p) => !p.e);
-        if (gap) return missing(ctx, { expected, hint: `Run \`${gap.hint}\`.` });
+        if (gap) {
+          const done = parts.filter((p) => p.e);
+          const attempts = (
+            await Promise.all(['CreateUser', 'AddUserToGroup'].map((n) => ownCalls(ctx, n)))
+          )
+            .flat()
+            .filter((c) => param(c, 'userName') === USER);
+          // Part of the step done: an attempt, not "not tried".
+          if (done.length) {
+            return failed({
+              expected,
+              evidence: `${done.map((p) => `${p.event} at ${hhmmss(p.e!.time)}`).join(', ')}; no ${gap.event} yet${attempts.find((c) => c.errorCode) ? ` (${whatItGot(attempts.find((c) => c.errorCode)!)})` : ''}`,
+              hint: `Run \`${gap.hint}\`.`,
+            });
+          }
+          return missing(ctx, { expected, attempts, hint: `Run \`${gap.hint}\`.` });
+        }
         const keys = await keysCreatedFor(ctx, USER);
         if (!keys.length) {
-          return missing(ctx, {
+          return failed({
             expected,
-            hint: `Run \`aws iam create-access-key --user-name ${USER}\`.`,
+            evidence: `${USER} is in ${GROUP}; no access key created for it yet`,
+            hint: `Run \`aws iam create-access-key --user-name ${USER}\`, then \`aws configure --profile ${USER}\` with its key id and secret.`,
           });
         }
         const profiles = [...(await learnerProfiles(ctx)).values()];
@@ -112,7 +218,8 @@ export default defineLab({
       after: ['add-user'],
       async check(ctx) {
         const keys = await keysCreatedFor(ctx, USER);
-        const expected = `with ${USER}'s key: a read that succeeds and a change that is denied (AccessDenied)`;
+        const expected = `as ${USER}, once in ${GROUP}: a read that needs the group's rights allowed, and a change denied (AccessDenied)`;
+        const runAs = `\`aws iam list-users --profile ${USER}\`, then \`aws iam create-group --group-name not-allowed --profile ${USER}\``;
         if (!keys.length) {
           return notTried({
             expected,
@@ -120,20 +227,68 @@ export default defineLab({
             hint: 'Do step add-user first.',
           });
         }
-        const calls = (await Promise.all(keys.map((k) => callsWithKey(ctx, k)))).flat();
-        const read = calls.find((e) => !e.errorCode && /^(List|Get)/.test(e.name));
-        const denied = calls.find((e) => e.errorCode && DENIED.has(e.errorCode));
+        const [calls, inGroup] = await Promise.all([
+          Promise.all(keys.map((k) => callsWithKey(ctx, k))).then((l) =>
+            l.flat().sort((a, b) => b.time.getTime() - a.time.getTime()),
+          ),
+          membership(ctx),
+        ]);
+        const member = calls.filter((e) => inGroup(e.time));
+        const read = member.find((e) => !e.errorCode && !NEEDS_NO_PERMISSION.has(e.name));
+        const denied = member.find((e) => e.errorCode && DENIED.has(e.errorCode) && !isRead(e));
         if (read && denied) {
           return passed(
-            `${read.name} allowed at ${hhmmss(read.time)}; ${denied.name} denied (${denied.errorCode}) at ${hhmmss(denied.time)}`,
+            `${read.name} allowed at ${hhmmss(read.time)}; ${denied.name} denied (${denied.errorCode}) at ${hhmmss(denied.time)}, as ${USER} in ${GROUP}`,
           );
         }
-        return missing(ctx, {
-          expected,
-          hint: read
-            ? `Now try a change: \`aws iam create-group --group-name not-allowed --profile ${USER}\`.`
-            : `Run \`aws iam list-users --profile ${USER}\`, then a change such as \`aws iam create-group --group-name not-allowed --profile ${USER}\`.`,
-        });
+        // Calls made before the user was in the group prove nothing about the group.
+        const early = calls.find((e) => !inGroup(e.time) && !NEEDS_NO_PERMISSION.has(e.name));
+        if (!read && early) {
+          return failed({
+            expected,
+            evidence: `${early.errorCode ? whatItGot(early) : `${early.name} at ${hhmmss(early.time)}`}, while ${USER} was not in ${GROUP}`,
+            hint: `Put the user in the group (\`aws iam add-user-to-group --group-name ${GROUP} --user-name ${USER}\`), then run ${runAs}.`,
+          });
+        }
+        if (read) {
+          return failed({
+            expected,
+            evidence: `${read.name} allowed at ${hhmmss(read.time)}; no change denied yet`,
+            hint: `Now try a change: \`aws iam create-group --group-name not-allowed --profile ${USER}\`.`,
+          });
+        }
+        const free = calls.find((e) => !e.errorCode && NEEDS_NO_PERMISSION.has(e.name));
+        if (free || denied) {
+          return failed({
+            expected,
+            evidence: free
+              ? `${free.name} at ${hhmmss(free.time)} works with any valid key, whatever the user may do; no read that needs ${GROUP}'s rights yet`
+              : `${denied!.name} denied at ${hhmmss(denied!.time)}; no read allowed yet`,
+            hint: `Run ${runAs}.`,
+          });
+        }
+        // The commands ran as the learner's admin (no --profile): they prove nothing about the user.
+        const since = calls.length
+          ? undefined
+          : (await learnerCalls(ctx, 'CreateAccessKey'))[0]?.time;
+        const asAdmin = since
+          ? (await Promise.all(['ListUsers', 'CreateGroup'].map((n) => ownCalls(ctx, n))))
+              .flat()
+              .filter(
+                (e) =>
+                  e.time >= since &&
+                  (e.name === 'ListUsers' || param(e, 'groupName') === 'not-allowed'),
+              )
+          : [];
+        if (asAdmin.length) {
+          const made = asAdmin.find((e) => e.name === 'CreateGroup' && !e.errorCode);
+          return failed({
+            expected,
+            evidence: `${asAdmin.map((e) => e.name).join(' and ')} ran as ${asAdmin[0].callerArn}, not as ${USER}`,
+            hint: `${made ? `That made a group: delete it (\`aws iam delete-group --group-name not-allowed\`). ` : ''}Add \`--profile ${USER}\` to each command: ${runAs}.`,
+          });
+        }
+        return missing(ctx, { expected, hint: `Run ${runAs}.` });
       },
     },
 
@@ -146,20 +301,22 @@ export default defineLab({
         ]);
         const expected = `the user ${USER} and the group ${GROUP} deleted by you`;
         if (user || group) {
+          const tries = await tearDownCalls(ctx);
+          const refused = tries.find((e) => e.errorCode);
           const verdict = user
             ? {
                 expected,
-                evidence: `the user ${USER} still exists`,
-                hint: `Delete its keys and its group membership first, then \`aws iam delete-user --user-name ${USER}\`.`,
+                evidence: refused ? whatItGot(refused) : `the user ${USER} still exists`,
+                hint: await userTearDown(ctx),
               }
             : {
                 expected,
-                evidence: `the group ${GROUP} still exists`,
-                hint: `Detach its policy, then \`aws iam delete-group --group-name ${GROUP}\`.`,
+                evidence: refused ? whatItGot(refused) : `the group ${GROUP} still exists`,
+                hint: `Run \`aws iam detach-group-policy --group-name ${GROUP} --policy-arn ${POLICY_ARN}\`, then \`aws iam delete-group --group-name ${GROUP}\`.`,
               };
           // Not one tear-down call yet (allowed or refused): the learner has not reached this
           // step, whose things are meant to exist until then.
-          return (await tearDownTried(ctx)) ? failed(verdict) : notTried(verdict);
+          return tries.length ? failed(verdict) : notTried(verdict);
         }
         const [delUser, delGroup] = await Promise.all([
           learnerDid(ctx, 'DeleteUser', { userName: USER }),

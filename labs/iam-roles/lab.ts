@@ -14,9 +14,11 @@ import {
   notTried,
   passed,
   roleSessionCalls,
+  whatItGot,
   type CheckContext,
   answer,
   notYet,
+  type TrailEvent,
 } from '../../runner/sdk/index.ts';
 
 const ROLE = 'lab-viewer';
@@ -25,6 +27,7 @@ const DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
 const READS = ['ListRoles', 'ListUsers', 'GetRole'];
 const WRITES = ['CreateUser', 'CreateRole', 'DeleteRole', 'DetachRolePolicy', 'AttachRolePolicy'];
 
+const param = (e: TrailEvent, k: string) => String(e.requestParameters?.[k] ?? '');
 const roleArn = (ctx: CheckContext) => `arn:aws:iam::${ctx.target.accountId}:role/${ROLE}`;
 
 /** Does the trust policy let identities of this account assume the role? */
@@ -59,6 +62,9 @@ export default defineLab({
         if (!e) {
           return missing(ctx, {
             expected,
+            attempts: (await learnerCalls(ctx, 'CreateRole')).filter(
+              (c) => param(c, 'roleName') === ROLE,
+            ),
             hint: `Write trust.json as the step shows, then \`aws iam create-role --role-name ${ROLE} --assume-role-policy-document file://trust.json\`.`,
           });
         }
@@ -87,6 +93,9 @@ export default defineLab({
         if (e) return passed(`ReadOnlyAccess attached to ${ROLE} at ${hhmmss(e.time)}`);
         return missing(ctx, {
           expected: `${POLICY_ARN} attached to the role ${ROLE}`,
+          attempts: (await learnerCalls(ctx, 'AttachRolePolicy')).filter(
+            (c) => param(c, 'roleName') === ROLE || param(c, 'policyArn') === POLICY_ARN,
+          ),
           hint: `Run \`aws iam attach-role-policy --role-name ${ROLE} --policy-arn ${POLICY_ARN}\`.`,
         });
       },
@@ -119,6 +128,24 @@ export default defineLab({
             hint: `Run \`aws configure set source_profile ${ctx.target.kind === 'sandbox' ? 'default' : '<your-admin-profile>'} --profile ${p.name}\`.`,
           });
         }
+        // The CLI resolves source_profile by name when the profile is used: a name that is not a
+        // profile fails there ("The source profile … could not be found").
+        const source = profiles.find((x) => x.name === p.sourceProfile);
+        const admin = ctx.target.kind === 'sandbox' ? 'default' : '<your-admin-profile>';
+        if (!source) {
+          return failed({
+            expected,
+            evidence: `profile ${p.name} has source_profile ${p.sourceProfile}, and there is no profile named ${p.sourceProfile} in your CLI files`,
+            hint: `Run \`aws configure set source_profile ${admin} --profile ${p.name}\` (a profile that holds your admin's keys).`,
+          });
+        }
+        if (!source.accessKeyId && !source.credentialProcess && !source.roleArn) {
+          return failed({
+            expected,
+            evidence: `profile ${p.name} has source_profile ${p.sourceProfile}, which holds no credentials`,
+            hint: `Run \`aws configure set source_profile ${admin} --profile ${p.name}\` (a profile that holds your admin's keys).`,
+          });
+        }
         return passed(`profile ${p.name} assumes ${ROLE} with the keys of ${p.sourceProfile}`);
       },
     },
@@ -137,6 +164,28 @@ export default defineLab({
             expected,
             evidence: `AssumeRole on ${ROLE} was refused: ${refused.errorCode}`,
             hint: "Check the role's trust policy (step create-role) and the profile's source_profile.",
+          });
+        }
+        // The command ran without --profile: it answered as the learner's own identity. (The
+        // step create-role reads the account id the same way, before the role exists: only a
+        // call after the role was made and given its policy counts as this step's.)
+        const made = (
+          await Promise.all([
+            learnerDid(ctx, 'CreateRole', { roleName: ROLE }),
+            learnerDid(ctx, 'AttachRolePolicy', { roleName: ROLE }),
+          ])
+        ).map((e) => e?.time.getTime() ?? Infinity);
+        const asSelf = (await learnerCalls(ctx, 'GetCallerIdentity')).find(
+          (e) =>
+            !e.errorCode &&
+            !e.callerArn?.includes(':assumed-role/') &&
+            e.time.getTime() > Math.max(...made),
+        );
+        if (asSelf) {
+          return failed({
+            expected,
+            evidence: `GetCallerIdentity at ${hhmmss(asSelf.time)} answered as ${asSelf.callerArn}, not as the role`,
+            hint: `Add the role's profile: \`aws sts get-caller-identity --profile ${ROLE}\`.`,
           });
         }
         return missing(ctx, {
@@ -168,12 +217,20 @@ export default defineLab({
             `${read.name} allowed at ${hhmmss(read.time)}; ${denied.name} denied (${denied.errorCode}) at ${hhmmss(denied.time)}`,
           );
         }
-        return missing(ctx, {
-          expected,
-          hint: read
-            ? `Now try a change: \`aws iam create-user --user-name not-allowed --profile ${ROLE}\`.`
-            : `Run \`aws iam list-roles --profile ${ROLE}\`, then \`aws iam create-user --user-name not-allowed --profile ${ROLE}\`.`,
-        });
+        const hint = read
+          ? `Now try a change: \`aws iam create-user --user-name not-allowed --profile ${ROLE}\`.`
+          : `Run \`aws iam list-roles --profile ${ROLE}\`, then \`aws iam create-user --user-name not-allowed --profile ${ROLE}\`.`;
+        // Half of the step done is an attempt: say what is there and what is still to do.
+        if (read || denied) {
+          return failed({
+            expected,
+            evidence: read
+              ? `${read.name} allowed at ${hhmmss(read.time)} as the role; no change denied yet`
+              : `${denied!.name} denied at ${hhmmss(denied!.time)} as the role; no read allowed yet`,
+            hint,
+          });
+        }
+        return missing(ctx, { expected, attempts: [...reads, ...writes], hint });
       },
     },
 
@@ -187,14 +244,17 @@ export default defineLab({
           const verdict = {
             expected,
             evidence: `the role ${ROLE} still exists`,
-            hint: `Detach its policy, then \`aws iam delete-role --role-name ${ROLE}\`.`,
+            hint: `IAM deletes a role only once no policy is attached: run \`aws iam detach-role-policy --role-name ${ROLE} --policy-arn ${POLICY_ARN}\`, then \`aws iam delete-role --role-name ${ROLE}\`.`,
           };
           // No DetachRolePolicy or DeleteRole on it yet: the learner has not reached this step.
           const tries = (
             await Promise.all(['DetachRolePolicy', 'DeleteRole'].map((n) => learnerCalls(ctx, n)))
           )
             .flat()
-            .filter((e) => e.requestParameters?.roleName === ROLE);
+            .filter((e) => e.requestParameters?.roleName === ROLE)
+            .sort((a, b) => b.time.getTime() - a.time.getTime());
+          const refused = tries.find((e) => e.errorCode);
+          if (refused) verdict.evidence = whatItGot(refused);
           return tries.length ? failed(verdict) : notTried(verdict);
         }
         const e = await learnerDid(ctx, 'DeleteRole', { roleName: ROLE });

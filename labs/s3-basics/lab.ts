@@ -16,7 +16,9 @@ import {
   ignoreNotFound,
   learnerCalls,
   missing,
+  notTried,
   passed,
+  whatItGot,
   type CheckContext,
   answer,
   notYet,
@@ -36,14 +38,14 @@ const DENIED = /AccessDenied/;
  * A CreateBucket is signed for whichever region the learner named, so look in the profile's
  * region as well.
  */
-async function bucketCalls(ctx: CheckContext, eventName: string) {
+async function bucketCalls(ctx: CheckContext, eventName: string, anyBucket = false) {
   const bucket = bucketOf(ctx);
   const regions = [...new Set([REGION, ctx.target.region])];
   const evs = (
     await Promise.all(regions.map((region) => learnerCalls(ctx, eventName, { region })))
   ).flat();
   return evs
-    .filter((e) => e.requestParameters?.bucketName === bucket)
+    .filter((e) => anyBucket || e.requestParameters?.bucketName === bucket)
     .sort((a, b) => b.time.getTime() - a.time.getTime());
 }
 
@@ -73,13 +75,22 @@ export default defineLab({
     'create-bucket': {
       async check(ctx) {
         const bucket = bucketOf(ctx);
-        const made = (await bucketCalls(ctx, 'CreateBucket')).find((e) => !e.errorCode);
+        const calls = await bucketCalls(ctx, 'CreateBucket', true);
+        const made = calls.find((e) => !e.errorCode && e.requestParameters?.bucketName === bucket);
         const expected = `a bucket ${bucket} in ${REGION}, created by you during this lab`;
+        const mb = `\`aws s3 mb s3://${bucket} --region ${REGION}\``;
         if (!made) {
-          return missing(ctx, {
-            expected,
-            hint: `Run \`aws s3 mb s3://${bucket} --region ${REGION}\`.`,
-          });
+          // A typo in the name: a bucket made, but not this lab's.
+          const other = calls.find((e) => !e.errorCode);
+          if (other) {
+            const name = String(other.requestParameters?.bucketName);
+            return failed({
+              expected,
+              evidence: `you created the bucket ${name} at ${hhmmss(other.time)}; this lab's bucket is ${bucket}`,
+              hint: `Delete it (\`aws s3 rb s3://${name}\`) and run ${mb}.`,
+            });
+          }
+          return missing(ctx, { expected, attempts: calls, hint: `Run ${mb}.` });
         }
         const loc = await ignoreNotFound(
           s3(ctx).send(new GetBucketLocationCommand({ Bucket: bucket })),
@@ -94,7 +105,7 @@ export default defineLab({
           return failed({
             expected,
             evidence: `CreateBucket at ${hhmmss(made.time)}, but ${bucket} does not exist now`,
-            hint: `Create it again: \`aws s3 mb s3://${bucket} --region ${REGION}\`.`,
+            hint: `Create it again: ${mb}.`,
           });
         }
         const region = loc.LocationConstraint || 'us-east-1';
@@ -102,7 +113,7 @@ export default defineLab({
           return failed({
             expected,
             evidence: `${bucket} is in ${region}`,
-            hint: `Delete it (\`aws s3 rb s3://${bucket}\`) and make it again with \`--region ${REGION}\`.`,
+            hint: `Delete it (\`aws s3 rb s3://${bucket}\`) and make it again in ${REGION}: ${mb}.`,
           });
         }
         ctx.remember('s3-bucket', bucket, { event: made.id, by: made.callerArn ?? '' });
@@ -134,10 +145,23 @@ export default defineLab({
           }
         }
         if (!obj) {
-          return failed({
+          const hint = `Run \`aws s3 cp hello.txt s3://${bucket}/${OBJECT}\`.`;
+          // Object uploads are data events, absent from the event history: the bucket's contents
+          // are the only sign of an attempt. An object under another key is one (a typo).
+          const others = (
+            await ignoreNotFound(s3(ctx).send(new ListObjectsV2Command({ Bucket: bucket })))
+          )?.Contents?.map((o) => o.Key!);
+          if (others?.length) {
+            return failed({
+              expected,
+              evidence: `${bucket} holds ${others.slice(0, 3).join(', ')}, no ${OBJECT}`,
+              hint,
+            });
+          }
+          return notTried({
             expected,
-            evidence: list ? `no ${OBJECT} in ${bucket}` : `there is no bucket ${bucket}`,
-            hint: `Run \`aws s3 cp hello.txt s3://${bucket}/${OBJECT}\`.`,
+            evidence: list ? `${bucket} is empty` : `there is no bucket ${bucket} yet`,
+            hint: list ? hint : 'Do step create-bucket first.',
           });
         }
         note(ctx, { objectSeen: obj.LastModified!.toISOString() });
@@ -161,7 +185,8 @@ export default defineLab({
             `the saved link downloaded ${OBJECT} at ${hhmmss(new Date(worked))}; the bucket is deleted now`,
           );
         }
-        if (!url) return failed({ expected, evidence: `no ${LINK} in ${bucket}`, hint });
+        // Not saved yet: nothing shows an attempt (presigning is local, object calls are data events).
+        if (!url) return notTried({ expected, evidence: `no ${LINK} in ${bucket}`, hint });
         if (!/X-Amz-Signature=|Signature=/.test(url) || !url.includes(`/${OBJECT}`)) {
           return failed({
             expected,
@@ -191,28 +216,42 @@ export default defineLab({
         const bucket = bucketOf(ctx);
         const expected = `a public bucket policy on ${bucket} refused by Block Public Access, and no policy on the bucket`;
         const calls = await bucketCalls(ctx, 'PutBucketPolicy');
-        const refused = calls.find((e) => e.errorCode && DENIED.test(e.errorCode));
-        const accepted = calls.find((e) => !e.errorCode);
         const policy = await s3(ctx)
           .send(new GetBucketPolicyCommand({ Bucket: bucket }))
           .then(
             (p) => p.Policy,
             () => undefined,
           );
-        if (accepted || policy) {
+        const put = `\`aws s3api put-bucket-policy --bucket ${bucket} --policy file://public-policy.json\``;
+        const blockOn = `\`aws s3api put-public-access-block --bucket ${bucket} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true\``;
+        const accepted = calls.find((e) => !e.errorCode);
+        if (policy) {
           return failed({
             expected,
             evidence: `${bucket} has a bucket policy${accepted ? ` (PutBucketPolicy succeeded at ${hhmmss(accepted.time)})` : ''}`,
-            hint: `Turn Block Public Access back on for the bucket and run \`aws s3api delete-bucket-policy --bucket ${bucket}\`.`,
+            hint: `Turn Block Public Access back on (${blockOn}), remove the policy (\`aws s3api delete-bucket-policy --bucket ${bucket}\`), then try again: ${put}.`,
           });
         }
-        if (!refused) {
-          return missing(ctx, {
+        // The newest attempt decides: a refusal after an accepted policy (removed since, with
+        // Block Public Access back on) is the step done, as its hint says.
+        const last = calls[0];
+        if (last && last.errorCode && DENIED.test(last.errorCode)) {
+          return passed(
+            `PutBucketPolicy refused (${last.errorCode}) at ${hhmmss(last.time)}${accepted ? ` (after an accepted one at ${hhmmss(accepted.time)}, removed since)` : ''}`,
+          );
+        }
+        if (last && !last.errorCode) {
+          return failed({
             expected,
-            hint: `Run \`aws s3api put-bucket-policy --bucket ${bucket} --policy file://public-policy.json\` and read the refusal.`,
+            evidence: `PutBucketPolicy succeeded at ${hhmmss(last.time)} (the policy is removed now, but nothing refused it since)`,
+            hint: `With Block Public Access on (${blockOn}), try again: ${put}.`,
           });
         }
-        return passed(`PutBucketPolicy refused (${refused.errorCode}) at ${hhmmss(refused.time)}`);
+        return missing(ctx, {
+          expected,
+          attempts: calls,
+          hint: `Write public-policy.json as this step shows, then run ${put} and read the refusal.`,
+        });
       },
     },
 
@@ -220,14 +259,17 @@ export default defineLab({
       async check(ctx) {
         const bucket = bucketOf(ctx);
         const expected = `${bucket} emptied and deleted by you`;
+        const deletes = await bucketCalls(ctx, 'DeleteBucket');
         if (await exists(ctx)) {
-          return failed({
+          const verdict = {
             expected,
-            evidence: `${bucket} still exists`,
-            hint: `Run \`aws s3 rm s3://${bucket} --recursive\`, then \`aws s3 rb s3://${bucket}\`.`,
-          });
+            evidence: deletes[0]?.errorCode ? whatItGot(deletes[0]) : `${bucket} still exists`,
+            hint: `A bucket must be empty before it can go: run \`aws s3 rm s3://${bucket} --recursive\`, then \`aws s3 rb s3://${bucket}\`.`,
+          };
+          // No DeleteBucket yet: the bucket is meant to exist until this step.
+          return deletes.length ? failed(verdict) : notTried(verdict);
         }
-        const gone = (await bucketCalls(ctx, 'DeleteBucket')).find((e) => !e.errorCode);
+        const gone = deletes.find((e) => !e.errorCode);
         if (!gone) {
           return missing(ctx, {
             expected,

@@ -5,6 +5,7 @@
 import type { CheckContext } from '../check/context.ts';
 import type { StepVerdict } from '../lab/define.ts';
 import {
+  hhmmss,
   lookupEvents,
   lookupEventsBy,
   type TrailEvent,
@@ -104,13 +105,33 @@ export async function learnerDid(
 }
 
 /**
- * Not in the history: on AWS CloudTrail may still be delivering it (pending, `lab check --watch`
- * waits); in the sandbox the history is immediate, so the learner has not tried it yet.
+ * What a failed call got, for a verdict's evidence: "CreateGroup at 14:21:33 UTC failed:
+ * EntityAlreadyExists: Group with name lab-readers already exists." (AWS's own code and message,
+ * as the learner's terminal showed them).
  */
-export function missing(ctx: CheckContext, v: { expected: string; hint: string }): StepVerdict {
+export function whatItGot(e: TrailEvent): string {
+  const msg = (e.errorMessage ?? '').split('\n')[0].slice(0, 200);
+  return `${e.name} at ${hhmmss(e.time)} failed: ${e.errorCode}${msg ? `: ${msg}` : ''}`;
+}
+
+/**
+ * The step's call is not in the history. When the learner did try it and the call failed
+ * (`attempts`: their related calls, newest first; pass what learnerCalls returns), that is the
+ * verdict: "failed: what it got", never "not tried". Otherwise, on AWS CloudTrail may still be
+ * delivering it (pending, `lab check --watch` waits); in the sandbox the history is immediate,
+ * so the learner has not tried it yet.
+ */
+export function missing(
+  ctx: CheckContext,
+  v: { expected: string; hint: string; attempts?: readonly TrailEvent[] },
+): StepVerdict {
+  const { attempts, ...text } = v;
+  const bad = attempts?.find((e) => e.errorCode);
+  if (bad)
+    return { status: 'failed', expected: text.expected, evidence: whatItGot(bad), hint: text.hint };
   return ctx.target.kind === 'aws'
-    ? { status: 'pending', evidence: 'waiting for CloudTrail, usually under 5 minutes', ...v }
-    : { status: 'not-tried', evidence: 'no such call recorded since the lab started', ...v };
+    ? { status: 'pending', evidence: 'waiting for CloudTrail, usually under 5 minutes', ...text }
+    : { status: 'not-tried', evidence: 'no such call recorded since the lab started', ...text };
 }
 
 /** The learner's CLI profiles (the sandbox's isolated files, or ~/.aws on AWS). Secrets stay inside. */

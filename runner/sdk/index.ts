@@ -12,6 +12,7 @@ export {
   roleSessionCalls,
   learnerProfiles,
   missing,
+  whatItGot,
   sinceStart,
   hhmmss,
   targetKeyId,
