@@ -17,7 +17,7 @@ export default defineCommand({
     json: {
       type: 'boolean',
       description:
-        'Print one JSON object: {lab, passed, setup, steps:[{id,ok,before,after,evidence}], cleanup, account, cliFiles}',
+        'Print one JSON object: {lab, passed, setup, steps:[{id,ok,before,after,evidence}], cleanup, account, cliFiles, mistakes:[{step,name,ok,detail}]}',
     },
   },
   async run({ args }) {
@@ -63,5 +63,12 @@ export function testDocument(lab: string, verdicts: PhaseVerdict[]) {
     cleanup: phase('lab cleanup'),
     account: phase('account'),
     cliFiles: phase('cli-files'),
+    // The lab's declared mistakes: each made, its verdict checked, its hint followed to a pass.
+    mistakes: verdicts
+      .filter((v) => v.phase.startsWith('mistake '))
+      .map((v) => {
+        const [step, ...name] = v.phase.slice('mistake '.length).split(': ');
+        return { step, name: name.join(': '), ok: v.ok, detail: v.detail };
+      }),
   };
 }

@@ -230,6 +230,42 @@ async function checkSolve(lab: Lab, problems: LabProblem[]): Promise<void> {
     return;
   }
   compareIds(lab, Object.keys(steps), file, source, 'solve function', problems);
+  await checkMistakes(lab, mod, problems);
+}
+
+/** The lab's mistakes (solve.mjs's `mistakes` export, or mistakes.mjs), when it declares any. */
+async function checkMistakes(
+  lab: Lab,
+  solveMod: Record<string, unknown>,
+  problems: LabProblem[],
+): Promise<void> {
+  let file = join(lab.dir, 'solve.mjs');
+  let mod: Record<string, unknown> | undefined = solveMod;
+  if (solveMod.mistakes === undefined) {
+    file = join(lab.dir, 'mistakes.mjs');
+    if (!(await exists(file))) return;
+    mod = await importModule(file, 'mistakes.mjs', problems);
+    if (!mod) return;
+  }
+  const source = await readFile(file, 'utf8');
+  if (mod.mistakes === undefined) {
+    problems.push({
+      file,
+      line: 1,
+      message: 'mistakes.mjs does not export `mistakes`',
+      fix: 'add `export const mistakes = { <step id>: [ … ] }` (docs/lab-format.md, "Mistakes")',
+    });
+    return;
+  }
+  const { mistakeProblems } = await import('../sdk/validate.ts');
+  problems.push(
+    ...mistakeProblems(
+      mod.mistakes,
+      file,
+      source,
+      lab.steps.map((s) => s.id),
+    ),
+  );
 }
 
 /** Check one lab folder. */

@@ -29,6 +29,7 @@ import {
 } from '../../sandbox/index.ts';
 import { KIND_NAMES } from '../resources/index.ts';
 import { diffFiles, diffSnapshots, snapshotAccount, snapshotFiles } from './snapshot.ts';
+import { loadMistakes, runMistakes } from './mistakes.ts';
 
 export interface PhaseVerdict {
   phase: string;
@@ -73,6 +74,8 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
   const env = o.env ?? process.env;
   const def = await loadDefinition(o.lab, { labsDir: o.labsDir, env });
   const solve = await loadSolve(o.lab, o.labsDir, env);
+  // Before any sandbox starts: a mistakes file with a problem stops here, with its file:line.
+  const mistakes = await loadMistakes(o.lab, Object.keys(def.steps), o.labsDir, env);
   const verdicts: PhaseVerdict[] = [];
   const verdict = (phase: string, ok: boolean, detail: string, step?: PhaseVerdict['step']) => {
     const v: PhaseVerdict = { phase, ok, detail, ...(step ? { step } : {}) };
@@ -112,7 +115,14 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
     const filesBefore = await snapshotFiles(files);
 
     // Setup: what `lab start` does.
-    const started = await startLab({ lab: o.lab, target: t, home, env, learner: 'lab-test' });
+    const started = await startLab({
+      lab: o.lab,
+      target: t,
+      home,
+      env,
+      labsDir: o.labsDir,
+      learner: 'lab-test',
+    });
     verdict(
       'setup',
       true,
@@ -124,7 +134,17 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
     const $ = zx({ env: learnerEnv, cwd: home, quiet: true, verbose: false });
     const state: Record<string, unknown> = {};
     const check = async (step: string) =>
-      (await checkLab({ lab: o.lab, target: t, home, step, env, learner: 'lab-test' })).results[0];
+      (
+        await checkLab({
+          lab: o.lab,
+          target: t,
+          home,
+          step,
+          env,
+          labsDir: o.labsDir,
+          learner: 'lab-test',
+        })
+      ).results[0];
     for (const step of Object.keys(def.steps)) {
       const before = await check(step);
       const fn = solve[step];
@@ -147,12 +167,15 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
         continue;
       }
       const after = await check(step);
-      const okBefore = before.status !== 'passed';
+      // A step the learner has not reached is "not tried yet", never a failure (✘).
+      const okBefore = before.status === 'not-tried';
       const okAfter = after.status === 'passed';
       const detail = [
         okBefore
           ? `${before.status} before its step`
-          : `PASSED BEFORE its step ran (${before.evidence ?? ''}): the check does not test the step`,
+          : before.status === 'passed'
+            ? `PASSED BEFORE its step ran (${before.evidence ?? ''}): the check does not test the step`
+            : `${before.status.toUpperCase()} BEFORE its step ran (${before.evidence ?? ''}): a step not reached yet must be "not tried"`,
         okAfter
           ? `passed after (${after.evidence ?? 'no evidence'})`
           : `${after.status.toUpperCase()} after its step: expected ${after.expected ?? '?'}, found ${after.evidence ?? '?'}`,
@@ -218,6 +241,27 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
         ? 'config and credentials are byte for byte as setup found them'
         : `changed: ${changed.join(', ')}`,
     );
+
+    // The learners' mistakes, each from where its step starts, in the same sandbox (reset).
+    if (mistakes.length) {
+      target.close();
+      target = undefined;
+      o.say?.(`${mistakes.length} mistake(s): each made, its verdict checked, its hint followed`);
+      const t0 = performance.now();
+      target = await runMistakes({
+        lab: o.lab,
+        def,
+        solve,
+        mistakes,
+        info,
+        home,
+        env,
+        labsDir: o.labsDir,
+        verdict,
+        say: o.say,
+      });
+      o.say?.(`mistakes: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
   } finally {
     target?.close();
     if (!stopping) {

@@ -59,3 +59,48 @@ export function callSite(stack: string | undefined): string | undefined {
   }
   return undefined;
 }
+
+// ── Mistakes: the wrong ways learners take, per step (labs/<lab>/mistakes.mjs) ──────────────
+
+/** What a mistake's functions get: the learner's terminal, as solve.mjs's steps get it. */
+export interface LearnerShell {
+  /** zx's `$` bound to the sandbox environment (the admin is the `default` profile). */
+  $: import('zx').Shell;
+  env: Record<string, string>;
+  /** Shared with solve.mjs's steps of the same pass (ids, a new key's secret…). */
+  state: Record<string, unknown>;
+}
+
+export interface RecoverContext extends LearnerShell {
+  /** The verdict the mistake got (its hint is what a learner reads next). */
+  verdict: StepVerdict;
+  /** solve.mjs's steps, for a recovery that ends with doing the step right. */
+  solve: Record<string, (ctx: LearnerShell) => Promise<unknown>>;
+  /**
+   * Do what the hint says: run every `aws …` command quoted in it (in order, `<placeholder>`s
+   * filled from `fill`, else the mistake's), check the step again, and repeat with the new hint
+   * until the step passes (at most `rounds`, default 4). Returns the last verdict.
+   */
+  followHint(o?: { fill?: Record<string, string>; rounds?: number }): Promise<StepVerdict>;
+}
+
+export interface Mistake {
+  /** What the learner does wrong, in a few words ("no --region: the bucket lands in us-east-1"). */
+  name: string;
+  /** Do the wrong thing, with the real `aws` CLI, from where the step starts. */
+  act(ctx: LearnerShell): Promise<unknown>;
+  /**
+   * The verdict the step's check must give after it: `failed`, with `evidence` (and `hint`, if
+   * given) containing these fragments. Never passed, never "not tried": the learner tried.
+   */
+  verdict: { status: 'failed'; evidence: string; hint?: string };
+  /** What the learner does after reading the hint; default: followHint(fill). Must reach a pass. */
+  recover?(ctx: RecoverContext): Promise<unknown>;
+  /** Values for the hint's `<placeholders>` when the default recovery follows it. */
+  fill?: Record<string, string>;
+}
+
+/** A lab's mistakes, by step id, in README order. Optional sugar: a plain object is the same. */
+export function defineMistakes<const M extends Record<string, readonly Mistake[]>>(m: M): M {
+  return m;
+}

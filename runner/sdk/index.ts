@@ -1,6 +1,14 @@
 // The lab SDK: the one module a lab.ts imports from labrunner (docs/lab-format.md is its
 // contract). Labs may also import AWS SDK v3 clients' commands, and nothing else of the runner.
-export { defineLab, type LabDef, type StepDef } from './define.ts';
+export {
+  defineLab,
+  defineMistakes,
+  type LabDef,
+  type StepDef,
+  type Mistake,
+  type RecoverContext,
+  type LearnerShell,
+} from './define.ts';
 export { passed, failed, pending, notTried } from './verdicts.ts';
 export { answer, notYet, type QuizEvidence } from './quiz.ts';
 export { ignoreNotFound, isNotFound } from '../aws/index.ts';

@@ -3,7 +3,7 @@
 // exception escaping a check is reported as the check's (the lab's), never as labrunner's.
 import { z } from 'zod';
 import { EXIT, LabError } from '../errors.ts';
-import { displayPath, type LabProblem } from '../lab/error-map.ts';
+import { displayPath, keyLine, type LabProblem } from '../lab/error-map.ts';
 import { RESOURCE_KINDS } from './kinds.ts';
 import { stepLine } from './contract.ts';
 
@@ -97,4 +97,86 @@ export function badVerdict(
     "Return passed('evidence'), failed({ expected, evidence, hint }), notTried({ expected, hint }) or pending({ evidence }) from the lab SDK (docs/lab-format.md).",
     EXIT.usage,
   );
+}
+
+// ── mistakes.mjs (or solve.mjs's `mistakes` export): see Mistake in define.ts ────────────────
+
+const mistakeSchema = z.strictObject({
+  name: z.string().min(1, { message: 'must say what the learner does wrong' }),
+  act: fn,
+  verdict: z.strictObject({
+    status: z.literal('failed', {
+      message:
+        'must be "failed": a mistake is an attempt, so its verdict is never passed nor not-tried',
+    }),
+    evidence: z.string().min(1, { message: 'must be a fragment of the verdict’s evidence' }),
+    hint: z.string().optional(),
+  }),
+  recover: fn.optional(),
+  fill: z.record(z.string(), z.string()).optional(),
+});
+
+export const mistakesSchema = z.record(z.string(), z.array(mistakeSchema));
+
+/** The line of a mistake (its `name:` string) in the file, else its step's key, else 1. */
+function mistakeLine(source: string, step: string, name?: string): number {
+  const lines = source.split('\n');
+  if (name) {
+    const i = lines.findIndex((l) => l.includes(JSON.stringify(name).slice(1, -1)));
+    if (i >= 0) return i + 1;
+  }
+  return keyLine(source, step);
+}
+
+/** Every problem of a lab's mistakes (empty when valid), with file:line, against its step ids. */
+export function mistakeProblems(
+  mistakes: unknown,
+  file: string,
+  source: string,
+  stepIds: string[],
+): LabProblem[] {
+  const problems: LabProblem[] = [];
+  const r = mistakesSchema.safeParse(mistakes);
+  if (!r.success) {
+    for (const issue of r.error.issues) {
+      const [step, index, ...rest] = issue.path.map(String);
+      const m = step && index ? (mistakes as any)?.[step]?.[Number(index)] : undefined;
+      const where = [step, index && `[${index}]`, rest.length && `.${rest.join('.')}`]
+        .filter(Boolean)
+        .join('');
+      problems.push({
+        file,
+        line: step
+          ? mistakeLine(source, step, typeof m?.name === 'string' ? m.name : undefined)
+          : 1,
+        message: `\`${where || 'mistakes'}\` ${issue.message}`,
+        fix: 'a mistake is { name, act, verdict: { status: "failed", evidence }, recover? } (docs/lab-format.md, "Mistakes")',
+      });
+    }
+  }
+  const all = r.success ? r.data : {};
+  const keys = mistakes && typeof mistakes === 'object' ? Object.keys(mistakes) : [];
+  for (const step of keys) {
+    if (!stepIds.includes(step)) {
+      problems.push({
+        file,
+        line: keyLine(source, step),
+        message: `mistakes for \`${step}\`, which is not a step`,
+        fix: `use one of ${stepIds.map((k) => `\`${k}\``).join(', ')}`,
+      });
+    }
+    const seen = new Set<string>();
+    for (const m of all[step] ?? []) {
+      if (seen.has(m.name)) {
+        problems.push({
+          file,
+          line: mistakeLine(source, step, m.name),
+          message: `two mistakes of \`${step}\` are named "${m.name}"`,
+          fix: 'give each mistake its own name (lab test reports them by name)',
+        });
+      }
+      seen.add(m.name);
+    }
+  }
+  return problems;
 }

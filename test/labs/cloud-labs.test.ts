@@ -31,18 +31,28 @@ describe('lab test', () => {
       expect(s3.code, s3.stdout + s3.stderr).toBe(0);
       expect(s3.stdout).toMatch(/✓ share-link: [\w-]+ before its step, passed after/);
       expect(s3.stdout).toContain('PASS s3-basics');
+      // Unreached steps are "not tried yet", never ✘ (issue 17).
+      expect(s3.stdout).not.toMatch(/failed before its step/);
+      // A public policy accepted earlier no longer fails try-public for good (issue 17).
+      expect(s3.stdout).toMatch(
+        /✓ mistake try-public: .*has a bucket policy.*; the recovery passes/,
+      );
       expect(ec2.code, ec2.stdout + ec2.stderr).toBe(0);
       expect(ec2.stdout).toMatch(/✓ denied-launch: [\w-]+ before its step, passed after/);
       // Stop and terminate, never asked for yet, are not tried (not failed) before their step.
       expect(ec2.stdout).toMatch(/✓ stop: not-tried before its step, passed after/);
       expect(ec2.stdout).toMatch(/✓ terminate: not-tried before its step, passed after/);
       expect(ec2.stdout).toContain('PASS ec2-first-instance');
+      // After a retried launch, the README's ID=$(…) and the checks follow the same instance.
+      expect(ec2.stdout).toMatch(/✓ mistake launch: retry: .*; the recovery passes/);
+      expect(ec2.stdout).toMatch(/✓ inspect: not-tried before its step/);
+      for (const out of [s3.stdout, ec2.stdout]) expect(out).not.toMatch(/✗ mistake/);
       // A secret access key (the intern's) never reaches the output.
       expect(ec2.stdout + ec2.stderr).not.toMatch(/[A-Za-z0-9+/]{40}/);
     } finally {
       await Promise.all(homes.map((h) => rm(h, { recursive: true, force: true })));
     }
-  }, 400_000);
+  }, 1_200_000);
 });
 
 describe('lab cleanup of runs stopped half-way', () => {

@@ -83,20 +83,29 @@ describe('lab test', () => {
       '✓ lab cleanup',
       '✓ account',
       '✓ cli-files',
+      // The mistakes of labs/day42/mistakes.mjs: each one's verdict, then its hint to a pass.
+      '✓ mistake create-key',
+      '✓ mistake configure',
+      '✓ mistake list-users',
+      '✓ mistake denied-ec2',
+      '✓ mistake cleanup',
     ]);
-    expect(lines.at(-1)).toBe('PASS day42: 9 phases');
+    expect(lines.at(-1)).toBe('PASS day42: 14 phases');
     expect(r.stdout).toMatch(/✓ create-key: not-tried before its step, passed after/);
     // A step the learner has not reached is "not tried yet", never a failure (issue 10).
     expect(r.stdout).not.toMatch(/failed before its step/);
     // The new key's secret went through the solve script, never to the output.
     expect(SECRETISH.test(r.stdout + r.stderr)).toBe(false);
+    expect(r.stdout).toMatch(
+      /✓ mistake configure: wrong region in the profile: failed: .*region us-east-1 instead of ap-southeast-2; the recovery passes/,
+    );
     // The sandbox it used is stopped and its temporary home deleted; the user's home untouched.
     const m = /sandbox (http:\/\/\S+) in (\S+)/.exec(r.stderr);
     expect(m, r.stderr).not.toBeNull();
     expect(await refused(m![1])).toBe(true);
     expect(existsSync(m![2])).toBe(false);
     expect(existsSync(join(home, 'sandbox'))).toBe(false);
-  }, 240_000);
+  }, 900_000);
 
   it('fails, naming the phase, when solve.mjs and the checks do not fit (--json: one document)', async () => {
     // --json: the document alone on stdout; the verdict lines for people on stderr as they come.
@@ -116,6 +125,7 @@ describe('lab test', () => {
       'cleanup',
       'account',
       'cliFiles',
+      'mistakes',
     ]);
     expect(doc).toMatchObject({ lab: 'day42', passed: false, setup: { ok: true } });
     // day42's own step named `cleanup` is one of `steps`; the cleanup labrunner runs after the

@@ -36,12 +36,21 @@ describe('iam-roles', () => {
       '✓ lab cleanup',
       '✓ account',
       '✓ cli-files',
+      // labs/iam-roles/mistakes.mjs: each mistake's verdict, then its hint followed to a pass.
+      '✓ mistake create-role',
+      '✓ mistake attach-policy',
+      '✓ mistake configure-profile',
+      '✓ mistake assume-role',
+      '✓ mistake session-limits',
+      '✓ mistake remove-role',
     ]);
+    // A source_profile that is not a profile fails, naming it (issue 17).
+    expect(r.stdout).toMatch(/✓ mistake configure-profile: .*no profile named admin/);
     expect(r.stdout).toMatch(
       /✓ assume-role: .*GetCallerIdentity as arn:aws:sts::\d+:assumed-role\/lab-viewer\//,
     );
     expect(r.stdout).toMatch(/✓ session-limits: .*denied \(AccessDenied\)/);
     // A step the learner has not reached is "not tried yet", never a failure (issue 10).
     expect(r.stdout).not.toMatch(/failed before its step/);
-  }, 240_000);
+  }, 900_000);
 });
