@@ -18,6 +18,7 @@ import {
   learnerCalls,
   madeElsewhere,
   missing,
+  notTried,
   passed,
   type CheckContext,
   type TrailEvent,
@@ -320,7 +321,11 @@ export default defineLab({
           found && looks.find((e) => !e.errorCode && e.time >= found.event.time && named(e));
         if (!found || !look) {
           const tried = found
-            ? looks.filter((e) => e.time >= found.event.time && e.requestParameters?.instancesSet)
+            ? looks.filter(
+                (e) =>
+                  e.time >= found.event.time &&
+                  (e.requestParameters?.instancesSet as { items?: unknown[] })?.items?.length,
+              )
             : [];
           const hint = `Run \`aws ec2 describe-instances --instance-ids ${id || '$ID'} --query 'Reservations[0].Instances[0].[State.Name,PublicIpAddress,PublicDnsName]' --output text\`.`;
           const wrong = tried.find((e) => !e.errorCode);
@@ -418,7 +423,14 @@ export default defineLab({
         const expected = `the security group ${GROUP} and the key pair ${KEY} deleted by you`;
         const [g, k] = await Promise.all([groupNow(ctx), keyNow(ctx)]);
         if (g || k) {
-          return failed({
+          // No deletion tried yet: the group and key pair are meant to exist until this step.
+          const tries = (
+            await Promise.all([
+              learnerCalls(ctx, 'DeleteSecurityGroup', { service: 'regional' }),
+              learnerCalls(ctx, 'DeleteKeyPair', { service: 'regional' }),
+            ])
+          ).flat();
+          return (tries.length ? failed : notTried)({
             expected,
             evidence: [g && `${GROUP} (${g.GroupId}) still exists`, k && `${KEY} still exists`]
               .filter(Boolean)

@@ -17,7 +17,7 @@ export default defineCommand({
     json: {
       type: 'boolean',
       description:
-        'Print one JSON object: {lab, passed, setup, steps:[{id,ok,before,after,evidence}], cleanup, account, cliFiles, mistakes:[{step,name,ok,detail}]}',
+        'Print one JSON object: {lab, passed, setup, steps:[{id,ok,before,after,evidence}], hostile, cleanup, account, cliFiles, mistakes:[{step,name,ok,detail}]}',
     },
   },
   async run({ args }) {
@@ -60,6 +60,7 @@ export function testDocument(lab: string, verdicts: PhaseVerdict[]) {
     passed: verdicts.every((v) => v.ok),
     setup: phase('setup'),
     steps,
+    hostile: phase('hostile'),
     cleanup: phase('lab cleanup'),
     account: phase('account'),
     cliFiles: phase('cli-files'),

@@ -17,7 +17,7 @@ import { exitCodeFor, onInterrupt, sayInterruptedAsJson } from '../interrupt.ts'
 import { labsRoot } from '../lab/paths.ts';
 import type { Env } from '../paths.ts';
 import { checkLab, loadDefinition, startLab } from '../check/index.ts';
-import { getRun, openStore } from '../store/index.ts';
+import { getRun, ledgerFor, openStore } from '../store/index.ts';
 import { resolveTarget, type Target } from '../target/index.ts';
 import { runCleanup } from '../cleanup/index.ts';
 import {
@@ -30,6 +30,15 @@ import {
 import { KIND_NAMES } from '../resources/index.ts';
 import { diffFiles, diffSnapshots, snapshotAccount, snapshotFiles } from './snapshot.ts';
 import { loadMistakes, runMistakes } from './mistakes.ts';
+import {
+  beHostile,
+  hostileText,
+  judgeCleanup,
+  removeOtherAdmin,
+  undoHostility,
+  type Hostility,
+} from './hostile.ts';
+import { createsOf, labUsersOf, recordCreations, regionsOf } from '../ownership/index.ts';
 
 export interface PhaseVerdict {
   phase: string;
@@ -196,32 +205,66 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
     try {
       const run = started.run && getRun(store, started.run.id);
       if (!run) throw new Error('the run disappeared from the store');
-      let log = '';
-      const sink = new Writable({
-        write(chunk, _enc, cb) {
-          log += chunk;
-          cb();
-        },
-      });
-      const report = await runCleanup({
-        run,
-        target: t,
-        store,
-        lab: def,
-        yes: true,
-        stdout: sink,
-        stderr: sink,
-        env: {},
-      });
-      // Named apart from any step id (day42 has a step called `cleanup`).
-      verdict(
-        'lab cleanup',
-        report.clean,
-        report.clean
-          ? `removed ${report.done.length} thing(s); nothing the lab created remains`
-          : `left ${report.remaining.map((r) => `${r.resource} (${r.why})`).join('; ')}`,
-      );
-      if (!report.clean) o.say?.(log);
+      const clean = async () => {
+        let log = '';
+        const sink = new Writable({
+          write(chunk, _enc, cb) {
+            log += chunk;
+            cb();
+          },
+        });
+        const report = await runCleanup({
+          run,
+          target: t,
+          store,
+          lab: def,
+          yes: true,
+          stdout: sink,
+          stderr: sink,
+          env: {},
+        });
+        return { report, log };
+      };
+      // The hostile phase: another admin and another region in the account before cleanup.
+      let h: Hostility | undefined;
+      try {
+        // What the learner made is on the record first (by id), as a check pass records it.
+        await recordCreations({
+          run,
+          target: t,
+          store,
+          creates: createsOf(def),
+          labUsers: labUsersOf(def, store, run),
+          regions: regionsOf(def),
+          everyRegion: true,
+        });
+        h = await beHostile({ target: t, info, $, entries: ledgerFor(store, run.id) });
+        verdict('hostile', true, hostileText(h));
+      } catch (e) {
+        verdict('hostile', false, `could not set the scene: ${firstLine(e)}`);
+      }
+      const first = await clean();
+      const { report } = first;
+      if (h) {
+        const j = await judgeCleanup(h, report, first.log);
+        // Named apart from any step id (day42 has a step called `cleanup`).
+        verdict('lab cleanup', j.ok, j.detail);
+        if (!j.ok) o.say?.(first.log);
+        await undoHostility(h);
+        await removeOtherAdmin(t);
+      }
+      if (!h || !report.clean) {
+        // Once the foreign key is gone, the lab's user can go: cleanup again finishes.
+        const again = h ? (await clean()).report : report;
+        verdict(
+          h ? 'lab cleanup again' : 'lab cleanup',
+          again.clean,
+          again.clean
+            ? `removed ${again.done.length} thing(s); nothing the lab created remains`
+            : `left ${again.remaining.map((r) => `${r.resource} (${r.why})`).join('; ')}`,
+        );
+        if (!again.clean) o.say?.(first.log);
+      }
     } finally {
       store.close();
     }

@@ -47,6 +47,10 @@ describe('lab test', () => {
       expect(ec2.stdout).toMatch(/✓ mistake launch: retry: .*; the recovery passes/);
       expect(ec2.stdout).toMatch(/✓ inspect: not-tried before its step/);
       for (const out of [s3.stdout, ec2.stdout]) expect(out).not.toMatch(/✗ mistake/);
+      // The learner's copy in us-west-2 is removed; another admin's same-named things are kept.
+      expect(ec2.stdout).toMatch(
+        /✓ lab cleanup: kept .*key pair lab-ec2-key \(us-east-1\).*removed key pair lab-ec2-key in us-west-2/,
+      );
       // A secret access key (the intern's) never reaches the output.
       expect(ec2.stdout + ec2.stderr).not.toMatch(/[A-Za-z0-9+/]{40}/);
     } finally {

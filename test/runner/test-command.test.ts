@@ -80,7 +80,11 @@ describe('lab test', () => {
       '✓ list-users',
       '✓ denied-ec2',
       '✓ cleanup',
+      // Another admin adds a key to iam-admin: cleanup keeps it and the user, then (the key
+      // gone) removes the user.
+      '✓ hostile',
       '✓ lab cleanup',
+      '✓ lab cleanup again',
       '✓ account',
       '✓ cli-files',
       // The mistakes of labs/day42/mistakes.mjs: each one's verdict, then its hint to a pass.
@@ -90,7 +94,10 @@ describe('lab test', () => {
       '✓ mistake denied-ec2',
       '✓ mistake cleanup',
     ]);
-    expect(lines.at(-1)).toBe('PASS day42: 14 phases');
+    expect(lines.at(-1)).toBe('PASS day42: 16 phases');
+    expect(r.stdout).toMatch(
+      /✓ lab cleanup: kept key AKIA\w+ of iam-admin \(and the user\), saying why/,
+    );
     expect(r.stdout).toMatch(/✓ create-key: not-tried before its step, passed after/);
     // A step the learner has not reached is "not tried yet", never a failure (issue 10).
     expect(r.stdout).not.toMatch(/failed before its step/);
@@ -122,6 +129,7 @@ describe('lab test', () => {
       'passed',
       'setup',
       'steps',
+      'hostile',
       'cleanup',
       'account',
       'cliFiles',

@@ -70,6 +70,7 @@ describe('iam-groups', () => {
       '✓ add-user',
       '✓ prove-rights',
       '✓ tear-down',
+      '✓ hostile',
       '✓ lab cleanup',
       '✓ account',
       '✓ cli-files',
@@ -81,6 +82,10 @@ describe('iam-groups', () => {
       '✓ mistake prove-rights',
       '✓ mistake tear-down',
     ]);
+    // Another admin's same-named group and user (the learner deleted theirs) are kept.
+    expect(r.stdout).toMatch(
+      /✓ lab cleanup: kept IAM group lab-readers, IAM user lab-reader, saying why/,
+    );
     // GetCallerIdentity (no permission needed) and a denied ListUsers before the user was in
     // the group never pass the step (issue 17).
     expect(r.stdout).toMatch(

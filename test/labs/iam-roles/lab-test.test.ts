@@ -33,6 +33,7 @@ describe('iam-roles', () => {
       '✓ assume-role',
       '✓ session-limits',
       '✓ remove-role',
+      '✓ hostile',
       '✓ lab cleanup',
       '✓ account',
       '✓ cli-files',
