@@ -2,6 +2,7 @@
 // (cheapest first); error fixes rewrite the engine's error answers (first match wins).
 import type { ErrorFix, PreCheck } from './types.ts';
 import { missingAuth } from './missing-auth.ts';
+import { s3Anonymous } from './s3-anonymous.ts';
 import { unknownRegion } from './unknown-region.ts';
 import { requestExpiry } from './request-expiry.ts';
 import { unknownAction } from './unknown-action.ts';
@@ -16,6 +17,7 @@ import { iamDenial } from './iam-denial.ts';
 
 /** Checks that need no principal. */
 export const requestChecks: PreCheck[] = [
+  s3Anonymous,
   missingAuth,
   unknownRegion,
   requestExpiry,
