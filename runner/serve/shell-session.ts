@@ -100,11 +100,6 @@ export class ShellHost {
     return (this.o.now ?? Date.now)();
   }
 
-  /** Whether a shell is running (pages use it to reattach rather than start one). */
-  get running(): boolean {
-    return !!this.live;
-  }
-
   /** Attach a page: to the running shell (its screen replayed), or to a new one. */
   async attach(client: Client, cols: number, rows: number): Promise<void> {
     if (this.closed) return client.close(1001, 'server stopped');
@@ -162,6 +157,11 @@ export class ShellHost {
 
   /** A page's size (it attached, or its window changed): the newest wins; bounded. */
   resize(cols: number, rows: number, from?: Client): void {
+    // A page's word only: anything but two numbers is ignored (the pty would throw).
+    if (typeof cols !== 'number' || typeof rows !== 'number') return;
+    if (!Number.isFinite(cols) || !Number.isFinite(rows)) return;
+    cols = Math.floor(cols);
+    rows = Math.floor(rows);
     if (from) this.sizes.set(from, { cols, rows });
     const s = this.live;
     if (!s) return;

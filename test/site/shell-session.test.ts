@@ -180,6 +180,18 @@ describe('the page terminal session', () => {
     await b.waitFor(new RegExp(`pid=${pid}`));
   });
 
+  it('ignores a malformed size from a page, and keeps taking keystrokes', async () => {
+    const { url, token } = await serve();
+    const a = await page(url, token);
+    for (const bad of ['{"cols":-3,"rows":1e9}', '{"cols":{}}', '[', '{"cols":"x","rows":"y"}']) {
+      a.type('\u0000' + bad);
+    }
+    a.type('echo "still=$((6*7)) $(stty size)"\r');
+    // The bounds held (2 columns at least, 200 rows at most) and the junk was not kept: each
+    // keystroke re-applies the typing page's size, and a kept "x" threw in the pty.
+    await a.waitFor(/still=42 200 2\b/);
+  });
+
   it('starts one shell for two pages that arrive at once', async () => {
     const { url, token } = await serve();
     const [a, b] = await Promise.all([page(url, token), page(url, token)]);
