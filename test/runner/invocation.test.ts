@@ -1,11 +1,13 @@
 // What the CLI tells a newcomer to type: after `npm install`, `npx lab start day42` works and a
 // bare `lab` is "command not found" (until `npm link`, or inside `lab shell`).
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { asTyped, labCommand } from '../../runner/invocation.ts';
 
+const LAB = new URL('../../bin/lab.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'lab-invocation-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // What npx puts in front of PATH: the project's node_modules/.bin (which holds `lab`).
@@ -32,4 +34,14 @@ test('messages say `npx lab …` where only that works, and stay as they are whe
   expect(asTyped('see labs/lab start.md, my-lab check', npx)).toBe(
     'see labs/lab start.md, my-lab check',
   );
+});
+
+test('an error run by npx (no `lab` on PATH) names the command as `npx lab …`', () => {
+  const r = spawnSync(process.execPath, [LAB, 'hint', 'no-such-lab'], {
+    env: { ...process.env, npm_command: 'exec', PATH: `${npxBin}:/usr/bin:/bin`, NO_COLOR: '1' },
+    encoding: 'utf8',
+  });
+  expect(r.status).toBe(2);
+  expect(r.stderr).toContain('`npx lab list`');
+  expect(r.stderr).not.toMatch(/(?<!npx )lab list/);
 });
