@@ -7,7 +7,8 @@ import { resolveTarget, type Target } from '../target/index.ts';
 import { rootWarnings } from '../target/root.ts';
 import { openStore } from '../store/index.ts';
 import { checkLab, cleanupDue, type CheckResult } from './engine.ts';
-import { verdictLines, nextLines, jsonReport, cleanedSummary } from './format.ts';
+import { stepVerdictLines, nextLines, jsonReport, cleanedSummary } from './format.ts';
+import { watchView } from './watch-view.ts';
 import { systemClock, type Clock } from './context.ts';
 import type { RunnableLab } from './load.ts';
 import type { Run } from '../store/index.ts';
@@ -67,6 +68,9 @@ export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
     const clock = o.clock ?? systemClock;
     const interval = (o.intervalSec ?? (target.kind === 'aws' ? 30 : 5)) * 1000;
     const stop = watchInterrupt(o.watch);
+    // On a terminal each --watch pass redraws the last one; piped, only what changed is added.
+    const tty = !o.out && process.stdout.isTTY;
+    const view = watchView(out, tty ? process.stdout.columns || 80 : undefined);
     try {
       for (let pass = 1; ; pass++) {
         const outcome = await checkOnce(o, target);
@@ -81,14 +85,25 @@ export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
           out(cleanedSummary(results));
           out(`\`lab start ${o.lab}\` starts the lab again.`);
         } else if (!o.json) {
-          if (pass > 1) out(color.dim(`— ${clock.now().toISOString().slice(11, 19)} UTC`));
-          for (const l of verdictLines(results)) out(l);
           const flags = [
             target.kind === 'aws' ? ' --target aws' : '',
             o.profile ? ` --profile ${o.profile}` : '',
             o.region ? ` --region ${o.region}` : '',
           ].join('');
-          for (const l of nextLines(o.lab, results, Object.keys(def.steps).length, flags)) out(l);
+          const lines = stepVerdictLines(results);
+          view.show(
+            {
+              steps: results.map((result, i) => ({ result, lines: lines[i] })),
+              next: nextLines(o.lab, results, Object.keys(def.steps).length, flags),
+              waiting: color.dim(
+                tty
+                  ? `Checking again in ${interval / 1000} s (Ctrl-C to stop)…`
+                  : `Checking again every ${interval / 1000} s; printing only what changes (Ctrl-C to stop)…`,
+              ),
+              time: color.dim(`— ${clock.now().toISOString().slice(11, 19)} UTC`),
+            },
+            last,
+          );
         }
         const cleanup = cleanupDue(outcome, o.step)
           ? await autoCleanup(o, target, run, def, out, err)
@@ -100,7 +115,6 @@ export async function runCheckCommand(o: CheckCommandOptions): Promise<number> {
           out(JSON.stringify({ ...jsonReport(o.lab, target.kind, results), ...cleaned, cleanup }));
         }
         if (last) return passed ? EXIT.ok : EXIT.incomplete;
-        if (!o.json) out(color.dim(`Checking again in ${interval / 1000} s (Ctrl-C to stop)…`));
         await stop.sleep(interval, clock);
         if (stop.requested) {
           // Ctrl-C while waiting: --json still prints its one object (the latest pass).

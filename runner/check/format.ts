@@ -11,19 +11,24 @@ const MARK = {
 };
 
 export function verdictLines(results: StepResult[]): string[] {
+  return stepVerdictLines(results).flat();
+}
+
+/** The verdict lines of each step, one array per step (--watch shows the steps that changed). */
+export function stepVerdictLines(results: StepResult[]): string[][] {
   const width = Math.max(...results.map((r) => r.id.length));
   const pad = ' '.repeat(width + 3);
-  const lines: string[] = [];
-  for (const r of results) {
+  return results.map((r) => {
+    const lines: string[] = [];
     const head = `${MARK[r.status]()} ${r.id.padEnd(width)} `;
     if (r.status === 'passed') {
       lines.push(head + color.dim(r.evidence ?? 'done'));
-      continue;
+      return lines;
     }
     if (r.status === 'pending') {
       lines.push(head + color.yellow(r.evidence ?? 'waiting'));
       if (r.expected) lines.push(`${pad}${color.dim('expected')} ${r.expected}`);
-      continue;
+      return lines;
     }
     lines.push(
       head + (r.status === 'not-tried' ? color.dim('not tried yet') : color.red('not done')),
@@ -31,8 +36,8 @@ export function verdictLines(results: StepResult[]): string[] {
     if (r.expected) lines.push(`${pad}${color.dim('expected')} ${r.expected}`);
     if (r.evidence) lines.push(`${pad}${color.dim('found   ')} ${r.evidence}`);
     if (r.hint) lines.push(`${pad}${color.dim('hint    ')} ${r.hint}`);
-  }
-  return lines;
+    return lines;
+  });
 }
 
 /** The closing line(s): progress and the one thing to do next. */

@@ -164,6 +164,20 @@ describe('in a terminal', () => {
     expectClean(f);
   });
 
+  test('lab check day42 --watch in a terminal redraws its block in place: one block on screen', async () => {
+    const t = labTerm(['check', 'day42', '--watch', '--interval', '1'], env);
+    // The third pass: two redraws over the first block.
+    const first = await t.waitFor(/— (\d\d:\d\d:\d\d) UTC/);
+    const from = t.text().indexOf(first[0]) + first[0].length;
+    await t.waitFor(/— \d\d:\d\d:\d\d UTC[\s\S]*Checking again/, 30_000, from);
+    t.type('\x03');
+    const f = await finalScreen(t);
+    expect(f.exit.code, f.screen).toBe(1);
+    expect(f.screen.match(/0\/5 steps complete/g), f.screen).toHaveLength(1);
+    expect(f.screen.match(/○ list-users/g), f.screen).toHaveLength(1);
+    expectClean(f);
+  });
+
   test('lab serve: Ctrl-C stops it, exit 0, and it says so', async () => {
     // A build marker newer than the sources: no Astro build in this test (test/site covers it).
     const out = join(home, 'dist');
