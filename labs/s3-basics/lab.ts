@@ -196,14 +196,26 @@ export default defineLab({
         }
         // The link is tried the way its recipient would: plain HTTP, no credentials.
         const res = await fetch(url).catch((e: Error) => e);
+        // CLI v1 signs links with Signature Version 2 (`AWSAccessKeyId=…&Signature=…`, even with
+        // --region) unless the profile says s3v4, and buckets made since June 24, 2020 refuse
+        // SigV2 (AWS's announcement; sandbox/gateway/fixes/s3-sigv2.ts quotes it).
+        const sigV2 = /[?&]AWSAccessKeyId=/.test(url);
         if (res instanceof Error || res.status !== 200) {
           const why =
             res instanceof Error
               ? res.message
               : res.status === 301
                 ? `HTTP 301 PermanentRedirect (it is signed for another region than ${REGION})`
-                : `HTTP ${res.status}`;
-          return failed({ expected, evidence: `the saved link answers ${why}`, hint });
+                : sigV2 && res.status === 400
+                  ? 'HTTP 400 InvalidRequest: it is signed with Signature Version 2 (AWS CLI v1), which buckets made since June 2020 refuse'
+                  : `HTTP ${res.status}`;
+          return failed({
+            expected,
+            evidence: `the saved link answers ${why}`,
+            hint: sigV2
+              ? `With AWS CLI v1, run \`aws configure set default.s3.signature_version s3v4\` once, then make the link again: ${hint}`
+              : hint,
+          });
         }
         note(ctx, { linkWorked: new Date().toISOString() });
         return passed(`the saved link downloads ${OBJECT} without credentials (HTTP 200)`);

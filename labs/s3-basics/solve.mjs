@@ -2,7 +2,7 @@
 // s3-basics, done the way a learner does it: the real `aws` CLI and a plain HTTP fetch (curl's
 // job in the README). `lab test s3-basics` imports `steps` and runs each between a failing and
 // a passing check. ctx = { $, env, state }: `$` is zx's $ bound to the sandbox environment.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,12 +39,23 @@ export const steps = {
       throw new Error(`s3-basics upload: ls shows ${ls.stdout}`);
   },
 
-  async 'share-link'({ $, state }) {
+  async 'share-link'({ $, env, state }) {
     const b = await bucket($, state);
+    // CLI v1 signs with Signature Version 2, which the bucket refuses: the README has a v1 user
+    // set s3v4 in their config. Here it goes into a copy of the config, so that `lab test` can
+    // still prove the learner's CLI files byte for byte as setup found them.
+    const version = await must('share-link', $`aws --version`);
+    let presign = $;
+    if (/aws-cli\/1\./.test(`${version.stdout}${version.stderr}`)) {
+      const config = join(state.dir, 'config');
+      await writeFile(config, await readFile(env.AWS_CONFIG_FILE, 'utf8').catch(() => ''));
+      presign = $({ env: { ...env, AWS_CONFIG_FILE: config } });
+      await must('share-link', presign`aws configure set default.s3.signature_version s3v4`);
+    }
     const url = (
       await must(
         'share-link',
-        $`aws s3 presign s3://${b}/hello.txt --expires-in 600 --region ${REGION}`,
+        presign`aws s3 presign s3://${b}/hello.txt --expires-in 600 --region ${REGION}`,
       )
     ).stdout.trim();
     const res = await fetch(url);

@@ -2,6 +2,7 @@
 // (cheapest first); error fixes rewrite the engine's error answers (first match wins).
 import type { ErrorFix, PreCheck } from './types.ts';
 import { missingAuth } from './missing-auth.ts';
+import { s3SigV2 } from './s3-sigv2.ts';
 import { s3Anonymous } from './s3-anonymous.ts';
 import { unknownRegion } from './unknown-region.ts';
 import { requestExpiry } from './request-expiry.ts';
@@ -17,6 +18,7 @@ import { iamDenial } from './iam-denial.ts';
 
 /** Checks that need no principal. */
 export const requestChecks: PreCheck[] = [
+  s3SigV2,
   s3Anonymous,
   missingAuth,
   unknownRegion,
