@@ -5,7 +5,6 @@
 // Guide, cloudtrail-integration). In the sandbox the same calls reach the gateway, whose history
 // is regional the same way, so "every region with events" is what comes back non-empty.
 // Only writes are read (LookupEvents' ReadOnly=false attribute): a creation is always a write.
-import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import {
   afterStart,
   isRunnerDenial,
@@ -17,6 +16,10 @@ import {
 import { ledgerFor, type LedgerEntry, type Store } from '../store/index.ts';
 import type { KindContext } from '../resources/index.ts';
 import type { OwnershipInput, OwnerTarget } from './types.ts';
+
+// Loaded when a call runs, not with the module: every `lab check` imports the resource registry
+// (ownership), and @aws-sdk/client-ec2 takes longer to load than a whole check of day42.
+const ec2Sdk = () => import('@aws-sdk/client-ec2');
 
 /** IAM and STS are global: their events are in us-east-1's history (on AWS and in the sandbox). */
 export const IAM_REGION = 'us-east-1';
@@ -73,7 +76,7 @@ export async function enabledRegions(target: OwnerTarget, known: string[]): Prom
   const ec2 = target.clients.ec2;
   if (!ec2) return known;
   try {
-    const out = await ec2.send(new DescribeRegionsCommand({}));
+    const out = await ec2.send(new (await ec2Sdk()).DescribeRegionsCommand({}));
     const partition = partitionOf(known[0] ?? IAM_REGION);
     const all = (out.Regions ?? [])
       .map((r) => r.RegionName!)

@@ -2,13 +2,12 @@
 // launched. Terminating is deletion (a terminated instance stays listed for about an hour, then
 // disappears: EC2 User Guide, "Terminate Amazon EC2 instances"), and it releases the instance's
 // hold on its security groups, so instances go before groups (order).
-import {
-  DescribeInstancesCommand,
-  TerminateInstancesCommand,
-  waitUntilInstanceTerminated,
-} from '@aws-sdk/client-ec2';
 import type { ResourceKind } from '../types.ts';
 import { ec2Of, ignoreMissing } from './aws-clients.ts';
+
+// Loaded when a call runs, not with the module: every `lab check` imports the resource registry
+// (ownership), and @aws-sdk/client-ec2 takes longer to load than a whole check of day42.
+const ec2Sdk = () => import('@aws-sdk/client-ec2');
 
 const GONE = new Set(['terminated', 'shutting-down']);
 
@@ -27,7 +26,7 @@ export const ec2Instance: ResourceKind = {
   ],
   async lookup(ctx, InstanceId) {
     const out = await ignoreMissing(
-      ec2Of(ctx).send(new DescribeInstancesCommand({ InstanceIds: [InstanceId] })),
+      ec2Of(ctx).send(new (await ec2Sdk()).DescribeInstancesCommand({ InstanceIds: [InstanceId] })),
     );
     const i = out?.Reservations?.[0]?.Instances?.[0];
     if (!i || GONE.has(i.State?.Name ?? '')) return undefined;
@@ -36,17 +35,19 @@ export const ec2Instance: ResourceKind = {
   async delete(ctx, InstanceId) {
     const ec2 = ec2Of(ctx);
     const done = await ignoreMissing(
-      ec2.send(new TerminateInstancesCommand({ InstanceIds: [InstanceId] })),
+      ec2.send(new (await ec2Sdk()).TerminateInstancesCommand({ InstanceIds: [InstanceId] })),
     );
     if (!done) return;
-    await waitUntilInstanceTerminated(
+    await (
+      await ec2Sdk()
+    ).waitUntilInstanceTerminated(
       { client: ec2, maxWaitTime: 300, minDelay: 1, maxDelay: 5 },
       { InstanceIds: [InstanceId] },
     );
   },
   async snapshot(ctx) {
     if (!ctx.clients.ec2) return [];
-    const out = await ctx.clients.ec2.send(new DescribeInstancesCommand({}));
+    const out = await ctx.clients.ec2.send(new (await ec2Sdk()).DescribeInstancesCommand({}));
     return (out.Reservations ?? [])
       .flatMap((r) => r.Instances ?? [])
       .filter((i) => !GONE.has(i.State?.Name ?? ''))
