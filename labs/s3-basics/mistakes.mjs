@@ -54,7 +54,9 @@ export const mistakes = {
         await $`aws s3 cp shared-url.txt s3://${b}/shared-url.txt`;
         await new Promise((r) => setTimeout(r, 2000));
       },
-      verdict: { status: 'failed', evidence: 'the saved link answers HTTP 403' },
+      // CLI v2: 403 (expired). CLI v1 without s3v4 signs with Signature Version 2, which the
+      // bucket refuses first (400 InvalidRequest); its hint sets s3v4 before the new link.
+      verdict: { status: 'failed', evidence: 'the saved link answers HTTP 40' },
     },
   ],
 
