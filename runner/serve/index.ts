@@ -72,17 +72,20 @@ export function siteApp(o: SiteServerOptions): App {
   const terminal = o.terminal;
   const access = o.access ?? serveAccess();
   for (const m of o.mount ?? []) app.route('/', m);
-  app.use(requireToken(access));
+  // A server of files only (a static host's stand-in) has no API to guard: /api/ stays 404.
+  if (o.labs || o.console) app.use(requireToken(access));
   if (o.labs) {
     const info = o.labs.info;
     app.get('/api/info', (c) => json(c, 200, { ...info, terminal: terminal ? 'ready' : 'off' }));
   }
   // Sign out: the token stops working everywhere (every tab, every copy of the address,
   // open terminals); `lab serve` prints the new address in its own terminal (onRotate).
-  app.post('/api/session/signout', (c) => {
-    access.rotate();
-    return json(c, 200, { signedOut: true });
-  });
+  if (o.labs || o.console) {
+    app.post('/api/session/signout', (c) => {
+      access.rotate();
+      return json(c, 200, { signedOut: true });
+    });
+  }
   if (o.labs) app.route('/', labsApi(o.labs));
   if (o.console) app.route('/', consoleApi(o.console));
   app.route('/', staticFiles(o.distDir));
