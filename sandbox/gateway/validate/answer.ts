@@ -21,9 +21,8 @@
 //    (`x-amz-acl: privatee`, versity/versitygw#1367, #1379). S3's Message is empty there, which
 //    crashes aws-cli v1's S3 error hook ("argument of type 'NoneType' is not iterable",
 //    awscli/customizations/s3errormsg.py reads the message as a string): the sandbox names the
-//    argument in the Message instead, a deliberate difference (docs/gateway.md). A bad
-//    XML body is 400 MalformedXML "The XML you provided was not well-formed or did not validate
-//    against our published schema" (S3 error codes); a missing body MissingRequestBodyError.
+//    argument in the Message instead, a deliberate difference (docs/gateway.md). A missing
+//    body is 400 MissingRequestBodyError; fields inside an XML body are left to the engine.
 import type { AwsError } from '../envelope.ts';
 import type { Protocol } from '../request.ts';
 import type { Value, Violation } from './check.ts';
@@ -35,6 +34,14 @@ export function answer(
   service: string | undefined,
   found: Violation[],
 ): AwsError | undefined {
+  if (protocol === 'rest-xml') {
+    // S3 judges its XML bodies field by field, each with its own code (an unknown
+    // LocationConstraint is InvalidLocationConstraint, not a schema error): those stay the
+    // engine's. Headers, query strings and a missing body are checked here.
+    found = found.filter(
+      (v) => v.location !== 'payload' || (v.kind === 'required' && !v.path.includes('.')),
+    );
+  }
   if (!found.length) return undefined;
   if (protocol === 'ec2') return ec2(found[0]);
   if (protocol === 'rest-xml') return s3(found[0]);
@@ -114,16 +121,8 @@ function ec2(v: Violation): AwsError {
 }
 
 function s3(v: Violation): AwsError {
-  if (v.location === 'payload' || v.location === undefined) {
-    if (v.kind === 'required' && v.location === 'payload') {
-      return { status: 400, code: 'MissingRequestBodyError', message: 'Request Body is empty' };
-    }
-    return {
-      status: 400,
-      code: 'MalformedXML',
-      message:
-        'The XML you provided was not well-formed or did not validate against our published schema',
-    };
+  if (v.location === 'payload') {
+    return { status: 400, code: 'MissingRequestBodyError', message: 'Request Body is empty' };
   }
   return {
     status: 400,
