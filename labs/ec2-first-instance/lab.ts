@@ -218,6 +218,14 @@ export default defineLab({
             );
           }
         }
+        const away = e || g ? [] : await madeElsewhere(ctx, 'security-group', GROUP);
+        if (away.length) {
+          return failed({
+            expected: `${expected}, in ${ctx.target.region}`,
+            evidence: elsewhereText(GROUP, away, ctx.target.region),
+            hint: `Create it in ${ctx.target.region}: \`aws ec2 create-security-group --group-name ${GROUP} --description "SSH from one address" --region ${ctx.target.region}\`.`,
+          });
+        }
         if (!e || !g) {
           return missing(ctx, {
             expected,

@@ -11,7 +11,7 @@ const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 type Ids = Record<string, string>;
 
 /** Each kind's ids, by the field names its `identity` (and lookup's Live.ids) use. */
-const FROM_RESPONSE: Record<string, (r: Record<string, any>) => Ids | undefined> = {
+const FROM_RESPONSE: Record<string, (r: Record<string, any>, e: TrailEvent) => Ids | undefined> = {
   'iam-user': (r) => both({ userId: r.user?.userId, arn: r.user?.arn }),
   'iam-group': (r) => both({ groupId: r.group?.groupId, arn: r.group?.arn }),
   'iam-role': (r) => both({ roleId: r.role?.roleId, arn: r.role?.arn }),
@@ -19,7 +19,9 @@ const FROM_RESPONSE: Record<string, (r: Record<string, any>) => Ids | undefined>
   'instance-profile': (r) =>
     both({ instanceProfileId: r.instanceProfile?.instanceProfileId, arn: r.instanceProfile?.arn }),
   'access-key': (r) => both({ accessKeyId: r.accessKey?.accessKeyId }),
-  'security-group': (r) => both({ groupId: r.groupId }),
+  // The name is the request's (CreateSecurityGroup answers with the id only).
+  'security-group': (r, e) =>
+    both({ groupId: r.groupId, groupName: e.requestParameters?.groupName }),
   'key-pair': (r) => both({ keyPairId: r.keyPairId, keyName: r.keyName }),
 };
 
@@ -49,7 +51,7 @@ export function creationsOf(kind: ResourceKind, ev: TrailEvent): Creation[] {
   const spec = kind.createdBy.find((s) => s.event === ev.name);
   const resourceId = spec?.name(ev);
   if (!resourceId) return [];
-  return [{ resourceId, ids: FROM_RESPONSE[kind.kind]?.(r) ?? {} }];
+  return [{ resourceId, ids: FROM_RESPONSE[kind.kind]?.(r, ev) ?? {} }];
 }
 
 /** The identity fields of `kind` that `ids` lacks (empty: the event proves which thing it made). */

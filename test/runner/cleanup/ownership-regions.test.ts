@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import {
   CreateKeyPairCommand,
+  CreateSecurityGroupCommand,
+  DescribeSecurityGroupsCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeKeyPairsCommand,
@@ -41,6 +43,12 @@ describe('a lab resource made in another region', () => {
     // The learner (the sandbox admin) works with --region us-west-2 by mistake.
     const west = clientsFor({ ...sb, region: 'us-west-2' }, sb.learner).ec2;
     const { KeyPairId } = await west.send(new CreateKeyPairCommand({ KeyName: 'lab-ec2-key' }));
+    const { GroupId } = await west.send(
+      new CreateSecurityGroupCommand({
+        GroupName: 'lab-ec2-ssh',
+        Description: 'SSH from one address',
+      }),
+    );
     const image = (await west.send(new DescribeImagesCommand({}))).Images![0].ImageId!;
     const launched = await west.send(
       new RunInstancesCommand({
@@ -65,6 +73,12 @@ describe('a lab resource made in another region', () => {
     expect(key.evidence).toContain(
       `you made lab-ec2-key in us-west-2; this lab uses ${target.region}`,
     );
+    const group = checked.results.find((r) => r.id === 'ssh-group')!;
+    expect(group.status).toBe('failed');
+    expect(group.evidence).toContain(
+      `you made lab-ec2-ssh in us-west-2; this lab uses ${target.region}`,
+    );
+    expect(group.hint).toContain(`--region ${target.region}`);
     const launch = checked.results.find((r) => r.id === 'launch')!;
     expect(launch.status).toBe('failed');
     expect(launch.evidence).toContain(`you made instance ${instanceId} in us-west-2`);
@@ -88,6 +102,9 @@ describe('a lab resource made in another region', () => {
     expect(out).toContain(
       `delete key pair lab-ec2-key (${KeyPairId}) in us-west-2 (created by you during the lab)`,
     );
+    expect(out).toContain(
+      `delete security group ${GroupId} (lab-ec2-ssh) in us-west-2 (created by you during the lab)`,
+    );
     // Terminated before the key pair it was launched with is deleted.
     expect(out.indexOf(`terminate EC2 instance ${instanceId}`)).toBeLessThan(
       out.indexOf('delete key pair lab-ec2-key'),
@@ -98,5 +115,7 @@ describe('a lab resource made in another region', () => {
       .Reservations![0].Instances![0].State!.Name;
     expect(state).toBe('terminated');
     expect((await west.send(new DescribeKeyPairsCommand({}))).KeyPairs ?? []).toEqual([]);
+    const groups = (await west.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups ?? [];
+    expect(groups.map((g) => g.GroupName)).not.toContain('lab-ec2-ssh');
   }, 300_000);
 });
