@@ -8,6 +8,8 @@
 // step: the test checks). Profiles available to `as`: see PROFILES below (fidelity.test.ts sets
 // them up); add one there if the lab needs another identity.
 
+import { STATE_RULE_ROWS } from './state-rules-rows.ts';
+
 /** The CLI profile a row runs with. */
 export type Profile =
   /** The learner's sandbox admin (the default profile, region us-east-1), as in `lab shell`. */
@@ -207,10 +209,15 @@ export const TABLE: Row[] = [
         Account: '/^\\d{12}$/',
         Arn: '/^arn:aws:iam::\\d{12}:user/iam-admin$/',
       },
-      event: { eventName: 'GetCallerIdentity', eventSource: 'sts.amazonaws.com', region: EAST },
+      event: {
+        eventName: 'GetCallerIdentity',
+        eventSource: 'sts.amazonaws.com',
+        region: SYDNEY,
+        fields: { readOnly: true },
+      },
     },
     source:
-      'aws-cli awscli/examples/sts/get-caller-identity.rst (UserId AIDA…); IAM reference_identifiers (unique ID prefixes); STS events in us-east-1 (view-cloudtrail-events-cli.md)',
+      'aws-cli awscli/examples/sts/get-caller-identity.rst (UserId AIDA…); IAM reference_identifiers (unique ID prefixes); the event region: both CLIs call the profile region\'s regional STS endpoint (botocore sts_regional_endpoints "regional"; CLI v2 always), and "CloudTrail writes calls to all Regional endpoints to their respective Regions … sts.ap-southeast-2.amazonaws.com … ap-southeast-2" (IAM User Guide, "Logging IAM and AWS STS API calls with AWS CloudTrail", STS endpoints table; awsdocs/iam-user-guide cloudtrail-integration.md)',
     verdict: 'match',
   },
   {
@@ -236,7 +243,8 @@ export const TABLE: Row[] = [
     command: ['sts', 'get-caller-identity', '--profile', 'iam-admin'],
     as: 'wrong-secret',
     aws: { exit: SERVICE_EXIT, code: 'SignatureDoesNotMatch', message: SIG_MISMATCH, status: 403 },
-    source: 'aws/aws-cli#1211 and #134 (message); STS CommonErrors (403)',
+    source:
+      'STS API Reference, Common errors: SignatureDoesNotMatch (403); the text as STS answers get-caller-identity with a wrong secret, in public CLI captures: "An error occurred (SignatureDoesNotMatch) when calling the GetCallerIdentity operation: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details." (a bastion-account troubleshooting guide, `AWS_PROFILE=org-bastion aws sts get-caller-identity`; an EKS hands-on guide). Was: aws/aws-cli#1211 and #134, which are CloudFront and EC2',
     verdict: 'match',
   },
   {
@@ -325,7 +333,8 @@ export const TABLE: Row[] = [
     command: ['iam', 'list-users', '--profile', 'iam-admin'],
     as: 'wrong-secret',
     aws: { exit: SERVICE_EXIT, code: 'SignatureDoesNotMatch', message: SIG_MISMATCH, status: 403 },
-    source: 'aws/aws-cli#1211 (iam, this exact text)',
+    source:
+      'aws/aws-cli#5166: IAM answers a wrong secret with exactly this text ("An error occurred (SignatureDoesNotMatch) when calling the GetUser operation: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."); IAM API Reference, Common errors (403). Was: aws/aws-cli#1211, which is CloudFront',
     verdict: 'match',
   },
   {
@@ -554,7 +563,8 @@ export const TABLE: Row[] = [
       message: 'Request is missing Authentication Token',
       status: 403,
     },
-    source: 'aws/aws-sdk-php#3246 (STS code); the exact body text is unconfirmed',
+    source:
+      'aws/aws-sdk-php#3246 (STS GetCallerIdentity answers MissingAuthenticationToken without credentials); the body as STS sends it, recorded from https://sts.amazonaws.com in public test fixtures (<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code><Message>Request is missing Authentication Token</Message></Error>, HTTP 403), and a live recording of the same query-protocol answer from SNS ("Recorded live: … HTTP 403 … MissingAuthenticationToken … Request is missing Authentication Token")',
     verdict: 'match',
   },
   {
@@ -573,7 +583,7 @@ export const TABLE: Row[] = [
     as: 'sandbox-admin',
     aws: { exit: { v1: 0, v2: 0 }, json: { 'Events[].EventName': '/^(?!CreateUser$)/' } },
     source:
-      'awsdocs/aws-cloudtrail-user-guide view-cloudtrail-events-cli.md: since 2021-11-22 IAM and STS events are only in us-east-1',
+      'The AWS notice quoted in SummitRoute/aws_breaking_changes#51: "Beginning November 22, 2021 … CloudTrail\'s Lookup service within each region will only show global service events in us-east-1, as CloudFront, IAM, SignIn, and STS events occur in that region"; CloudTrail User Guide, update-trail ("events created by … IAM … are recorded in the Region in which they were created, the US East (N. Virginia) Region … the aws cloudtrail lookup-events command will show these events in the AWS Region where they occurred")',
     verdict: 'match',
   },
   // ── s3-basics ─────────────────────────────────────────────────────────────────────────────
@@ -588,7 +598,7 @@ export const TABLE: Row[] = [
       event: { eventName: 'CreateBucket', eventSource: S3, region: SYDNEY },
     },
     source:
-      'aws-cli awscli/examples/s3/mb.rst; S3 User Guide "Amazon S3 CloudTrail events" (bucket-level calls are management events, in the bucket\'s region)',
+      'The exit code: cli-usage-returncodes (0 on success); the event: CreateBucket is a management event (S3 User Guide, "Logging Amazon S3 API calls using AWS CloudTrail": bucket-level actions are management events) and "for most services, events are recorded in the region where the action occurred" (the AWS CloudTrail notice quoted in SummitRoute/aws_breaking_changes#51). Was: aws-cli examples/s3/mb.rst, whose output line (make_bucket: s3://mybucket) the CLI does not print',
     verdict: 'match',
   },
   {
@@ -773,10 +783,22 @@ export const TABLE: Row[] = [
         'SecurityGroupRules[].IsEgress': '/^false$/',
         'SecurityGroupRules[].CidrIpv4': '/^203\\.0\\.113\\.10\\/32$/',
       },
-      event: { eventName: 'AuthorizeSecurityGroupIngress', eventSource: EC2, region: EAST },
+      event: {
+        eventName: 'AuthorizeSecurityGroupIngress',
+        eventSource: EC2,
+        region: EAST,
+        paths: {
+          'requestParameters.groupId': '/^sg-[0-9a-f]{17}$/',
+          'requestParameters.ipPermissions.items[].ipProtocol': '/^tcp$/',
+          'requestParameters.ipPermissions.items[].fromPort': '/^22$/',
+          'requestParameters.ipPermissions.items[].toPort': '/^22$/',
+          'requestParameters.ipPermissions.items[].ipRanges.items[].cidrIp':
+            '/^203\\.0\\.113\\.10\\/32$/',
+        },
+      },
     },
     source:
-      'aws-cli awscli/examples/ec2/authorize-security-group-ingress.rst (Example 1: Return, SecurityGroupRules with GroupOwnerId and no Tags)',
+      'aws-cli awscli/examples/ec2/authorize-security-group-ingress.rst (Example 1: Return, SecurityGroupRules with GroupOwnerId and no Tags); the record\'s requestParameters as CloudTrail nests a rule ({"groupId": …, "ipPermissions": {"items": [{"ipProtocol": "tcp", "fromPort": …, "toPort": …, "groups": {}, "ipRanges": {"items": [{"cidrIp": …}]}, "ipv6Ranges": {}, "prefixListIds": {}}]}}, a captured AuthorizeSecurityGroupIngress record quoted in a public alerting Lambda); both CLIs send --port/--cidr as IpPermissions (awscli/customizations/ec2/secgroupsimplify.py)',
     verdict: 'match',
   },
   {
@@ -1207,4 +1229,5 @@ export const TABLE: Row[] = [
       'denials of a role session name the session and the resource with its account id: uswitch/kiam#33 ("User: arn:aws:sts::034324643013:assumed-role/… is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::034324643013:role/…"), aws-wire.md (the "because no identity-based policy allows" ending)',
     verdict: 'match',
   },
+  ...STATE_RULE_ROWS,
 ];

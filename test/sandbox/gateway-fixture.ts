@@ -44,6 +44,8 @@ export interface GatewayFixture {
   /** The full sandbox, when started through the lifecycle. */
   sandbox?: TestSandbox;
   killEngine(): void;
+  /** Stop the engine (SIGTERM, as `lab sandbox stop`) and start it again on its state folder. */
+  restartEngine?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,11 +62,15 @@ export function testModelsDir(): string {
   return (modelsDir ??= botocoreDataDir('python3'));
 }
 
-export async function startEngine(stateDir: string): Promise<EngineProcess> {
-  const secret = randomBytes(32).toString('base64url');
+export async function startEngine(
+  stateDir: string,
+  /** Same port and secret: a restart the running gateway does not notice. */
+  again?: { port: number; secret: string },
+): Promise<EngineProcess> {
+  const secret = again?.secret ?? randomBytes(32).toString('base64url');
   const proc = spawn(
     'python3',
-    [ENGINE, '--host', '127.0.0.1', '--port', '0', '--state-dir', stateDir],
+    [ENGINE, '--host', '127.0.0.1', '--port', String(again?.port ?? 0), '--state-dir', stateDir],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LAB_ENGINE_SECRET: secret },
@@ -144,7 +150,7 @@ export async function startGatewayFixture(
   }
 
   const stateDir = path.join(tmp, 'state');
-  const engine = await startEngine(stateDir);
+  let engine = await startEngine(stateDir);
   const ids = JSON.parse(fs.readFileSync(path.join(stateDir, 'identities.json'), 'utf8'));
   const gateway = await createGateway({
     engineUrl: engine.url,
@@ -160,6 +166,15 @@ export async function startGatewayFixture(
     killEngine() {
       killed = true;
       engine.proc.kill('SIGKILL');
+    },
+    async restartEngine() {
+      const exited = new Promise((r) => engine.proc.once('exit', r));
+      engine.proc.kill('SIGTERM');
+      await exited;
+      engine = await startEngine(stateDir, {
+        port: Number(new URL(engine.url).port),
+        secret: engine.secret,
+      });
     },
     async stop() {
       await gateway.close();
