@@ -10,6 +10,8 @@ import { parseSections, readCliFile } from '../resources/profile-file.ts';
 import {
   findProfileSections,
   foreignKeys,
+  keptKeysElsewhere,
+  usersBeforeTheLab,
   decide,
   labUsersOf,
   listKeys,
@@ -62,12 +64,9 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
   kept.push(...foreign.map(({ resource, why }) => ({ resource, why })));
   const holding = new Map<string, string[]>();
   for (const f of foreign) holding.set(f.userName, [...(holding.get(f.userName) ?? []), f.keyId]);
-  // Contested keys on users that are not the lab's (a lab that may key any user).
-  for (const [keyId, c] of recorded.contestedKeys) {
-    if (labUsers.includes(c.userName) || deletingUsers.has(c.userName)) continue;
-    if (!(await listKeys(iam, c.userName)).some((k) => k.AccessKeyId === keyId)) continue;
-    kept.push({ resource: `access key ${keyId} of ${c.userName}`, why: c.why });
-  }
+  kept.push(
+    ...(await keptKeysElsewhere(own, recorded.contestedKeys, [...labUsers, ...deletingUsers])),
+  );
 
   const entries = ledgerFor(store, run.id);
   const keyEntries = entries.filter((e) => e.kind === 'access-key');
@@ -143,15 +142,7 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
       actions.push({ ...base, kind: 'delete-resource', text: `${doing}${where} (${who})${after}` });
     }
   }
-  const recordedUsers = ledgerFor(store, run.id).filter((e) => e.kind === 'iam-user');
-  for (const u of labUsers) {
-    if (!recordedUsers.some((e) => e.resourceId === u)) {
-      kept.push({
-        resource: `IAM user ${u}`,
-        why: 'existed before the lab: not the lab’s to delete',
-      });
-    }
-  }
+  kept.push(...usersBeforeTheLab(own, labUsers));
 
   return {
     runId: run.id,

@@ -5,7 +5,13 @@
 export { recordCreations, describe, type Recorded } from './record.ts';
 export { judge, decide, describeEntry, type Verdict, type Decision } from './judge.ts';
 export { identify } from './identify.ts';
-export { listKeys, foreignKeys, type ContestedKeys } from './keys.ts';
+export {
+  listKeys,
+  foreignKeys,
+  keptKeysElsewhere,
+  usersBeforeTheLab,
+  type ContestedKeys,
+} from './keys.ts';
 export { labUsersOf, createsOf, regionsOf, baselineKeyIds, runStartSecond } from './lab-users.ts';
 export {
   IAM_REGION,

@@ -108,3 +108,35 @@ export async function foreignKeys(
   }
   return out;
 }
+
+/** Contested keys on users that are not the lab's (a lab that may key any user), still there. */
+export async function keptKeysElsewhere(
+  input: Pick<OwnershipInput, 'target'>,
+  contested: ContestedKeys,
+  labUsers: string[],
+): Promise<Kept[]> {
+  const out: Kept[] = [];
+  for (const [keyId, c] of contested) {
+    if (labUsers.includes(c.userName)) continue;
+    if (
+      !(await listKeys(input.target.clients.iam, c.userName)).some((k) => k.AccessKeyId === keyId)
+    )
+      continue;
+    out.push({ resource: `access key ${keyId} of ${c.userName}`, why: c.why });
+  }
+  return out;
+}
+
+/** The lab's users the run did not create: they existed before the lab, and are kept. */
+export function usersBeforeTheLab(
+  input: Pick<OwnershipInput, 'run' | 'store'>,
+  labUsers: string[],
+): Kept[] {
+  const recorded = ledgerFor(input.store, input.run.id).filter((e) => e.kind === 'iam-user');
+  return labUsers
+    .filter((u) => !recorded.some((e) => e.resourceId === u))
+    .map((u) => ({
+      resource: `IAM user ${u}`,
+      why: 'existed before the lab: not the lab’s to delete',
+    }));
+}
