@@ -13,7 +13,7 @@
 // waits, and when and why a shell ended (an exit with its status, `lab serve` stopping), and
 // offers a new one. "To terminal" offers only the commands of the target in use.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 import { promisify } from 'node:util';
 import { $ as zx$ } from 'zx';
@@ -313,6 +313,53 @@ describe('the terminal in the day42 page', () => {
     await expect(a.locator('[data-term-status] code').textContent()).resolves.toBe('lab serve');
     await expect(status(a)).resolves.not.toContain('`'); // a command reads as code
     await ctx.close();
+  });
+
+  it('says so when the real `lab serve` stops (SIGTERM) and when it is killed', async () => {
+    // `lab serve` as the learner runs it, on the same build and sandbox.
+    const start = async () => {
+      const child = spawn(
+        process.execPath,
+        [`${ROOT}bin/lab.mjs`, 'serve', '--port', '0', '--out', out],
+        {
+          env: { ...sandbox.env, NO_COLOR: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let said = '';
+      const address = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d) => {
+          said += d;
+          const m = /Lab site: (http:\/\/\S+#token=[\w-]+)/.exec(said);
+          if (m && said.includes('Press Ctrl+C to stop.')) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`lab serve exited ${code}: ${said}`)));
+      });
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await p.goto(address.replace('#', 'labs/day42/#'));
+      await p.getByRole('button', { name: 'Open a terminal here' }).click();
+      await waitScreen(p, /\(sandbox\)/);
+      return { child, exited, p };
+    };
+    const stopped = await start();
+    stopped.child.kill('SIGTERM'); // Ctrl+C in its terminal
+    await expect
+      .poll(() => status(stopped.p), { timeout: 20_000 })
+      .toBe('The shell ended: lab serve stopped.');
+    expect(await stopped.exited).toBe(0);
+    await stopped.p.close();
+
+    const killed = await start();
+    killed.child.kill('SIGKILL'); // no word from it at all
+    await expect
+      .poll(() => status(killed.p), { timeout: 20_000 })
+      .toMatch(/^The connection to lab serve was lost \(it stopped or restarted\)/);
+    await expect(
+      killed.p.getByRole('button', { name: 'Start a new shell' }).isVisible(),
+    ).resolves.toBe(true);
+    await killed.exited;
+    await killed.p.close();
   });
 
   it('says a shell idled out with no page open, when a page comes back', async () => {
