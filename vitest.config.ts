@@ -11,6 +11,9 @@ export default defineConfig({
     // not slow machines: they scale with LAB_TEST_TIMEOUT_FACTOR (test/helpers/timeouts.ts).
     testTimeout: scaled(60_000),
     hookTimeout: scaled(60_000),
+    // expect.poll's own default is 1 s: a page or a server that answers in 2 s on a busy machine
+    // failed the test (the dashboard's sign-in alert in issue 22).
+    expect: { poll: { timeout: scaled(5_000) } },
     pool: 'forks',
     // Most of a test's time is spent waiting on other processes (moto, the AWS CLIs, Chromium),
     // so three files at a time on two cores halve the suite's wall time (bench/README.md).
