@@ -86,7 +86,7 @@ describe('the suite stops only what it started', () => {
       expect(mine.every(alive)).toBe(true);
       process.kill(to === 'group' ? -run.child.pid! : run.child.pid!, signal);
       await run.exited;
-      await until(() => mine.every((p) => !alive(p)), "the run's sandbox to stop", 60_000);
+      await until(() => mine.every((p) => !alive(p)), "the run's sandbox to stop", 40_000);
       expect(person.every(alive), run.output()).toBe(true);
     });
   }
