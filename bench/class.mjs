@@ -8,13 +8,13 @@
 //
 // PostgreSQL: a throwaway server (test/helpers/postgres.ts), or DATABASE_URL if set.
 // Prints figures; bench/README.md records a run.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openClassStore } from '../runner/class/store/index.ts';
-import { freePort, startTestPostgres } from '../test/helpers/postgres.ts';
+import { startTestPostgres } from '../test/helpers/postgres.ts';
+import { serveClass } from './class-server.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -33,24 +33,6 @@ const L = Number(opt.learners);
 const LABS = Number(opt.labs);
 const STEPS = Number(opt.steps);
 
-function serve(home, env) {
-  return new Promise(async (resolve, reject) => {
-    const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      [join(ROOT, 'bin/lab.mjs'), 'class', 'serve', '--port', String(port)],
-      {
-        env: { ...process.env, LAB_HOME: home, NO_COLOR: '1', ...env },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    child.stdout.on('data', (d) => {
-      if (/Class server: http/.test(String(d))) resolve({ url: `http://127.0.0.1:${port}`, child });
-    });
-    child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
-}
-
 async function ingest(kind, databaseUrl) {
   const home = mkdtempSync(join(tmpdir(), 'lab-bench-class-'));
   const store = await openClassStore({ databaseUrl, sqlitePath: join(home, 'class', 'class.db') });
@@ -59,7 +41,7 @@ async function ingest(kind, databaseUrl) {
   for (let i = 0; i < CLIENTS; i++)
     tokens.push((await store.join(cls.joinCode, `learner ${i}`)).token);
   await store.close();
-  const { url, child } = await serve(home, databaseUrl ? { DATABASE_URL: databaseUrl } : {});
+  const { url, child } = await serveClass(home, databaseUrl ? { DATABASE_URL: databaseUrl } : {});
   const stepIds = Array.from({ length: STEPS }, (_, i) => `step-${i}`);
   let results = 0;
   let requests = 0;
@@ -170,7 +152,7 @@ async function report(kind, databaseUrl) {
   }
   const seedS = (performance.now() - t0) / 1000;
   await store.close();
-  const { url, child } = await serve(home, databaseUrl ? { DATABASE_URL: databaseUrl } : {});
+  const { url, child } = await serveClass(home, databaseUrl ? { DATABASE_URL: databaseUrl } : {});
   const get = async (path) => {
     const r0 = performance.now();
     const res = await fetch(url + path, {

@@ -13,7 +13,6 @@
 //   - Brotli at quality 11 (what the server used before) against quality 4 and gzip on
 //     the biggest page's bytes, in this process: the cost compression alone adds.
 // Prints figures; bench/README.md records a run.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +20,8 @@ import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { openClassStore } from '../runner/class/store/index.ts';
-import { freePort, startTestPostgres } from '../test/helpers/postgres.ts';
+import { startTestPostgres } from '../test/helpers/postgres.ts';
+import { serveClass } from './class-server.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -95,24 +95,6 @@ function resultsFor(round = 0) {
   return out;
 }
 
-function serve(home, env) {
-  return new Promise(async (resolve, reject) => {
-    const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      [join(ROOT, 'bin/lab.mjs'), 'class', 'serve', '--port', String(port)],
-      {
-        env: { ...process.env, LAB_HOME: home, NO_COLOR: '1', ...env },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    child.stdout.on('data', (d) => {
-      if (/Class server: http/.test(String(d))) resolve({ url: `http://127.0.0.1:${port}`, child });
-    });
-    child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
-}
-
 async function run(kind, databaseUrl) {
   const home = mkdtempSync(join(tmpdir(), 'lab-bench-dash-'));
   const store = await openClassStore({ databaseUrl, sqlitePath: join(home, 'class', 'class.db') });
@@ -130,7 +112,7 @@ async function run(kind, databaseUrl) {
     );
   }
   await store.close();
-  const { url, child } = await serve(home, databaseUrl ? { DATABASE_URL: databaseUrl } : {});
+  const { url, child } = await serveClass(home, databaseUrl ? { DATABASE_URL: databaseUrl } : {});
   const cookie = `lab_class_${cls.classId.replace(/[^\w]/g, '_')}=${cls.instructorToken}`;
   const get = async (path, encoding) => {
     const t0 = performance.now();

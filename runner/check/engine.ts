@@ -121,23 +121,8 @@ export async function checkLab(o: RunChecksOptions): Promise<CheckOutcome> {
     const delays = o.retryDelays ?? (o.target.kind === 'aws' ? [1000, 3000] : []);
     const selected = o.step ? [o.step] : ids;
     const scope = newScope();
-    const ctxFor = (memo: Scope): CheckContext => ({
-      lab: o.lab,
-      target: o.target,
-      clients: o.target.clients,
-      run: { id: run.id, startedAt: new Date(run.startedAt), baseline: run.baseline },
-      clock,
-      memo: memo.memo,
-      ledger: (kind) => ledgerFor(store, run.id).filter((e) => !kind || e.kind === kind),
-      remember: (kind, resourceId, details) =>
-        void recordCreated(store, {
-          runId: run.id,
-          kind,
-          resourceId,
-          details,
-          createdBy: 'learner',
-        }),
-    });
+    const ctxFor = (memo: Scope): CheckContext =>
+      checkContext({ lab: o.lab, target: o.target, store, run, clock, memo });
 
     // Ownership is recorded at creation: this pass records what the learner's creation calls
     // made (by id, from the event history) alongside the checks, so cleanup later proves each
@@ -246,6 +231,33 @@ interface Scope {
 }
 
 /** Lookups shared by the steps of one pass; a retry gets a fresh scope so it sees new state. */
+/**
+ * The context a check (or an evidence question, runner/quiz/) reads the run through: the
+ * runner's clients, the run, one memo per pass, and the run's ledger, to which what the
+ * evidence proves the learner made is added.
+ */
+export function checkContext(o: {
+  lab: string;
+  target: Target;
+  store: Store;
+  run: Run;
+  clock: Clock;
+  memo?: Scope;
+}): CheckContext {
+  const { store, run } = o;
+  return {
+    lab: o.lab,
+    target: o.target,
+    clients: o.target.clients,
+    run: { id: run.id, startedAt: new Date(run.startedAt), baseline: run.baseline },
+    clock: o.clock,
+    memo: (o.memo ?? newScope()).memo,
+    ledger: (kind) => ledgerFor(store, run.id).filter((e) => !kind || e.kind === kind),
+    remember: (kind, resourceId, details) =>
+      void recordCreated(store, { runId: run.id, kind, resourceId, details, createdBy: 'learner' }),
+  };
+}
+
 function newScope(): Scope {
   const cache = new Map<string, Promise<unknown>>();
   return {

@@ -70,55 +70,62 @@ export async function publishResults(
   results: StepResult[],
   opts: PublishOptions = {},
 ): Promise<PublishOutcome> {
-  let member: Membership | undefined;
-  try {
-    member = readMembership(home);
-  } catch (e) {
-    return { joined: false, queued: 0, sent: 0, pending: 0, error: (e as Error).message };
-  }
-  if (!member) return { joined: false, queued: 0, sent: 0, pending: 0 };
-  const now = opts.now ?? Date.now;
   const attempt = randomUUID();
-  // A pass from before this lab home joined the class keeps the time it happened, so the
-  // class sees when the learner really did the step (a joiner's re-sent passes used to carry
-  // the join day's time and skewed the class's medians). Later passes carry the check's time.
-  const joinedAt = Date.parse(member.joinedAt);
-  const before =
-    opts.runId !== undefined ? passesBefore(home, Number(opts.runId), joinedAt) : new Map();
-  const payloads: ResultIn[] = results.map((r) => ({
-    // run id + step + a uuid per check run: unique per attempt, stable across resends.
-    key: `${opts.runId ?? 'run'}:${lab}:${r.id}:${attempt}`,
-    lab,
-    step: r.id,
-    status: r.status,
-    at: (r.status === 'passed' && before.get(r.id)) || now(),
-    ...(r.evidence ? { evidence: stripSecrets(r.evidence)!.slice(0, 2000) } : {}),
-    ...(r.hint ? { hint: stripSecrets(r.hint)!.slice(0, 2000) } : {}),
-  }));
-  try {
-    enqueue(home, member.classId, payloads, now());
-  } catch (e) {
-    return { joined: true, queued: 0, sent: 0, pending: 0, error: (e as Error).message };
-  }
-  const out = await flushOutbox(home, { ...opts, member });
+  const out = await publish(home, opts, (member, now) => {
+    // A pass from before this lab home joined the class keeps the time it happened, so the
+    // class sees when the learner really did the step (a joiner's re-sent passes used to carry
+    // the join day's time and skewed the class's medians). Later passes carry the check's time.
+    const joinedAt = Date.parse(member.joinedAt);
+    const before =
+      opts.runId !== undefined ? passesBefore(home, Number(opts.runId), joinedAt) : new Map();
+    return results.map((r) => ({
+      // run id + step + a uuid per check run: unique per attempt, stable across resends.
+      key: `${opts.runId ?? 'run'}:${lab}:${r.id}:${attempt}`,
+      lab,
+      step: r.id,
+      status: r.status,
+      at: (r.status === 'passed' && before.get(r.id)) || now(),
+      ...(r.evidence ? { evidence: stripSecrets(r.evidence)!.slice(0, 2000) } : {}),
+      ...(r.hint ? { hint: stripSecrets(r.hint)!.slice(0, 2000) } : {}),
+    }));
+  });
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
-  if (out.error) {
+  if (out.joined && out.queued && out.error) {
     log(
       `class: ${out.pending} result(s) queued, not sent (${out.error}); they go out with the next check or \`lab class sync\`.`,
     );
   }
   if (out.rejected) log(setAsideNotice(out));
-  return { ...out, queued: results.length };
+  return out;
 }
 
 /**
  * Queue one knowledge-check answer for the class this lab home joined, then try to send the
  * queue (as a check's results go). Never throws; without a class it does nothing.
  */
-export async function publishQuizAnswer(
+export function publishQuizAnswer(
   home: string,
   a: { lab: string; quiz: string; answer: string; correct: boolean },
   opts: PublishOptions = {},
+): Promise<PublishOutcome> {
+  return publish(home, opts, (_member, now) => [
+    {
+      key: `quiz:${a.lab}:${a.quiz}:${randomUUID()}`,
+      lab: a.lab,
+      step: a.quiz,
+      status: a.correct ? 'passed' : 'failed',
+      evidence: (stripSecrets(a.answer) ?? '').slice(0, 200),
+      at: now(),
+      quiz: true,
+    },
+  ]);
+}
+
+/** Queue what `make` builds for the joined class (if any), then try to send the queue. */
+async function publish(
+  home: string,
+  opts: PublishOptions,
+  make: (member: Membership, now: () => number) => ResultIn[],
 ): Promise<PublishOutcome> {
   let member: Membership | undefined;
   try {
@@ -128,22 +135,14 @@ export async function publishQuizAnswer(
   }
   if (!member) return { joined: false, queued: 0, sent: 0, pending: 0 };
   const now = opts.now ?? Date.now;
-  const payload: ResultIn = {
-    key: `quiz:${a.lab}:${a.quiz}:${randomUUID()}`,
-    lab: a.lab,
-    step: a.quiz,
-    status: a.correct ? 'passed' : 'failed',
-    evidence: (stripSecrets(a.answer) ?? '').slice(0, 200),
-    at: now(),
-    quiz: true,
-  };
+  const payloads = make(member, now);
   try {
-    enqueue(home, member.classId, [payload], now());
+    enqueue(home, member.classId, payloads, now());
   } catch (e) {
     return { joined: true, queued: 0, sent: 0, pending: 0, error: (e as Error).message };
   }
   const out = await flushOutbox(home, { ...opts, member });
-  return { ...out, queued: 1 };
+  return { ...out, queued: payloads.length };
 }
 
 /** Put results in the outbox for `classId`, all or none; a key already queued stays as it is. */
@@ -168,6 +167,13 @@ export function enqueue(home: string, classId: string, payloads: ResultIn[], now
 export function setAsideNotice(out: PublishOutcome): string {
   return `class: ${out.setAside ?? out.rejected} result(s) set aside: the class server refused them for good; they are kept in ${out.outbox ?? 'the outbox'} and not resent.`;
 }
+
+/**
+ * How long an explicit sync (`lab class sync`, `lab join`) waits for the server: the learner
+ * asked for it and watches it, so a busy server gets time to answer. A check's own flush keeps
+ * its short wait (flushOutbox's default): a check must not stall on an unreachable server.
+ */
+export const SYNC_TIMEOUT_MS = 20_000;
 
 /** Send everything queued for the joined class, in batches; stop at the first failure. */
 export async function flushOutbox(

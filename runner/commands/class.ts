@@ -131,8 +131,8 @@ const sync = defineCommand({
     json: { type: 'boolean', description: 'Print one JSON object: {sent, pending, setAside}' },
   },
   async run({ args }) {
-    const { flushOutbox, setAsideNotice } = await import('../class/outbox.ts');
-    const out = await flushOutbox(labHome(process.env));
+    const { flushOutbox, setAsideNotice, SYNC_TIMEOUT_MS } = await import('../class/outbox.ts');
+    const out = await flushOutbox(labHome(process.env), { timeoutMs: SYNC_TIMEOUT_MS });
     if (!out.joined) {
       throw new LabError(
         'class_not_joined',

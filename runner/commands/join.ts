@@ -31,9 +31,9 @@ export default defineCommand({
   },
   async run({ args }) {
     const home = labHome(process.env);
-    const { flushOutbox, setAsideNotice } = await import('../class/outbox.ts');
+    const { flushOutbox, setAsideNotice, SYNC_TIMEOUT_MS } = await import('../class/outbox.ts');
     if (args.flush) {
-      const out = await flushOutbox(home);
+      const out = await flushOutbox(home, { timeoutMs: SYNC_TIMEOUT_MS });
       if (!out.joined)
         throw new LabError(
           'class_not_joined',
@@ -88,7 +88,7 @@ export default defineCommand({
     let earlierOut: { sent: number; pending: number; error?: string } = { sent: 0, pending: 0 };
     if (earlier.length) {
       enqueue(home, joined.classId, earlier, Date.now());
-      earlierOut = await flushOutbox(home);
+      earlierOut = await flushOutbox(home, { timeoutMs: SYNC_TIMEOUT_MS });
     }
     if (args.json) {
       // Never the learner token: it stays in class.json (0600), where `lab check` reads it.

@@ -3,7 +3,8 @@
 import { LabError } from '../errors.ts';
 import { loadDefinition } from '../check/load.ts';
 import { systemClock, type CheckContext } from '../check/context.ts';
-import { currentRun, latestRun, ledgerFor, openStore, recordCreated } from '../store/index.ts';
+import { checkContext } from '../check/engine.ts';
+import { currentRun, latestRun, openStore } from '../store/index.ts';
 import type { Target } from '../target/index.ts';
 import type { Env } from '../paths.ts';
 import { notYet, type QuizEvidence } from '../sdk/quiz.ts';
@@ -34,29 +35,7 @@ export async function evidenceAnswer(o: {
       return notYet(
         `This question is about your own run: start the lab first (lab start ${o.lab}).`,
       );
-    const cache = new Map<string, Promise<unknown>>();
-    const ctx: CheckContext = {
-      lab: o.lab,
-      target: o.target,
-      clients: o.target.clients,
-      run: { id: run.id, startedAt: new Date(run.startedAt), baseline: run.baseline },
-      clock: systemClock,
-      memo<T>(key: string, f: () => Promise<T>): Promise<T> {
-        if (!cache.has(key)) cache.set(key, f());
-        return cache.get(key) as Promise<T>;
-      },
-      ledger: (kind) => ledgerFor(store, run.id).filter((e) => !kind || e.kind === kind),
-      // As in a check: what the evidence proves the learner made is recorded for the run (the
-      // run's keys decide which calls are the learner's; cleanup removes what is recorded).
-      remember: (kind, resourceId, details) =>
-        void recordCreated(store, {
-          runId: run.id,
-          kind,
-          resourceId,
-          details,
-          createdBy: 'learner',
-        }),
-    };
+    const ctx = checkContext({ lab: o.lab, target: o.target, store, run, clock: systemClock });
     const r = await fn(ctx);
     const ok =
       r &&
