@@ -50,6 +50,8 @@ export const OTHER_REGION = 'us-west-2';
 export interface Foreign {
   label: string;
   name: string;
+  /** Recorded by id (key pair, security group): the lab's own one is gone by id, not by name. */
+  byId?: boolean;
   present(): Promise<boolean>;
   remove(): Promise<void>;
 }
@@ -58,6 +60,8 @@ export interface Foreign {
 export interface Copy {
   label: string;
   name: string;
+  /** Ids a cleanup line may name it by instead (a key pair's KeyPairId). */
+  ids?: string[];
   present(): Promise<boolean>;
 }
 
@@ -122,7 +126,8 @@ async function recreate(
   labRegion: string,
 ): Promise<Foreign | undefined> {
   const region = String(e.details.region ?? labRegion);
-  const name = e.resourceId;
+  // Kinds recorded by id (a key pair by KeyPairId) keep their name in the details.
+  const name = String(e.details.keyName ?? e.resourceId);
   switch (e.kind) {
     case 'iam-user': {
       if (await ignoreNotFound(o.iam.send(new GetUserCommand({ UserName: name })))) return;
@@ -172,6 +177,7 @@ async function recreate(
       return {
         label: `key pair ${name} (${region})`,
         name,
+        byId: true,
         present: async () => (await find()) === id,
         remove: async () => void (await ec2.send(new DeleteKeyPairCommand({ KeyName: name }))),
       };
@@ -197,6 +203,7 @@ async function recreate(
       return {
         label: `security group ${groupName} (${region})`,
         name: groupName,
+        byId: true,
         present: async () => (await find()) === id,
         remove: async () => void (await ec2.send(new DeleteSecurityGroupCommand({ GroupId: id }))),
       };
@@ -233,17 +240,18 @@ async function copyElsewhere(
   const ec2 = target.clientsForRegion(OTHER_REGION).ec2!;
   const key = entries.find((e) => e.kind === 'key-pair');
   if (key) {
-    await $`aws ec2 create-key-pair --key-name ${key.resourceId} --region ${OTHER_REGION} --query KeyPairId`;
+    const name = String(key.details.keyName ?? key.resourceId);
+    const id = (
+      await $`aws ec2 create-key-pair --key-name ${name} --region ${OTHER_REGION} --query KeyPairId --output text`
+    ).stdout.trim();
     return {
-      label: `key pair ${key.resourceId} in ${OTHER_REGION}`,
-      name: key.resourceId,
+      label: `key pair ${name} in ${OTHER_REGION}`,
+      name,
+      ids: [id],
       present: async () =>
         Boolean(
-          (
-            await ignoreNotFound(
-              ec2.send(new DescribeKeyPairsCommand({ KeyNames: [key.resourceId] })),
-            )
-          )?.KeyPairs?.length,
+          (await ignoreNotFound(ec2.send(new DescribeKeyPairsCommand({ KeyNames: [name] }))))
+            ?.KeyPairs?.length,
         ),
     };
   }
@@ -334,9 +342,17 @@ export async function judgeCleanup(
   const said = (name: string) =>
     report.plan.kept.some((k) => k.resource.includes(name)) ||
     log.split('\n').some((l) => l.includes(name) && /\bkeep|kept\b/i.test(l));
+  // Kinds cleanup knows by id say what they did with the lab's one ("forget key pair
+  // lab-ec2-key (key-…) (already gone)"): the same-named foreign one is never looked at, which
+  // the plan does not spell out. Name-keyed kinds must say "keep".
+  const forgot = (name: string) =>
+    log.split('\n').some((l) => l.includes(name) && /\bforget\b.*already gone/.test(l));
+  const unsaid: string[] = [];
   for (const f of h.foreign) {
     if (!(await f.present())) wrong.push(`DELETED ${f.label}, made by ${OTHER_ADMIN}`);
-    else if (!said(f.name)) wrong.push(`kept ${f.label} without saying so`);
+    else if (!said(f.name) && !(f.byId && forgot(f.name)))
+      wrong.push(`kept ${f.label} without saying so`);
+    else if (!said(f.name)) unsaid.push(f.label);
   }
   for (const k of h.foreignKeys) {
     const keys = await ignoreNotFound(
@@ -349,7 +365,13 @@ export async function judgeCleanup(
   }
   if (h.copy) {
     if (await h.copy.present()) wrong.push(`LEFT the learner's ${h.copy.label}`);
-    else if (!report.done.some((d) => d.includes(h.copy!.name) && d.includes(OTHER_REGION)))
+    else if (
+      !report.done.some(
+        (d) =>
+          [h.copy!.name, ...(h.copy!.ids ?? [])].some((n) => d.includes(n)) &&
+          d.includes(OTHER_REGION),
+      )
+    )
       wrong.push(`removed the ${h.copy.label} without naming it with its region`);
   }
   // Only the lab users that hold a foreign key may remain (their removal would take the key).
@@ -362,6 +384,9 @@ export async function judgeCleanup(
     detail: [
       h.foreign.length || h.foreignKeys.length
         ? `kept ${[...h.foreign.map((f) => f.label), ...h.foreignKeys.map((k) => `key ${k.keyId} of ${k.user}${report.remaining.length ? ' (and the user)' : ''}`)].join(', ')}, saying why`
+        : '',
+      unsaid.length
+        ? `(${unsaid.join(', ')}: untouched; the plan forgets the lab's one by id and does not name the foreign one)`
         : '',
       h.copy ? `removed ${h.copy.label}` : '',
       `${report.done.length} thing(s) done`,

@@ -56,7 +56,7 @@ describe('lab test', () => {
     } finally {
       await Promise.all(homes.map((h) => rm(h, { recursive: true, force: true })));
     }
-  }, 1_200_000);
+  }, 1_800_000);
 });
 
 describe('lab cleanup of runs stopped half-way', () => {

@@ -112,7 +112,7 @@ describe('lab test', () => {
     expect(await refused(m![1])).toBe(true);
     expect(existsSync(m![2])).toBe(false);
     expect(existsSync(join(home, 'sandbox'))).toBe(false);
-  }, 900_000);
+  }, 1_200_000);
 
   it('fails, naming the phase, when solve.mjs and the checks do not fit (--json: one document)', async () => {
     // --json: the document alone on stdout; the verdict lines for people on stderr as they come.

@@ -96,7 +96,7 @@ describe('iam-groups', () => {
     );
     // A step the learner has not reached is "not tried yet", never a failure (issue 10).
     expect(r.stdout).not.toMatch(/failed before its step/);
-  }, 900_000);
+  }, 1_200_000);
 
   it('a copy that forgets its tear-down and its kinds leaves the group behind: lab test fails, naming it', async () => {
     const r = await lab(['test', 'iam-groups'], cleanEnv({ LAB_HOME: home, LAB_LABS_DIR: labs }));

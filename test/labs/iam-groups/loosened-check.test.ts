@@ -65,12 +65,12 @@ describe('lab test with a loosened check', () => {
     const r = await lab(['test', 'iam-groups', '--labs', labs], cleanEnv({ LAB_HOME: home }));
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(
-      /✗ mistake prove-rights: out of order: acting as the user before it is in the group: PASSED \(GetCallerIdentity allowed; ListUsers denied\): the check accepts the mistake/,
+      /✗ mistake prove-rights: out of order: acting as the user before it is in the group: PASSED \(GetCallerIdentity allowed; \w+ denied\): the check accepts the mistake/,
     );
     // The solve itself still passes with the loosened check: only the mistake shows the hole.
     expect(r.stdout).toMatch(/✓ prove-rights: not-tried before its step, passed after/);
     expect(r.stdout.trim().split('\n').at(-1)).toBe(
       'FAIL iam-groups: mistake prove-rights: out of order: acting as the user before it is in the group',
     );
-  }, 900_000);
+  }, 1_200_000);
 });

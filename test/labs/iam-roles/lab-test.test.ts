@@ -53,5 +53,5 @@ describe('iam-roles', () => {
     expect(r.stdout).toMatch(/✓ session-limits: .*denied \(AccessDenied\)/);
     // A step the learner has not reached is "not tried yet", never a failure (issue 10).
     expect(r.stdout).not.toMatch(/failed before its step/);
-  }, 900_000);
+  }, 1_200_000);
 });
