@@ -57,7 +57,15 @@ describe('static build', () => {
       readdirSync(d).flatMap((e) =>
         statSync(join(d, e)).isDirectory() ? walk(join(d, e)) : [join(d, e)],
       );
-    const exts = new Set(walk(out).map((f) => f.split('.').pop()));
+    const files = walk(out);
+    // `.br` and `.gz` are the same files precompressed at build time (site/integrations/
+    // precompress.ts): each stands beside the file it compresses.
+    const compressed = files.filter((f) => /\.(br|gz)$/.test(f));
+    expect(compressed.length).toBeGreaterThan(0);
+    for (const f of compressed) expect(files, f).toContain(f.replace(/\.(br|gz)$/, ''));
+    const exts = new Set(
+      files.filter((f) => !compressed.includes(f)).map((f) => f.split('.').pop()),
+    );
     expect([...exts].every((e) => ['html', 'js', 'css', 'svg', 'ico', 'txt'].includes(e!))).toBe(
       true,
     );

@@ -99,10 +99,15 @@ describe('day42 page, static', () => {
     // Every visible control (links, buttons, hint summaries), outside closed hints.
     const controls = await page.evaluate(() => {
       const all = [...document.querySelectorAll<HTMLElement>('a[href], button, summary, input')];
+      // A group of radio buttons (a quiz's choices) is one Tab stop; arrows move inside it.
+      const firstOfGroup = (el: HTMLElement) =>
+        !(el instanceof HTMLInputElement && el.type === 'radio') ||
+        el.form?.querySelector(`input[type=radio][name="${el.name}"]`) === el;
       const usable = all.filter(
         (el) =>
           el.getClientRects().length > 0 &&
           !(el as HTMLButtonElement).disabled &&
+          firstOfGroup(el) &&
           !(el.closest('details:not([open])') && el.tagName !== 'SUMMARY'),
       );
       usable.forEach((el, i) => (el.dataset.kb = String(i)));
