@@ -379,14 +379,18 @@ export async function judgeCleanup(
   const other = report.remaining.filter((r) => ![...held].some((u) => r.resource.includes(u)));
   for (const r of other) wrong.push(`left ${r.resource} (${r.why})`);
   if (wrong.length) return { ok: false, detail: wrong.join('; ') };
+  const keptSaid = [
+    ...h.foreign.filter((f) => !unsaid.includes(f.label)).map((f) => f.label),
+    ...h.foreignKeys.map(
+      (k) => `key ${k.keyId} of ${k.user}${report.remaining.length ? ' (and the user)' : ''}`,
+    ),
+  ];
   return {
     ok: true,
     detail: [
-      h.foreign.length || h.foreignKeys.length
-        ? `kept ${[...h.foreign.map((f) => f.label), ...h.foreignKeys.map((k) => `key ${k.keyId} of ${k.user}${report.remaining.length ? ' (and the user)' : ''}`)].join(', ')}, saying why`
-        : '',
+      keptSaid.length ? `kept ${keptSaid.join(', ')}, saying why` : '',
       unsaid.length
-        ? `(${unsaid.join(', ')}: untouched; the plan forgets the lab's one by id and does not name the foreign one)`
+        ? `left ${unsaid.join(', ')} untouched (the plan forgets the lab's one by id and does not name the foreign one)`
         : '',
       h.copy ? `removed ${h.copy.label}` : '',
       `${report.done.length} thing(s) done`,
