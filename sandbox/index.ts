@@ -50,7 +50,7 @@ export type { Env } from './paths.ts';
 export { SandboxError, isSandboxError } from './errors.ts';
 export { readSandboxInfo } from './lifecycle/read.ts';
 export { sandboxEnv, sandboxProcessEnv, OVERRIDING_VARS } from './lifecycle/env.ts';
-export { WRAPPER_MARKER as AWS_WRAPPER_MARKER } from './lifecycle/cli-files.ts';
+export { WRAPPER_MARKER as AWS_WRAPPER_MARKER } from './lifecycle/wrapper-marker.ts';
 export { PROFILE as SANDBOX_PROFILE } from './lifecycle/read.ts';
 export { freePort } from './lifecycle/ports.ts';
 export const DEFAULT_SANDBOX_PORT = 4566;

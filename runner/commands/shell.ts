@@ -119,7 +119,10 @@ function banner(info: SandboxInfo, cli: Cli | undefined): void {
   );
   say(
     cli
-      ? `\`aws\` here runs AWS CLI ${cli.version ?? '(version unknown)'} (${cli.path})${cli.pinned ? ', chosen with --cli' : ', the first on your PATH; --cli v1|v2|<path> picks another'}.`
+      ? cli.pinned
+        ? `\`aws\` here runs AWS CLI ${cli.version ?? '(version unknown)'} (${cli.path}), chosen with --cli.`
+        : // Your rc file may still reorder PATH (pyenv's init does): say what it finds from here.
+          `\`aws\` here runs the first AWS CLI on the shell's PATH (from here: ${cli.version ?? 'version unknown'}, ${cli.path}); --cli v1|v2|<path> picks one.`
       : '`aws` here: no AWS CLI found on your PATH (--cli <path> names one).',
   );
   // A CLI typed by its path skips the wrapper: one older than v1.29 / v2.13 ignores

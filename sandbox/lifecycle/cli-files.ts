@@ -13,6 +13,7 @@ import { parse, stringify } from 'ini';
 import type { Identity } from '../types.ts';
 import type { Layout } from './layout.ts';
 import { PROFILE } from './read.ts';
+import { WRAPPER_MARKER } from './wrapper-marker.ts';
 
 export { PROFILE };
 
@@ -64,7 +65,7 @@ function updateIni(path: string, sections: Record<string, Record<string, string>
 const ENDPOINT_SHIM = '.aws-endpoint.py';
 const ENDPOINT_SHIM_SOURCE = readFileSync(new URL('./aws-endpoint.py', import.meta.url), 'utf8');
 
-export const WRAPPER_MARKER = '# labrunner-aws-wrapper: skip me when looking for the real aws';
+export { WRAPPER_MARKER };
 export const AWS_WRAPPER = `#!/bin/sh
 ${WRAPPER_MARKER}
 # labrunner sandbox: make \`aws\` honour AWS_ENDPOINT_URL even where the CLI is too old for it.

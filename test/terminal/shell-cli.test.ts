@@ -25,6 +25,12 @@ beforeAll(async () => {
     LAB_HOME: labHome,
     LAB_SANDBOX_PORT: String(await freePort()),
   });
+  // A pyenv user's PATH reaches Python versions through the shims only (the suite may put a
+  // version's own bin on PATH too, which would make it the "system" one).
+  base.PATH = base
+    .PATH!.split(':')
+    .filter((d) => !d.startsWith('/root/.pyenv/versions/'))
+    .join(':');
   // Started before `pyenv shell system`, as a learner does: the Python that runs moto (pyenv's)
   // is remembered, so the system python3 (no moto) in the shells below does not matter.
   const r = await lab(['sandbox', 'start'], base);
@@ -54,10 +60,11 @@ async function expectSandboxCli(sh: ShellSession, version: RegExp) {
 
 test('PYENV_VERSION=system: `aws` answers (the system CLI, through the sandbox), no endless loop', async () => {
   const sh = await shell({ PYENV_VERSION: 'system' });
-  // The banner names the CLI `aws` runs and how to pick another.
+  // The banner says which CLI `aws` runs and how to pick one.
   expect(sh.term.text()).toMatch(
-    /`aws` here runs AWS CLI 2\.\d+\.\d+ \(\/usr\/bin\/aws\), the first on your PATH; --cli v1\|v2\|<path> picks another/,
+    /`aws` here runs the first AWS CLI on the shell's PATH \(from here: \d+\.\d+\.\d+, \/\S+\/aws\); --cli v1\|v2\|<path> picks one/,
   );
+  // ~/.bashrc put pyenv's shims first; with PYENV_VERSION=system they run Debian's v2.9.
   await expectSandboxCli(sh, V2);
   sh.term.kill();
 });
