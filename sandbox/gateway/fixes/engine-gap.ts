@@ -1,9 +1,9 @@
-// What the engine cannot serve answers at once, never as a 500 the CLIs retry. moto 5.2.1 answers
-// an operation (or an EC2 filter, or a parameter) it does not implement, and its own crashes, with
-// an HTML 500 page; the AWS CLI and SDKs retry every 500 (v1: five attempts, seconds of back-off)
-// before printing InternalFailure. AWS answers a call an endpoint does not support at once, in
-// the protocol's own words, and this is what the gateway sends, saying that it is the sandbox's
-// gap (the engine marks NotImplementedError: sandbox/engine/engine_gaps.py):
+// What the engine cannot serve answers at once, never as a 500 the CLIs retry. moto 5.2.1 raises
+// NotImplementedError for an operation (or an EC2 filter, or a parameter) it lacks, which became a
+// 500 page; the AWS CLI and SDKs retry every 500 (v1: five attempts, seconds of back-off) before
+// printing InternalFailure. The engine marks those (sandbox/engine/engine_gaps.py), and the
+// gateway answers them at once as AWS answers a call an endpoint does not support, in the
+// protocol's own words, saying the gap is the sandbox's:
 //  * IAM, STS (query): 400 InvalidAction, as SNS names an operation its region lacks: "Operation
 //    (ListPlatformApplications) is not supported in this region" (rebuy-de/aws-nuke#301); the
 //    common errors: "InvalidAction — The action or operation requested is invalid. Verify that the
@@ -18,12 +18,21 @@ import type { ErrorFix } from './types.ts';
 
 export const engineGap: ErrorFix = ({ req }, answer) => {
   const crashed = answer.status >= 500 && (!answer.code || /<html|Traceback/i.test(answer.body));
-  if (!answer.gap && !crashed) return undefined;
+  if (!crashed) return undefined;
   const action = req.action ?? 'this request';
   const what = `${req.service ?? 'this service'}:${action}`;
-  const note = answer.gap
-    ? `The labrunner sandbox cannot serve ${what}: its engine (moto) does not implement it (${answer.gap}). On AWS this call works; the gap is the sandbox's.`
-    : `The labrunner sandbox's engine (moto) failed on ${what}; see the engine log in the sandbox's state directory.`;
+  if (!answer.gap) {
+    // A crash of moto's may be passing (the engine threads its reads), so it stays what AWS
+    // answers for its own failures, 500 InternalFailure, which the clients retry; never a page
+    // or a traceback.
+    return {
+      status: 500,
+      type: 'Receiver',
+      code: 'InternalFailure',
+      message: `The request processing has failed because of an unknown error, exception or failure. (The labrunner sandbox's engine failed on ${what}; see the engine log in the sandbox's state directory.)`,
+    };
+  }
+  const note = `The labrunner sandbox cannot serve ${what}: its engine (moto) does not implement it (${answer.gap}). On AWS this call works; the gap is the sandbox's.`;
   const err = (status: number, code: string, message: string): AwsError => ({
     status,
     code,
