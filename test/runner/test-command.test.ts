@@ -80,6 +80,11 @@ describe('lab test', () => {
       '✓ list-users',
       '✓ denied-ec2',
       '✓ cleanup',
+      '✓ quiz secret-once',
+      '✓ quiz env-wins',
+      '✓ quiz denied-code',
+      '✓ quiz key-rights',
+      '✓ quiz deactivate-first',
       // Another admin adds a key to iam-admin: cleanup keeps it and the user, then (the key
       // gone) removes the user.
       '✓ hostile',
@@ -94,7 +99,7 @@ describe('lab test', () => {
       '✓ mistake denied-ec2',
       '✓ mistake cleanup',
     ]);
-    expect(lines.at(-1)).toBe('PASS day42: 16 phases');
+    expect(lines.at(-1)).toBe('PASS day42: 21 phases');
     expect(r.stdout).toMatch(
       /✓ lab cleanup: kept key AKIA\w+ of iam-admin \(and the user\), saying why/,
     );
@@ -157,7 +162,13 @@ describe('lab test', () => {
       before: 'not-tried',
       after: 'not-tried',
     });
-    expect(doc.cleanup).toMatchObject({ ok: true, detail: expect.stringMatching(/^removed /) });
+    // The hostile phase's other admin put a key on iam-admin: kept, with the user, saying why.
+    expect(doc.hostile).toMatchObject({ ok: true, detail: expect.stringMatching(/iam-admin/) });
+    expect(doc.cleanup).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/^kept key AKIA\w+ of iam-admin \(and the user\)/),
+    });
+    expect(doc.mistakes).toEqual([]); // this copy of day42 declares none
     expect(doc.account.ok).toBe(true);
     expect(doc.cliFiles.ok).toBe(true);
     expect(SECRETISH.test(r.stdout)).toBe(false);
