@@ -70,6 +70,10 @@ describe('iam-groups', () => {
       '✓ add-user',
       '✓ prove-rights',
       '✓ tear-down',
+      // Its knowledge checks, proved after the solve (runner/labtest/quiz.ts).
+      '✓ quiz group-facts',
+      '✓ quiz which-policy',
+      '✓ quiz delete-order',
       '✓ hostile',
       '✓ lab cleanup',
       '✓ account',

@@ -33,6 +33,11 @@ describe('iam-roles', () => {
       '✓ assume-role',
       '✓ session-limits',
       '✓ remove-role',
+      // Its knowledge checks, proved after the solve (runner/labtest/quiz.ts).
+      '✓ quiz role-credentials',
+      '✓ quiz trust-or-permissions',
+      '✓ quiz role-id',
+      '✓ quiz session-length',
       '✓ hostile',
       '✓ lab cleanup',
       '✓ account',

@@ -98,8 +98,9 @@ test('on AWS, a role profile not configured yet is "not tried yet", and what to 
   // The CLI files are read directly: no CloudTrail event to wait for.
   expect(r.out).toMatch(/○ configure-profile not tried yet/);
   expect(r.out).not.toMatch(/waiting for CloudTrail/);
-  expect(r.out).toContain(
-    'Then run `lab check iam-roles --target aws --profile sandbox-admin` again',
+  // `npx lab` when `lab` is not on PATH (runner/invocation.ts), as in this test's environment.
+  expect(r.out).toMatch(
+    /Then run `(npx )?lab check iam-roles --target aws --profile sandbox-admin` again/,
   );
   expect(lab('cleanup', 'iam-roles', '--yes', ...flags).code).toBe(0);
 });
