@@ -18,6 +18,17 @@ export async function stopSandbox(opts: {
 }): Promise<{ stopped: string[]; orphaned?: boolean }> {
   return (await control()).stopSandbox(opts);
 }
+/** A class that hosts the sandbox: a new isolated account in this home's running engine. */
+export async function createSandboxAccount(home: string) {
+  return (await import('./lifecycle/accounts.ts')).createAccount(home);
+}
+/** Point a lab home at an account a class hosts (no local engine); see lifecycle/remote.ts. */
+export async function attachRemoteSandbox(
+  home: string,
+  remote: import('./lifecycle/remote.ts').RemoteSandbox,
+): Promise<SandboxInfo> {
+  return (await import('./lifecycle/remote.ts')).attachRemote(home, remote);
+}
 /** Both processes (pid, port, alive, healthy), the endpoint and the account. */
 export async function sandboxStatus(opts: { home: string }): Promise<SandboxStatus> {
   return (await control()).sandboxStatus(opts);

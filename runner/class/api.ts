@@ -8,6 +8,7 @@ import { apiV1 } from './routes/api-v1.ts';
 import { dashboard } from './routes/dashboard.ts';
 import { stepsFromLabs, type StepOrder } from './labs.ts';
 import type { ClassStore } from './store/index.ts';
+import type { HostedSandbox } from './hosted.ts';
 
 export { DEFAULT_RATE };
 
@@ -21,6 +22,8 @@ export interface ClassApiOptions {
   rateLimit?: { perSecond: number; burst: number };
   stepOrder?: StepOrder;
   now?: () => number;
+  /** This server hosts the sandbox: every join gets an account of its own (hosted.ts). */
+  sandbox?: HostedSandbox;
 }
 
 /** The class routes. Paths outside /api/v1/ and /class/ fall through to the host app. */
@@ -34,7 +37,12 @@ export function classApi(opts: ClassApiOptions): App {
   const app = newApp('lab class serve');
   app.route(
     '/',
-    apiV1({ ...deps, adminTokenHash: opts.adminTokenHash, bodyLimit: opts.bodyLimit ?? 64 * 1024 }),
+    apiV1({
+      ...deps,
+      adminTokenHash: opts.adminTokenHash,
+      bodyLimit: opts.bodyLimit ?? 64 * 1024,
+      sandbox: opts.sandbox,
+    }),
   );
   app.route('/', dashboard(deps));
   methodNotAllowed(app);

@@ -98,6 +98,8 @@ export class ClassClient {
       token: string;
       /** The name the class shows (disambiguated: "Ada (2)"); older servers omit it. */
       name?: string;
+      /** A class that hosts the sandbox: this learner's own account (runner/class/hosted.ts). */
+      sandbox?: import('./hosted.ts').HostedJoin;
     }>('POST', '/api/v1/join', { code, name, ...(iamUser ? { iamUser } : {}) });
   }
 

@@ -4,6 +4,7 @@ import { LabError } from '../errors.ts';
 import { labHome } from '../paths.ts';
 import { color, printJson } from '../ui.ts';
 import { onInterrupt } from '../interrupt.ts';
+import { SANDBOX_ARGS } from '../class/hosted-args.ts';
 
 // `lab class …`: the instructor's side of a class (create, serve) and the
 // learner's manual outbox flush (sync). docs/class.md explains the workflow.
@@ -98,6 +99,7 @@ const serve = defineCommand({
       description:
         'SQLite file (default <lab home>/class/class.db); DATABASE_URL selects PostgreSQL',
     },
+    ...SANDBOX_ARGS,
   },
   async run({ args }) {
     const port = Number(args.port);
@@ -105,14 +107,26 @@ const serve = defineCommand({
       throw new LabError('bad_port', `--port ${args.port} is not a port number.`, 'Use 0–65535.');
     }
     const { startClassServer } = await import('../class/server.ts');
+    const hosted = args.sandbox
+      ? await (
+          await import('../class/hosted-start.ts')
+        ).startHostedSandbox({
+          home: labHome(process.env),
+          host: args.host,
+          allowPlainHttp: args['allow-plain-http'],
+          say: (m) => console.error(m),
+        })
+      : undefined;
     const srv = await startClassServer({
       home: labHome(process.env),
       databaseUrl: process.env.DATABASE_URL,
       dbPath: args.db,
       host: args.host,
       port,
+      api: hosted ? { sandbox: hosted.sandbox } : undefined,
     });
     console.log(`Class server: ${color.bold(srv.url)} (store: ${srv.store.kind})`);
+    for (const line of hosted?.lines ?? []) console.log(line);
     const { dashboardLines } = await import('../class/server.ts');
     for (const line of await dashboardLines(srv.store, srv.url)) console.log(line);
     console.log(color.dim('Press Ctrl+C to stop.'));

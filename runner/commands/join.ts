@@ -79,6 +79,8 @@ export default defineCommand({
       token: joined.token,
       joinedAt: new Date().toISOString(),
     });
+    // A class that hosts the sandbox: this home now uses the learner's account there.
+    const hosted = joined.sandbox ? await attachHosted(home, client.base, joined.sandbox) : null;
     const name = joined.name ?? body.name;
     const left = previous && previous.classId !== joined.classId ? previous.className : null;
     // Labs done (or begun) before joining: the class gets those results with their own times.
@@ -100,6 +102,7 @@ export default defineCommand({
         requestedName: body.name,
         left,
         earlierResults: earlier.length,
+        ...(hosted ? { sandbox: hosted } : {}),
       });
       return;
     }
@@ -120,6 +123,11 @@ export default defineCommand({
       );
     }
     console.log('Every `lab check` now also sends its results to the class (queued when offline).');
+    if (hosted) {
+      console.log(
+        `Your sandbox is the class's: account ${hosted.accountId} at ${hosted.endpoint}. \`lab shell\`, \`lab check\` and \`lab sandbox env\` use it; nothing runs on this machine.`,
+      );
+    }
   },
 });
 
@@ -138,4 +146,21 @@ function inFlagTerms<T>(parse: () => T): T {
       'Example: lab join http://10.0.0.5:4380 --code K7QX-M2PA-9TZD --name "Ada Lovelace"',
     );
   }
+}
+
+/** Write the hosted account into the lab home (never ~/.aws); the answer names no secret. */
+async function attachHosted(
+  home: string,
+  classUrl: string,
+  s: import('../class/hosted.ts').HostedJoin,
+): Promise<{ accountId: string; endpoint: string }> {
+  const { attachRemoteSandbox } = await import('../../sandbox/index.ts');
+  await attachRemoteSandbox(home, {
+    endpoint: s.endpoint,
+    accountId: s.accountId,
+    learner: s.learner,
+    runner: s.runner,
+    classUrl,
+  });
+  return { accountId: s.accountId, endpoint: s.endpoint };
 }

@@ -5,6 +5,7 @@ import { labHome } from '../paths.ts';
 import { labsRoot } from '../lab/paths.ts';
 import { color, progress } from '../ui.ts';
 import { onInterrupt } from '../interrupt.ts';
+import { SANDBOX_ARGS } from '../class/hosted-args.ts';
 
 export default defineCommand({
   meta: {
@@ -60,6 +61,7 @@ export default defineCommand({
       description:
         'With --class: SQLite file (default <lab home>/class/class.db); DATABASE_URL selects PostgreSQL',
     },
+    ...SANDBOX_ARGS,
   },
   async run({ args }) {
     const port = Number(args.port);
@@ -130,10 +132,26 @@ export default defineCommand({
       say: (line) => console.log(color.yellow(line)),
     });
     // --class: the class server's routes, mounted before the site's own (runner/class/).
+    const hosted =
+      args.class && args.sandbox
+        ? await (
+            await import('../class/hosted-start.ts')
+          ).startHostedSandbox({
+            home,
+            host: args.host,
+            allowPlainHttp: args['allow-plain-http'],
+            say: (m) => console.error(m),
+          })
+        : undefined;
     const classServer = args.class
       ? await (
           await import('../class/server.ts')
-        ).classHandler({ home, databaseUrl: process.env.DATABASE_URL, dbPath: args.db })
+        ).classHandler({
+          home,
+          databaseUrl: process.env.DATABASE_URL,
+          dbPath: args.db,
+          api: hosted ? { sandbox: hosted.sandbox } : undefined,
+        })
       : undefined;
     // This instance's token (runner/serve/access.ts): the page and the learner's programs
     // hold it, nothing else does. A real terminal in the page (loopback only) needs it too.
@@ -227,6 +245,7 @@ export default defineCommand({
       console.log(`Class server: ${url}api/v1/ (store: ${classServer.store.kind})`);
       const { dashboardLines } = await import('../class/server.ts');
       for (const line of await dashboardLines(classServer.store, url)) console.log(line);
+      for (const line of hosted?.lines ?? []) console.log(line);
     }
     console.log(color.dim('Press Ctrl+C to stop.'));
     await new Promise<void>((resolve) => {

@@ -85,6 +85,7 @@ import s3_own_bucket  # noqa: E402
 import s3_public_read  # noqa: E402
 import role_sessions  # noqa: E402
 import identities  # noqa: E402
+import accounts  # noqa: E402
 import engine_gaps  # noqa: E402
 import statedir  # noqa: E402
 
@@ -422,6 +423,15 @@ class Engine:
             finally:
                 self.lock.release_read()
             return _json(start_response, 200 if found else 404, found or {})
+        if path == "/_labrunner/accounts" and environ.get("REQUEST_METHOD") == "POST":
+            # A class that hosts the sandbox: one more learner account (accounts.py).
+            self.lock.acquire_write()
+            try:
+                self.touched.add("iam")
+                made = accounts.create(lambda: self.save("iam"))
+            finally:
+                self.lock.release_write()
+            return _json(start_response, 201, made)
         return _json(start_response, 404, {"error": "unknown private endpoint"})
 
 
@@ -436,7 +446,7 @@ def _loopback_host(host: str) -> bool:
 
 def _json(start_response: Callable[..., Any], code: int, payload: dict[str, Any]) -> list[bytes]:
     data = json.dumps(payload).encode()
-    reason = {200: "OK", 403: "Forbidden", 404: "Not Found", 503: "Service Unavailable"}.get(code, "Error")
+    reason = {200: "OK", 201: "Created", 403: "Forbidden", 404: "Not Found", 503: "Service Unavailable"}.get(code, "Error")
     start_response(
         f"{code} {reason}",
         [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],

@@ -214,7 +214,11 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       // may look events up, and the gateway answers.
       const body = await readBody(upstream);
       if (status < 400 || status === 500) {
-        const out = lookupEvents(parsed.body, activity.all(), call.now, parsed.region);
+        // Each account sees its own history only (one engine may hold a class's accounts).
+        const mine = activity
+          .all()
+          .filter((r) => r.accountId === (call.principal?.accountId ?? account));
+        const out = lookupEvents(parsed.body, mine, call.now, parsed.region);
         if ('error' in out) return reject(res, call, out.error, requestId);
         send(res, {
           status: 200,

@@ -3,6 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import type { EnsureOptions, ProcessStatus, SandboxInfo, SandboxStatus } from '../types.ts';
 import { ensureUnlocked, prepareDirs } from './ensure.ts';
 import { layout } from './layout.ts';
+import { readRemote, remoteInfo } from './remote.ts';
 import { withLock } from './lock.ts';
 import { stop } from './processes.ts';
 import { runningProcesses } from './orphans.ts';
@@ -14,6 +15,8 @@ import { clearSecret } from './secret.ts';
 export function ensureSandbox(opts: EnsureOptions): Promise<SandboxInfo> {
   const l = layout(opts.home);
   prepareDirs(l);
+  const remote = readRemote(l); // a class hosts this home's account: nothing to start here
+  if (remote) return Promise.resolve(remoteInfo(l, opts.home, remote));
   return withLock(l.lockFile, () => ensureUnlocked(opts));
 }
 

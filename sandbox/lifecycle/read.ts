@@ -2,6 +2,7 @@
 import type { SandboxInfo } from '../types.ts';
 import { layout, type Layout } from './layout.ts';
 import { readIdentities, readPorts, readRun, type Identities } from './state.ts';
+import { readRemote } from './remote-file.ts';
 
 export const REGION = 'us-east-1';
 /** The profile in the isolated CLI files that holds the learner admin's keys. */
@@ -23,6 +24,8 @@ export function toInfo(l: Layout, home: string, ids: Identities, endpoint: strin
 /** The sandbox's coordinates without starting anything; undefined if it was never started. */
 export function readSandboxInfo(home: string): SandboxInfo | undefined {
   const l = layout(home);
+  const remote = readRemote(l); // a class's hosted account (remote.ts) wins over a local one
+  if (remote) return toInfo(l, home, remote, remote.endpoint);
   const ids = readIdentities(l);
   if (!ids) return undefined;
   const run = readRun(l);

@@ -14,6 +14,7 @@ import { CreateClassIn, JoinIn, ResultsIn, validate } from '../schema.ts';
 import { reportCsv } from '../render/csv.ts';
 import { dashboardHtml } from '../render/html.ts';
 import type { Access } from '../access.ts';
+import { hostedJoin, keysMayTravel, type HostedSandbox } from '../hosted.ts';
 import {
   dashboardLinks,
   fullReport,
@@ -28,6 +29,8 @@ export interface ApiV1Deps extends ReportDeps {
   /** sha256 of the admin token that may create classes over HTTP. */
   adminTokenHash?: string;
   bodyLimit: number;
+  /** Set when this class server hosts the sandbox: each join makes an account (hosted.ts). */
+  sandbox?: HostedSandbox;
 }
 
 /** A learner's clock may run a little ahead of the server's. */
@@ -102,8 +105,10 @@ export function apiV1(d: ApiV1Deps): Hono<AppEnv> {
     // Join codes are guessable in principle: every attempt costs the address a request.
     access.throttle(access.address(c));
     const body = validate(JoinIn, await readJSON(c, d.bodyLimit));
+    if (d.sandbox) keysMayTravel(c, d.sandbox); // before anything is made (hosted.ts)
     const joined = await store.join(body.code, body.name, body.iamUser, now());
     if (!joined) throw new HttpError(404, 'unknown_code', 'No class has this join code.');
+    if (d.sandbox) return json(c, 201, { ...joined, sandbox: await hostedJoin(c, d.sandbox) });
     return json(c, 201, joined);
   });
 
