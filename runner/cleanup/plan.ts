@@ -32,7 +32,9 @@ export async function planCleanup(input: PlanInput): Promise<CleanupPlan> {
     creates: input.creates ?? [],
     labUsers: input.labUsers,
     regions: input.regions,
-    everyRegion: true,
+    // Every enabled region only for a lab that may make regional things: an IAM-only lab's
+    // creations are all in IAM's history (no ec2:DescribeRegions needed, no 17 lookups).
+    everyRegion: (input.creates ?? []).some((k) => kindOf(k)?.regional),
   };
   const recorded = await recordCreations(own);
   const kept: Kept[] = [...recorded.kept];

@@ -15,6 +15,7 @@ snapshot itself), and a snapshot that still fails makes the answer a 503, never 
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any, Callable
 from xml.sax.saxutils import escape
 
@@ -43,7 +44,11 @@ class StateFolder:
 
     def unwritable(self) -> str | None:
         """Why a write could not be saved now (read-only, full), or None if a file can be made."""
-        probe = os.path.join(self.path, "snapshots", f".write-probe-{os.getpid()}")
+        # One probe name per thread: the engine answers requests on several threads, and two
+        # writes probing one shared name removed each other's file (ENOENT, a false 503).
+        probe = os.path.join(
+            self.path, "snapshots", f".write-probe-{os.getpid()}-{threading.get_ident()}"
+        )
         try:
             fd = os.open(probe, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
             try:
