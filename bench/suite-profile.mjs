@@ -23,7 +23,11 @@ const KINDS = [
       ),
   ],
   ['aws CLI v2.9 (Debian)', (a) => a.includes('/usr/bin/aws') || a.includes('.aws-endpoint.py')],
-  ['pyenv shim', (a) => a.includes('pyenv')],
+  [
+    'sandbox start probes (python -c)',
+    (a) => /python[\d.]* -c import (sys, moto|botocore)/.test(a),
+  ],
+  ['pyenv shim / other pyenv python', (a) => a.includes('pyenv')],
   ['chromium', (a) => a.includes('chromium')],
   ['postgres', (a) => a.includes('postgres')],
   ['astro/esbuild', (a) => a.includes('esbuild') || a.includes('astro')],
