@@ -4,6 +4,7 @@ import type { EnsureOptions, ProcessStatus, SandboxInfo, SandboxStatus } from '.
 import { ensureUnlocked, prepareDirs } from './ensure.ts';
 import { layout } from './layout.ts';
 import { readRemote, remoteInfo } from './remote.ts';
+import { SandboxError } from '../errors.ts';
 import { withLock } from './lock.ts';
 import { stop } from './processes.ts';
 import { runningProcesses } from './orphans.ts';
@@ -94,8 +95,16 @@ export async function sandboxStatus(opts: { home: string }): Promise<SandboxStat
  * identities. Ports and the learner's other CLI profiles go too: their keys no longer exist.
  */
 export async function resetSandbox(opts: EnsureOptions): Promise<SandboxInfo> {
-  await stopSandbox(opts);
   const l = layout(opts.home);
+  if (readRemote(l)) {
+    // Wiping here would lose the hosted account's keys and start a local sandbox instead.
+    throw new SandboxError(
+      'sandbox_hosted',
+      "This lab home's sandbox account is hosted by your class; resetting it is not built yet.",
+      'Ask your instructor.',
+    );
+  }
+  await stopSandbox(opts);
   return withLock(l.lockFile, async () => {
     for (const p of [l.engineState, l.gatewayState, l.awsDir])
       rmSync(p, { recursive: true, force: true });

@@ -34,6 +34,7 @@ type Name = (typeof NAMES)[number];
 let server: ServerProcess;
 let serverHome: string;
 let joinCode: string;
+let adaBucket = '';
 const homes = {} as Record<Name, string>;
 const joined = {} as Record<Name, { accountId: string; endpoint: string }>;
 const info = {} as Record<Name, SandboxInfo>;
@@ -120,7 +121,7 @@ describe('a class that hosts the sandbox', () => {
     ]);
 
     // S3 bucket names are global: Bo gets BucketAlreadyExists, and never sees Ada's bucket.
-    const bucket = `hosted-${Date.now()}`;
+    const bucket = (adaBucket = `hosted-${Date.now()}`);
     await a.s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await expect(b.s3.send(new CreateBucketCommand({ Bucket: bucket }))).rejects.toMatchObject({
       name: 'BucketAlreadyExists',
@@ -213,6 +214,20 @@ describe('a class that hosts the sandbox', () => {
       'list-users': 'passed',
     });
     expect(existsSync(join(home, 'sandbox', 'run.json'))).toBe(false);
+    // `lab sandbox env` points aws at the class's gateway; reset refuses rather than wipe the keys.
+    const sbEnv = must(await lab(['sandbox', 'env'], env)).stdout;
+    expect(sbEnv).toContain(`AWS_ENDPOINT_URL='${joined.Cy.endpoint}'`);
+    const reset = await lab(['sandbox', 'reset', '--yes'], env);
+    expect(reset.code).toBe(2);
+    expect(reset.stderr).toMatch(/hosted by your class/);
+    expect(readSandboxInfo(home)?.accountId).toBe(joined.Cy.accountId);
+    // The real CLI through the class gateway: Ada's bucket name is taken for Cy too.
+    const taken = await aws(['s3api', 'create-bucket', '--bucket', adaBucket]);
+    expect(taken.code).not.toBe(0);
+    expect(taken.stderr).toMatch(/BucketAlreadyExists/);
+    const mine = await aws(['s3api', 'list-buckets']);
+    expect(mine.code, mine.stderr).toBe(0);
+    expect(mine.stdout).not.toContain(adaBucket);
     // The key lives in Cy's account only: Ada's account has no iam-admin at all.
     await expect(
       sdk('Ada').iam.send(new ListAccessKeysCommand({ UserName: 'iam-admin' })),
