@@ -68,6 +68,13 @@ export default defineCommand({
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new LabError('bad_port', `--port ${args.port} is not a port number.`, 'Use 0–65535.');
     }
+    if (args.sandbox && !args.class) {
+      throw new LabError(
+        'usage',
+        '--sandbox hosts the sandbox for a class: it needs --class.',
+        'Run `lab serve --class --sandbox`.',
+      );
+    }
     const idleMin = Number(args['terminal-idle']);
     if (!(idleMin > 0 && idleMin <= 7 * 24 * 60)) {
       throw new LabError(
