@@ -109,6 +109,7 @@ describe('a class that hosts the sandbox', () => {
       ((await c.send(new ListUsersCommand({}))).Users ?? []).map((u) => u.UserName);
     expect(await names(a.iam)).toEqual(expect.arrayContaining(['ada-only', 'sandbox-admin']));
     expect(await names(a.iam)).not.toContain('bo-only');
+    expect(await names(a.iam)).not.toContain('labrunner'); // the runner's user, hidden as locally
     expect(await names(b.iam)).toContain('bo-only');
     expect(await names(b.iam)).not.toContain('ada-only');
     // Ada's user and key do not exist for Bo.
