@@ -5,7 +5,7 @@
 // whose PATH has no Python and no moto does day42's first steps and `lab check day42` passes them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateAccessKeyCommand,
@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { networkInterfaces } from 'node:os';
 import { startClassServer } from '../../runner/class/server.ts';
 import {
@@ -289,4 +290,43 @@ describe('the keys of a hosted account travel only over TLS or loopback', () => 
       await open.close();
     }
   });
+});
+
+describe('lab serve --class --sandbox', () => {
+  it('serves the lab site, the class and its sandbox; a joined learner works in their own account', async () => {
+    const home = tempHome('lab-hosted-serve-');
+    const env = labEnv(home, { LAB_SANDBOX_PORT: String(await freePort()) });
+    const site = tempHome('lab-site-'); // prebuilt: no Astro build here
+    writeFileSync(join(site, 'index.html'), '<!doctype html><title>Labs</title><h1>Labs</h1>');
+    const cls = JSON.parse(must(await lab(['class', 'create', 'Served', '--json'], env)).stdout);
+    const srv = await serveClass(
+      ['serve', '--class', '--sandbox', '--port', '0', '--out', site],
+      env,
+    );
+    try {
+      const out = await srv.printed(/Class sandbox: gateway on 127\.0\.0\.1:(\d+)/);
+      const gatewayPort = /Class sandbox: gateway on 127\.0\.0\.1:(\d+)/.exec(out)![1];
+      expect(await (await fetch(`${srv.url}/`)).text()).toContain('<h1>Labs</h1>');
+      const learner = tempHome('lab-hosted-learner-');
+      const r = must(
+        await lab(
+          ['join', srv.url, '--code', cls.joinCode, '--name', 'Sam', '--json'],
+          labEnv(learner),
+        ),
+      );
+      const { sandbox } = JSON.parse(r.stdout);
+      expect(sandbox.endpoint).toBe(`http://127.0.0.1:${gatewayPort}`);
+      const i = readSandboxInfo(learner)!;
+      const who = await new STSClient({
+        region: 'us-east-1',
+        endpoint: i.endpoint,
+        credentials: i.learner,
+      }).send(new GetCallerIdentityCommand({}));
+      expect(who.Account).toBe(sandbox.accountId);
+      expect(who.Account).not.toBe(readSandboxInfo(home)!.accountId); // not the server's own
+    } finally {
+      await srv.stop();
+      await stopSandbox({ home });
+    }
+  }, 180_000);
 });
