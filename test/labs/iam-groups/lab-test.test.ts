@@ -33,6 +33,8 @@ export default defineLab({
   id: 'iam-groups',
   creates: ['iam-user', 'access-key', 'profile-section'],
   steps: { 'create-group': real.steps['create-group'], 'attach-policy': real.steps['attach-policy'] },
+  // The README's first part keeps its questions, one of them answered by lab.ts.
+  quiz: real.quiz,
 });
 `,
   );
