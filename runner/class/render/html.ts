@@ -24,6 +24,7 @@ th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:left;vertical
 thead th{background:var(--panel)}
 .passed{color:var(--ok)}.failed,.risk{color:var(--bad)}.pending{color:var(--warn)}.muted,.not-started,.not-tried{color:var(--muted)}
 td.passed{background:var(--ok-bg)}td.failed{background:var(--bad-bg)}
+.learners tbody tr{content-visibility:auto;contain-intrinsic-size:auto 2.4em}
 .alert{border:2px solid var(--bad);background:var(--bad-bg);padding:.5rem 1rem;border-radius:var(--radius)}
 .chart{display:block;max-width:100%;height:auto}.chart rect{fill:var(--ok)}.chart .axis{stroke:var(--muted)}.chart .tick{font-size:11px;fill:var(--muted)}
 button{font:inherit;cursor:pointer;border-radius:var(--radius);border:1px solid var(--accent);background:var(--accent);color:var(--accent-fg);padding:.35rem .8rem}
