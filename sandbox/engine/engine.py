@@ -76,6 +76,7 @@ import trust  # noqa: E402
 import iam_conflicts  # noqa: E402
 import iam_policy_conflicts  # noqa: E402
 import iam_messages  # noqa: E402
+import not_found_texts  # noqa: E402
 import trust_principals  # noqa: E402
 import sts_key_owner  # noqa: E402
 import ec2_lifecycle  # noqa: E402
@@ -231,6 +232,7 @@ class Engine:
         # AWS's state rules moto lacks, one file each (issue 18)
         iam_policy_conflicts.install()  # DeletePolicy refuses while attached / with versions
         iam_messages.install()  # EntityAlreadyExists / NoSuchEntity texts as IAM words them
+        not_found_texts.install()  # a missing role / key pair, worded as AWS words it
         trust_principals.install()  # MalformedPolicyDocument for an invalid trust principal
         sts_key_owner.install()  # GetAccessKeyInfo: the key's owner, or the account in its id
         ec2_lifecycle.install()  # stop/start/terminate/reboot by the instance's state

@@ -75,6 +75,15 @@ def install() -> None:
     update = IAMBackend.update_assume_role_policy
 
     def check(self: Any, document: str) -> None:
+        # A trust policy that is not JSON at all: moto stored it and made a role no one could
+        # assume; IAM refuses it (IAM API Reference CreateRole / UpdateAssumeRolePolicy, Errors:
+        # MalformedPolicyDocument 400 "The request was rejected because the policy document was
+        # malformed"). The sentence below is not from a source (no capture of IAM's text was
+        # found); the fidelity row compares the code and status only.
+        try:
+            json.loads(document)
+        except (TypeError, ValueError):
+            raise MalformedPolicyDocument("This policy contains invalid Json")
         bad = invalid_principal(self, document)
         if bad is not None:
             raise MalformedPolicyDocument(f'Invalid principal in policy: "AWS":"{bad}"')
