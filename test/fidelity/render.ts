@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import { PROFILES, TABLE, type Row } from './table.ts';
+import { AUDIT_DATE, AUDIT_METHOD, SAMPLED, WALKED } from './audit.ts';
 
 export const DOC_PATH = fileURLToPath(new URL('../../docs/fidelity.md', import.meta.url));
 
@@ -45,6 +46,39 @@ function awsSide(r: Row): string {
   return parts.join('; ');
 }
 
+/** The independent audit's section: how it picked, its counts (computed), every difference. */
+function auditSection(): string[] {
+  const ok = SAMPLED.filter((r) => r.confirmed).length;
+  const n = (f: string) => WALKED.filter((w) => w.found === f).length;
+  const checked = SAMPLED.length + WALKED.length;
+  const srcFixed = SAMPLED.filter((r) => r.sourceFixed).length;
+  const fixed = WALKED.filter((w) => w.fixed).length;
+  const matched = ok + n('match');
+  const pct = (a: number, b: number) => `${Math.round((a / b) * 1000) / 10} %`;
+  return [
+    `## Independent audit, ${AUDIT_DATE}`,
+    '',
+    AUDIT_METHOD,
+    '',
+    `- Sampled rows: **${SAMPLED.length}** — ${ok} confirmed, ${SAMPLED.length - ok} not confirmed as cited.`,
+    `- Walked behaviours: **${WALKED.length}** — ${n('match')} match, ${n('differs')} differ, ${n('unverifiable')} unverifiable (as found, before this audit's fixes).`,
+    `- Of everything checked: **${matched} of ${checked} (${pct(matched, checked)}) matched as found** — below the 95 % the issue asks for.`,
+    `- After this audit: ${srcFixed} sampled rows got a source that says their claim (${ok + srcFixed} of ${SAMPLED.length} now confirmed) and ${fixed} walked differences were fixed in the engine (${n('match') + fixed} of ${WALKED.length - n('unverifiable')} verifiable behaviours match): ${ok + srcFixed + n('match') + fixed} of ${checked - n('unverifiable')} (${pct(ok + srcFixed + n('match') + fixed, checked - n('unverifiable'))}) of what could be checked.`,
+    '',
+    '| sampled row | confirmed | note |',
+    '| --- | --- | --- |',
+    ...SAMPLED.map((r) => `| ${r.id} | ${r.confirmed ? 'yes' : '**no**'} | ${cell(r.note)} |`),
+    '',
+    '| walked behaviour | as found | what was done |',
+    '| --- | --- | --- |',
+    ...WALKED.map(
+      (w) =>
+        `| ${cell(code(`aws ${w.command}`))} | ${w.found === 'match' ? 'match' : `**${w.found}**`} | ${cell(w.outcome)} |`,
+    ),
+    '',
+  ];
+}
+
 /** The Markdown, formatted as `npm run format` would (the file is checked by prettier too). */
 export async function renderFidelityDoc(table: readonly Row[]): Promise<string> {
   const count = (v: Row['verdict']) => table.filter((r) => r.verdict === v).length;
@@ -83,6 +117,7 @@ export async function renderFidelityDoc(table: readonly Row[]): Promise<string> 
     '`npx vitest run test/fidelity`. A row the sandbox cannot match is `differs` (or `unverified`',
     "when AWS's answer is not known for sure) with the reason in `why`.",
     '',
+    ...auditSection(),
   ];
   const options = (await prettier.resolveConfig(DOC_PATH)) ?? {};
   return prettier.format(lines.join('\n'), { ...options, filepath: DOC_PATH });

@@ -345,7 +345,7 @@ export const STATE_RULE_ROWS: Row[] = [
       status: 400,
     },
     source:
-      'EC2 API Reference, Error codes: InvalidInstanceID.Malformed ("The specified instance ID is malformed"); the message as EC2 answers it in public CLI captures ("when calling the DescribeInstances operation: Invalid id: \\"$i-06e179fe55853e04d\\"", "Invalid id: \\"10.10.1.202\\"")',
+      'EC2 API Reference, Error codes: InvalidInstanceID.Malformed ("The specified instance ID is malformed"); the message as EC2 answers it in public CLI captures ("when calling the DescribeInstances operation: Invalid id: \\"$i-06e179fe55853e04d\\"", "Invalid id: \\"10.10.1.202\\""); named since the audit of 2026-12-07: \"An error occurred (InvalidInstanceID.Malformed) when calling the DescribeInstances operation: Invalid id: \\"ma1\\"\" (ClusterLabs/cluster-glue#29), the same for \\"unknown\\" (aws-quickstart/quickstart-confluent-kafka#50)',
     verdict: 'match',
   },
   {

@@ -9,6 +9,8 @@
 // them up); add one there if the lab needs another identity.
 
 import { STATE_RULE_ROWS } from './state-rules-rows.ts';
+import { IAM_NEXT_ROWS } from './next-steps-iam.ts';
+import { S3_EC2_NEXT_ROWS } from './next-steps-s3-ec2.ts';
 
 /** The CLI profile a row runs with. */
 export type Profile =
@@ -124,7 +126,7 @@ const JAVA_DATE = '/^[A-Z][a-z]{2} \\d{1,2}, \\d{4} \\d{1,2}:\\d\\d:\\d\\d [AP]M
 const ROLE_PROFILE_SOURCE =
   'AWS CLI User Guide "Use an IAM role in the AWS CLI" (role_arn + source_profile; the CLI names the session botocore-session-<epoch>); aws-cli awscli/examples/sts/get-caller-identity.rst';
 const DELETE_CONFLICT_SOURCE =
-  "IAM API Reference DeleteUser / DeleteGroup, Errors: DeleteConflict 409; IAM User Guide id_users_remove (delete attached items first); message text as AWS answers it, quoted in Terraform destroy output and n8n's AWS IAM node error mapping";
+  'IAM API Reference DeleteUser / DeleteGroup, Errors: DeleteConflict 409; IAM User Guide id_users_remove (delete attached items first); message text as AWS answers it: "failed to delete aws user "bob": DeleteConflict: Cannot delete entity, must remove users from group first." (mozilla-services/userplex#17, DeleteUser), the same for DeleteGroup with "Status Code: 409; Error Code: DeleteConflict" (go-to-k/delstack#40; hashicorp/terraform#29147). Was: "Terraform destroy output and n8n\'s AWS IAM node error mapping", which named nothing one could re-read (audit 2026-12-07)';
 const AL2023 = 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 
 export const TABLE: Row[] = [
@@ -275,7 +277,8 @@ export const TABLE: Row[] = [
         '/^Signature not yet current: \\d{8}T\\d{6}Z is still later than \\d{8}T\\d{6}Z \\(\\d{8}T\\d{6}Z \\+ 15 min\\.\\)$/',
       status: 403,
     },
-    source: 'aws/aws-cli#6676 (STS, 15-minute window; the "not yet current" wording mirrors it)',
+    source:
+      'STS\'s answer to a clock more than 15 minutes fast, for sts:GetCallerIdentity: "SignatureDoesNotMatch: Signature not yet current: 20210112T194419Z is still later than 20210112T072625Z (20210112T071125Z + 15 min.) status code: 403" (QT-DevOps/DevOpsIssues#989); aws/aws-cli#6676 (the same 15-minute window, slow clock). Was: aws/aws-cli#6676 alone, which shows the other direction\'s wording (audit 2026-12-07)',
     verdict: 'match',
   },
   // ── list-users ────────────────────────────────────────────────────────────────────────────
@@ -564,7 +567,7 @@ export const TABLE: Row[] = [
       status: 403,
     },
     source:
-      'aws/aws-sdk-php#3246 (STS GetCallerIdentity answers MissingAuthenticationToken without credentials); the body as STS sends it, recorded from https://sts.amazonaws.com in public test fixtures (<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code><Message>Request is missing Authentication Token</Message></Error>, HTTP 403), and a live recording of the same query-protocol answer from SNS ("Recorded live: … HTTP 403 … MissingAuthenticationToken … Request is missing Authentication Token")',
+      'aws/aws-sdk-php#3246 (STS GetCallerIdentity answers MissingAuthenticationToken without credentials); the body as STS sends it, recorded from https://sts.amazonaws.com in public test fixtures (<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code><Message>Request is missing Authentication Token</Message></Error>, HTTP 403), and a live recording of the same query-protocol answer from SNS ("Recorded live: … HTTP 403 … MissingAuthenticationToken … Request is missing Authentication Token"); named since the audit of 2026-12-07: the STS body with HTTP/1.1 403 Forbidden in amzn/selling-partner-api-docs#3081 (<Code>MissingAuthenticationToken</Code><Message>Request is missing Authentication Token</Message>)',
     verdict: 'match',
   },
   {
@@ -854,7 +857,7 @@ export const TABLE: Row[] = [
       status: 400,
     },
     source:
-      'EC2 API Reference, Error codes: InvalidKeyPair.NotFound; CLI output quoted in public repositories',
+      'EC2 API Reference, Error codes: InvalidKeyPair.NotFound; RunInstances\' answer quoted in hashicorp/vault-guides#260 ("InvalidKeyPair.NotFound: The key pair \'learn-vault-key\' does not exist status code: 400") and ttlequals0/autovpn#21 (the XML body). Was: "CLI output quoted in public repositories", unnamed (audit 2026-12-07)',
     verdict: 'match',
   },
   {
@@ -1230,4 +1233,6 @@ export const TABLE: Row[] = [
     verdict: 'match',
   },
   ...STATE_RULE_ROWS,
+  ...IAM_NEXT_ROWS,
+  ...S3_EC2_NEXT_ROWS,
 ];
