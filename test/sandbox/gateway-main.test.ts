@@ -86,8 +86,10 @@ it('prints ready, refuses a busy port with exit 2, flushes on SIGTERM, keeps eve
   const second = run(port);
   const again = await second.ready;
   try {
-    // STS events are in us-east-1's history (global-region.ts).
-    const out = await sdk(again, admin, { region: 'us-east-1' }).cloudtrail.send(
+    // A regional STS endpoint's calls are in that region's history, as AWS logs them (IAM User
+    // Guide: "CloudTrail writes calls to all Regional endpoints to their respective Regions"):
+    // the burst was signed for the client's region, so look there.
+    const out = await sdk(again, admin).cloudtrail.send(
       new LookupEventsCommand({
         LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GetCallerIdentity' }],
         MaxResults: 50,
