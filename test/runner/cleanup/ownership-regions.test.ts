@@ -85,7 +85,10 @@ describe('a lab resource made in another region', () => {
 
     const store = openStore(home);
     let out = '';
-    const sink = new Writable({ write: (c, _e, cb) => ((out += c), cb()) });
+    // Colours stripped: with CI set (as on CI machines) the cleanup's words come coloured.
+    const sink = new Writable({
+      write: (c, _e, cb) => ((out += String(c).replace(/\x1b\[[0-9;]*m/g, '')), cb()),
+    });
     const report = await runCleanup({
       run: getRun(store, run.id)!,
       target,
