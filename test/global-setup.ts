@@ -37,6 +37,9 @@ export default function setup() {
   // Set before any worker starts: workers, and every process they start, inherit both.
   process.env[RUN_VAR] = scope.id;
   process.env.TMPDIR = root;
+  // The sandbox's Python probes are remembered here (sandbox/lifecycle/python-cache.ts): once
+  // per run instead of before each of its 60+ sandbox starts, and never in the user's ~/.cache.
+  process.env.XDG_CACHE_HOME = join(root, 'cache');
   const direct = pyenvBinDir();
   if (direct) process.env.PATH = `${direct}:${process.env.PATH ?? ''}`;
 

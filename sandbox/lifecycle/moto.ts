@@ -8,6 +8,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync 
 import { delimiter, join } from 'node:path';
 import { SandboxError } from '../errors.ts';
 import type { Env } from '../paths.ts';
+import { cachedProbe, probeKey, rememberProbe } from './python-cache.ts';
 
 export const INSTALL_MOTO = "python3 -m pip install 'moto[server]'";
 
@@ -44,11 +45,19 @@ export function findMotoPython(env: Env = process.env, memory?: string): string 
 
 /** The interpreter's own absolute path when `python` can run moto's server; else undefined. */
 function runsMoto(python: string, env: Env): string | undefined {
+  const key = probeKey('moto', python, env);
+  const hit = cachedProbe(key, env);
+  if (hit) return hit;
   // The engine also needs werkzeug (moto[server] brings flask and werkzeug). sys.executable
-  // names the real interpreter behind a pyenv shim or a bare `python3`.
+  // names the real interpreter behind a pyenv shim or a bare `python3`; the module files let
+  // python-cache.ts notice an uninstall or an upgrade.
   const probe = spawnSync(
     python,
-    ['-c', 'import sys, moto.server, werkzeug; print(sys.executable)'],
+    [
+      '-c',
+      'import sys, moto, moto.server, werkzeug; print(sys.executable); ' +
+        'print(moto.__file__); print(moto.server.__file__); print(werkzeug.__file__)',
+    ],
     {
       env: env as NodeJS.ProcessEnv,
       encoding: 'utf8',
@@ -57,8 +66,15 @@ function runsMoto(python: string, env: Env): string | undefined {
     },
   );
   if (probe.error || probe.status !== 0) return undefined;
-  const exe = probe.stdout.trim();
-  return exe.startsWith('/') ? exe : python;
+  const [first, ...files] = probe.stdout.trim().split('\n');
+  const exe = first.startsWith('/') ? first : python;
+  rememberProbe(
+    key,
+    exe,
+    files.filter((f) => f.startsWith('/')),
+    env,
+  );
+  return exe;
 }
 
 function readRemembered(file: string): string | undefined {
