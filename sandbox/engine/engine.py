@@ -73,6 +73,7 @@ import s3_regions  # noqa: E402
 import ec2_launch  # noqa: E402
 import ec2_rules  # noqa: E402
 import trust  # noqa: E402
+import cross_account_trust  # noqa: E402
 import iam_conflicts  # noqa: E402
 import iam_policy_conflicts  # noqa: E402
 import iam_messages  # noqa: E402
@@ -84,6 +85,7 @@ import ec2_sg_dependencies  # noqa: E402
 import ec2_ids  # noqa: E402
 import s3_own_bucket  # noqa: E402
 import s3_public_read  # noqa: E402
+import s3_cross_account  # noqa: E402
 import role_sessions  # noqa: E402
 import identities  # noqa: E402
 import accounts  # noqa: E402
@@ -227,6 +229,7 @@ class Engine:
         ec2_rules.install()  # rules as AWS lists them: GroupOwnerId, no empty Tags (ec2_rules.py)
         aws_ids.patch()  # AIDA… ids, UUID request ids, whole-second IAM dates (aws_ids.py)
         trust.install()  # account principals in role trust policies (trust.py)
+        cross_account_trust.install()  # AssumeRole: the role's own account's trust policy decides
         iam_conflicts.install()  # DeleteUser/DeleteGroup refuse while things hang off (iam_conflicts.py)
         role_sessions.install()  # a session keeps its role's id; a deleted role's has no rights
         # AWS's state rules moto lacks, one file each (issue 18)
@@ -240,6 +243,7 @@ class Engine:
         ec2_ids.install()  # InvalidInstanceID.Malformed, ids (not Python sets) in messages
         s3_own_bucket.install()  # CreateBucket on an own bucket never replaces it, after restarts
         s3_public_read.install()  # anonymous requests judged by bucket policy and BPA
+        s3_cross_account.install()  # another account's bucket: only through its bucket policy
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.lock = RWLock()
         self.account_id = identities.ACCOUNT_ID
