@@ -1,6 +1,6 @@
 // Shared by the site tests: one Astro build per test file into a temp outDir, a real
 // Chromium (a missing browser FAILS the test), and screenshots saved as artifacts.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -12,6 +12,7 @@ import {
 } from 'playwright-core';
 import { buildSite, PROJECT_ROOT } from '../../runner/serve/index.ts';
 import { labsRoot } from '../../runner/lab/paths.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -27,12 +28,73 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Build the site from `labsDir` (default: the repository's labs/) into a fresh temp dir. */
+/**
+ * The site built from `labsDir` (default: the repository's labs/). The repository's labs are
+ * built once per `vitest run` and shared read-only by every file that asks (an Astro build is
+ * ~5 s of CPU; seven files asked for the same one); other labs get a fresh temp dir.
+ */
 export async function buildOnce(labsDir: string = labsRoot()): Promise<string> {
+  if (labsDir === labsRoot()) return (shared ??= sharedBuild(labsDir));
   const outDir = mkdtempSync(join(tmpdir(), 'lab-site-dist-'));
   temp.push(outDir);
   await buildSite({ outDir, labsDir });
   return outDir;
+}
+
+let shared: Promise<string> | undefined;
+
+/**
+ * One build in the run's temp root (test/helpers/run-scope.ts), made by whichever worker asks
+ * first: it holds a lock folder (mkdir is atomic) naming its pid, builds, then writes `done`.
+ * The others wait for `done`; if the builder died or failed (no lock, no `done`), one of them
+ * takes over.
+ */
+async function sharedBuild(labsDir: string): Promise<string> {
+  const base = join(tmpdir(), 'lab-site-dist-shared');
+  const outDir = join(base, 'dist');
+  const lock = join(base, 'lock');
+  const done = join(base, 'done');
+  mkdirSync(base, { recursive: true });
+  const deadline = Date.now() + scaled(240_000);
+  while (!existsSync(done)) {
+    let mine = false;
+    try {
+      mkdirSync(lock);
+      mine = true;
+    } catch {
+      // someone else builds
+    }
+    if (mine) {
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      try {
+        rmSync(outDir, { recursive: true, force: true });
+        await buildSite({ outDir, labsDir });
+        writeFileSync(done, '');
+      } finally {
+        rmSync(lock, { recursive: true, force: true });
+      }
+      break;
+    }
+    let pid = 0;
+    try {
+      pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+    } catch {
+      // not written yet, or the lock is gone: look again
+    }
+    if (pid && !isAlive(pid)) rmSync(lock, { recursive: true, force: true });
+    if (Date.now() > deadline) throw new Error(`the shared site build in ${base} did not finish`);
+    await new Promise((r) => setTimeout(r, 250)); // a file another process writes: polled
+  }
+  return outDir;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const temp: string[] = [];
