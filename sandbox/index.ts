@@ -22,6 +22,12 @@ export async function stopSandbox(opts: {
 export async function createSandboxAccount(home: string) {
   return (await import('./lifecycle/accounts.ts')).createAccount(home);
 }
+/** The class server's operations on its learner accounts (keys, wipe, inventory, activity). */
+export async function sandboxAccountOps() {
+  return import('./lifecycle/accounts.ts');
+}
+export type { AccountInventory, AccountEvent } from './lifecycle/accounts.ts';
+export { setLearnerRate, DEFAULT_LEARNER_RATE } from './lifecycle/learner-rate.ts';
 /** Point a lab home at an account a class hosts (no local engine); see lifecycle/remote.ts. */
 export async function attachRemoteSandbox(
   home: string,

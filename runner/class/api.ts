@@ -6,6 +6,8 @@ import { HttpError, methodNotAllowed, newApp, type App } from '../http/index.ts'
 import { access, DEFAULT_RATE } from './access.ts';
 import { apiV1 } from './routes/api-v1.ts';
 import { dashboard } from './routes/dashboard.ts';
+import { hostedApi, hostedPages } from './routes/hosted.ts';
+import { serverVerifier } from './server-verify.ts';
 import { stepsFromLabs, type StepOrder } from './labs.ts';
 import type { ClassStore } from './store/index.ts';
 import type { HostedSandbox } from './hosted.ts';
@@ -35,6 +37,14 @@ export function classApi(opts: ClassApiOptions): App {
     access: access(opts.store, opts),
   };
   const app = newApp('lab class serve');
+  // A class that hosts the sandbox checks its learners' claims in their accounts.
+  const verifier = opts.sandbox?.ops
+    ? serverVerifier({
+        ...deps,
+        sandbox: opts.sandbox,
+        endpoint: opts.sandbox.endpoint ?? `http://127.0.0.1:${opts.sandbox.gatewayPort}`,
+      })
+    : undefined;
   app.route(
     '/',
     apiV1({
@@ -42,9 +52,13 @@ export function classApi(opts: ClassApiOptions): App {
       adminTokenHash: opts.adminTokenHash,
       bodyLimit: opts.bodyLimit ?? 64 * 1024,
       sandbox: opts.sandbox,
+      verifier,
     }),
   );
   app.route('/', dashboard(deps));
+  // A class that hosts the sandbox: accounts, activity, reset, end (routes/hosted.ts).
+  app.route('/', hostedApi({ ...deps, sandbox: opts.sandbox }));
+  app.route('/', hostedPages({ ...deps, sandbox: opts.sandbox }));
   methodNotAllowed(app);
   app.all('/api/v1/*', (c) => {
     throw new HttpError(404, 'not_found', `No route ${c.req.path}.`);

@@ -1,6 +1,12 @@
 // `--sandbox` of `lab serve --class` and `lab class serve`: start (or reuse) the sandbox of the
 // server's own lab home, listening where the class server listens, and make it the class's.
-import { createSandboxAccount, ensureSandbox, type Env } from '../../sandbox/index.ts';
+import {
+  createSandboxAccount,
+  ensureSandbox,
+  sandboxAccountOps,
+  setLearnerRate,
+  type Env,
+} from '../../sandbox/index.ts';
 import { isLoopback } from '../http/index.ts';
 import type { HostedSandbox } from './hosted.ts';
 
@@ -10,13 +16,19 @@ export async function startHostedSandbox(o: {
   home: string;
   host: string;
   allowPlainHttp?: boolean;
+  /** Per-learner calls per second (and burst) the gateway answers before throttling. */
+  learnerRate?: { perSecond: number; burst: number };
   env?: Env;
   say: (line: string) => void;
 }): Promise<{ sandbox: HostedSandbox; lines: string[] }> {
+  // Written before the gateway starts (and read again by a running one): see gateway/throttle.ts.
+  const rate = setLearnerRate(o.home, o.learnerRate);
   const info = await ensureSandbox({ home: o.home, host: o.host, env: o.env, onProgress: o.say });
   const gatewayPort = Number(new URL(info.endpoint).port);
+  const ops = await sandboxAccountOps();
   const lines = [
     `Class sandbox: gateway on ${o.host}:${gatewayPort}; every learner who joins gets an AWS account of their own in it.`,
+    `Each learner's calls are limited to ${rate.perSecond}/s (bursts of ${rate.burst}); more are answered as AWS throttles (--learner-rate).`,
   ];
   if (!isLoopback(o.host)) {
     lines.push(
@@ -28,8 +40,17 @@ export async function startHostedSandbox(o: {
   return {
     sandbox: {
       gatewayPort,
+      endpoint: info.endpoint,
       createAccount: () => createSandboxAccount(o.home),
       allowPlainHttp: o.allowPlainHttp,
+      ops: {
+        issueKeys: (id) => ops.issueKeys(o.home, id),
+        wipe: (id) => ops.wipeAccount(o.home, id),
+        inventory: (id) => ops.accountInventory(o.home, id),
+        activity: (id, limit) => ops.accountActivity(o.home, id, limit),
+        verifierKey: (id) => ops.verifierKey(o.home, id),
+        dropVerifier: (id) => ops.dropVerifier(o.home, id),
+      },
     },
     lines,
   };

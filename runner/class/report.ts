@@ -2,7 +2,13 @@
 // aggregates at ingest (so a report reads one row per learner × step, not every
 // result): who finished, who is stuck where and why, how long steps take, and
 // — first, because it is a live security risk — whose lab keys still exist.
-import type { ClassStore, LearnerRow, ProgressRow, QuizAnswerRow } from './store/index.ts';
+import type {
+  ClassStore,
+  LearnerRow,
+  ProgressRow,
+  QuizAnswerRow,
+  VerificationRow,
+} from './store/index.ts';
 import type { StepOrder } from './labs.ts';
 
 export type CellStatus = 'passed' | 'failed' | 'pending' | 'not-tried' | 'not-started';
@@ -18,7 +24,7 @@ export interface Cell {
   lastStatus: ProgressRow['lastStatus'] | null;
   lastAt: number | null;
   evidence: string | null;
-  /** Set by `lab report --verify`. */
+  /** Set by `lab report --verify`, or by the class server itself in a hosted class (server-verify.ts). */
   verification?: Verification;
   verifiedEvidence?: string;
 }
@@ -27,6 +33,8 @@ export interface LearnerReport {
   id: string;
   name: string;
   iamUser: string | null;
+  /** A class that hosts the sandbox: the learner's account there. */
+  accountId?: string;
   state: 'finished' | 'stuck' | 'in-progress' | 'not-started';
   /** The first step in order not yet passed. */
   currentStep: string | null;
@@ -136,13 +144,15 @@ export async function reportLabs(
   ]);
   async function* labs(): AsyncIterable<LabReport> {
     for (const lab of [...names].sort()) {
-      const [rows, reasons, answers] = await Promise.all([
+      const [rows, reasons, answers, verdicts] = await Promise.all([
         store.progress(classId, lab, !opts.summary),
         opts.summary ? [] : store.failureReasons(classId, lab),
         opts.summary ? [] : store.quizAnswers(classId, lab),
+        store.hosted.verifications(classId, lab),
       ]);
       const steps = (await opts.stepOrder(lab)) ?? seenOrder(rows);
-      yield labReport(lab, steps, learners, rows, reasons, answers);
+      const report = labReport(lab, steps, learners, rows, reasons, answers);
+      yield verdicts.length ? withVerdicts(report, verdicts) : report;
     }
   }
   return {
@@ -150,6 +160,20 @@ export async function reportLabs(
     generatedAt: opts.now ?? Date.now(),
     labs: labs(),
   };
+}
+
+/** The server's own verdicts (hosted class): each cell says whether the account proves it. */
+function withVerdicts(r: LabReport, verdicts: VerificationRow[]): LabReport {
+  const by = new Map(verdicts.map((v) => [`${v.learnerId}\u0000${v.step}`, v]));
+  for (const l of r.learners) {
+    for (const [step, c] of Object.entries(l.cells)) {
+      const v = by.get(`${l.id}\u0000${step}`);
+      if (!v) continue;
+      c.verification = v.verdict;
+      c.verifiedEvidence = v.evidence ?? undefined;
+    }
+  }
+  return r;
 }
 
 function seenOrder(rows: ProgressRow[]): string[] {
@@ -307,6 +331,7 @@ function learnerReport(
     id: l.id,
     name: l.name,
     iamUser: l.iamUser,
+    ...(l.accountId ? { accountId: l.accountId } : {}),
     state: 'not-started',
     currentStep: null,
     completedAt: null,

@@ -4,7 +4,7 @@ import { LabError } from '../errors.ts';
 import { labHome } from '../paths.ts';
 import { color, printJson } from '../ui.ts';
 import { onInterrupt } from '../interrupt.ts';
-import { SANDBOX_ARGS } from '../class/hosted-args.ts';
+import { SANDBOX_ARGS, learnerRate } from '../class/hosted-args.ts';
 
 // `lab class …`: the instructor's side of a class (create, serve) and the
 // learner's manual outbox flush (sync). docs/class.md explains the workflow.
@@ -114,6 +114,7 @@ const serve = defineCommand({
           home: labHome(process.env),
           host: args.host,
           allowPlainHttp: args['allow-plain-http'],
+          learnerRate: learnerRate(args['learner-rate']),
           say: (m) => console.error(m),
         })
       : undefined;
@@ -173,7 +174,16 @@ const sync = defineCommand({
 export default defineCommand({
   meta: {
     name: 'class',
-    description: 'Classes: create one, serve the class server, sync queued results',
+    description:
+      'Classes: create one, serve the class server, sync queued results; a hosted class: learners, activity, reset, end',
   },
-  subCommands: { create, serve, sync },
+  subCommands: {
+    create,
+    serve,
+    sync,
+    learners: () => import('./class-hosted.ts').then((m) => m.learners),
+    activity: () => import('./class-hosted.ts').then((m) => m.activity),
+    reset: () => import('./class-hosted.ts').then((m) => m.reset),
+    end: () => import('./class-hosted.ts').then((m) => m.end),
+  },
 });

@@ -67,8 +67,12 @@ export default defineCommand({
     const body = inFlagTerms(() =>
       validate(JoinIn, { code: args.code, name: args.name, iamUser: args['iam-user'] }),
     );
-    const client = new ClassClient({ url: args.url });
     const previous = readMembership(home);
+    const { normalizeUrl } = await import('../class/client.ts');
+    // Joining again from this home: the learner token says who we are, so the class gives
+    // back the same learner (and, in a hosted class, the same account with fresh keys).
+    const again = previous && normalizeUrl(previous.url) === normalizeUrl(args.url);
+    const client = new ClassClient({ url: args.url, token: again ? previous.token : undefined });
     const joined = await client.join(body.code, body.name, body.iamUser);
     writeMembership(home, {
       url: client.base,

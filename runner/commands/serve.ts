@@ -5,7 +5,7 @@ import { labHome } from '../paths.ts';
 import { labsRoot } from '../lab/paths.ts';
 import { color, progress } from '../ui.ts';
 import { onInterrupt } from '../interrupt.ts';
-import { SANDBOX_ARGS } from '../class/hosted-args.ts';
+import { SANDBOX_ARGS, learnerRate } from '../class/hosted-args.ts';
 
 export default defineCommand({
   meta: {
@@ -147,6 +147,7 @@ export default defineCommand({
             home,
             host: args.host,
             allowPlainHttp: args['allow-plain-http'],
+            learnerRate: learnerRate(args['learner-rate']),
             say: (m) => console.error(m),
           })
         : undefined;

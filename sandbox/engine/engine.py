@@ -89,6 +89,7 @@ import s3_cross_account  # noqa: E402
 import role_sessions  # noqa: E402
 import identities  # noqa: E402
 import accounts  # noqa: E402
+import account_ops  # noqa: E402
 import engine_gaps  # noqa: E402
 import statedir  # noqa: E402
 
@@ -418,7 +419,7 @@ class Engine:
                     "accountId": self.account_id,
                     "pid": os.getpid(),
                     # The runner's own user, which the gateway leaves out of list-users.
-                    "serviceUsers": [identities.USERS["runner"]],
+                    "serviceUsers": [identities.USERS["runner"], account_ops.VERIFIER],
                 },
             )
         if path == "/_labrunner/whois":
@@ -438,7 +439,41 @@ class Engine:
             finally:
                 self.lock.release_write()
             return _json(start_response, 201, made)
+        if path.startswith("/_labrunner/accounts/"):
+            return self.account_op(environ, start_response, path.split("/")[3:])
         return _json(start_response, 404, {"error": "unknown private endpoint"})
+
+    def account_op(self, environ: dict[str, Any], start_response: Callable[..., Any], parts: list[str]) -> Any:
+        """The class server's operations on one learner account (account_ops.py)."""
+        method = environ.get("REQUEST_METHOD", "GET")
+        if len(parts) != 2 or not parts[0].isdigit() or len(parts[0]) != 12:
+            return _json(start_response, 404, {"error": "unknown private endpoint"})
+        account, op = parts
+        self.load_pending()  # a wipe must also reach state not loaded yet
+        if (op, method) == ("inventory", "GET"):
+            self.lock.acquire_read()
+            try:
+                return _json(start_response, 200, account_ops.inventory(account))
+            finally:
+                self.lock.release_read()
+        ops = {
+            ("keys", "POST"): lambda: (["iam"], account_ops.issue_keys(account)),
+            ("verifier", "POST"): lambda: (["iam"], account_ops.verifier_key(account)),
+            ("verifier", "DELETE"): lambda: (["iam"], account_ops.drop_verifier(account) or {"dropped": True}),
+            ("wipe", "POST"): lambda: ((w := account_ops.wipe(account)), {"wiped": w}),
+        }
+        op_fn = ops.get((op, method))
+        if op_fn is None:
+            return _json(start_response, 404, {"error": "unknown private endpoint"})
+        self.lock.acquire_write()
+        try:
+            services, answer = op_fn()
+            for name in services:
+                self.touched.add(name)
+                self.save(name)
+        finally:
+            self.lock.release_write()
+        return _json(start_response, 200 if answer else 404, answer or {"error": "no such account"})
 
 
 _LOOPBACK_NAMES = {"127.0.0.1", "localhost", "[::1]"}

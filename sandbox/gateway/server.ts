@@ -44,6 +44,7 @@ import { withoutCors } from './cors.ts';
 import { isSandboxHost } from './host.ts';
 import { canonicalPath, isControlPath, servesMethod, servesPath, SERVICES } from './surface.ts';
 import { checkModelsDir, requestValidator } from './validate/index.ts';
+import { accountThrottle, throttledError } from './throttle.ts';
 
 export interface GatewayOptions {
   /** The engine's base URL, e.g. http://127.0.0.1:5000 */
@@ -95,6 +96,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const ids = identityCache(engine);
   const activity = await openActivityLog(opts.stateDir);
   const authMessages = openAuthMessages(opts.stateDir);
+  const throttle = accountThrottle(opts.stateDir);
   type Health = { accountId: string; serviceUsers?: string[] };
   const health = () =>
     engine.getJson<Health>('/_labrunner/health').catch(() => undefined as Health | undefined);
@@ -191,6 +193,11 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     for (const check of principalChecks) {
       const err = check(call);
       if (err) return reject(res, call, err);
+    }
+    // A class's per-learner rate limit (./throttle.ts), by the account the key belongs to. Not
+    // recorded: a runaway loop must not fill the activity log (or the instructor's view of it).
+    if (call.principal && !throttle.take(call.principal.accountId, call.principal.userName)) {
+      return refuse(throttledError(parsed.protocol));
     }
     // AWS authenticates before it validates: a key the engine does not know goes on to the
     // engine's InvalidClientTokenId, whatever the request says.

@@ -264,13 +264,25 @@ export function learnerRow(l: LearnerReport, steps: string[], now: number): stri
         'not-started': '·',
       }[c.status];
       const when = c.passedAt != null ? ` ${e(fmtTime(c.passedAt))}` : '';
-      const v = c.verification ? ` <span class="muted">(${e(c.verification)})</span>` : '';
+      const v = c.verification ? verificationMark(c.verification, c.verifiedEvidence) : '';
       const title = c.evidence ? ` title="${e(c.evidence)}"` : '';
       return `<td class="${c.status}" data-step="${e(s)}"${title}>${mark}${when}${c.failures ? ` <span class="muted">${c.failures}×✗</span>` : ''}${v}</td>`;
     })
     .join('');
   const risk = l.keysAtRisk ? ' <span class="risk">key live</span>' : '';
-  return `<tr data-learner="${e(l.id)}"><th scope="row"><bdi>${e(l.name)}</bdi>${risk}</th><td>${state}</td>${cells}<td>${e(fmtTime(l.lastActivity))}</td></tr>`;
+  // A hosted learner's name opens their account page (activity, reset): relative to the dashboard.
+  const name = l.accountId
+    ? `<a href="learners/${encodeURIComponent(l.id)}"><bdi>${e(l.name)}</bdi></a> <span class="muted account">account ${e(l.accountId)}</span>`
+    : `<bdi>${e(l.name)}</bdi>`;
+  return `<tr data-learner="${e(l.id)}"><th scope="row">${name}${risk}</th><td>${state}</td>${cells}<td>${e(fmtTime(l.lastActivity))}</td></tr>`;
+}
+
+/** Whether the account itself proves a cell: "verified", or a claim it does not back. */
+function verificationMark(v: string, evidence: string | undefined): string {
+  const title = evidence ? ` title="${e(evidence)}"` : '';
+  if (v === 'contradicted')
+    return ` <span class="failed verification"${title}>(not verified)</span>`;
+  return ` <span class="muted verification"${title}>(${e(v)})</span>`;
 }
 
 /** A dashboard page that could not be made: what happened and what to do, as a page. */
@@ -297,7 +309,7 @@ ${error ? `<p class="failed" role="alert" id="token-error">${e(error)}</p>` : ''
   );
 }
 
-function page(title: string, nonce: string, body: string, refresh = false): string {
+export function page(title: string, nonce: string, body: string, refresh = false): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">

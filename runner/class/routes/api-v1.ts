@@ -14,7 +14,8 @@ import { CreateClassIn, JoinIn, ResultsIn, validate } from '../schema.ts';
 import { reportCsv } from '../render/csv.ts';
 import { dashboardHtml } from '../render/html.ts';
 import type { Access } from '../access.ts';
-import { hostedJoin, keysMayTravel, type HostedSandbox } from '../hosted.ts';
+import { classEnded, hostedJoin, keysMayTravel, type HostedSandbox } from '../hosted.ts';
+import type { ServerVerifier } from '../server-verify.ts';
 import {
   dashboardLinks,
   fullReport,
@@ -31,6 +32,8 @@ export interface ApiV1Deps extends ReportDeps {
   bodyLimit: number;
   /** Set when this class server hosts the sandbox: each join makes an account (hosted.ts). */
   sandbox?: HostedSandbox;
+  /** …and checks what its learners report in their accounts (server-verify.ts). */
+  verifier?: ServerVerifier;
 }
 
 /** A learner's clock may run a little ahead of the server's. */
@@ -106,9 +109,18 @@ export function apiV1(d: ApiV1Deps): Hono<AppEnv> {
     access.throttle(access.address(c));
     const body = validate(JoinIn, await readJSON(c, d.bodyLimit));
     if (d.sandbox) keysMayTravel(c, d.sandbox); // before anything is made (hosted.ts)
-    const joined = await store.join(body.code, body.name, body.iamUser, now());
+    // `lab join` again from the same lab home sends its learner token: the same learner (and
+    // hosted account) comes back rather than a second "Ada (2)".
+    const token = bearerToken(c);
+    const joined =
+      (token ? await store.rejoin(token, body.code, body.name) : undefined) ??
+      (await store.join(body.code, body.name, body.iamUser, now()));
     if (!joined) throw new HttpError(404, 'unknown_code', 'No class has this join code.');
-    if (d.sandbox) return json(c, 201, { ...joined, sandbox: await hostedJoin(c, d.sandbox) });
+    if (d.sandbox) {
+      if (await store.hosted.endedAt(joined.classId)) throw classEnded();
+      const sandbox = await hostedJoin(c, d.sandbox, store, joined, now());
+      return json(c, 201, { ...joined, sandbox });
+    }
     return json(c, 201, joined);
   });
 
@@ -127,7 +139,10 @@ export function apiV1(d: ApiV1Deps): Hono<AppEnv> {
     saneTimes(body.results, (await store.getClass(who.classId))?.createdAt, now());
     // The learner is the token's learner: a payload cannot name anyone else.
     const learner = { classId: who.classId, learnerId: who.learnerId };
-    return json(c, 200, await store.recordResults(learner, body.results, now()));
+    const out = await store.recordResults(learner, body.results, now());
+    const labs = [...new Set(body.results.filter((r) => !r.quiz).map((r) => r.lab))];
+    if (d.verifier && labs.length) d.verifier.schedule(who.classId, who.learnerId, labs);
+    return json(c, 200, out);
   });
 
   app.get('/api/v1/classes/:id/report', async (c) => {

@@ -12,6 +12,8 @@ import { GroupCommit, type Ingested } from './ingest.ts';
 import type { Sql } from './sql.ts';
 import { overviewFigures, stepsSeen, type OverviewFigure, type LabStepSeen } from './overview.ts';
 import type { ResultIn } from '../schema.ts';
+import { HostedStore } from './hosted.ts';
+export type { HostedAccountRow, VerificationRow } from './hosted.ts';
 
 export type { Sql } from './sql.ts';
 
@@ -32,6 +34,8 @@ export interface LearnerRow {
   name: string;
   iamUser: string | null;
   createdAt: number;
+  /** A class that hosts the sandbox: the learner's account there. */
+  accountId?: string | null;
 }
 
 /** One learner's state on one step of one lab, as the reports read it. */
@@ -94,9 +98,12 @@ export async function openClassStore(opts: {
 export class ClassStore {
   readonly sql: Sql;
   private readonly ingest: GroupCommit;
+  /** Hosted-sandbox accounts, verdicts and class ends (store/hosted.ts). */
+  readonly hosted: HostedStore;
   constructor(sql: Sql) {
     this.sql = sql;
     this.ingest = new GroupCommit(sql);
+    this.hosted = new HostedStore(sql);
   }
 
   get kind(): Sql['kind'] {
@@ -176,6 +183,38 @@ export class ClassStore {
     return { classId: cls.id, className: cls.name, learnerId, token, name: shown };
   }
 
+  /**
+   * `lab join` again from a home that already joined: the learner token names the learner, the
+   * code names the class, and both must agree. The same learner comes back (their name, their
+   * results, their hosted account); undefined otherwise.
+   */
+  async rejoin(token: string, code: string, name: string) {
+    const who = await this.authenticate(token);
+    if (!who || who.role !== 'learner' || !who.learnerId) return undefined;
+    const hash = hashToken(normalizeJoinCode(code));
+    const [row] = await this.sql.all<{ name: string; class_name: string; join_code_hash: string }>(
+      `SELECT l.name, c.name AS class_name, c.join_code_hash FROM learners l
+       JOIN classes c ON c.id = l.class_id WHERE l.id = ? AND c.id = ?`,
+      [who.learnerId, who.classId],
+    );
+    if (!row || !sameHash(row.join_code_hash, hash)) return undefined;
+    // The same person: the name they joined with (or the "Ada (2)" the class gave it).
+    const asked = name.toLowerCase();
+    const had = row.name.toLowerCase();
+    if (
+      had !== asked &&
+      !(had.startsWith(`${asked} (`) && /^ \(\d+\)$/.test(had.slice(asked.length)))
+    )
+      return undefined;
+    return {
+      classId: who.classId,
+      className: row.class_name,
+      learnerId: who.learnerId,
+      token,
+      name: row.name,
+    };
+  }
+
   // Tokens are never reissued or changed, so a known hash → principal can be remembered:
   // one query less per request under load. Bounded; unknown tokens are never cached.
   private readonly known = new Map<string, Principal>();
@@ -234,8 +273,11 @@ export class ClassStore {
       name: string;
       iam_user: string | null;
       created_at: number;
+      account_id: string | null;
     }>(
-      'SELECT id, name, iam_user, created_at FROM learners WHERE class_id = ? ORDER BY created_at, id',
+      `SELECT l.id, l.name, l.iam_user, l.created_at, h.account_id FROM learners l
+       LEFT JOIN hosted_accounts h ON h.learner_id = l.id
+       WHERE l.class_id = ? ORDER BY l.created_at, l.id`,
       [classId],
     );
     return rows.map((r) => ({
@@ -243,6 +285,7 @@ export class ClassStore {
       name: r.name,
       iamUser: r.iam_user,
       createdAt: r.created_at,
+      ...(r.account_id ? { accountId: r.account_id } : {}),
     }));
   }
 

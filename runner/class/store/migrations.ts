@@ -65,4 +65,28 @@ export const MIGRATIONS: string[] = [
   `CREATE INDEX results_received ON results (class_id, lab, received_at);`,
   // Knowledge-check answers travel as results marked `quiz` (never folded into progress).
   `ALTER TABLE results ADD COLUMN quiz INTEGER NOT NULL DEFAULT 0;`,
+  // A class that hosts the sandbox (store/hosted.ts): each learner's account, never a secret
+  // (keys are asked of the engine afresh when a learner joins again); the server's own verdicts
+  // on a learner's steps, read from that account; and when the class was ended.
+  `CREATE TABLE hosted_accounts (
+     learner_id TEXT PRIMARY KEY REFERENCES learners(id),
+     class_id TEXT NOT NULL REFERENCES classes(id),
+     account_id TEXT NOT NULL UNIQUE,
+     created_at BIGINT NOT NULL,
+     keys_issued_at BIGINT NOT NULL,
+     reset_at BIGINT
+   );
+   CREATE INDEX hosted_accounts_class ON hosted_accounts (class_id);
+   CREATE TABLE verifications (
+     class_id TEXT NOT NULL,
+     learner_id TEXT NOT NULL REFERENCES learners(id),
+     lab TEXT NOT NULL,
+     step TEXT NOT NULL,
+     verdict TEXT NOT NULL,
+     evidence TEXT,
+     at BIGINT NOT NULL,
+     PRIMARY KEY (learner_id, lab, step)
+   );
+   CREATE INDEX verifications_class ON verifications (class_id, lab);
+   ALTER TABLE classes ADD COLUMN ended_at BIGINT;`,
 ];
