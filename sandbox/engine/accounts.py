@@ -16,21 +16,24 @@ from typing import Any
 from identities import ADMIN_POLICY, PARTITION, USERS
 
 
-def new_account_id(taken: set[str]) -> str:
+def new_account_id(taken: set[str], shard: int = 0, of: int = 1) -> str:
     """A random 12-digit account id no account in this engine has (AWS ids never start with 0
-    in practice; a leading zero would also be lost by any tool that reads it as a number)."""
+    in practice; a leading zero would also be lost by any tool that reads it as a number).
+    A class over several engines: engine `shard` of `of` holds the ids equal to `shard` modulo
+    `of`, so the gateway routes by the account alone (sandbox/gateway/shards.ts)."""
     while True:
-        candidate = str(secrets.randbelow(9 * 10**11) + 10**11)
-        if candidate not in taken:
-            return candidate
+        candidate = secrets.randbelow(9 * 10**11) + 10**11
+        candidate += (shard - candidate) % of
+        if candidate < 10**12 and str(candidate) not in taken:
+            return str(candidate)
 
 
-def create(persist_iam: Any) -> dict[str, Any]:
+def create(persist_iam: Any, shard: int = 0, of: int = 1) -> dict[str, Any]:
     """Make a fresh account with both identities; returns their keys (the caller hands them on
     once and never logs them). The IAM snapshot is written before the answer leaves."""
     from moto.iam.models import iam_backends
 
-    account_id = new_account_id(set(iam_backends.keys()))
+    account_id = new_account_id(set(iam_backends.keys()), shard, of)
     iam = iam_backends[account_id][PARTITION]
     out: dict[str, Any] = {"accountId": account_id}
     for role, name in USERS.items():

@@ -432,15 +432,32 @@ class Engine:
             return _json(start_response, 200 if found else 404, found or {})
         if path == "/_labrunner/accounts" and environ.get("REQUEST_METHOD") == "POST":
             # A class that hosts the sandbox: one more learner account (accounts.py).
+            q = parse_qs(environ.get("QUERY_STRING", ""))
+            try:  # a class over several engines: this engine's shard (sandbox/gateway/shards.ts)
+                shard, of = int((q.get("shard") or ["0"])[0]), int((q.get("of") or ["1"])[0])
+                assert 0 <= shard < of
+            except (ValueError, AssertionError):
+                return _json(start_response, 400, {"error": "shard must be 0 <= shard < of"})
             self.lock.acquire_write()
             try:
                 self.touched.add("iam")
-                made = accounts.create(lambda: self.save("iam"))
+                made = accounts.create(lambda: self.save("iam"), shard, of)
             finally:
                 self.lock.release_write()
             return _json(start_response, 201, made)
         if path.startswith("/_labrunner/accounts/"):
             return self.account_op(environ, start_response, path.split("/")[3:])
+        if path == "/_labrunner/bucket":
+            # Which account holds a bucket name (S3 names are global across a class's engines).
+            name = (parse_qs(environ.get("QUERY_STRING", "")).get("name") or [""])[0]
+            if self.pending:
+                self.load_pending()  # S3's snapshot may not be loaded yet after a restart
+            self.lock.acquire_read()
+            try:
+                bucket = s3_public_read._bucket(name) if name else None
+            finally:
+                self.lock.release_read()
+            return _json(start_response, 200 if bucket else 404, {"accountId": bucket.account_id} if bucket else {})
         return _json(start_response, 404, {"error": "unknown private endpoint"})
 
     def account_op(self, environ: dict[str, Any], start_response: Callable[..., Any], parts: list[str]) -> Any:
@@ -487,7 +504,7 @@ def _loopback_host(host: str) -> bool:
 
 def _json(start_response: Callable[..., Any], code: int, payload: dict[str, Any]) -> list[bytes]:
     data = json.dumps(payload).encode()
-    reason = {200: "OK", 201: "Created", 403: "Forbidden", 404: "Not Found", 503: "Service Unavailable"}.get(code, "Error")
+    reason = {200: "OK", 201: "Created", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 503: "Service Unavailable"}.get(code, "Error")
     start_response(
         f"{code} {reason}",
         [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],

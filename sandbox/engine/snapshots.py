@@ -53,6 +53,13 @@ class _Pickler(pickle.Pickler):
         self.dispatch_table = copyreg.dispatch_table.copy()
         self.dispatch_table[_LOCK] = lambda lock: (threading.Lock, ())
         self.dispatch_table[_RLOCK] = lambda lock: (threading.RLock, ())
+        if managed_cls is not None:
+            # Only attached AWS managed policies are stored (snapshot_iam.py).
+            from moto.iam.models import IAMBackend
+
+            import snapshot_iam
+
+            self.dispatch_table[IAMBackend] = snapshot_iam.reduce_backend
 
     def persistent_id(self, obj: Any) -> Any:  # noqa: D401 - pickle hook
         if self._managed_cls is None or type(obj) is not self._managed_cls:
@@ -116,6 +123,11 @@ class _Unpickler(pickle.Unpickler):
         kind, account_id, partition, index, count = pid
         if kind != "aws-managed-policy":
             raise pickle.UnpicklingError(f"unknown persistent id {kind!r}")
+        policy = self.policy(account_id, partition, index)
+        policy.attachment_count = count
+        return policy
+
+    def policy(self, account_id: str, partition: str, index: int) -> Any:
         # Every reference to one policy must come back as one object (the backend's
         # dict, its list and each user/role/group that attached it share it).
         key = (account_id, partition, index)
@@ -127,7 +139,6 @@ class _Unpickler(pickle.Unpickler):
             region = _PARTITION_REGION.get(partition, "us-east-1")
             policy = _aws_managed_policy_class().from_data(name, account_id, region, data)
             self._policies[key] = policy
-        policy.attachment_count = count
         return policy
 
 
@@ -235,10 +246,17 @@ def load(state_dir: str, service: str) -> None:
     """Load one snapshot into moto's live BackendDict (before any request uses that service)."""
     from moto.core.base_backend import BackendDict
 
+    import snapshot_iam
+
     path = snapshot_path(state_dir, service)
     try:
         with open(path, "rb") as f:
-            accounts = _Unpickler(io.BytesIO(f.read())).load()
+            unpickler = _Unpickler(io.BytesIO(f.read()))
+            snapshot_iam.policy_for = unpickler.policy
+            try:
+                accounts = unpickler.load()
+            finally:
+                snapshot_iam.policy_for = None
     except Exception as e:  # noqa: BLE001 - turned into one actionable message
         raise SnapshotError(
             f"cannot load the saved {service} state ({path}): {e!r}. Snapshots hold moto's own "

@@ -21,6 +21,8 @@ async function main() {
         engine: { type: 'string' },
         'state-dir': { type: 'string' },
         models: { type: 'string' },
+        // A class sandbox over several engines: each engine's URL, in shard order (./shards.ts).
+        shard: { type: 'string', multiple: true },
       },
     }));
   } catch (err) {
@@ -50,6 +52,7 @@ async function main() {
       stateDir: values['state-dir'],
       engineSecret,
       modelsDir: values.models,
+      shardUrls: values.shard,
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

@@ -24,6 +24,7 @@ import {
 import { forwardedHeaders } from './fixes/engine-headers.ts';
 import { hideServiceUsers } from './fixes/hide-service-users.ts';
 import { identityCache } from './identities.ts';
+import { bucketTakenElsewhere, shardedEngine } from './shards.ts';
 import { openAuthMessages } from './auth-messages.ts';
 import { isRunnerRead } from './cloudtrail/runner-reads.ts';
 import { activityRecord } from './record.ts';
@@ -60,6 +61,8 @@ export interface GatewayOptions {
   engineSecret: string;
   /** botocore's `data` directory (service models), found by sandbox/lifecycle/botocore.ts. */
   modelsDir: string;
+  /** A class sandbox over several engines: each one's URL, index = shard (./shards.ts). */
+  shardUrls?: string[];
 }
 
 export interface Gateway {
@@ -91,7 +94,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const clock = opts.clock ?? Date.now;
   checkModelsDir(opts.modelsDir); // a gateway that cannot validate must not start
   const validate = requestValidator(opts.modelsDir);
-  const engine = engineClient(opts.engineUrl, opts.engineSecret);
+  const engine = opts.shardUrls?.length
+    ? shardedEngine(opts.shardUrls, opts.engineSecret)
+    : engineClient(opts.engineUrl, opts.engineSecret);
   const own = { host: opts.host, port: 0 }; // the port is known once listening
   const ids = identityCache(engine);
   const activity = await openActivityLog(opts.stateDir);
@@ -203,6 +208,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     // engine's InvalidClientTokenId, whatever the request says.
     const invalid = call.principal && validate(call);
     if (invalid) return reject(res, call, invalid);
+
+    const taken = await bucketTakenElsewhere(engine, parsed, call.s3);
+    if (taken) return reject(res, call, taken);
 
     let upstream: http.IncomingMessage;
     try {
