@@ -143,7 +143,11 @@ const serve = defineCommand({
 const sync = defineCommand({
   meta: { name: 'sync', description: 'Send check results still queued for your class' },
   args: {
-    json: { type: 'boolean', description: 'Print one JSON object: {sent, pending, setAside}' },
+    json: {
+      type: 'boolean',
+      description:
+        'Print one JSON object: {sent, pending, setAside} (and sandbox: {accountId, endpoint} when a reset account got new keys)',
+    },
   },
   async run({ args }) {
     const { flushOutbox, setAsideNotice, SYNC_TIMEOUT_MS } = await import('../class/outbox.ts');
@@ -163,11 +167,24 @@ const sync = defineCommand({
         'They stay queued; try again later.',
       );
     }
+    // A hosted account the instructor reset: its fresh keys come with the sync.
+    const { refreshHostedKeys } = await import('../class/hosted-sync.ts');
+    const fresh = await refreshHostedKeys(labHome(process.env));
     if (args.json) {
-      printJson({ sent: out.sent, pending: out.pending, setAside: out.setAside ?? 0 });
+      printJson({
+        sent: out.sent,
+        pending: out.pending,
+        setAside: out.setAside ?? 0,
+        ...(fresh ? { sandbox: fresh } : {}),
+      });
       return;
     }
     console.log(`Sent ${out.sent} queued result(s); ${out.pending} left.`);
+    if (fresh) {
+      console.log(
+        `Your class account ${fresh.accountId} was reset by the instructor: new keys are in this lab home (\`lab start <lab>\` again).`,
+      );
+    }
   },
 });
 

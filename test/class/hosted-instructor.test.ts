@@ -336,6 +336,28 @@ describe('a hosted class, from the instructor’s side', () => {
         body: new URLSearchParams(form),
       });
     expect((await post({ confirm: 'Ada' })).status).toBe(403); // no CSRF field
+    // A page elsewhere cannot post the form, even with the cookie and a CSRF value.
+    const foreign = await fetch(`${pageUrl}/reset`, {
+      method: 'POST',
+      headers: {
+        cookie,
+        origin: 'http://evil.example',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ csrf, confirm: 'Ada' }),
+    });
+    expect(foreign.status).toBe(403);
+    // A learner's token is not the instructor's.
+    const adaToken = JSON.parse(readFileSync(join(homes.Ada, 'class.json'), 'utf8')).token;
+    const asLearner = await fetch(
+      `${server.url}/api/v1/classes/${cls.classId}/learners/${adaId}/reset`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adaToken}`, 'content-type': 'application/json' },
+        body: '{}',
+      },
+    );
+    expect(asLearner.status).toBe(403);
     expect((await post({ csrf, confirm: 'Bo' })).status).toBe(400); // the wrong name
     await expect(sts(a).send(new GetCallerIdentityCommand({}))).resolves.toBeDefined();
     const done = await post({ csrf, confirm: 'Ada' });
@@ -349,9 +371,20 @@ describe('a hosted class, from the instructor’s side', () => {
       (u) => u.UserName,
     );
     expect(boUsers).toContain('bo-helper');
-    // Her next join: the same account id, a fresh admin, nothing of before.
-    expect((await joinAs('Ada')).sandbox.accountId).toBe(accounts.Ada);
+    // Her next sync: the same account id, a fresh admin and keys, nothing of before.
+    const synced = JSON.parse(
+      must(await lab(['class', 'sync', '--json'], labEnv(homes.Ada))).stdout,
+    );
+    expect(synced.sandbox.accountId).toBe(accounts.Ada);
     const fresh = info('Ada');
+    secretsSeen.push(fresh.learner.secretAccessKey, fresh.runner.secretAccessKey);
+    expect(fresh.learner.accessKeyId).not.toBe(a.learner.accessKeyId);
+    // Once: a second sync hands out nothing (the keys she has are current).
+    const again = JSON.parse(
+      must(await lab(['class', 'sync', '--json'], labEnv(homes.Ada))).stdout,
+    );
+    expect(again.sandbox).toBeUndefined();
+    expect(info('Ada').learner.accessKeyId).toBe(fresh.learner.accessKeyId);
     const users = (await iam(fresh).send(new ListUsersCommand({}))).Users!.map((u) => u.UserName);
     expect(users).toEqual(['sandbox-admin']);
     const buckets = await new S3Client({ ...opts(fresh), forcePathStyle: true }).send(

@@ -14,7 +14,7 @@ import {
   type AppEnv,
 } from '../../http/index.ts';
 import type { Access } from '../access.ts';
-import type { HostedSandbox } from '../hosted.ts';
+import { classEnded, hostedJoin, keysMayTravel, needOps, type HostedSandbox } from '../hosted.ts';
 import {
   endClass,
   learnerAccounts,
@@ -90,6 +90,24 @@ export function hostedApi(d: HostedRoutesDeps): Hono<AppEnv> {
     return json(c, 200, await endClass(store, d.sandbox, id, now()));
   });
 
+  // A learner whose account was reset gets fresh keys (`lab class sync`, or `lab join` again).
+  app.post('/api/v1/sandbox/keys', async (c) => {
+    const who = await access.principal(c);
+    if (who.role !== 'learner' || !who.learnerId) {
+      throw new HttpError(403, 'forbidden', 'Only a learner token has a sandbox account.');
+    }
+    await readJSON(c, 1024);
+    needOps(d.sandbox);
+    keysMayTravel(c, d.sandbox!);
+    if (await store.hosted.endedAt(who.classId)) throw classEnded();
+    const acc = await store.hosted.account(who.learnerId);
+    if (!acc) throw new HttpError(409, 'no_account', 'You have no sandbox account in this class.');
+    if (acc.resetAt == null || acc.resetAt <= acc.keysIssuedAt) {
+      return json(c, 200, { current: true, accountId: acc.accountId });
+    }
+    const learner = { classId: who.classId, learnerId: who.learnerId };
+    return json(c, 201, { sandbox: await hostedJoin(c, d.sandbox!, store, learner, now()) });
+  });
   return app;
 }
 
