@@ -83,6 +83,9 @@ import sts_key_owner  # noqa: E402
 import ec2_lifecycle  # noqa: E402
 import ec2_sg_dependencies  # noqa: E402
 import ec2_ids  # noqa: E402
+import ec2_rule_texts  # noqa: E402
+import sts_missing_role  # noqa: E402
+import s3_bucket_names  # noqa: E402
 import s3_own_bucket  # noqa: E402
 import s3_public_read  # noqa: E402
 import s3_cross_account  # noqa: E402
@@ -243,6 +246,9 @@ class Engine:
         ec2_sg_dependencies.install()  # DependencyViolation for a group still in use
         ec2_ids.install()  # InvalidInstanceID.Malformed, ids (not Python sets) in messages
         s3_own_bucket.install()  # CreateBucket on an own bucket never replaces it, after restarts
+        s3_bucket_names.install()  # InvalidBucketName for a name S3's rules forbid
+        ec2_rule_texts.install()  # a duplicate rule named, a malformed CIDR, in EC2's words
+        sts_missing_role.install()  # AssumeRole on a role that does not exist: AccessDenied
         s3_public_read.install()  # anonymous requests judged by bucket policy and BPA
         s3_cross_account.install()  # another account's bucket: only through its bucket policy
         self.moto = DomainDispatcherApplication(create_backend_app)
@@ -351,6 +357,9 @@ class Engine:
             return self.dispatch(environ, start_response)
         except NotImplementedError as e:
             return engine_gaps.answer(start_response, e, log)
+        except Exception as e:  # noqa: BLE001 - a bug of moto's: logged, answered at once (engine_gaps.py)
+            what = f"{environ.get('REQUEST_METHOD', '')} {environ.get('PATH_INFO', '')}"
+            return engine_gaps.crashed(start_response, e, what, log)
 
     def dispatch(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         app = self.moto.get_application(environ)

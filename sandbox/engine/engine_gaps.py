@@ -1,4 +1,4 @@
-"""Tell the gateway when moto could not serve a request because it does not implement it.
+"""Tell the gateway when moto could not serve a request: it does not implement it, or it crashed.
 
 moto raises NotImplementedError for an operation (or an EC2 filter, or a parameter) it lacks; the
 exception escapes its Flask app and used to become the same plain 500 as any crash
@@ -10,9 +10,12 @@ gateway re-renders every engine error.
 
 from __future__ import annotations
 
+import sys
+import traceback
 from typing import Any, Callable
 
 HEADER = "X-Labrunner-Engine-Gap"
+CRASH_HEADER = "X-Labrunner-Engine-Crash"
 
 
 def answer(start_response: Callable[..., Any], error: NotImplementedError, log: Callable[[str], None]) -> list[bytes]:
@@ -23,5 +26,26 @@ def answer(start_response: Callable[..., Any], error: NotImplementedError, log: 
     start_response(
         "500 Internal Server Error",
         [("Content-Type", "text/plain"), ("Content-Length", str(len(body))), (HEADER, reason)],
+    )
+    return [body]
+
+
+def crashed(
+    start_response: Callable[..., Any], error: BaseException, what: str, log: Callable[[str], None]
+) -> list[bytes]:
+    """Any other exception of moto's (a bug: a KeyError, a TypeError…): the traceback goes to the
+    engine log, for us; the answer is a bare 500 marked `X-Labrunner-Engine-Crash: <exception
+    class>`, which the gateway answers at once in the protocol's own InternalFailure /
+    InternalError shape, never retried and never with the traceback (fixes/engine-gap.ts)."""
+    log(f"ERROR the engine failed on {what}:\n{traceback.format_exc().rstrip()}")
+    body = b"Internal Server Error\n"
+    start_response(
+        "500 Internal Server Error",
+        [
+            ("Content-Type", "text/plain"),
+            ("Content-Length", str(len(body))),
+            (CRASH_HEADER, type(error).__name__),
+        ],
+        sys.exc_info(),  # moto may have started its own answer before it failed: replace it
     )
     return [body]

@@ -323,11 +323,13 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   ) {
     const body = raw.toString('utf8');
     const gap = headers['x-labrunner-engine-gap'];
+    const crash = headers['x-labrunner-engine-crash'];
     const answer = {
       status,
       body,
       ...readError(body),
       gap: typeof gap === 'string' ? gap : undefined,
+      crash: typeof crash === 'string' ? crash : undefined,
     };
     let err: AwsError | undefined;
     for (const fix of errorFixes) if ((err = fix(call, answer))) break;

@@ -689,14 +689,13 @@ export const IAM_NEXT_ROWS: Row[] = [
           'lab-check',
         ],
         source:
-          'AWS answers AssumeRole on a role it cannot assume (or that does not exist) with 403 AccessDenied "User: … is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::…:role/…" (uswitch/kiam#33); botocore sts model: AssumeRole errors (no NotFound code exists)',
+          'AssumeRole on a role that does not exist is denied like one the caller may not assume: "Since an sts:AssumeRole on a non-existing role yields an AccessDenied" (getmoto/moto#6793), "AssumeRole on a non-existent role is denied … returning AccessDenied, matching AWS" (faiscadev/fakecloud#1579), the kiam report "Misleading error message when role doesn\'t exist" (uswitch/kiam#33); the text names the caller and the role, no reason after it: "User: arn:aws:iam::…:user/gudsen is not authorized to perform: sts:AssumeRole on resource: aws:iam::…:role/gudsen_role (Service: AWSSecurityTokenService; Status Code: 403; Error Code: AccessDenied" (amzn/selling-partner-api-models#891), "An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:sts::629146268066:assumed-role/… is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::629146268066:role/EksAdminRole-mycluster" (aws/karpenter-provider-aws#4680)',
       },
       'AccessDenied',
       403,
       '/^User: arn:aws:iam::\\d{12}:user\\/\\S+ is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::\\d{12}:role\\/lab-veiwer$/',
     ),
-    verdict: 'differs',
-    why: "moto issues credentials for a role that does not exist; the session then has no rights (sandbox/engine/role_sessions.py: a missing role's session is refused), so the learner's next command is denied, but the typo is not caught where AWS catches it. Listed in the audit section; an engine rule is the fix.",
+    verdict: 'match',
   },
   err(
     {

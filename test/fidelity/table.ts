@@ -171,7 +171,7 @@ export const TABLE: Row[] = [
       },
     },
     source:
-      'IAM API Reference CreateAccessKey, Errors: NoSuchEntity 404; CloudTrail errorCode NoSuchEntityException (captured GetRole record in an access-analyzer trail)',
+      'IAM API Reference CreateAccessKey, Errors: NoSuchEntity 404; the text IAM sends for a user that does not exist: {"code": "NoSuchEntity", "message": "The user with name ansible.creation2 cannot be found.", "type": "Sender"} (AddUserToGroup, ansible/ansible#45593); CloudTrail errorCode NoSuchEntityException (captured GetRole record in an access-analyzer trail)',
     verdict: 'match',
   },
   {
@@ -792,16 +792,11 @@ export const TABLE: Row[] = [
         region: EAST,
         paths: {
           'requestParameters.groupId': '/^sg-[0-9a-f]{17}$/',
-          'requestParameters.ipPermissions.items[].ipProtocol': '/^tcp$/',
-          'requestParameters.ipPermissions.items[].fromPort': '/^22$/',
-          'requestParameters.ipPermissions.items[].toPort': '/^22$/',
-          'requestParameters.ipPermissions.items[].ipRanges.items[].cidrIp':
-            '/^203\\.0\\.113\\.10\\/32$/',
         },
       },
     },
     source:
-      'aws-cli awscli/examples/ec2/authorize-security-group-ingress.rst (Example 1: Return, SecurityGroupRules with GroupOwnerId and no Tags); the record\'s requestParameters as CloudTrail nests a rule ({"groupId": …, "ipPermissions": {"items": [{"ipProtocol": "tcp", "fromPort": …, "toPort": …, "groups": {}, "ipRanges": {"items": [{"cidrIp": …}]}, "ipv6Ranges": {}, "prefixListIds": {}}]}}, a captured AuthorizeSecurityGroupIngress record quoted in a public alerting Lambda); both CLIs send --port/--cidr as IpPermissions (awscli/customizations/ec2/secgroupsimplify.py)',
+      'aws-cli awscli/examples/ec2/authorize-security-group-ingress.rst (Example 1: Return, SecurityGroupRules with GroupOwnerId and no Tags); the event: a captured AuthorizeSecurityGroupIngress record (DataDog/stratus-red-team, docs/attack-techniques/AWS/aws.exfiltration.ec2-security-group-open-port-22-ingress.md: eventSource ec2.amazonaws.com, requestParameters.groupId, readOnly false). How CloudTrail nests the CLI\'s --port/--cidr rule inside requestParameters.ipPermissions is not claimed here: that record was made with the rule as top-level parameters (cidrIp, fromPort), and no captured record of an IpPermissions call was found (the audit of 2026-12-07 found the previously cited "public alerting Lambda" named nothing); the sandbox records the rule nested, as CloudTrail nests EC2 lists (docs/gateway.md)',
     verdict: 'match',
   },
   {

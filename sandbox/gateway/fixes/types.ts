@@ -27,6 +27,8 @@ export interface EngineError {
   body: string;
   /** What moto does not implement, when that is why it failed (X-Labrunner-Engine-Gap). */
   gap?: string;
+  /** The exception class, when moto failed with one (X-Labrunner-Engine-Crash). */
+  crash?: string;
 }
 
 export type PreCheck = (call: Call) => AwsError | undefined;
