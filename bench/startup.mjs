@@ -36,21 +36,34 @@ function time(cmd, args, ok = [0]) {
   return ms;
 }
 const check = () => time(lab, ['check', 'day42', '--no-cleanup'], [0, 1]);
+// The same check from the sources (LAB_SNAPSHOT=0: the launcher skips the start-up snapshot).
+const fromSources = () => {
+  const t0 = performance.now();
+  const r = spawnSync(lab, ['check', 'day42', '--no-cleanup'], {
+    env: { ...env, LAB_SNAPSHOT: '0' },
+    cwd: ROOT,
+  });
+  if (![0, 1].includes(r.status)) throw new Error(`lab check from the sources → ${r.status}`);
+  return performance.now() - t0;
+};
 const awsV1 = () => time(v1, ['sts', 'get-caller-identity']);
 const awsV2 = () => time(v2, ['--endpoint-url', sb.endpoint, 'sts', 'get-caller-identity']);
 
 /** Alternate the three so they see the same machine; one warm-up each first. */
 function measure(label) {
-  (check(), awsV1(), awsV2());
+  (check(), awsV1(), awsV2(), fromSources());
   const c = [];
   const a1 = [];
   const a2 = [];
+  const src = [];
   for (let i = 0; i < reps; i++) {
     c.push(check());
     a1.push(awsV1());
     a2.push(awsV2());
+    src.push(fromSources());
   }
   console.log(row(`lab check day42 at ${label}`, c));
+  console.log(row('  the same from the sources (LAB_SNAPSHOT=0)', src));
   console.log(row('  aws sts get-caller-identity, v1 binary', a1));
   console.log(row('  aws sts get-caller-identity, v2.9 binary', a2));
   console.log(
@@ -59,6 +72,21 @@ function measure(label) {
 }
 
 try {
+  // The start-up snapshot `lab check` starts from in `lab shell` (runner/snapshot/): built here
+  // first (a learner's first check builds it in the background), then confirmed in use.
+  const built = spawnSync(process.execPath, [join(ROOT, 'runner/snapshot/build.ts'), '--verbose'], {
+    encoding: 'utf8',
+  });
+  if (built.status !== 0) throw new Error(`snapshot build failed:\n${built.stderr}`);
+  console.log(built.stderr.trim());
+  time(lab, ['start', 'day42']);
+  const used = spawnSync(lab, ['check', 'day42', '--no-cleanup'], {
+    env: { ...env, LAB_SNAPSHOT_DEBUG: '1' },
+    encoding: 'utf8',
+  });
+  if (!used.stderr.includes('from the start-up snapshot')) {
+    throw new Error(`lab check did not start from the snapshot:\n${used.stderr}`);
+  }
   console.log(`repetitions: ${reps}; ${machine(env)}; v1 binary ${v1}`);
   const help = [];
   const bare = [];
@@ -70,7 +98,6 @@ try {
   console.log(row('lab --help (target ≤ 150 ms)', help));
   console.log(row('  node -e 0 (a bare Node start)', bare));
 
-  time(lab, ['start', 'day42']);
   measure('0/5');
   const steps = await loadSolve('day42');
   const z = $({ env, quiet: true });

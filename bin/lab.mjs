@@ -86,6 +86,12 @@ async function run() {
   // No colour when NO_COLOR is set (any value, per no-color.org) or stdout is not a terminal.
   // citty, which prints --help, only honours NO_COLOR=1, so normalise before it loads.
   if (process.env.NO_COLOR || !process.stdout.isTTY) process.env.NO_COLOR = '1';
+  // `lab check` and `lab status` in `lab shell` start from a snapshot of the evaluated runner
+  // (runner/snapshot/); when there is none yet for this Node, one is built in the background.
+  if (['check', 'status'].includes(process.argv[2]) && process.env.LAB_SNAPSHOT !== '0') {
+    const { ensureSnapshot } = await import('../runner/snapshot/where.ts');
+    ensureSnapshot(fileURLToPath(new URL('..', import.meta.url)));
+  }
   const { main } = await import('../runner/main.ts');
   await main(process.argv.slice(2));
 }

@@ -96,6 +96,16 @@ export function makeClients(o: ClientOptions): Clients {
   return clients;
 }
 
+/**
+ * Load the IAM, STS and CloudTrail client packages now (runner/snapshot/entry.ts: evaluated once into `lab`'s start-up
+ * snapshot, so a check started from it pays nothing for them).
+ */
+export function preloadClients(): void {
+  require('@aws-sdk/client-iam');
+  require('@aws-sdk/client-sts');
+  require('@aws-sdk/client-cloudtrail');
+}
+
 /** Close the sockets of the clients that were built (lets the process exit promptly). */
 export function destroyClients(c: Clients): void {
   for (const client of Object.values(built.get(c) ?? {})) client?.destroy();

@@ -2,7 +2,13 @@
 // clients, error mapping (environment problems, the runner's own denials, "already gone"),
 // event history. Nothing here decides which account, profile or region: runner/target does,
 // and builds its clients with makeClients. This file only re-exports.
-export { makeClients, destroyClients, USER_AGENT, type ClientOptions } from './clients.ts';
+export {
+  makeClients,
+  destroyClients,
+  preloadClients,
+  USER_AGENT,
+  type ClientOptions,
+} from './clients.ts';
 export {
   RUNNER_READ_PERMISSIONS,
   isDenial,

@@ -2,11 +2,11 @@
 // check path: README.md (and markdown-it) are not needed to run checks.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { LabError } from '../errors.ts';
 import { labsRoot } from '../lab/paths.ts';
 import type { LabDefinition } from '../lab/define.ts';
 import { displayPath, LabFileError } from '../lab/error-map.ts';
+import { importFile } from '../lab/import-file.ts';
 import { isDefinition } from '../sdk/contract.ts';
 import type { Env } from '../paths.ts';
 import type { CheckContext, SetupContext } from './context.ts';
@@ -28,7 +28,7 @@ export async function loadDefinition(
   }
   let mod: { default?: RunnableLab };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: RunnableLab };
+    mod = (await importFile(file)) as { default?: RunnableLab };
   } catch (e) {
     throw new LabError(
       'bad_lab',

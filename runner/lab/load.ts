@@ -159,7 +159,12 @@ export async function labDirs(root: string = labsRoot()): Promise<string[]> {
   return dirs.filter((_, i) => has[i]);
 }
 
-const byId = new Intl.Collator('en', { numeric: true });
+// Made on first use: an Intl object holds ICU state that `lab`'s start-up snapshot cannot hold.
+let collator: Intl.Collator | undefined;
+const byId = {
+  compare: (a: string, b: string) =>
+    (collator ??= new Intl.Collator('en', { numeric: true })).compare(a, b),
+};
 
 /**
  * Every lab under `root` in course order: by `order` (lower first), then the labs without one,

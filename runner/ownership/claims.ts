@@ -9,7 +9,7 @@
 // one open lab declares stay that lab's (s3-basics' bucket beside ec2-first-instance).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importFile } from '../lab/import-file.ts';
 import { afterStart } from '../aws/index.ts';
 import { labsRoot } from '../lab/paths.ts';
 import { listRuns, type Run, type Store } from '../store/index.ts';
@@ -25,7 +25,7 @@ async function declared(lab: string): Promise<Set<string> | null> {
   const file = join(labsRoot(), lab, 'lab.ts');
   if (!existsSync(file)) return null;
   try {
-    const mod = (await import(pathToFileURL(file).href)) as { default?: { creates?: string[] } };
+    const mod = (await importFile(file)) as { default?: { creates?: string[] } };
     return new Set(mod.default?.creates ?? []);
   } catch {
     return null;

@@ -5,12 +5,32 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { blobPath, SNAPSHOT_COMMANDS } from '../../snapshot/where.ts';
 import { shellQuote } from './common.ts';
 
 export const LAB_ENTRY = fileURLToPath(new URL('../../../bin/lab.mjs', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
 
+/**
+ * `lab check` and `lab status` start from the start-up snapshot when one is built for this Node
+ * (runner/snapshot/: the evaluated runner and SDK, ~0.1 s less CPU per start) and newer than
+ * the Node binary; its main function runs the sources instead whenever a file it was built from
+ * changed. LAB_SNAPSHOT=0 skips it. Everything else, and any start without it, as before.
+ */
 export function labLauncher(node = process.execPath, entry = LAB_ENTRY): string {
-  return `#!/bin/sh\n# labrunner: the lab command of ${entry}\nexec ${shellQuote(node)} ${shellQuote(entry)} "$@"\n`;
+  const [n, e] = [shellQuote(node), shellQuote(entry)];
+  const blob = shellQuote(blobPath(ROOT, node));
+  return [
+    '#!/bin/sh',
+    `# labrunner: the lab command of ${entry}`,
+    `case "$1" in ${SNAPSHOT_COMMANDS.join('|')})`,
+    `  if [ "$LAB_SNAPSHOT" != 0 ] && [ -r ${blob} ] && [ ${blob} -nt ${n} ]; then`,
+    `    exec ${n} --snapshot-blob ${blob} ${e} "$@"`,
+    '  fi ;;',
+    'esac',
+    `exec ${n} ${e} "$@"`,
+    '',
+  ].join('\n');
 }
 
 /** Write `<binDir>/lab` (only when it differs: two checkouts may share nothing but this folder). */

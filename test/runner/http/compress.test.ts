@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compress } from '../../../runner/http/compress.ts';
@@ -50,9 +50,16 @@ describe('compression', () => {
     expect(await plain.text()).toBe(page);
   });
 
-  it('compresses a page made per request with Brotli for Chromium, gzip for others, intact', async () => {
+  it('compresses a page made per request with Zstandard for Chromium, Brotli or gzip for others, intact', async () => {
     const a = app();
-    const br = await a.request('/dynamic', { headers: { 'accept-encoding': CHROMIUM } });
+    const zs = await a.request('/dynamic', { headers: { 'accept-encoding': CHROMIUM } });
+    expect(zs.headers.get('content-encoding')).toBe('zstd');
+    expect(zs.headers.get('vary')).toBe('Accept-Encoding');
+    const zbytes = Buffer.from(await zs.arrayBuffer());
+    expect(zbytes.length).toBeLessThan(page.length / 20);
+    expect(zstdDecompressSync(zbytes).toString()).toBe(page);
+    // A browser without Zstandard (Firefox before 126, Safari): Brotli at a fast quality.
+    const br = await a.request('/dynamic', { headers: { 'accept-encoding': 'gzip, deflate, br' } });
     expect(br.headers.get('content-encoding')).toBe('br');
     const bytes = Buffer.from(await br.arrayBuffer());
     expect(bytes.length).toBeLessThan(page.length / 20);

@@ -1,0 +1,117 @@
+// Build `lab`'s start-up snapshot: `node runner/snapshot/build.ts` (started detached by `lab`
+// itself when the snapshot is missing or older than a source file; nothing to run by hand).
+//
+// Why: a `lab check` from the sources spends ~0.2 s resolving, compiling and evaluating ~160
+// modules (the AWS SDK clients most of it) before its first call; bundling alone does not help
+// (evaluation remains). A V8 startup snapshot (`node --build-snapshot`) stores the evaluated
+// heap, which Node deserialises in a few milliseconds. Node snapshots one script, so esbuild
+// (the bundler Astro brings) first makes entry.ts and all it imports one CommonJS file.
+//
+// Never stale: the manifest lists every bundled file of this checkout with its size and mtime,
+// and the snapshot's main function compares them before running (entry.ts), falling back to
+// the sources. Files edited while this runs make it give up (the next start asks again).
+import { spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { blobPath, snapshotDir, SNAPSHOT_COMMANDS, type Manifest } from './where.ts';
+import { snapshotPlugins } from './plugins.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
+const dir = snapshotDir(ROOT);
+const blob = blobPath(ROOT);
+const lock = `${blob}.lock`;
+const quiet = !process.argv.includes('--verbose');
+const say = (s: string) => quiet || console.error(s);
+
+mkdirSync(dir, { recursive: true });
+if (!takeLock()) process.exit(0);
+const tmp = `${blob}.${process.pid}`;
+try {
+  const started = Date.now();
+  const { build } = await import('esbuild');
+  const out = await build({
+    entryPoints: [join(ROOT, 'runner', 'snapshot', 'entry.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: `node${process.versions.node.split('.')[0]}`,
+    outfile: `${tmp}.cjs`,
+    metafile: true,
+    logLevel: 'silent',
+    plugins: snapshotPlugins(ROOT, SNAPSHOT_COMMANDS),
+    // Less source for the snapshot to hold; names kept for stack traces and error names.
+    minify: process.env.LAB_SNAPSHOT_MINIFY !== '0',
+    keepNames: true,
+  });
+  // Every file of this checkout in the bundle, plus the lock file standing for node_modules
+  // (npm rewrites it on every install).
+  const files = Object.keys(out.metafile.inputs)
+    .filter((f) => !f.includes('node_modules/') && !f.includes(':'))
+    .map((f) => resolve(f));
+  files.push(join(ROOT, 'node_modules', '.package-lock.json'));
+  const inputs = files.map((f): [string, number, number] => {
+    const s = statSync(f);
+    if (s.mtimeMs > started) throw new Error(`${relative(ROOT, f)} changed during the build`);
+    return [f, s.size, s.mtimeMs];
+  });
+  const manifest: Manifest = { node: process.version, execPath: process.execPath, inputs };
+  writeFileSync(`${tmp}.json`, JSON.stringify(manifest));
+  const r = spawnSync(
+    process.execPath,
+    [
+      ...(process.env.LAB_SNAPSHOT_V8 ? process.env.LAB_SNAPSHOT_V8.split(' ') : []),
+      '--snapshot-blob',
+      tmp,
+      '--build-snapshot',
+      `${tmp}.cjs`,
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '', LAB_SNAPSHOT_MANIFEST: `${tmp}.json` },
+    },
+  );
+  if (r.status !== 0)
+    throw new Error(`node --build-snapshot: ${r.status}\n${r.stderr.slice(-2000)}`);
+  renameSync(tmp, blob);
+  say(`built ${blob} from ${inputs.length} files in ${Date.now() - started} ms`);
+} catch (e) {
+  say(`no snapshot: ${(e as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  if (quiet) for (const f of [tmp, `${tmp}.cjs`, `${tmp}.json`]) rmSync(f, { force: true });
+  rmSync(lock, { force: true });
+}
+
+/** One build at a time per blob; a lock left by a build that died is taken over after 2 min. */
+function takeLock(retry = true): boolean {
+  try {
+    closeSync(openSync(lock, 'wx'));
+    writeFileSync(lock, String(process.pid));
+    return true;
+  } catch {
+    const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+    const pid = Number(readFileSync(lock, { encoding: 'utf8', flag: 'a+' }) || 0);
+    if (age < 120_000 && pid && alive(pid)) return false;
+    rmSync(lock, { force: true });
+    return retry && takeLock(false);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
