@@ -463,3 +463,28 @@ describe('a hosted class, from the instructor’s side', () => {
     for (const s of secretsSeen) for (const l of logs) expect(l).not.toContain(s);
   });
 });
+
+describe('the instructor commands’ usage', () => {
+  it('refuses a bad --learner-rate, and says what reset and end need, before touching anything', async () => {
+    const home = tempHome('lab-hosted-usage-');
+    const bad = await lab(
+      ['class', 'serve', '--port', '0', '--sandbox', '--learner-rate', 'fast'],
+      labEnv(home),
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--learner-rate fast is not a rate');
+    expect(readSandboxInfo(home)).toBeUndefined(); // no sandbox was started
+    for (const sub of ['learners', 'activity', 'reset', 'end']) {
+      const help = await lab(['class', sub, '--help'], labEnv(home));
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/--json\b/);
+    }
+    expect((await lab(['class', 'reset', '--help'], labEnv(home))).stdout).toMatch(/--yes\b/);
+    const noToken = await lab(
+      ['class', 'end', '--yes', '--class', 'http://127.0.0.1:9'],
+      labEnv(home),
+    );
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toContain('LAB_CLASS_TOKEN');
+  });
+});

@@ -124,7 +124,7 @@ test('every command the README says takes --json has it in its --help', async ()
     const [head, rest] = c.split(' ');
     return rest ? rest.split('|').map((sub) => [head, sub]) : [[head]];
   });
-  expect(commands.length).toBe(18);
+  expect(commands.length).toBe(22);
   for (const cmd of commands) {
     const help = await lab([...cmd, '--help'], env);
     expect(help.stdout, `lab ${cmd.join(' ')} --help`).toMatch(/--json\b/);
