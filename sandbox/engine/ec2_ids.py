@@ -9,7 +9,10 @@
 * DescribeSecurityGroups with an unknown group id or name printed a Python set inside the
   message (`The security group '{'sg-1'}' does not exist`) and called every id unknown when one
   was; EC2 says `The security group 'sg-1' does not exist` (EC2 API Reference, Error codes:
-  InvalidGroup.NotFound).
+  InvalidGroup.NotFound). A group asked for by name (`--group-names lab-ec2-shh`) is looked up in
+  the default VPC, and EC2 names it: "An error occurred (InvalidGroup.NotFound) when calling the
+  DescribeSecurityGroups operation: The security group 'gateway' does not exist in default VPC
+  'vpc-91bbv6f3'" (aws/aws-cli#612; onnela-lab/beiwe-backend#113).
 """
 
 from __future__ import annotations
@@ -50,6 +53,13 @@ def install() -> None:
         known = [g for groups in self.groups.values() for g in groups.values()]
         for wanted, attr in ((group_ids, "id"), (groupnames, "name")):
             missing = [w for w in wanted or [] if not any(getattr(g, attr) == w for g in known)]
+            if missing and attr == "name":
+                # A name is looked up in the default VPC, and EC2 says which one.
+                vpc = next((v.id for v in self.vpcs.values() if getattr(v, "is_default", False)), None)
+                raise EC2ClientError(
+                    "InvalidGroup.NotFound",
+                    f"The security group '{missing[0]}' does not exist in default VPC '{vpc}'",
+                )
             if missing:
                 raise InvalidSecurityGroupNotFoundError(",".join(missing))
         return describe(self, group_ids=group_ids, groupnames=groupnames, filters=filters)

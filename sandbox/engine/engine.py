@@ -84,7 +84,8 @@ import ec2_lifecycle  # noqa: E402
 import ec2_sg_dependencies  # noqa: E402
 import ec2_ids  # noqa: E402
 import ec2_rule_texts  # noqa: E402
-import sts_missing_role  # noqa: E402
+import sts_assume_role  # noqa: E402
+import s3_policy_status  # noqa: E402
 import s3_bucket_names  # noqa: E402
 import s3_own_bucket  # noqa: E402
 import s3_public_read  # noqa: E402
@@ -248,7 +249,8 @@ class Engine:
         s3_own_bucket.install()  # CreateBucket on an own bucket never replaces it, after restarts
         s3_bucket_names.install()  # InvalidBucketName for a name S3's rules forbid
         ec2_rule_texts.install()  # a duplicate rule named, a malformed CIDR, in EC2's words
-        sts_missing_role.install()  # AssumeRole on a role that does not exist: AccessDenied
+        sts_assume_role.install()  # AssumeRole: a missing role is AccessDenied; too long a session
+        s3_policy_status.install()  # GetBucketPolicyStatus: NoSuchBucketPolicy, IsPublic
         s3_public_read.install()  # anonymous requests judged by bucket policy and BPA
         s3_cross_account.install()  # another account's bucket: only through its bucket policy
         self.moto = DomainDispatcherApplication(create_backend_app)

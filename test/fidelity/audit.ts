@@ -9,6 +9,8 @@ export interface SampledRow {
   /** The row's source was replaced or completed by this audit with one that says the claim. */
   sourceFixed?: boolean;
   note: string;
+  /** Fixed after the audit, in a follow-up (what was done). */
+  later?: string;
 }
 
 export interface WalkedBehaviour {
@@ -19,6 +21,17 @@ export interface WalkedBehaviour {
   outcome: string;
   /** A difference this audit fixed in the engine (the row now matches). */
   fixed?: boolean;
+  /** Fixed after the audit, in a follow-up (what was done). */
+  later?: string;
+}
+
+export interface Audit {
+  date: string;
+  method: string;
+  sampled: SampledRow[];
+  walked: WalkedBehaviour[];
+  /** Who did the follow-up fixes (`later`), and when. */
+  followUp?: string;
 }
 
 export const AUDIT_DATE = '2026-12-07';
@@ -85,6 +98,8 @@ export const SAMPLED: SampledRow[] = [
     id: 'ec2-authorize-ssh',
     confirmed: false,
     note: 'The output part matches authorize-security-group-ingress.rst Example 1; the event part cites "a public alerting Lambda" that names no repository and was not found. Left as is, listed here.',
+    later:
+      'the event source is now a named captured record (DataDog/stratus-red-team, ec2-security-group-open-port-22-ingress), and the row no longer claims the nesting of the rule in requestParameters, which no named record shows',
   },
   {
     id: 's3-anonymous-blocked',
@@ -100,6 +115,8 @@ export const SAMPLED: SampledRow[] = [
     id: 'create-key-typo',
     confirmed: false,
     note: 'The sources (API reference errors, a GetRole CloudTrail record) back the code, 404 and errorCode but not the message "The user with name … cannot be found."; no capture of that text was found. Left as is, listed here.',
+    later:
+      'ansible/ansible#45593 quotes IAM\'s "The user with name ansible.creation2 cannot be found." (NoSuchEntity, Sender); the row cites it',
   },
   {
     id: 'describe-skew-20',
@@ -206,6 +223,7 @@ export const WALKED: WalkedBehaviour[] = [
     found: 'differs',
     outcome:
       'the sandbox issues credentials for a role that does not exist; AWS: AccessDenied. Row roles-assume-role-typo (differs — explained); not fixed',
+    later: 'fixed: sandbox/engine/sts_assume_role.py answers 403 AccessDenied; the row matches',
   },
   {
     command: 'iam update-access-key (a deleted key) --status Inactive',
@@ -250,12 +268,15 @@ export const WALKED: WalkedBehaviour[] = [
     found: 'differs',
     outcome:
       'code and status match; AWS names the rule ("the specified rule \\"peer: 203.0.113.10/32, TCP, from port: 22, to port: 22, ALLOW\\" already exists"), moto does not. Row ec2-authorize-ssh-again (differs — explained)',
+    later: 'fixed: sandbox/engine/ec2_rule_texts.py names the rule; the row matches',
   },
   {
     command: 'ec2 authorize-security-group-ingress … --cidr 203.0.113.10',
     found: 'differs',
     outcome:
       "code and status match (row ec2-authorize-no-mask); the message prints a Python dict (invalid CIDR subnet specification: {'CidrIp': '203.0.113.10'}), AWS's own text not found in a source. Not fixed",
+    later:
+      "fixed: CIDR block 203.0.113.10 is malformed (aws/aws-cli#2428's form), sandbox/engine/ec2_rule_texts.py; the row matches",
   },
   {
     command: 'ec2 delete-security-group --group-id sg-0123456789abcdef0',
@@ -278,3 +299,11 @@ export const WALKED: WalkedBehaviour[] = [
     outcome: 'row ec2-describe-max-results-2 (issue 18 item 9)',
   },
 ];
+
+export const AUDIT_1: Audit = {
+  date: AUDIT_DATE,
+  method: AUDIT_METHOD,
+  sampled: SAMPLED,
+  walked: WALKED,
+  followUp: 'fid2, 2026-12-07',
+};

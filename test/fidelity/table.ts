@@ -11,6 +11,7 @@
 import { STATE_RULE_ROWS } from './state-rules-rows.ts';
 import { IAM_NEXT_ROWS } from './next-steps-iam.ts';
 import { S3_EC2_NEXT_ROWS } from './next-steps-s3-ec2.ts';
+import { AUDIT2_ROWS } from './next-steps-audit2.ts';
 
 /** The CLI profile a row runs with. */
 export type Profile =
@@ -325,7 +326,8 @@ export const TABLE: Row[] = [
     command: ['iam', 'list-users', '--profile', 'iam-admin'],
     as: 'deleted-key',
     aws: { exit: SERVICE_EXIT, code: 'InvalidClientTokenId', message: INVALID_TOKEN, status: 403 },
-    source: 'IAM API Reference, Common errors: InvalidClientTokenId 403',
+    source:
+      'IAM API Reference, Common errors: InvalidClientTokenId 403; the message as IAM/STS send it for a key they do not know, with the final period: jrl84/amazon-sp-api#218 (the same as row list-users-inactive; audit 2026-12-07 (second): the common-errors page alone gives no message)',
     verdict: 'match',
   },
   {
@@ -393,7 +395,7 @@ export const TABLE: Row[] = [
     as: 'inactive-key',
     aws: { exit: SERVICE_EXIT, code: 'AuthFailure', message: EC2_AUTH, status: 401 },
     source:
-      'EC2 API Reference, Common client errors: AuthFailure; javaquery/Examples#4; HummerRisk#418 (401)',
+      'EC2 API Reference, Common client errors: AuthFailure; the XML EC2 sends: <Code>AuthFailure</Code><Message>AWS was not able to validate the provided access credentials</Message> (aws/aws-sdk-java-v2#2981), "AuthFailure: AWS was not able to validate the provided access credentials status code: 401" (hashicorp/terraform#17273); javaquery/Examples#4; HummerRisk#418 (401)',
     verdict: 'match',
   },
   {
@@ -1230,4 +1232,5 @@ export const TABLE: Row[] = [
   ...STATE_RULE_ROWS,
   ...IAM_NEXT_ROWS,
   ...S3_EC2_NEXT_ROWS,
+  ...AUDIT2_ROWS,
 ];

@@ -1,4 +1,6 @@
-"""AssumeRole on a role that does not exist is refused, as AWS refuses it.
+"""AssumeRole's rules on the role itself, as AWS applies them (moto 5.2.1 lacks both).
+
+1. A role that does not exist is refused.
 
 moto 5.2.1 issues credentials for any role ARN ("Note that the role does not need to exist",
 moto/sts/models.py), so iam-roles' `aws sts assume-role --role-arn …:role/lab-veiwer` (a typo)
@@ -17,6 +19,14 @@ mycluster" (aws/karpenter-provider-aws#4680).
 
 Only roles of the sandbox's own accounts are judged: a role ARN of an account the engine does not
 hold is left to moto (it cannot tell whether such a role exists).
+
+2. A session longer than the role allows is refused: `--duration-seconds 43200` on a role whose
+maximum session duration is the default hour is 400 ValidationError "The requested
+DurationSeconds exceeds the MaxSessionDuration set for this role." (STS API Reference,
+AssumeRole, DurationSeconds: "If you specify a value higher than this setting or the
+administrator setting (whichever is lower), the operation fails"; the text as STS sends it:
+kreuzwerker/awsu#27, "status code: 400"; aws-azure-login/aws-azure-login#93). moto issued a
+12-hour session.
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/")
 def install() -> None:
     from moto.core.exceptions import AccessDeniedError
     from moto.iam.models import iam_backends
+    from moto.sts.exceptions import STSValidationError
     from moto.sts.responses import TokenResponse
 
     if getattr(TokenResponse, "_labrunner_missing_role", False):
@@ -55,10 +66,15 @@ def install() -> None:
         if m and m.group(1) in iam_backends:
             backend = iam_backends[m.group(1)][self.partition]
             try:
-                backend.get_role_by_arn(arn=role_arn)
+                role = backend.get_role_by_arn(arn=role_arn)
             except Exception:  # noqa: BLE001 - moto's NotFound: no such role
                 _, caller_arn, _ = self.backend.get_caller_identity(self.get_access_key(), self.region)
                 raise RoleNotAssumable(caller_arn, role_arn) from None
+            wanted = self._get_int_param("DurationSeconds", 3600)
+            if wanted > int(getattr(role, "max_session_duration", None) or 3600):
+                raise STSValidationError(
+                    "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+                )
         return assume_role(self)
 
     TokenResponse.assume_role = _assume_role
