@@ -70,9 +70,14 @@ async function start(): Promise<void> {
   if (process.env.LAB_SNAPSHOT_DEBUG === '1') {
     const from = use ? 'from the start-up snapshot' : 'from the sources';
     process.stderr.write(`lab: ${from} (main at ${(process.uptime() * 1000).toFixed(0)} ms)\n`);
-    process.on('exit', () =>
-      process.stderr.write(`lab: exit at ${(process.uptime() * 1000).toFixed(0)} ms\n`),
-    );
+    process.on('exit', () => {
+      // Packages left out of the snapshot that this command loaded from node_modules after all.
+      const late = (globalThis as Record<symbol, string[] | undefined>)[
+        Symbol.for('labrunner.snapshot.external')
+      ];
+      const also = use && late?.length ? `; loaded from node_modules: ${late.join(', ')}` : '';
+      process.stderr.write(`lab: exit at ${(process.uptime() * 1000).toFixed(0)} ms${also}\n`);
+    });
   }
   if (!use) {
     // A source file changed since the build (or another command): never run stale code. Run

@@ -92,6 +92,7 @@ export function snapshotPlugins(root: string, commands: string[]): Plugin[] {
         // The snapshot's own `require` knows only built-ins: load from the checkout instead.
         b.onLoad({ filter: /.*/, namespace: 'external' }, (a) => ({
           contents: `if (require('node:v8').startupSnapshot.isBuildingSnapshot()) throw new Error(${JSON.stringify(`${a.path} is loaded while building the snapshot: bundle it or load it later`)});
+(globalThis[Symbol.for('labrunner.snapshot.external')] ??= []).push(${JSON.stringify(a.path)});
 module.exports = require('node:module').createRequire(${JSON.stringify(`${root}/package.json`)})(${JSON.stringify(a.path)});`,
           loader: 'js',
         }));
