@@ -40,6 +40,10 @@ export default function setup() {
   // The sandbox's Python probes are remembered here (sandbox/lifecycle/python-cache.ts): once
   // per run instead of before each of its 60+ sandbox starts, and never in the user's ~/.cache.
   process.env.XDG_CACHE_HOME = join(root, 'cache');
+  // The engine loads moto's EC2 (~1 s of CPU) on the first EC2 call only, not in the background
+  // after the first call as a learner's does: most of the suite's 60+ sandboxes never call EC2.
+  // test/sandbox/engine-lazy-ec2.test.ts covers the learner's default.
+  process.env.LAB_ENGINE_WARM_EC2 ??= '0';
   const direct = pyenvBinDir();
   if (direct) process.env.PATH = `${direct}:${process.env.PATH ?? ''}`;
 

@@ -95,6 +95,7 @@ import identities  # noqa: E402
 import accounts  # noqa: E402
 import account_ops  # noqa: E402
 import engine_gaps  # noqa: E402
+import lazy_import  # noqa: E402
 import statedir  # noqa: E402
 
 EXIT_PORT_BUSY = 3
@@ -221,6 +222,16 @@ def _warm_up(moto_app: Any, services: tuple[str, ...]) -> None:
         log(f"warm-up of {services} skipped: {e}")
 
 
+def _install_ec2() -> None:
+    ec2_launch.install()  # resolve:ssm: image ids (ec2_launch.py)
+    ec2_rules.install()  # rules as AWS lists them: GroupOwnerId, no empty Tags (ec2_rules.py)
+    not_found_texts.install_ec2()  # a missing key pair, worded as AWS words it
+    ec2_lifecycle.install()  # stop/start/terminate/reboot by the instance's state
+    ec2_sg_dependencies.install()  # DependencyViolation for a group still in use
+    ec2_ids.install()  # InvalidInstanceID.Malformed, ids (not Python sets) in messages
+    log("ec2: moto.ec2 imported, EC2 patches applied")
+
+
 class Engine:
     def __init__(self, state_dir: str) -> None:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -230,8 +241,6 @@ class Engine:
         s3_auth.install()  # S3 signatures and denials as AWS checks them (s3_auth.py)
         s3_buckets.install()  # Block Public Access on by default and enforced (s3_buckets.py)
         s3_regions.install()  # a bucket asked for in another region: 301 (s3_regions.py)
-        ec2_launch.install()  # resolve:ssm: image ids (ec2_launch.py)
-        ec2_rules.install()  # rules as AWS lists them: GroupOwnerId, no empty Tags (ec2_rules.py)
         aws_ids.patch()  # AIDA… ids, UUID request ids, whole-second IAM dates (aws_ids.py)
         trust.install()  # account principals in role trust policies (trust.py)
         cross_account_trust.install()  # AssumeRole: the role's own account's trust policy decides
@@ -240,12 +249,9 @@ class Engine:
         # AWS's state rules moto lacks, one file each (issue 18)
         iam_policy_conflicts.install()  # DeletePolicy refuses while attached / with versions
         iam_messages.install()  # EntityAlreadyExists / NoSuchEntity texts as IAM words them
-        not_found_texts.install()  # a missing role / key pair, worded as AWS words it
+        not_found_texts.install()  # a missing role, worded as AWS words it
         trust_principals.install()  # MalformedPolicyDocument for an invalid trust principal
         sts_key_owner.install()  # GetAccessKeyInfo: the key's owner, or the account in its id
-        ec2_lifecycle.install()  # stop/start/terminate/reboot by the instance's state
-        ec2_sg_dependencies.install()  # DependencyViolation for a group still in use
-        ec2_ids.install()  # InvalidInstanceID.Malformed, ids (not Python sets) in messages
         s3_own_bucket.install()  # CreateBucket on an own bucket never replaces it, after restarts
         s3_bucket_names.install()  # InvalidBucketName for a name S3's rules forbid
         ec2_rule_texts.install()  # a duplicate rule named, a malformed CIDR, in EC2's words
@@ -253,6 +259,8 @@ class Engine:
         s3_policy_status.install()  # GetBucketPolicyStatus: NoSuchBucketPolicy, IsPublic
         s3_public_read.install()  # anonymous requests judged by bucket policy and BPA
         s3_cross_account.install()  # another account's bucket: only through its bucket policy
+        # EC2's patches wait for moto.ec2's first import (~1.5 s of CPU, lazy_import.py).
+        lazy_import.after_import("moto.ec2", _install_ec2)
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.lock = RWLock()
         self.account_id = identities.ACCOUNT_ID

@@ -19,9 +19,8 @@ from typing import Any
 
 
 def install() -> None:
-    from moto.ec2 import exceptions as ec2_exceptions
-    from moto.ec2.exceptions import EC2ClientError
-    from moto.ec2.models import key_pairs
+    """The IAM text. The key-pair text is `install_ec2`, applied when moto.ec2 is first
+    imported (lazy_import.py: importing it costs ~1.5 s of CPU)."""
     from moto.iam.exceptions import NotFoundException
     from moto.iam.models import IAMBackend
 
@@ -34,12 +33,23 @@ def install() -> None:
                 return role
         raise NotFoundException(f"The role with name {role_name} cannot be found.")
 
+    IAMBackend.get_role = _get_role
+    IAMBackend._labrunner_not_found = True
+
+
+def install_ec2() -> None:
+    from moto.ec2 import exceptions as ec2_exceptions
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.models import key_pairs
+
+    if getattr(ec2_exceptions, "_labrunner_not_found", False):
+        return
+
     class KeyPairNotFound(EC2ClientError):
         def __init__(self, keys: Any) -> None:
             name = sorted(keys)[0] if isinstance(keys, (set, list, tuple)) and keys else keys
             super().__init__("InvalidKeyPair.NotFound", f"The key pair '{name}' does not exist")
 
-    IAMBackend.get_role = _get_role
     key_pairs.InvalidKeyPairNameError = KeyPairNotFound  # type: ignore[misc]
     ec2_exceptions.InvalidKeyPairNameError = KeyPairNotFound  # type: ignore[misc]
-    IAMBackend._labrunner_not_found = True
+    ec2_exceptions._labrunner_not_found = True  # type: ignore[attr-defined]

@@ -41,7 +41,9 @@ export function lab(args: string[], env: Record<string, string | undefined>, inp
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('AWS_') && !k.startsWith('LAB_')) out[k] = v;
+    // LAB_ENGINE_WARM_EC2 stays: the suite's engines load EC2 on first need (global-setup.ts).
+    const lab = k.startsWith('LAB_') && k !== 'LAB_ENGINE_WARM_EC2';
+    if (v !== undefined && !k.startsWith('AWS_') && !lab) out[k] = v;
   }
   return { ...out, ...extra };
 }
