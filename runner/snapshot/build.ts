@@ -59,6 +59,8 @@ try {
     .filter((f) => !f.includes('node_modules/') && !f.includes(':'))
     .map((f) => resolve(f));
   files.push(join(ROOT, 'node_modules', '.package-lock.json'));
+  // And how the bundle is made: a change to the build is a change to what runs.
+  files.push(fileURLToPath(import.meta.url), fileURLToPath(new URL('plugins.ts', import.meta.url)));
   const inputs = files.map((f): [string, number, number] => {
     const s = statSync(f);
     if (s.mtimeMs > started) throw new Error(`${relative(ROOT, f)} changed during the build`);

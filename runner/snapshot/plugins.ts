@@ -105,6 +105,26 @@ module.exports = require('node:module').createRequire(${JSON.stringify(`${root}/
           contents: `throw new Error('lab ${a.path} is not in the start-up snapshot');`,
           loader: 'js',
         }));
+        // yoctocolors (the spinner's colours) decides at load, which would be the build's
+        // terminal: it decides per call instead, with the same test (NO_COLOR, TERM, …).
+        b.onLoad({ filter: /\/node_modules\/yoctocolors\/base\.js$/ }, async (a) => {
+          const text = await readFile(a.path, 'utf8');
+          const decide = 'const hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;';
+          const format = 'const format = (open, close) => {';
+          if (!text.includes(decide) || !text.includes(format)) {
+            throw new Error(`${a.path}: expected "${decide}" and "${format}"`);
+          }
+          const patched = text
+            .replace(
+              decide,
+              `const hasColorsNow = () => ${decide.slice(18, -1)};\nconst hasColors = true;`,
+            )
+            .replace(
+              format,
+              `const format = (open, close) => {\n\tconst on = formatOn(open, close);\n\treturn (input) => (hasColorsNow() ? on(input) : input + '');\n};\nconst formatOn = (open, close) => {`,
+            );
+          return { contents: patched, loader: 'js' };
+        });
         // The checkout's TypeScript: import.meta.url becomes the file's own URL (a CommonJS
         // bundle has no import.meta), so paths found from it point into the checkout as before.
         b.onLoad({ filter: /\.ts$/ }, async (a) => {

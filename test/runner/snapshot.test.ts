@@ -36,10 +36,15 @@ function run(args: string[], env: Record<string, string> = {}) {
 }
 
 /** The launcher in a terminal (a pty), as typed in `lab shell`: everything it wrote, raw. */
-function inTerminal(args: string[]): Promise<string> {
-  const env = { ...sb.env, LAB_SNAPSHOT_DEBUG: '1', TERM: 'xterm-256color' };
-  delete (env as Record<string, string | undefined>).NO_COLOR;
-  delete (env as Record<string, string | undefined>).CI;
+function inTerminal(args: string[], extra: Record<string, string> = {}): Promise<string> {
+  const env: Record<string, string> = {
+    ...sb.env,
+    LAB_SNAPSHOT_DEBUG: '1',
+    TERM: 'xterm-256color',
+  };
+  delete env.NO_COLOR;
+  Object.assign(env, extra);
+  delete env.CI;
   const p = pty.spawn(lab, args, { name: 'xterm-256color', cols: 120, rows: 40, env });
   let raw = '';
   p.onData((d) => (raw += d));
@@ -99,6 +104,12 @@ describe('the start-up snapshot', () => {
     const raw = await inTerminal(['check', 'day42', '--no-cleanup']);
     expect(raw).toContain('lab: from the start-up snapshot');
     expect(raw).toContain('\u001b[1mlocal sandbox'); // the target line, bold
+    // NO_COLOR in a terminal: no colour at all, the spinner's included (yoctocolors decided
+    // at load too).
+    const plain = await inTerminal(['check', 'day42', '--no-cleanup'], { NO_COLOR: '1' });
+    expect(plain).toContain('lab: from the start-up snapshot');
+    expect(plain).toContain('local sandbox');
+    expect(plain).not.toMatch(/\u001b\[(1|3\d|9\d)m/);
     const piped = run(['check', 'day42', '--no-cleanup'], { NO_COLOR: '' });
     expect(piped.from).toBe('start-up snapshot');
     expect(piped.stdout).not.toContain('\u001b[');
