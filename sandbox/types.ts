@@ -27,6 +27,8 @@ export interface SandboxInfo {
   /** Isolated AWS CLI files (never ~/.aws). */
   configFile: string;
   credentialsFile: string;
+  /** A class's hosted account (remote.json): the class server that handed it out. */
+  classUrl?: string;
 }
 
 export interface EnsureOptions {

@@ -7,6 +7,8 @@ import { denialError, isRunnerDenial } from './denied.ts';
 
 export interface ErrorContext {
   kind: 'sandbox' | 'aws';
+  /** The sandbox is a class's hosted account (its keys come from the class server). */
+  hosted?: boolean;
   /** The sandbox gateway, or AWS_ENDPOINT_URL on AWS. */
   endpoint?: string;
   /** The named profile in use (AWS): for `aws sso login --profile …` hints. */
@@ -152,11 +154,13 @@ export function environmentError(e: unknown, ctx: ErrorContext): LabError | unde
     return new LabError(
       'bad_credentials',
       `AWS rejected the runner's credentials${profile}: ${e.message}`,
-      ctx.kind === 'sandbox'
-        ? 'The sandbox may have been reset: run `lab sandbox start`.'
-        : ctx.profile && source === `profile ${ctx.profile}`
-          ? `Check the key id and secret of profile ${ctx.profile} (\`aws configure --profile ${ctx.profile}\`, \`aws sts get-caller-identity --profile ${ctx.profile}\`), or pass another --profile.`
-          : 'Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (`aws sts get-caller-identity`), or pass a profile with --profile <name>.',
+      ctx.hosted
+        ? 'Your class account was reset (or its keys replaced): run `lab class sync` for its new keys, or `lab join` again. If the class has ended, ask your instructor.'
+        : ctx.kind === 'sandbox'
+          ? 'The sandbox may have been reset: run `lab sandbox start`.'
+          : ctx.profile && source === `profile ${ctx.profile}`
+            ? `Check the key id and secret of profile ${ctx.profile} (\`aws configure --profile ${ctx.profile}\`, \`aws sts get-caller-identity --profile ${ctx.profile}\`), or pass another --profile.`
+            : 'Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (`aws sts get-caller-identity`), or pass a profile with --profile <name>.',
     );
   }
   const server = serverFailure(e, ctx);

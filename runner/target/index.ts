@@ -96,7 +96,12 @@ async function sandboxTarget(o: ResolveOptions): Promise<Target> {
     );
   }
   const region = o.region ?? info.region;
-  const ctx = { kind: 'sandbox' as const, endpoint: info.endpoint, callerArn: info.runner.arn };
+  const ctx = {
+    kind: 'sandbox' as const,
+    endpoint: info.endpoint,
+    callerArn: info.runner.arn,
+    hosted: info.classUrl !== undefined,
+  };
   let denied: Error | undefined;
   const onRunnerDenied = (e: Error) => void (denied ??= e);
   const forRegion = (r: string) =>

@@ -25,7 +25,8 @@ export function toInfo(l: Layout, home: string, ids: Identities, endpoint: strin
 export function readSandboxInfo(home: string): SandboxInfo | undefined {
   const l = layout(home);
   const remote = readRemote(l); // a class's hosted account (remote.ts) wins over a local one
-  if (remote) return toInfo(l, home, remote, remote.endpoint);
+  if (remote)
+    return { ...toInfo(l, home, remote, remote.endpoint), classUrl: remote.classUrl ?? '' };
   const ids = readIdentities(l);
   if (!ids) return undefined;
   const run = readRun(l);

@@ -209,6 +209,15 @@ describe('a hosted class, from the instructor’s side', () => {
         times.push(performance.now() - t0);
       }
       expect(Math.max(...times)).toBeLessThan(scaled(1000));
+      // Her own lab's runner (lab check, setup) has a bucket of its own: still answered.
+      const runnerKey = {
+        accessKeyId: a.runner.accessKeyId,
+        secretAccessKey: a.runner.secretAccessKey,
+      };
+      const asRunner = await new STSClient({ ...opts(a), credentials: runnerKey }).send(
+        new GetCallerIdentityCommand({}),
+      );
+      expect(asRunner.Arn).toBe(`arn:aws:iam::${accounts.Ada}:user/labrunner`);
       // Every protocol answers in its own words (botocore's throttling codes).
       const codes = [
         await new S3Client({ ...opts(a), forcePathStyle: true })
@@ -253,7 +262,12 @@ describe('a hosted class, from the instructor’s side', () => {
       c.on('close', (code) => resolve({ code: code ?? -1, stderr }));
     });
     expect(made.code, made.stderr).toBe(0);
-    await lab(['check', 'day42', '--json'], env);
+    const checked = await lab(['check', 'day42', '--json'], env);
+    const stepsOf = (out: string) =>
+      Object.fromEntries(
+        JSON.parse(out).steps.map((x: { id: string; status: string }) => [x.id, x.status]),
+      );
+    expect(stepsOf(checked.stdout)['create-key'], checked.stderr).toBe('passed');
     // Ada never made a key, and sends "passed" straight to the API with her own token.
     const token = JSON.parse(readFileSync(join(homes.Ada, 'class.json'), 'utf8')).token;
     const now = Date.now();
@@ -293,7 +307,10 @@ describe('a hosted class, from the instructor’s side', () => {
       verification: 'contradicted',
     });
     expect(c.Ada['list-users']).toMatchObject({ verification: 'contradicted' });
-    expect(c.Bo['create-key']).toMatchObject({ status: 'passed', verification: 'verified' });
+    expect(c.Bo['create-key'], checked.stdout + checked.stderr).toMatchObject({
+      status: 'passed',
+      verification: 'verified',
+    });
     const html = await (await api(`/class/${cls.classId}/dashboard?lab=day42`)).text();
     const row = (name: string) =>
       new RegExp(
@@ -371,6 +388,11 @@ describe('a hosted class, from the instructor’s side', () => {
       (u) => u.UserName,
     );
     expect(boUsers).toContain('bo-helper');
+    // Her lab says what to do about it (not "lab sandbox start": nothing runs on her machine).
+    const stale = await lab(['start', 'day42'], labEnv(homes.Ada));
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toContain('security token included in the request is invalid');
+    expect(stale.stderr).toContain('lab class sync');
     // Her next sync: the same account id, a fresh admin and keys, nothing of before.
     const synced = JSON.parse(
       must(await lab(['class', 'sync', '--json'], labEnv(homes.Ada))).stdout,
