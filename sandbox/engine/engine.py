@@ -223,12 +223,15 @@ def _warm_up(moto_app: Any, services: tuple[str, ...]) -> None:
 
 
 def _install_ec2() -> None:
+    """Every patch that imports moto.ec2 goes here, not in Engine.__init__: an engine start
+    that imports EC2 costs ~1.5 s more CPU (test/sandbox/engine-lazy-ec2.test.ts fails)."""
     ec2_launch.install()  # resolve:ssm: image ids (ec2_launch.py)
     ec2_rules.install()  # rules as AWS lists them: GroupOwnerId, no empty Tags (ec2_rules.py)
     not_found_texts.install_ec2()  # a missing key pair, worded as AWS words it
     ec2_lifecycle.install()  # stop/start/terminate/reboot by the instance's state
     ec2_sg_dependencies.install()  # DependencyViolation for a group still in use
     ec2_ids.install()  # InvalidInstanceID.Malformed, ids (not Python sets) in messages
+    ec2_rule_texts.install()  # a duplicate rule named, a malformed CIDR, in EC2's words
     log("ec2: moto.ec2 imported, EC2 patches applied")
 
 
@@ -254,7 +257,6 @@ class Engine:
         sts_key_owner.install()  # GetAccessKeyInfo: the key's owner, or the account in its id
         s3_own_bucket.install()  # CreateBucket on an own bucket never replaces it, after restarts
         s3_bucket_names.install()  # InvalidBucketName for a name S3's rules forbid
-        ec2_rule_texts.install()  # a duplicate rule named, a malformed CIDR, in EC2's words
         sts_assume_role.install()  # AssumeRole: a missing role is AccessDenied; too long a session
         s3_policy_status.install()  # GetBucketPolicyStatus: NoSuchBucketPolicy, IsPublic
         s3_public_read.install()  # anonymous requests judged by bucket policy and BPA
