@@ -347,6 +347,17 @@ describe.each(['postgres', 'sqlite'] as const)(
       const cookie = login.headers.get('set-cookie')!.split(';')[0];
       const learners = JSON.parse(must(await instructor(['learners', '--json'])).stdout).learners;
       const adaId = learners.find((l: { name: string }) => l.name === 'Ada').learnerId;
+      // The dashboard leads to the learners' accounts, and from there to each learner's page.
+      const dash = await (
+        await fetch(`${server.url}/class/${cls.classId}/dashboard`, { headers: { cookie } })
+      ).text();
+      expect(dash).toContain(`href="/class/${cls.classId}/learners"`);
+      const list = await (
+        await fetch(`${server.url}/class/${cls.classId}/learners`, { headers: { cookie } })
+      ).text();
+      expect(list).toContain(`href="/class/${cls.classId}/learners/${adaId}"`);
+      expect(list).toContain(accounts.Ada);
+      expect(list).toContain(accounts.Bo);
       const pageUrl = `${server.url}/class/${cls.classId}/learners/${adaId}`;
       const page = await (await fetch(pageUrl, { headers: { cookie } })).text();
       expect(page).toContain(`account <span class="account">${accounts.Ada}</span>`);

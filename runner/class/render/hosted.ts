@@ -87,3 +87,35 @@ export function doneHtml(
     `<main><p><a href="/class/${e(classId)}/dashboard">← Dashboard</a></p><h1>${e(title)}</h1><ul class="proof">${items}</ul></main>`,
   );
 }
+
+/** Every learner of a hosted class with their account: each name opens the learner's page. */
+export function accountsPage(
+  o: {
+    classId: string;
+    className: string;
+    learners: {
+      learnerId: string;
+      name: string;
+      accountId: string | null;
+      resetAt: number | null;
+    }[];
+    endedAt: number | null;
+  },
+  nonce: string,
+): string {
+  const rows = o.learners
+    .map(
+      (l) =>
+        `<tr><th scope="row">${l.accountId ? `<a href="/class/${e(o.classId)}/learners/${e(l.learnerId)}"><bdi>${e(l.name)}</bdi></a>` : `<bdi>${e(l.name)}</bdi>`}</th><td class="account">${e(l.accountId ?? '—')}</td><td>${l.resetAt ? `reset ${e(fmtTime(l.resetAt))} UTC` : ''}</td></tr>`,
+    )
+    .join('');
+  return page(
+    `${o.className} — learners' accounts`,
+    nonce,
+    `<main><p><a href="/class/${e(o.classId)}/dashboard">← Dashboard</a></p>
+<h1>Learners' accounts — <bdi>${e(o.className)}</bdi></h1>
+${o.endedAt ? `<p class="alert">This class ended ${e(fmtTime(o.endedAt))} UTC: every account was emptied and its keys revoked.</p>` : ''}
+<div class="scroll" tabindex="0" role="region" aria-label="Learners' accounts"><table><thead><tr><th scope="col">Learner</th><th scope="col">Account</th><th scope="col"></th></tr></thead><tbody>${rows}</tbody></table></div>
+<p><a href="/class/${e(o.classId)}/end">End the whole class…</a></p></main>`,
+  );
+}

@@ -39,6 +39,8 @@ export interface DashboardLinks {
   lab: (lab: string) => string;
   /** Href of the all-labs overview (when showing one lab). */
   all?: string;
+  /** A class that hosts the sandbox: its learners' accounts (activity, reset, end). */
+  accounts?: string;
 }
 
 /** What <main> holds: a lab's section, or the overview of several labs. */
@@ -78,7 +80,7 @@ export function dashboardHtml(
         ? ' · <label><input type="checkbox" id="auto-refresh" checked> Refresh every 30 s</label>'
         : ''
     } ·
-<a href="${e(links.csv)}" download>Download CSV</a>${links.all ? ` · <a href="${e(links.all)}">All labs</a>` : ''}</p></header>
+<a href="${e(links.csv)}" download>Download CSV</a>${links.all ? ` · <a href="${e(links.all)}">All labs</a>` : ''}${links.accounts ? ` · <a href="${e(links.accounts)}">Learners' accounts</a>` : ''}</p></header>
 <main${live ? ` data-stamp="${e(opts.stamp)}"` : ''}>${dashboardBody(report, links)}</main>`,
     live,
   );

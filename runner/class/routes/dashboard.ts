@@ -67,9 +67,13 @@ export function dashboard(d: ReportDeps & { access: Access }): Hono<AppEnv> {
     // The stamp first: whatever arrives while the report is read is sent by the next delta.
     const stamp = stampText(await store.changeStamp(id, d.now()));
     const { q, r } = await report(d, id, new URL(c.req.url).searchParams, true);
-    return htmlPage(c, 200, (n) =>
-      dashboardHtml(r, dashboardLinks(id, q.lab), n, { live: true, stamp }),
-    );
+    // A class that hosts the sandbox: a way to its learners' accounts (routes/hosted.ts).
+    const hosted = (await store.hosted.accounts(id)).length > 0;
+    const links = {
+      ...dashboardLinks(id, q.lab),
+      accounts: hosted ? `/class/${id}/learners` : undefined,
+    };
+    return htmlPage(c, 200, (n) => dashboardHtml(r, links, n, { live: true, stamp }));
   });
 
   // What the open dashboard needs to catch up since its stamp: nothing when nothing arrived;

@@ -22,7 +22,7 @@ import {
   learnerAccount,
   resetLearner,
 } from '../hosted-ops.ts';
-import { doneHtml, endPage, learnerPage } from '../render/hosted.ts';
+import { accountsPage, doneHtml, endPage, learnerPage } from '../render/hosted.ts';
 import { errorHtml } from '../render/html.ts';
 import type { ClassStore } from '../store/index.ts';
 import { cookieName } from './dashboard.ts';
@@ -131,6 +131,18 @@ export function hostedPages(d: HostedRoutesDeps): Hono<AppEnv> {
     return requestToken(c as never, cookieName(id))!;
   };
 
+  app.get('/class/:id/learners', async (c) => {
+    const id = c.req.param('id');
+    await signedIn(c, id);
+    const [cls, learners, endedAt] = await Promise.all([
+      store.getClass(id),
+      learnerAccounts(store, id),
+      store.hosted.endedAt(id),
+    ]);
+    return htmlPage(c, 200, (n) =>
+      accountsPage({ classId: id, className: cls!.name, learners, endedAt }, n),
+    );
+  });
   app.get('/class/:id/learners/:lid', async (c) => {
     const id = c.req.param('id');
     const token = await signedIn(c, id);
