@@ -6,6 +6,7 @@
 // AWS_ENDPOINT_URL) — never through the sandbox's wrapper. Also `lab --help` and a bare Node.
 // Usage: node bench/startup.mjs [repetitions]   (prints figures; asserts nothing)
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { $ } from 'zx';
@@ -27,30 +28,48 @@ const env = { ...sb.env, NO_COLOR: '1' };
 const v1 = spawnSync('pyenv', ['which', 'aws'], { encoding: 'utf8' }).stdout.trim();
 const v2 = '/usr/bin/aws';
 
-function time(cmd, args, ok = [0]) {
+// CPU time (user + sys) beside wall time: on this shared machine wall time is mostly waiting
+// for a core, and CPU time is what a quiet laptop would spend (GNU time, when installed).
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const cpu = new Map();
+
+function time(cmd, args, ok = [0], extra = {}) {
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { env, encoding: 'utf8', cwd: ROOT });
+  const [c, a] = GNU_TIME ? [GNU_TIME, ['-f', 'cpu %U %S', cmd, ...args]] : [cmd, args];
+  const r = spawnSync(c, a, { env: { ...env, ...extra }, encoding: 'utf8', cwd: ROOT });
   const ms = performance.now() - t0;
   if (!ok.includes(r.status))
     throw new Error(`${cmd} ${args.join(' ')} → ${r.status}\n${r.stderr}`);
+  const m = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  if (m) time.cpu = (Number(m[1]) + Number(m[2])) * 1000;
   return ms;
 }
-const check = () => time(lab, ['check', 'day42', '--no-cleanup'], [0, 1]);
+/** Wall time of `f`, its CPU time kept under `key`. */
+function timed(key, f) {
+  const ms = f();
+  if (time.cpu !== undefined) cpu.set(key, [...(cpu.get(key) ?? []), time.cpu]);
+  return ms;
+}
+const check = () => timed('snapshot', () => time(lab, ['check', 'day42', '--no-cleanup'], [0, 1]));
 // The same check from the sources (LAB_SNAPSHOT=0: the launcher skips the start-up snapshot).
-const fromSources = () => {
-  const t0 = performance.now();
-  const r = spawnSync(lab, ['check', 'day42', '--no-cleanup'], {
-    env: { ...env, LAB_SNAPSHOT: '0' },
-    cwd: ROOT,
-  });
-  if (![0, 1].includes(r.status)) throw new Error(`lab check from the sources → ${r.status}`);
-  return performance.now() - t0;
-};
-const awsV1 = () => time(v1, ['sts', 'get-caller-identity']);
-const awsV2 = () => time(v2, ['--endpoint-url', sb.endpoint, 'sts', 'get-caller-identity']);
+const fromSources = () =>
+  timed('sources', () =>
+    time(lab, ['check', 'day42', '--no-cleanup'], [0, 1], { LAB_SNAPSHOT: '0' }),
+  );
+const awsV1 = () => timed('v1', () => time(v1, ['sts', 'get-caller-identity']));
+const awsV2 = () =>
+  timed('v2', () => time(v2, ['--endpoint-url', sb.endpoint, 'sts', 'get-caller-identity']));
 
 /** Alternate the three so they see the same machine; one warm-up each first. */
 function measure(label) {
+  // Confirm which code runs at this step count (a stale snapshot would measure the sources).
+  const used = spawnSync(lab, ['check', 'day42', '--no-cleanup'], {
+    env: { ...env, LAB_SNAPSHOT_DEBUG: '1' },
+    encoding: 'utf8',
+  });
+  const said = used.stderr.split('\n').filter((l) => l.startsWith('lab: '));
+  if (!said[0]?.includes('from the start-up snapshot')) throw new Error(said.join('\n'));
+  if (said.some((l) => l.includes('loaded from node_modules'))) console.log(`  ${said.at(-1)}`);
   (check(), awsV1(), awsV2(), fromSources());
   const c = [];
   const a1 = [];
@@ -69,6 +88,12 @@ function measure(label) {
   console.log(
     `  ratio check / one aws call: v1 ${(median(c) / median(a1)).toFixed(2)}, v2.9 ${(median(c) / median(a2)).toFixed(2)} (target ≤ 0.30)`,
   );
+  if (cpu.size) {
+    const m = (k) => median(cpu.get(k).slice(-reps));
+    console.log(
+      `  CPU (user+sys) medians: check ${m('snapshot').toFixed(0)} ms, from the sources ${m('sources').toFixed(0)} ms, aws v1 ${m('v1').toFixed(0)} ms, v2.9 ${m('v2').toFixed(0)} ms; ratio v1 ${(m('snapshot') / m('v1')).toFixed(2)}, v2.9 ${(m('snapshot') / m('v2')).toFixed(2)}`,
+    );
+  }
 }
 
 try {
