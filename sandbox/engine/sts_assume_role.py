@@ -43,7 +43,7 @@ def install() -> None:
     from moto.sts.exceptions import STSValidationError
     from moto.sts.responses import TokenResponse
 
-    if getattr(TokenResponse, "_labrunner_missing_role", False):
+    if getattr(TokenResponse, "_labrunner_assume_role", False):
         return
 
     class RoleNotAssumable(AccessDeniedError):
@@ -78,4 +78,4 @@ def install() -> None:
         return assume_role(self)
 
     TokenResponse.assume_role = _assume_role
-    TokenResponse._labrunner_missing_role = True
+    TokenResponse._labrunner_assume_role = True
