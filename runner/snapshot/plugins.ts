@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { LEFT_OUT as EXTERNAL } from './where.ts';
 
 /**
  * Built-in modules the snapshot builder cannot hold (their bindings keep native state:
@@ -40,32 +41,6 @@ module.exports = new Proxy({}, {
 });
 `;
 };
-
-/**
- * Packages a check or a status does not load on day42's path (native addons, servers, EC2's
- * 2.3 MB client, zx): left out of the snapshot, required from node_modules if ever reached,
- * as a start from the sources would.
- */
-const EXTERNAL = [
-  '@lydell/node-pty',
-  'playwright-core',
-  'esbuild',
-  'vitest',
-  'astro',
-  'pg',
-  'pg-native',
-  '@aws-sdk/client-ec2',
-  'zx',
-  '@xterm/headless',
-  'ws',
-  'hono',
-  '@hono/node-server',
-  '@clack/prompts',
-  '@aws-sdk/client-s3',
-  'zod',
-  'yaml',
-  'markdown-it',
-];
 
 /** The commands bundled (the snapshot's main sends the others to the sources). */
 const COMMAND = /^\.\/commands\/([a-z-]+)\.ts$/;

@@ -9,6 +9,32 @@ import { join } from 'node:path';
 /** The commands started from the snapshot (the ones a learner types again and again). */
 export const SNAPSHOT_COMMANDS = ['check', 'status'];
 
+/**
+ * Packages a check or a status does not load on day42's path (native addons, servers, EC2's
+ * 2.3 MB client, zx): left out of the snapshot, required from node_modules if ever reached,
+ * as a start from the sources would.
+ */
+export const LEFT_OUT = [
+  '@lydell/node-pty',
+  'playwright-core',
+  'esbuild',
+  'vitest',
+  'astro',
+  'pg',
+  'pg-native',
+  '@aws-sdk/client-ec2',
+  'zx',
+  '@xterm/headless',
+  'ws',
+  'hono',
+  '@hono/node-server',
+  '@clack/prompts',
+  '@aws-sdk/client-s3',
+  'zod',
+  'yaml',
+  'markdown-it',
+];
+
 /** What the snapshot was built from: its main function re-checks every input before use. */
 export interface Manifest {
   node: string;
