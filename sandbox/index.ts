@@ -28,6 +28,14 @@ export async function sandboxAccountOps() {
 }
 export type { AccountInventory, AccountEvent } from './lifecycle/accounts.ts';
 export { setLearnerRate, DEFAULT_LEARNER_RATE } from './lifecycle/learner-rate.ts';
+/** A class sandbox over `engines` engine processes, accounts sharded by id (lifecycle/shards.ts). */
+export async function ensureSandboxEngines(
+  home: string,
+  engines: number,
+  env?: import('./paths.ts').Env,
+) {
+  return (await import('./lifecycle/shards.ts')).ensureShards(home, engines, env);
+}
 /** Point a lab home at an account a class hosts (no local engine); see lifecycle/remote.ts. */
 export async function attachRemoteSandbox(
   home: string,

@@ -13,6 +13,11 @@ export const SANDBOX_ARGS = {
     description:
       'With --sandbox: hand learners their keys over plain HTTP to other machines (they cross the network in clear; prefer a TLS proxy)',
   },
+  engines: {
+    type: 'string',
+    description:
+      'With --sandbox: spread learners\' accounts over this many engine processes, by account id (default 1; docs/class.md, "How many learners")',
+  },
   'learner-rate': {
     type: 'string',
     description:
@@ -36,4 +41,18 @@ export function learnerRate(
     );
   }
   return { perSecond, burst };
+}
+
+/** `--engines 3` → 3; undefined: one engine. */
+export function engineCount(flag: string | undefined): number {
+  if (flag === undefined) return 1;
+  const n = Number(flag);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new LabError(
+      'usage',
+      `--engines ${flag} is not a number of engines.`,
+      'Give a whole number from 1 to 64, e.g. --engines 2 (about one per core).',
+    );
+  }
+  return n;
 }

@@ -3,6 +3,7 @@
 import {
   createSandboxAccount,
   ensureSandbox,
+  ensureSandboxEngines,
   sandboxAccountOps,
   setLearnerRate,
   type Env,
@@ -18,6 +19,8 @@ export async function startHostedSandbox(o: {
   allowPlainHttp?: boolean;
   /** Per-learner calls per second (and burst) the gateway answers before throttling. */
   learnerRate?: { perSecond: number; burst: number };
+  /** Engine processes the accounts are spread over (by account id); default 1. */
+  engines?: number;
   env?: Env;
   say: (line: string) => void;
 }): Promise<{ sandbox: HostedSandbox; lines: string[] }> {
@@ -25,9 +28,14 @@ export async function startHostedSandbox(o: {
   const rate = setLearnerRate(o.home, o.learnerRate);
   const info = await ensureSandbox({ home: o.home, host: o.host, env: o.env, onProgress: o.say });
   const gatewayPort = Number(new URL(info.endpoint).port);
+  // Always called: a class started before with more engines goes back to the number asked.
+  await ensureSandboxEngines(o.home, o.engines ?? 1, o.env);
   const ops = await sandboxAccountOps();
   const lines = [
     `Class sandbox: gateway on ${o.host}:${gatewayPort}; every learner who joins gets an AWS account of their own in it.`,
+    ...((o.engines ?? 1) > 1
+      ? [`Accounts are spread over ${o.engines} engine processes by account id.`]
+      : []),
     `Each learner's calls are limited to ${rate.perSecond}/s (bursts of ${rate.burst}); more are answered as AWS throttles (--learner-rate).`,
   ];
   if (!isLoopback(o.host)) {

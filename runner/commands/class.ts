@@ -4,7 +4,7 @@ import { LabError } from '../errors.ts';
 import { labHome } from '../paths.ts';
 import { color, printJson } from '../ui.ts';
 import { onInterrupt } from '../interrupt.ts';
-import { SANDBOX_ARGS, learnerRate } from '../class/hosted-args.ts';
+import { SANDBOX_ARGS, engineCount, learnerRate } from '../class/hosted-args.ts';
 
 // `lab class …`: the instructor's side of a class (create, serve) and the
 // learner's manual outbox flush (sync). docs/class.md explains the workflow.
@@ -115,6 +115,7 @@ const serve = defineCommand({
           host: args.host,
           allowPlainHttp: args['allow-plain-http'],
           learnerRate: learnerRate(args['learner-rate']),
+          engines: engineCount(args.engines),
           say: (m) => console.error(m),
         })
       : undefined;

@@ -5,7 +5,7 @@ import { labHome } from '../paths.ts';
 import { labsRoot } from '../lab/paths.ts';
 import { color, progress } from '../ui.ts';
 import { onInterrupt } from '../interrupt.ts';
-import { SANDBOX_ARGS, learnerRate } from '../class/hosted-args.ts';
+import { SANDBOX_ARGS, engineCount, learnerRate } from '../class/hosted-args.ts';
 
 export default defineCommand({
   meta: {
@@ -148,6 +148,7 @@ export default defineCommand({
             host: args.host,
             allowPlainHttp: args['allow-plain-http'],
             learnerRate: learnerRate(args['learner-rate']),
+            engines: engineCount(args.engines),
             say: (m) => console.error(m),
           })
         : undefined;

@@ -24,7 +24,7 @@ import {
 import { forwardedHeaders } from './fixes/engine-headers.ts';
 import { hideServiceUsers } from './fixes/hide-service-users.ts';
 import { identityCache } from './identities.ts';
-import { bucketTakenElsewhere, shardedEngine } from './shards.ts';
+import { bucketTakenElsewhere, engineFor } from './shards.ts';
 import { openAuthMessages } from './auth-messages.ts';
 import { isRunnerRead } from './cloudtrail/runner-reads.ts';
 import { activityRecord } from './record.ts';
@@ -94,9 +94,12 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const clock = opts.clock ?? Date.now;
   checkModelsDir(opts.modelsDir); // a gateway that cannot validate must not start
   const validate = requestValidator(opts.modelsDir);
-  const engine = opts.shardUrls?.length
-    ? shardedEngine(opts.shardUrls, opts.engineSecret)
-    : engineClient(opts.engineUrl, opts.engineSecret);
+  const engine = engineFor({
+    engineUrl: opts.engineUrl,
+    secret: opts.engineSecret,
+    stateDir: opts.stateDir,
+    shardUrls: opts.shardUrls,
+  });
   const own = { host: opts.host, port: 0 }; // the port is known once listening
   const ids = identityCache(engine);
   const activity = await openActivityLog(opts.stateDir);

@@ -9,11 +9,14 @@
 //   an even account and its second half for an odd one).
 // Requests without a key (anonymous S3 reads of a public bucket) go to the engine holding the
 // bucket; private endpoints (`/_labrunner/*`) to the engine they concern.
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { engineClient, readBody, type EngineClient } from './engine.ts';
 import type { AwsError } from './envelope.ts';
 import type { ParsedRequest } from './request.ts';
 import { s3Operation } from './s3/operation.ts';
+import { SHARDS_FILE, shardOf, type ShardsFile } from './shards-file.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const OFFSET = 2n ** 39n;
@@ -28,10 +31,7 @@ export function accountOfKey(accessKeyId: string): string | undefined {
   return account >= 0n && account < 10n ** 12n ? String(account).padStart(12, '0') : undefined;
 }
 
-/** Which of `n` engines holds `accountId`. */
-export function shardOf(accountId: string, n: number): number {
-  return Number(BigInt(accountId) % BigInt(n));
-}
+export { shardOf };
 
 export interface ShardedEngine extends EngineClient {
   /** The engine holding a bucket of this name, by asking each; undefined when none has it. */
@@ -80,6 +80,59 @@ export function shardedEngine(urls: string[], secret: string): ShardedEngine {
     },
   };
   return self;
+}
+
+/**
+ * The gateway's engine: the one it was started with, or — while <state>/shards.json lists
+ * several (lab class serve --sandbox --engines N) — all of them, sharded. The file is read again
+ * at most once a second, so a running gateway follows `--engines` without a restart.
+ */
+export function engineFor(o: {
+  engineUrl: string;
+  secret: string;
+  stateDir: string;
+  shardUrls?: string[];
+}): EngineClient {
+  const single = engineClient(o.engineUrl, o.secret);
+  if (o.shardUrls?.length) return shardedEngine(o.shardUrls, o.secret);
+  const file = path.join(o.stateDir, SHARDS_FILE);
+  let current: EngineClient = single;
+  let key = '';
+  let readAt = -Infinity;
+  const now = () => {
+    const t = performance.now();
+    if (t - readAt < 1000) return current;
+    readAt = t;
+    let urls: string[] = [];
+    try {
+      urls = (JSON.parse(fs.readFileSync(file, 'utf8')) as ShardsFile).engines ?? [];
+    } catch {
+      // no file: one engine
+    }
+    const k = urls.length > 1 ? urls.join(' ') : '';
+    if (k !== key) {
+      if (current !== single) current.close();
+      current = k ? shardedEngine(urls, o.secret) : single;
+      key = k;
+    }
+    return current;
+  };
+  const sharded = (): Partial<ShardedEngine> => now() as Partial<ShardedEngine>;
+  return {
+    forward: (req) => now().forward(req),
+    getJson: (p) => now().getJson(p),
+    close: () => {
+      if (current !== single) current.close();
+      single.close();
+    },
+    // Present only while sharded (bucketTakenElsewhere asks for them).
+    get bucketShard() {
+      return sharded().bucketShard;
+    },
+    get shardFor() {
+      return sharded().shardFor;
+    },
+  } as EngineClient;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Identities } from './state.ts';
 import { layout } from './layout.ts';
 import { readSecret } from './secret.ts';
 import { readRun } from './state.ts';
+import { shardTarget } from './shards.ts';
 
 /** What an account still holds: service → region → kind → ids (empty: nothing at all). */
 export interface AccountInventory {
@@ -27,13 +28,15 @@ function engineCall<T>(home: string, method: string, path: string, ok: number): 
       new SandboxError('sandbox_down', 'The sandbox is not running.', 'Start it first.'),
     );
   }
+  // Several engines (--engines): the one holding the account, or the next for a new one.
+  const shard = shardTarget(home, /^\/_labrunner\/accounts\/(\d{12})\//.exec(path)?.[1]);
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
         host: '127.0.0.1',
-        port: engine.port,
+        port: shard?.port ?? engine.port,
         method,
-        path,
+        path: path + (shard?.query ?? ''),
         headers: { 'x-labrunner-secret': secret, 'content-length': '0' },
       },
       (res) => {

@@ -2,6 +2,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { EnsureOptions, ProcessStatus, SandboxInfo, SandboxStatus } from '../types.ts';
 import { ensureUnlocked, prepareDirs } from './ensure.ts';
+import { stopShards } from './shards.ts';
 import { layout } from './layout.ts';
 import { readRemote, remoteInfo } from './remote.ts';
 import { SandboxError } from '../errors.ts';
@@ -42,6 +43,7 @@ export async function stopSandbox(opts: {
       await stop(p.engine.pid, 10_000);
       stopped.push('engine');
     }
+    stopped.push(...(await stopShards(opts.home))); // a class's extra engines (--engines)
     clearRun(l);
     clearSecret(l);
     return { stopped, ...(p.orphaned && stopped.length ? { orphaned: true } : {}) };
