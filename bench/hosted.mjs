@@ -38,6 +38,8 @@ const { values } = parseArgs({
     // The class's per-learner limit (default 20/s, bursts of 60) throttles a solve script's
     // back-to-back calls; the bench measures the engine, so it lifts the limit unless told.
     'learner-rate': { type: 'string', default: '1000/1000' },
+    // Engine processes the accounts are spread over (lab class serve --sandbox --engines).
+    engines: { type: 'string', default: '1' },
   },
 });
 const N = Number(values.learners);
@@ -70,7 +72,7 @@ function serve(env) {
     const args = ['class', 'serve', '--port', '0', '--sandbox'];
     const child = spawn(
       process.execPath,
-      [LAB, ...args, '--learner-rate', values['learner-rate']],
+      [LAB, ...args, '--learner-rate', values['learner-rate'], '--engines', values.engines],
       {
         env,
       },
@@ -185,7 +187,18 @@ async function main() {
   const server = await serve(env);
   const run = JSON.parse(readFileSync(join(home, 'sandbox', 'run.json'), 'utf8'));
   const enginePid = run.engine.pid;
-  const rss0 = rssMiB(enginePid);
+  // Every engine of the class: the sandbox's own and, with --engines, the extra ones.
+  const shardPids = () => {
+    try {
+      return JSON.parse(readFileSync(join(home, 'sandbox', 'shards-run.json'), 'utf8')).map(
+        (r) => r.pid,
+      );
+    } catch {
+      return [];
+    }
+  };
+  const rssAll = () => [enginePid, ...shardPids()].reduce((sum, pid) => sum + rssMiB(pid), 0);
+  const rss0 = rssAll();
 
   const join1 = async (name) => {
     const t0 = performance.now();
@@ -205,7 +218,7 @@ async function main() {
     joins.push(j.ms);
     learners.push(j);
   }
-  const rssAccounts = rssMiB(enginePid);
+  const rssAccounts = rssAll();
 
   // One learner alone: the baseline (after one warm-up round, which pays the lazy loads).
   const soloSamples = {};
@@ -226,7 +239,7 @@ async function main() {
   );
   const wall = performance.now() - t0;
   const loadClass = load();
-  const rssAfter = rssMiB(enginePid);
+  const rssAfter = rssAll();
   server.child.kill('SIGTERM');
   await new Promise((r) => server.child.once('close', r));
   await new Promise((r) =>
@@ -242,7 +255,7 @@ async function main() {
   const all = (o) => Object.values(o).flat();
   const result = {
     learners: N,
-    machine: `${cpus().length} cores; --learner-rate ${values['learner-rate']}; load ${loadBefore} before, ${loadSolo} after the solo rounds, ${loadClass} after the class`,
+    machine: `${cpus().length} cores; --engines ${values.engines}; --learner-rate ${values['learner-rate']}; load ${loadBefore} before, ${loadSolo} after the solo rounds, ${loadClass} after the class`,
     joinMs: { p50: pct(joins, 0.5), p95: pct(joins, 0.95) },
     rssMiB: { start: rss0, withAccounts: rssAccounts, after: rssAfter },
     perAccountMiB: (rssAccounts - rss0) / (N + 1),
@@ -259,7 +272,9 @@ async function main() {
   };
   if (values.json) return console.log(JSON.stringify(result, null, 2));
   const f = (x) => x.toFixed(0).padStart(6);
-  console.log(`## Hosted class: ${N} learners doing day42 at once on one engine`);
+  console.log(
+    `## Hosted class: ${N} learners doing day42 at once on ${values.engines} engine process(es)`,
+  );
   console.log(result.machine);
   console.log(
     `join (account made): p50 ${f(result.joinMs.p50)} ms, p95 ${f(result.joinMs.p95)} ms`,
