@@ -1,7 +1,9 @@
 // A role session belongs to the role it was issued for (sandbox/engine/role_sessions.py): the CLI
 // caches a session for an hour, and the iam-roles lab deletes the role it assumed. A session of
 // a deleted role, or of a role deleted and created again under its name, answers with the old
-// RoleId and may do nothing; a new session of the new role works. Driven through SDK v3 clients.
+// RoleId and may do nothing; a new session of the new role works. AssumeRole itself refuses a role
+// that does not exist and a session longer than the role allows (sandbox/engine/sts_assume_role.py).
+// Driven through SDK v3 clients.
 import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
@@ -9,6 +11,7 @@ import {
   DetachRolePolicyCommand,
   GetRoleCommand,
   ListRolesCommand,
+  UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
@@ -125,5 +128,47 @@ describe("a session's calls in event history", () => {
     const names = (out.Events ?? []).map((e) => e.EventName);
     expect(names).toContain('ListRoles');
     for (const e of out.Events ?? []) expect(e.Username).toBe('alice-reads');
+  });
+});
+
+describe("AssumeRole's rules on the role itself (sandbox/engine/sts_assume_role.py)", () => {
+  it('a role that does not exist (or no longer does) is AccessDenied, naming caller and role', async () => {
+    const { sts } = admin();
+    const missing = 'arn:aws:iam::123456789012:role/lab-veiwer';
+    const e = await failure(
+      sts.send(new AssumeRoleCommand({ RoleArn: missing, RoleSessionName: 'typo' })),
+    );
+    expect(e.name).toBe('AccessDenied');
+    expect(e.status).toBe(403);
+    expect(e.message).toBe(
+      `User: ${fx.admin.arn} is not authorized to perform: sts:AssumeRole on resource: ${missing}`,
+    );
+    const gone = await createRole('assume-gone');
+    await deleteRole('assume-gone');
+    const e2 = await failure(
+      sts.send(new AssumeRoleCommand({ RoleArn: gone.arn, RoleSessionName: 'late' })),
+    );
+    expect(e2.name).toBe('AccessDenied');
+  });
+
+  it("a session longer than the role's maximum is ValidationError; up to it, a session", async () => {
+    const { sts, iam } = admin();
+    const role = await createRole('assume-duration');
+    const ask = (DurationSeconds: number) =>
+      sts.send(
+        new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'long', DurationSeconds }),
+      );
+    const e = await failure(ask(7200));
+    expect(e.name).toBe('ValidationError');
+    expect(e.status).toBe(400);
+    expect(e.message).toBe(
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    );
+    expect((await ask(3600)).Credentials?.AccessKeyId).toMatch(/^ASIA/);
+    // The role's own maximum decides (IAM UpdateRole --max-session-duration).
+    await iam.send(
+      new UpdateRoleCommand({ RoleName: 'assume-duration', MaxSessionDuration: 7200 }),
+    );
+    expect((await ask(7200)).Credentials?.AccessKeyId).toMatch(/^ASIA/);
   });
 });

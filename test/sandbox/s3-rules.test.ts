@@ -4,7 +4,8 @@
 //    200 OK in us-east-1 (S3's legacy answer there), the objects kept either way;
 //  * anonymous requests judged by the bucket policy and Block Public Access
 //    (sandbox/engine/s3_public_read.py, sandbox/gateway/fixes/s3-anonymous.ts);
-//  * S3's 15-minute clock window and RequestTimeTooSkewed (sandbox/gateway/fixes/request-expiry.ts).
+//  * S3's 15-minute clock window and RequestTimeTooSkewed (sandbox/gateway/fixes/request-expiry.ts);
+//  * S3's bucket naming rules: InvalidBucketName (sandbox/engine/s3_bucket_names.py).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateBucketCommand,
@@ -240,5 +241,34 @@ describe("S3's 15-minute clock window", () => {
     );
     expect(err?.name).toBe('RequestTimeTooSkewed');
     expect(err?.$metadata?.httpStatusCode).toBe(403);
+  });
+});
+
+describe("S3's bucket naming rules (sandbox/engine/s3_bucket_names.py)", () => {
+  // S3 User Guide, "General purpose bucket naming rules"; moto checked the length only.
+  const refused = [
+    'Upper-Case-Lab',
+    'under_score-lab',
+    'two..dots-lab',
+    '192.168.5.4',
+    'xn--lab-bucket',
+    'sthree-lab-bucket',
+    'lab-bucket-s3alias',
+    'ends-with-hyphen-',
+    'ab',
+  ];
+  it.each(refused)('%s is refused with InvalidBucketName, and no bucket is made', async (name) => {
+    const r = await aws('v1', 's3api', 'create-bucket', '--bucket', name);
+    expect(r.code).toBe(255);
+    expect(r.err).toContain(
+      'An error occurred (InvalidBucketName) when calling the CreateBucket operation: The specified bucket is not valid.',
+    );
+    const ls = await aws('v1', 's3api', 'list-buckets', '--query', 'Buckets[].Name');
+    expect(JSON.parse(ls.out)).not.toContain(name);
+  });
+
+  it('a name within the rules is made (dots, digits and hyphens)', async () => {
+    const r = await aws('v2', 's3api', 'create-bucket', '--bucket', 'lab.bucket-42');
+    expect(r.code, r.err).toBe(0);
   });
 });
