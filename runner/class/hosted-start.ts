@@ -53,7 +53,7 @@ export async function startHostedSandbox(o: {
       allowPlainHttp: o.allowPlainHttp,
       ops: {
         issueKeys: (id) => ops.issueKeys(o.home, id),
-        wipe: (id) => ops.wipeAccount(o.home, id),
+        wipe: (id, defer) => ops.wipeAccount(o.home, id, defer),
         inventory: (id) => ops.accountInventory(o.home, id),
         activity: (id, limit) => ops.accountActivity(o.home, id, limit),
         verifierKey: (id) => ops.verifierKey(o.home, id),

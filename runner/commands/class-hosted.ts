@@ -39,7 +39,8 @@ async function instructor(args: { class?: string; token?: string }) {
     );
   }
   const { ClassClient } = await import('../class/client.ts');
-  const client = new ClassClient({ url, token });
+  // Ending a class of hundreds wipes every account: longer than a report takes.
+  const client = new ClassClient({ url, token, timeoutMs: 120_000 });
   const me = await client.me();
   if (me.role !== 'instructor') {
     throw new LabError(

@@ -549,10 +549,15 @@ class Engine:
         op_fn = ops.get((op, method))
         if op_fn is None:
             return _json(start_response, 404, {"error": "unknown private endpoint"})
+        # Ending a class wipes every account: `?defer=1` leaves the snapshots to the next call
+        # without it (one snapshot per service instead of one per account and service).
+        defer = (parse_qs(environ.get("QUERY_STRING", "")).get("defer") or [""])[0] == "1"
         self.lock.acquire_write()
         try:
             services, answer = op_fn()
-            for name in services:
+            pending = getattr(self, "_deferred_saves", set()) | set(services)
+            self._deferred_saves = pending if defer else set()
+            for name in [] if defer else sorted(pending):
                 self.touched.add(name)
                 self.save(name)
         finally:

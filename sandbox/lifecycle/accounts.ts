@@ -90,9 +90,17 @@ export async function dropVerifier(home: string, accountId: string): Promise<voi
   await engineCall(home, 'DELETE', at(accountId, 'verifier'), 200).catch(() => undefined);
 }
 
-/** Remove everything in the account, its identities and keys included; the services changed. */
-export async function wipeAccount(home: string, accountId: string): Promise<string[]> {
-  return (await engineCall<{ wiped: string[] }>(home, 'POST', at(accountId, 'wipe'), 200)).wiped;
+/**
+ * Remove everything in the account, its identities and keys included; the services changed.
+ * `defer`: many accounts in a row — the snapshots are written by the next call without it.
+ */
+export async function wipeAccount(
+  home: string,
+  accountId: string,
+  defer = false,
+): Promise<string[]> {
+  const path = at(accountId, 'wipe') + (defer ? '?defer=1' : '');
+  return (await engineCall<{ wiped: string[] }>(home, 'POST', path, 200)).wiped;
 }
 
 export function accountInventory(home: string, accountId: string): Promise<AccountInventory> {

@@ -471,6 +471,16 @@ describe.each(['postgres', 'sqlite'] as const)(
           }).send(new GetCallerIdentityCommand({})),
         ).rejects.toMatchObject({ name: 'InvalidClientTokenId' });
       }
+      // Written to disk before the answer: an engine killed now (kill -9) and started again
+      // still knows none of those keys.
+      const run = JSON.parse(readFileSync(join(serverHome, 'sandbox', 'run.json'), 'utf8'));
+      process.kill(run.engine.pid, 'SIGKILL');
+      must(await lab(['sandbox', 'start'], serverEnv));
+      for (const k of keys) {
+        await expect(sts(k).send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
+          name: 'InvalidClientTokenId',
+        });
+      }
       // No one joins an ended class; the CLI's text says it.
       const late = await lab(
         ['join', server.url, '--code', cls.joinCode, '--name', 'Late'],
