@@ -1,5 +1,5 @@
 // AWS's EC2 state rules that moto lacks (sandbox/engine/ec2_lifecycle.py, ec2_sg_dependencies.py,
-// ec2_ids.py), through both real CLIs (pyenv's v1 and Debian's v2.9, as `lab shell` runs them)
+// ec2_ids.py, ec2_rule_texts.py), through both real CLIs (pyenv's v1 and Debian's v2.9, as `lab shell` runs them)
 // and SDK v3 for the HTTP status: the life cycle of an instance (stop/start/terminate/reboot in
 // each state), a security group still used by an instance, a malformed instance id, and a
 // security group id in a message without a Python set around it.
@@ -206,3 +206,79 @@ describe.each(CLIS)('EC2 ids in errors (%s)', (cli) => {
     );
   });
 });
+
+describe.each(CLIS)(
+  'security group rules in EC2 words (%s, sandbox/engine/ec2_rule_texts.py)',
+  (cli) => {
+    it('names the rule that already exists, for a CIDR, a source group, all traffic and ICMP', async () => {
+      const group = async (name: string) =>
+        (
+          await aws(cli, 'ec2', 'create-security-group', '--group-name', name, '--description', 'x')
+        ).json().GroupId as string;
+      const sg = await group(`rules-${cli}`);
+      const peer = await group(`rules-peer-${cli}`);
+      const cases: [string[], string][] = [
+        [
+          ['--protocol', 'tcp', '--port', '22', '--cidr', '203.0.113.10/32'],
+          'peer: 203.0.113.10/32, TCP, from port: 22, to port: 22, ALLOW',
+        ],
+        [
+          ['--protocol', 'tcp', '--port', '5432', '--source-group', peer],
+          `peer: ${peer}, TCP, from port: 5432, to port: 5432, ALLOW`,
+        ],
+        [['--protocol', '-1', '--cidr', '10.0.0.0/8'], 'peer: 10.0.0.0/8, ALL, ALLOW'],
+        [
+          ['--protocol', 'icmp', '--port', '-1', '--cidr', '10.0.0.0/8'],
+          'peer: 10.0.0.0/8, ICMP, type: ALL, code: ALL, ALLOW',
+        ],
+      ];
+      for (const [rule, named] of cases) {
+        const add = () =>
+          aws(cli, 'ec2', 'authorize-security-group-ingress', '--group-id', sg, ...rule);
+        expect((await add()).code).toBe(0);
+        const again = await add();
+        expect(again.err).toContain(
+          `An error occurred (InvalidPermission.Duplicate) when calling the AuthorizeSecurityGroupIngress operation: the specified rule "${named}" already exists`,
+        );
+      }
+    });
+
+    it('calls an address without its prefix length a malformed CIDR block, not a Python dict', async () => {
+      const sg = (
+        await aws(
+          cli,
+          'ec2',
+          'create-security-group',
+          '--group-name',
+          `cidr-${cli}`,
+          '--description',
+          'x',
+        )
+      ).json().GroupId as string;
+      const r = await aws(
+        cli,
+        'ec2',
+        'authorize-security-group-ingress',
+        '--group-id',
+        sg,
+        '--protocol',
+        'tcp',
+        '--port',
+        '22',
+        '--cidr',
+        '203.0.113.10',
+      );
+      expect(r.err).toContain(
+        'An error occurred (InvalidParameterValue) when calling the AuthorizeSecurityGroupIngress operation: CIDR block 203.0.113.10 is malformed',
+      );
+      expect(r.err).not.toContain('{');
+    });
+
+    it('names the default VPC when a group name is not found', async () => {
+      const r = await aws(cli, 'ec2', 'describe-security-groups', '--group-names', 'lab-ec2-shh');
+      expect(r.err).toMatch(
+        /An error occurred \(InvalidGroup\.NotFound\) when calling the DescribeSecurityGroups operation: The security group 'lab-ec2-shh' does not exist in default VPC 'vpc-[0-9a-f]+'/,
+      );
+    });
+  },
+);
