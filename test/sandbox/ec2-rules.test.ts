@@ -241,7 +241,7 @@ describe.each(CLIS)(
           `An error occurred (InvalidPermission.Duplicate) when calling the AuthorizeSecurityGroupIngress operation: the specified rule "${named}" already exists`,
         );
       }
-    });
+    }, 240_000); // eight CLI calls: slow on a loaded machine
 
     it('calls an address without its prefix length a malformed CIDR block, not a Python dict', async () => {
       const sg = (
