@@ -31,6 +31,8 @@ const dir = snapshotDir(ROOT);
 const blob = blobPath(ROOT);
 const lock = `${blob}.lock`;
 const quiet = !process.argv.includes('--verbose');
+// --keep: leave the bundle and its manifest beside the blob (to read what went in).
+const keep = process.argv.includes('--keep');
 const say = (s: string) => quiet || console.error(s);
 
 mkdirSync(dir, { recursive: true });
@@ -90,7 +92,8 @@ try {
   say(`no snapshot: ${(e as Error).message}`);
   process.exitCode = 1;
 } finally {
-  if (quiet) for (const f of [tmp, `${tmp}.cjs`, `${tmp}.json`]) rmSync(f, { force: true });
+  rmSync(tmp, { force: true });
+  if (!keep) for (const f of [`${tmp}.cjs`, `${tmp}.json`]) rmSync(f, { force: true });
   rmSync(lock, { force: true });
 }
 
