@@ -7,6 +7,7 @@
 // The loops are children of this process and stop with it (SIGINT, SIGTERM, or its end).
 import { fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 if (process.argv[2] === '--spin') {
   // A child: burn CPU in slices, so it still notices its parent is gone.
@@ -42,7 +43,15 @@ console.error(`bench/load.mjs: ${procs} busy loops (pids ${spinners.map((s) => s
 if (Number.isFinite(seconds)) setTimeout(() => stop(0), seconds * 1000);
 if (command.length) {
   const t0 = Date.now();
-  const child = spawn(command[0], command.slice(1), { stdio: 'inherit' });
+  // The suite's bounds are quiet-machine figures times LAB_TEST_TIMEOUT_FACTOR (default 3, for a
+  // machine about as busy as the suite makes it alone). N busy loops on C cores leave the suite
+  // C/(N+C) of the machine it had, so the factor grows by (N+C)/C, as a CI on a busy machine
+  // would raise it (docs/testing.md). A factor already set is kept.
+  const cores = availableParallelism();
+  const env = { ...process.env };
+  env.LAB_TEST_TIMEOUT_FACTOR ||= String(Math.ceil((3 * (procs + cores)) / cores));
+  console.error(`bench/load.mjs: LAB_TEST_TIMEOUT_FACTOR=${env.LAB_TEST_TIMEOUT_FACTOR}`);
+  const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env });
   child.on('exit', (code, signal) => {
     const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.error(

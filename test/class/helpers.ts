@@ -84,7 +84,7 @@ export function serveClass(args: string[], env: Record<string, string>): Promise
               const t = setTimeout(() => {
                 child.stdout.off('data', look);
                 fail(new Error(`never printed ${re}: ${out}`));
-              }, 60_000);
+              }, scaled(20_000));
               if (!look()) child.stdout.on('data', look);
             }),
           stop: () =>

@@ -13,6 +13,7 @@ import { freePort, readSandboxInfo, stopSandbox, type SandboxInfo } from '../../
 import { shardOf } from '../../sandbox/gateway/shards.ts';
 import { alive } from '../../sandbox/lifecycle/processes.ts';
 import { lab, labEnv, must, serveClass, tempHome, type ServerProcess } from './helpers.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 const NAMES = ['Ada', 'Bo', 'Cy', 'Di'] as const;
 let server: ServerProcess;
@@ -45,7 +46,7 @@ beforeAll(async () => {
     );
     info[name] = readSandboxInfo(home)!;
   }
-}, 240_000);
+}, scaled(80_000));
 
 afterAll(async () => {
   await server?.stop();

@@ -129,7 +129,7 @@ describe.each(['postgres', 'sqlite'] as const)(
         homes[who] = tempHome('lab-hosted-ops-learner-');
         accounts[who] = (await joinAs(who)).sandbox.accountId;
       }
-    }, 300_000);
+    }, scaled(100_000));
 
     afterAll(async () => {
       await server?.stop();

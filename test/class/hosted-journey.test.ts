@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { readSandboxInfo, stopSandbox, freePort } from '../../sandbox/index.ts';
 import { openShell, type ShellSession } from '../terminal/shell-session.ts';
 import { lab, labEnv, must, serveClass, tempHome, type ServerProcess } from './helpers.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 const CLI = {
   v1: { path: '/root/.pyenv/versions/3.11.7/bin/aws', version: /^aws-cli\/1\./m },
@@ -89,7 +90,7 @@ beforeAll(async () => {
     );
     accounts[name] = JSON.parse(r.stdout).sandbox.accountId;
   }
-}, 240_000);
+}, scaled(80_000));
 
 afterAll(async () => {
   await server?.stop();

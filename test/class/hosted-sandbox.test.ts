@@ -28,6 +28,7 @@ import {
   type SandboxInfo,
 } from '../../sandbox/index.ts';
 import { lab, labEnv, must, serveClass, tempHome, type ServerProcess } from './helpers.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 const NAMES = ['Ada', 'Bo', 'Cy'] as const;
 type Name = (typeof NAMES)[number];
@@ -79,7 +80,7 @@ beforeAll(async () => {
     joined[name] = JSON.parse(r.stdout).sandbox;
     info[name] = readSandboxInfo(homes[name])!;
   }
-}, 240_000);
+}, scaled(80_000));
 
 afterAll(async () => {
   await server?.stop();

@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import { openClassStore, type ClassStore } from '../../runner/class/store/index.ts';
 import { buildReport } from '../../runner/class/report.ts';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 let pgServer: TestPostgres;
 const tmp = mkdtempSync(join(tmpdir(), 'labrunner-hosted-store-'));
 
 beforeAll(async () => {
   pgServer = await startTestPostgres();
-}, 120_000);
+}, scaled(40_000));
 afterAll(async () => {
   await pgServer?.stop();
   rmSync(tmp, { recursive: true, force: true });

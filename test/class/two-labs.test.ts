@@ -9,6 +9,7 @@ import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { startClassServer, type RunningClassServer } from '../../runner/class/server.ts';
 import type { ClassReport } from '../../runner/class/report.ts';
 import { lab, labEnv, must, tempHome } from './helpers.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 let sb: TestSandbox;
 let srv: RunningClassServer;
@@ -18,7 +19,7 @@ const serverHome = tempHome();
 beforeAll(async () => {
   [sb, srv] = await Promise.all([startTestSandbox(), startClassServer({ home: serverHome })]);
   cls = await srv.store.createClass('Course');
-}, 120_000);
+}, scaled(40_000));
 afterAll(async () => {
   await sb?.stop();
   await srv?.close();

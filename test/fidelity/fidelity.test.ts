@@ -39,6 +39,8 @@ import { scaled } from '../helpers/timeouts.ts';
 // Measured on 2 cores: 73 rows 625 s at load ~34 (1003 s at load 47); 162 rows 599 s at load ~22.
 const SLOW = scaled(400_000); // 1200 s at the default factor
 
+/** One CLI run's bound: 90 s at the default factor. */
+const RUN_MS = scaled(30_000);
 const CLIS = { v1: 'aws', v2: '/usr/bin/aws' } as const;
 type Cli = keyof typeof CLIS;
 const PARALLEL = 6;
@@ -90,7 +92,7 @@ function runCli(row: Row, cli: Cli): Promise<CliRun> {
       ? [pythonOfV2(), [ENDPOINT_SHIM, CLIS.v2, ...debug, ...args]]
       : [CLIS[cli], ['--endpoint-url', fx.url, ...debug, ...args]];
   return new Promise((resolve, reject) => {
-    execFile(bin, argv, { env, timeout: 90_000, maxBuffer: 32 << 20 }, (err, stdout, stderr) => {
+    execFile(bin, argv, { env, timeout: RUN_MS, maxBuffer: 32 << 20 }, (err, stdout, stderr) => {
       if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
         return reject(new Error(`${CLIS[cli]} not found: .ci/run installs both AWS CLIs`));
       }

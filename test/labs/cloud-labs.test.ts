@@ -19,6 +19,7 @@ import { loadSolve } from '../../runner/labtest/run.ts';
 import { lab } from '../runner/cleanup-fixture.ts';
 import { adminClients, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { cleanEnv } from '../sandbox/run-cli.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 describe('lab test', () => {
   it('passes for s3-basics and ec2-first-instance', async () => {
@@ -63,7 +64,7 @@ describe('lab cleanup of runs stopped half-way', () => {
   let sb: TestSandbox;
   beforeAll(async () => {
     sb = await startTestSandbox();
-  }, 120_000);
+  }, scaled(40_000));
   afterAll(() => sb?.stop());
 
   it('empties and deletes the bucket; terminates the instance before its group; deletes the key pair and the lab user', async () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { botocoreDataDir } from '../../sandbox/lifecycle/botocore.ts';
 import { isSandboxError } from '../../sandbox/index.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'labrunner-models-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -67,7 +68,7 @@ it('the gateway process refuses to start without the models (exit 2, a clear lin
     {
       env: { ...process.env, LAB_ENGINE_SECRET: 'x'.repeat(32) },
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: scaled(20_000),
     },
   );
   expect(r.status).toBe(2);
@@ -78,7 +79,7 @@ it('the gateway process refuses to start without the models (exit 2, a clear lin
     {
       env: { ...process.env, LAB_ENGINE_SECRET: 'x'.repeat(32) },
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: scaled(20_000),
     },
   );
   expect(usage.status).toBe(2);

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '../../sandbox/gateway/server.ts';
 import { aws, CLIS, failure, sdk } from './clients.ts';
 import { REGION, startEngine, testModelsDir, type EngineProcess } from './gateway-fixture.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 const CRASH = 'forced engine crash for the test';
 const SITECUSTOMIZE = `
@@ -70,7 +71,7 @@ beforeAll(async () => {
     engineSecret: engine.secret,
     modelsDir: testModelsDir(),
   });
-}, 120_000);
+}, scaled(40_000));
 
 afterAll(async () => {
   await gateway?.close();

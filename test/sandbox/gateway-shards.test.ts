@@ -34,6 +34,7 @@ import {
   withEngineSecret,
   type EngineProcess,
 } from './gateway-fixture.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 const SECRET = 'shards-test-secret-0123456789abcdef';
 const REGION = 'us-east-1';
@@ -78,7 +79,7 @@ beforeAll(async () => {
     modelsDir: testModelsDir(),
   });
   for (const who of ['ada', 'bo', 'cy'] as const) acct[who] = await makeAccount(SHARD[who]);
-}, 120_000);
+}, scaled(40_000));
 
 afterAll(async () => {
   await gateway?.close();

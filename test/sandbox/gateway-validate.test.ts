@@ -22,11 +22,12 @@ import {
 } from './gateway-fixture.ts';
 import { casesFor, type Case } from './validate-cases.ts';
 import { modelStore } from '../../sandbox/gateway/validate/models.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 let fx: GatewayFixture;
 beforeAll(async () => {
   fx = await startGatewayFixture();
-}, 180_000);
+}, scaled(60_000));
 afterAll(async () => {
   await fx?.stop();
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CreateUserCommand, IAMClient, paginateListUsers } from '@aws-sdk/client-iam';
 import { ensureSandbox, sandboxDirs } from '../../sandbox/index.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 const WRITES = 40;
 let sb: TestSandbox;
@@ -18,7 +19,7 @@ const snapshots = () =>
 
 beforeAll(async () => {
   sb = await startTestSandbox();
-}, 120_000);
+}, scaled(40_000));
 
 afterAll(async () => {
   await sb?.stop();

@@ -36,6 +36,7 @@ import {
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { createSandboxAccount, type Credentials } from '../../sandbox/index.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 let sb: TestSandbox;
 const acct = {} as Record<'ada' | 'bo', { id: string; keys: Credentials }>;
@@ -80,7 +81,7 @@ beforeAll(async () => {
   await ada().s3.send(
     new PutObjectCommand({ Bucket: `ada-${acct.ada.id}`, Key: 'notes.txt', Body: 'ada only' }),
   );
-}, 180_000);
+}, scaled(60_000));
 
 afterAll(async () => {
   await sb?.stop();

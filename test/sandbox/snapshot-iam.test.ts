@@ -25,6 +25,7 @@ import {
 } from '../../sandbox/index.ts';
 import { layout } from '../../sandbox/lifecycle/layout.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 const ACCOUNTS = 12;
 let sb: TestSandbox;
@@ -44,7 +45,7 @@ beforeAll(async () => {
   sb = await startTestSandbox();
   endpoint = sb.endpoint;
   for (let i = 0; i < ACCOUNTS; i++) keys = (await createSandboxAccount(sb.home)).learner;
-}, 240_000);
+}, scaled(80_000));
 
 afterAll(async () => {
   await sb?.stop();

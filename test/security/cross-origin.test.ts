@@ -28,6 +28,7 @@ import { learnerServices, type LearnerServices } from '../../runner/serve/learne
 import { labsRoot } from '../../runner/lab/paths.ts';
 import { adminClients, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { CHROMIUM } from '../site/helpers.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 let sb: TestSandbox;
 let services: LearnerServices;
@@ -338,7 +339,7 @@ describe('a page on another origin', () => {
       [ws, access.token] as const,
     );
     expect(opened).toBe('open');
-    await expect.poll(() => existsSync(marker), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => existsSync(marker), { timeout: scaled(7_000) }).toBe(true);
     await mine.close();
   });
 

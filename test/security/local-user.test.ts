@@ -21,6 +21,7 @@ import { startLab } from '../../runner/check/index.ts';
 import { adminClients, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { buildOnce, launchBrowser, removeTemp } from '../site/helpers.ts';
 import { rawRequest } from './raw-http.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 let sandbox: TestSandbox;
 let browser: Browser;
@@ -225,17 +226,17 @@ describe('another local user', () => {
     await expect.poll(() => mine.locator('[data-live]').textContent()).toBe('Live');
     await mine.getByRole('button', { name: 'Open a terminal here' }).click();
     await expect
-      .poll(() => mine.locator('.xterm-rows').innerText(), { timeout: 60_000 })
+      .poll(() => mine.locator('.xterm-rows').innerText(), { timeout: scaled(20_000) })
       .toMatch(/\(sandbox\)/);
     await mine.locator('.xterm').click();
     await mine.keyboard.type('echo "answer=$((40 + 2))"\n');
     await expect
-      .poll(() => mine.locator('.xterm-rows').innerText(), { timeout: 30_000 })
+      .poll(() => mine.locator('.xterm-rows').innerText(), { timeout: scaled(10_000) })
       .toMatch(/answer=42/);
     // …and its API: "Check my progress" gets a verdict.
     await mine.locator('.lab-step[data-step="create-key"] .check-btn').click();
     await expect
-      .poll(() => mine.locator('#badge-create-key').textContent(), { timeout: 60_000 })
+      .poll(() => mine.locator('#badge-create-key').textContent(), { timeout: scaled(20_000) })
       .toMatch(/^(Failed|Not tried yet)$/); // no key yet: the verdict, not an error
   });
 
@@ -269,7 +270,7 @@ describe('another local user', () => {
       .poll(() => a.locator('[data-session-note]').textContent())
       .toMatch(/^Signed out: this address no longer works in any tab/);
     // lab serve printed a new address in its own terminal; the old one opens nothing now.
-    await expect.poll(() => stdout, { timeout: 10_000 }).toMatch(/New address: \S+#token=/);
+    await expect.poll(() => stdout, { timeout: scaled(4_000) }).toMatch(/New address: \S+#token=/);
     const fresh = /New address: (\S+#token=[\w-]+)/.exec(stdout)![1];
     const old = new URL(printed).hash.slice('#token='.length);
     const info = await rawRequest(origin, { target: '/api/info', headers: { 'x-lab-token': old } });

@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Server } from 'node:http';
 import { createSiteServer, listen } from '../../runner/serve/index.ts';
 import { buildOnce, launchBrowser, removeTemp, screenshot } from './helpers.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 let browser: Browser;
 let server: Server;
@@ -88,7 +89,7 @@ describe('day42 page, static', () => {
     const expected = await block.getAttribute('data-copy');
     await block.locator('button.copy').click();
     // The label changes once the (asynchronous) clipboard write has finished.
-    await block.locator('button.copy', { hasText: 'Copied' }).waitFor({ timeout: 5000 });
+    await block.locator('button.copy', { hasText: 'Copied' }).waitFor({ timeout: scaled(2_000) });
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(expected);
     expect(expected).toMatch(/^aws iam list-users/);
     await ctx.close();

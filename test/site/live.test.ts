@@ -38,6 +38,7 @@ import { buildOnce, launchBrowser, removeTemp, screenshot, signedInPage } from '
 import { cleanupCodes } from '../../runner/serve/confirm.ts';
 import { ROOT } from '../class/helpers.ts';
 import { axeBothSchemes } from './axe.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 const run = promisify(execFile);
 let sandbox: TestSandbox;
@@ -120,7 +121,7 @@ async function runBlock(page: Page, step: string, command: RegExp) {
 async function checkStep(page: Page, step: string) {
   await page.locator(`.lab-step[data-step="${step}"] .check-btn`).click();
   await expect
-    .poll(() => page.locator(`#badge-${step}`).textContent(), { timeout: 30_000 })
+    .poll(() => page.locator(`#badge-${step}`).textContent(), { timeout: scaled(10_000) })
     .toBe('Passed');
 }
 
@@ -219,7 +220,9 @@ describe('the day42 page', () => {
     // "Check my progress" on the last step: every step passes, and the cleanup runs.
     await page.locator('.lab-step[data-step="cleanup"] .check-btn').click();
     await expect
-      .poll(() => page.locator('[data-cleanup] .cleanup-head').textContent(), { timeout: 60_000 })
+      .poll(() => page.locator('[data-cleanup] .cleanup-head').textContent(), {
+        timeout: scaled(20_000),
+      })
       .toBe('Cleanup ran: nothing the lab created remains.');
     for (const id of ['create-key', 'configure', 'list-users', 'denied-ec2', 'cleanup']) {
       await expect(page.locator(`#badge-${id}`).textContent()).resolves.toBe('Passed');
@@ -259,7 +262,7 @@ describe('the day42 page', () => {
     expect(await terminalCheck()).toMatch(/create-key/);
     for (const p of [a, b]) {
       await expect
-        .poll(() => badge(p, 'configure').textContent(), { timeout: 15_000 })
+        .poll(() => badge(p, 'configure').textContent(), { timeout: scaled(5_000) })
         .toBe('Passed');
       await expect.poll(() => summary(p)).toMatch(/2\/5 · Next: /);
     }
@@ -274,14 +277,14 @@ describe('the day42 page', () => {
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
     await expect
-      .poll(() => a.locator('[data-live]').textContent(), { timeout: 15_000 })
+      .poll(() => a.locator('[data-live]').textContent(), { timeout: scaled(5_000) })
       .toMatch(/Reconnecting/);
     await serve(port);
     await solve('list-users', 'denied-ec2');
     await terminalCheck();
     for (const p of [a, b]) {
       await expect
-        .poll(() => badge(p, 'denied-ec2').textContent(), { timeout: 20_000 })
+        .poll(() => badge(p, 'denied-ec2').textContent(), { timeout: scaled(7_000) })
         .toBe('Passed');
       await expect.poll(() => summary(p)).toMatch(/4\/5 · Next: /);
     }
@@ -291,7 +294,7 @@ describe('the day42 page', () => {
     await a.locator('.lab-step[data-step="cleanup"] .check-btn').click();
     const cleanup = a.locator('[data-cleanup]');
     await expect
-      .poll(() => cleanup.locator('.cleanup-head').textContent(), { timeout: 60_000 })
+      .poll(() => cleanup.locator('.cleanup-head').textContent(), { timeout: scaled(20_000) })
       .toBe('Cleanup ran: nothing the lab created remains.');
     const plan = await cleanup.locator('pre').first().textContent();
     expect(plan).toMatch(
@@ -415,13 +418,13 @@ describe('the day42 page', () => {
     await button.focus();
     await lab.keyboard.press('Enter');
     await expect
-      .poll(() => step.locator('.verdict').getAttribute('data-status'), { timeout: 30_000 })
+      .poll(() => step.locator('.verdict').getAttribute('data-status'), { timeout: scaled(10_000) })
       .toMatch(/^(failed|not-tried)$/);
     expect(await focused()).toContain('check-btn');
     await stopSandbox({ home: sandbox.home }); // `lab sandbox stop`: the lab home stays
     await lab.keyboard.press('Enter');
     await expect
-      .poll(() => step.locator('.verdict').getAttribute('data-status'), { timeout: 30_000 })
+      .poll(() => step.locator('.verdict').getAttribute('data-status'), { timeout: scaled(10_000) })
       .toBe('error');
     const said = step.locator('.verdict');
     await expect(said.textContent()).resolves.toMatch(/could not run[\s\S]*lab sandbox start/);

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../runner/serve/index.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 const LAB = join(PROJECT_ROOT, 'bin', 'lab.mjs');
 const home = mkdtempSync(join(tmpdir(), 'lab-serve-home-'));
@@ -131,7 +132,9 @@ describe('lab serve', () => {
     expect(out.status).toBe(200);
     expect(await info(a, a.token)).toBe(401);
     expect(await info(b, b.token)).toBe(200);
-    await expect.poll(() => a.out(), { timeout: 10_000 }).toMatch(/New address: http:\S+#token=/);
+    await expect
+      .poll(() => a.out(), { timeout: scaled(4_000) })
+      .toMatch(/New address: http:\S+#token=/);
     const fresh = /New address: \S+#token=([\w-]+)/.exec(a.out())![1];
     expect(await info(a, fresh)).toBe(200);
     const file = JSON.parse(
@@ -222,7 +225,7 @@ describe('lab serve', () => {
     const r = spawnSync(
       process.execPath,
       [LAB, 'serve', '--port', String(port), '--out', join(outParent, 'dist')],
-      { env, encoding: 'utf8', timeout: 60_000 },
+      { env, encoding: 'utf8', timeout: scaled(20_000) },
     );
     blocker.close();
     expect(r.status).toBe(2);

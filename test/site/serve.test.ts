@@ -20,6 +20,7 @@ import {
   screenshotOf,
   signedInPage,
 } from './helpers.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 let sandbox: TestSandbox;
 let target: Target;
@@ -155,7 +156,7 @@ describe('lab serve with the sandbox', () => {
     const step = page.locator('.lab-step[data-step="create-key"]');
     await step.getByRole('button', { name: 'Check my progress' }).click();
     await expect
-      .poll(() => stepBadge(page, 'create-key').textContent(), { timeout: 30_000 })
+      .poll(() => stepBadge(page, 'create-key').textContent(), { timeout: scaled(10_000) })
       .toBe('Passed');
     await expect(page.locator('#done-create-key').isChecked()).resolves.toBe(true);
     await expect(step.locator('.verdict').textContent()).resolves.toContain(keyId);
@@ -174,7 +175,7 @@ describe('lab serve with the sandbox', () => {
     await page.goto(url);
     await expect
       .poll(() => page.locator('[data-lab="day42"] .lab-progress').textContent(), {
-        timeout: 15_000,
+        timeout: scaled(5_000),
       })
       .toBe('Progress: 1 of 5 steps passed');
     await screenshot(page, 'index-served');
@@ -241,7 +242,7 @@ describe('lab serve with the sandbox', () => {
       .getByRole('button', { name: 'Check my progress' })
       .click();
     await expect
-      .poll(() => stepBadge(page, 'cleanup').textContent(), { timeout: 30_000 })
+      .poll(() => stepBadge(page, 'cleanup').textContent(), { timeout: scaled(10_000) })
       .toBe('Passed');
     await page.close();
   });

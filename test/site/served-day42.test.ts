@@ -34,6 +34,7 @@ import { adminClients, startTestSandbox, type TestSandbox } from '../helpers/san
 import { buildOnce, launchBrowser, removeTemp, screenshot } from './helpers.ts';
 import { axeBothSchemes } from './axe.ts';
 import { ROOT } from '../class/helpers.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 let sandbox: TestSandbox;
 let target: Target;
@@ -102,7 +103,7 @@ describe('the day42 page, served', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(lab(`#token=${access.token}`));
     await expect
-      .poll(() => page.locator('[data-live]').textContent(), { timeout: 20_000 })
+      .poll(() => page.locator('[data-live]').textContent(), { timeout: scaled(7_000) })
       .toBe('Live');
     // Checked before it is done: the verdict says what was expected, and still does once the
     // live event that follows the check has drawn the step again (a reload draws it from
@@ -110,15 +111,15 @@ describe('the day42 page, served', () => {
     const verdict = page.locator('.lab-step[data-step="create-key"] .verdict');
     await page.locator('.lab-step[data-step="create-key"] .check-btn').click();
     await expect
-      .poll(() => verdict.getAttribute('data-status'), { timeout: 30_000 })
+      .poll(() => verdict.getAttribute('data-status'), { timeout: scaled(10_000) })
       .toMatch(/^(failed|not-tried)$/);
     const expected = () => verdict.locator('dt:text-is("Expected") + dd').textContent();
-    await expect.poll(expected, { timeout: 20_000 }).toMatch(/access key for iam-admin/);
+    await expect.poll(expected, { timeout: scaled(7_000) }).toMatch(/access key for iam-admin/);
     await page.reload();
     await expect
-      .poll(() => page.locator('[data-live]').textContent(), { timeout: 20_000 })
+      .poll(() => page.locator('[data-live]').textContent(), { timeout: scaled(7_000) })
       .toBe('Live');
-    await expect.poll(expected, { timeout: 20_000 }).toMatch(/access key for iam-admin/);
+    await expect.poll(expected, { timeout: scaled(7_000) }).toMatch(/access key for iam-admin/);
 
     // Every step done in a terminal and checked there with --no-cleanup: all passed, nothing
     // cleaned. The learner deleted the key themselves (the last step), so the banner must not
@@ -136,7 +137,7 @@ describe('the day42 page, served', () => {
     );
     expect(checked.stdout).toMatch(/5\/5/);
     const banner = page.locator('[data-complete]');
-    await expect.poll(() => banner.isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => banner.isVisible(), { timeout: scaled(5_000) }).toBe(true);
     const said = banner.locator('[data-cleanup-state]');
     await expect(said.textContent()).resolves.toBe(
       'Cleanup has not run yet: what lab start set up, and anything you created and did not delete, is still in the account.',
@@ -144,9 +145,11 @@ describe('the day42 page, served', () => {
     await expect(said.locator('code').textContent()).resolves.toBe('lab start');
     await banner.getByRole('button', { name: 'Clean up now' }).click();
     await expect
-      .poll(() => page.locator('[data-cleanup] .cleanup-head').textContent(), { timeout: 60_000 })
+      .poll(() => page.locator('[data-cleanup] .cleanup-head').textContent(), {
+        timeout: scaled(20_000),
+      })
       .toBe('Cleanup ran: nothing the lab created remains.');
-    await expect.poll(() => said.textContent(), { timeout: 20_000 }).toMatch(/^Cleanup ran/);
+    await expect.poll(() => said.textContent(), { timeout: scaled(7_000) }).toMatch(/^Cleanup ran/);
     await expect(banner.getByRole('button', { name: 'Clean up now' }).isVisible()).resolves.toBe(
       false,
     );
@@ -197,7 +200,7 @@ describe('the terminal in the day42 page', () => {
     await a.getByRole('button', { name: 'Open a terminal here' }).click();
     await waitScreen(a, /\(sandbox\)/);
     await expect
-      .poll(() => status(a), { timeout: 20_000 })
+      .poll(() => status(a), { timeout: scaled(7_000) })
       .toMatch(/^A new shell started at \d\d:\d\d UTC\.$/);
 
     // On the sandbox target, "To terminal" never puts the AWS form at the prompt: the
@@ -229,19 +232,19 @@ describe('the terminal in the day42 page', () => {
     // To the sandbox console (the key is there), then back.
     await a.goto(`${url}console/iam/user/?name=iam-admin#security-credentials`);
     await expect
-      .poll(() => a.locator('main').textContent(), { timeout: 20_000 })
+      .poll(() => a.locator('main').textContent(), { timeout: scaled(7_000) })
       .toMatch(/AKIA\w+/);
     await a.goBack();
     await waitScreen(a, new RegExp(secret.replace(/[+/]/g, '\\$&'))); // replayed, not retyped
     await expect
-      .poll(() => status(a), { timeout: 20_000 })
+      .poll(() => status(a), { timeout: scaled(7_000) })
       .toMatch(/^Back in your shell \(started \d\d:\d\d UTC\)/);
     expect(await shellId(a)).toBe(first);
 
     // A reload.
     await a.reload();
     await waitScreen(a, new RegExp(secret.replace(/[+/]/g, '\\$&')));
-    await expect.poll(() => status(a), { timeout: 20_000 }).toMatch(/^Back in your shell/);
+    await expect.poll(() => status(a), { timeout: scaled(7_000) }).toMatch(/^Back in your shell/);
     expect(await shellId(a)).toBe(first);
 
     // A second tab, while the first is open: both show what either types.
@@ -249,7 +252,9 @@ describe('the terminal in the day42 page', () => {
     await b.setViewportSize({ width: 900, height: 1300 }); // narrower than tab a
     await b.goto(lab(`#token=${access.token}`));
     await waitScreen(b, new RegExp(secret.replace(/[+/]/g, '\\$&')));
-    await expect.poll(() => status(b), { timeout: 20_000 }).toMatch(/Also open in 1 other page\.$/);
+    await expect
+      .poll(() => status(b), { timeout: scaled(7_000) })
+      .toMatch(/Also open in 1 other page\.$/);
     expect(await shellId(b)).toBe(first);
     await waitScreen(a, new RegExp(`seen${asked}=${first}`)); // tab a saw tab b's command
     await screenshot(b, 'day42-terminal-second-tab');
@@ -270,12 +275,12 @@ describe('the terminal in the day42 page', () => {
     await b.close();
     await a.getByRole('button', { name: 'Close terminal' }).click();
     await expect
-      .poll(() => a.locator('[data-term-note]').textContent(), { timeout: 20_000 })
+      .poll(() => a.locator('[data-term-note]').textContent(), { timeout: scaled(7_000) })
       .toMatch(/ends at \d\d:\d\d UTC \(in 30 minutes\)/);
     await expect(a.locator('[data-term-note]').textContent()).resolves.not.toContain('`');
     await a.getByRole('button', { name: 'Open a terminal here' }).click();
     await expect
-      .poll(() => status(a), { timeout: 20_000 })
+      .poll(() => status(a), { timeout: scaled(7_000) })
       .toMatch(/No page had it open for less than a minute: it would have ended in 30 minutes\./);
     expect(await shellId(a)).toBe(first);
   });
@@ -288,7 +293,7 @@ describe('the terminal in the day42 page', () => {
     for (const p of [a, b]) {
       // `lab shell`'s own status: 1 for any failure of the shell in it (exit codes 0/1/2).
       await expect
-        .poll(() => status(p), { timeout: 20_000 })
+        .poll(() => status(p), { timeout: scaled(7_000) })
         .toBe('The shell ended: it exited with status 1.');
       await expect(p.getByRole('button', { name: 'Start a new shell' }).isVisible()).resolves.toBe(
         true,
@@ -298,7 +303,7 @@ describe('the terminal in the day42 page', () => {
     // The dock with its status line and button: nothing serious for axe, light or dark.
     expect(await axeBothSchemes(a)).toEqual({ light: [], dark: [] });
     await a.getByRole('button', { name: 'Start a new shell' }).click();
-    await expect.poll(() => status(a), { timeout: 20_000 }).toMatch(/^A new shell started/);
+    await expect.poll(() => status(a), { timeout: scaled(7_000) }).toMatch(/^A new shell started/);
     await waitScreen(a, /\(sandbox\)/);
     const fresh = await shellId(a);
     expect(fresh).toMatch(/^\d+:$/); // a new process, and the old variable is gone
@@ -308,7 +313,7 @@ describe('the terminal in the day42 page', () => {
   it('says the shell ended when `lab serve` stops', async () => {
     terminal.close();
     await expect
-      .poll(() => status(a), { timeout: 20_000 })
+      .poll(() => status(a), { timeout: scaled(7_000) })
       .toMatch(/^The shell ended: lab serve stopped\.$/);
     await expect(a.locator('[data-term-status] code').textContent()).resolves.toBe('lab serve');
     await expect(status(a)).resolves.not.toContain('`'); // a command reads as code
@@ -345,7 +350,7 @@ describe('the terminal in the day42 page', () => {
     const stopped = await start();
     stopped.child.kill('SIGTERM'); // Ctrl+C in its terminal
     await expect
-      .poll(() => status(stopped.p), { timeout: 20_000 })
+      .poll(() => status(stopped.p), { timeout: scaled(7_000) })
       .toBe('The shell ended: lab serve stopped.');
     expect(await stopped.exited).toBe(0);
     await stopped.p.close();
@@ -353,7 +358,7 @@ describe('the terminal in the day42 page', () => {
     const killed = await start();
     killed.child.kill('SIGKILL'); // no word from it at all
     await expect
-      .poll(() => status(killed.p), { timeout: 20_000 })
+      .poll(() => status(killed.p), { timeout: scaled(7_000) })
       .toMatch(/^The connection to lab serve was lost \(it stopped or restarted\)/);
     await expect(
       killed.p.getByRole('button', { name: 'Start a new shell' }).isVisible(),
@@ -389,7 +394,7 @@ describe('the terminal in the day42 page', () => {
       const [, pid] = await waitScreen(p, /pid=(\d+)/);
       await p.getByRole('button', { name: 'Close terminal' }).click();
       await expect
-        .poll(() => p.locator('[data-term-note]').textContent(), { timeout: 20_000 })
+        .poll(() => p.locator('[data-term-note]').textContent(), { timeout: scaled(7_000) })
         .toMatch(/With no page open on it, it ends at \d\d:\d\d UTC \(in less than a minute\)/);
       // Gone once the idle time has passed with no page attached.
       const alive = () => {
@@ -399,10 +404,10 @@ describe('the terminal in the day42 page', () => {
           return false;
         }
       };
-      await expect.poll(alive, { timeout: 20_000 }).toBe(false);
+      await expect.poll(alive, { timeout: scaled(7_000) }).toBe(false);
       await p.getByRole('button', { name: 'Open a terminal here' }).click();
       await expect
-        .poll(() => status(p), { timeout: 20_000 })
+        .poll(() => status(p), { timeout: scaled(7_000) })
         .toMatch(
           /^Your last shell ended: it idled out \(no page had it open for less than a minute\)\. A new shell started at \d\d:\d\d UTC\.$/,
         );

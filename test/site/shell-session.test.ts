@@ -19,6 +19,7 @@ import {
   listen,
   serveAccess,
 } from '../../runner/serve/index.ts';
+import { scaled } from '../helpers/timeouts.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'lab-shell-session-'));
 const open: { server: Server; close(): void }[] = [];
@@ -207,7 +208,7 @@ describe('the page terminal session', () => {
     a.type('echo "pid=$$"\r');
     const [, pid] = await a.waitFor(/pid=(\d+)/);
     await leave(a);
-    await expect.poll(() => alive(Number(pid)), { timeout: 15_000 }).toBe(false);
+    await expect.poll(() => alive(Number(pid)), { timeout: scaled(5_000) }).toBe(false);
     const b = await page(url, token);
     expect(b.control[0]).toMatchObject({
       type: 'attached',
@@ -256,7 +257,7 @@ describe('the page terminal session', () => {
     await expect.poll(() => first.join('').match(/pid=(\d+)/)?.[1]).toBeTruthy();
     const pid = Number(first.join('').match(/pid=(\d+)/)![1]);
     host.detach(a);
-    await expect.poll(() => signals, { timeout: 15_000 }).toEqual(['SIGHUP']); // idled out
+    await expect.poll(() => signals, { timeout: scaled(5_000) }).toEqual(['SIGHUP']); // idled out
     expect(alive(pid)).toBe(true); // still going, for now
     const second: string[] = [];
     await host.attach(said(second), 80, 24);
@@ -265,7 +266,7 @@ describe('the page terminal session', () => {
       fresh: true,
       previous: { reason: 'idle' },
     });
-    await expect.poll(() => alive(pid), { timeout: 15_000 }).toBe(false); // SIGKILL
+    await expect.poll(() => alive(pid), { timeout: scaled(5_000) }).toBe(false); // SIGKILL
     expect(signals).toEqual(['SIGHUP', 'SIGKILL']);
     host.close();
   });
@@ -286,7 +287,7 @@ describe('the page terminal session', () => {
     terminal.close(); // lab serve stops
     expect(await c.closed).toBe(1001);
     expect(c.control.at(-1)).toMatchObject({ type: 'ended', reason: 'server-stopped' });
-    await expect.poll(() => alive(Number(pid)), { timeout: 15_000 }).toBe(false);
+    await expect.poll(() => alive(Number(pid)), { timeout: scaled(5_000) }).toBe(false);
   });
 });
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.ts';
+import { scaled } from '../../helpers/timeouts.ts';
 
 const BIN = new URL('../../../bin/lab.mjs', import.meta.url).pathname;
 let sb: TestSandbox;
@@ -27,7 +28,7 @@ afterAll(async () => {
 });
 
 function run(cmd: string, args: string[]) {
-  const r = spawnSync(cmd, args, { env, cwd: home, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(cmd, args, { env, cwd: home, encoding: 'utf8', timeout: scaled(40_000) });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 const aws = (...args: string[]) => run('aws', args);

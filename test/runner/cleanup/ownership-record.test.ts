@@ -36,6 +36,7 @@ import { resolveTarget, type Target } from '../../../runner/target/index.ts';
 import { startLab } from '../../../runner/check/index.ts';
 import { getRun, latestRun, openStore, recordCreated } from '../../../runner/store/index.ts';
 import { runCleanup } from '../../../runner/cleanup/index.ts';
+import { scaled } from '../../helpers/timeouts.ts';
 
 let sb: TestSandbox;
 let target: Target;
@@ -45,7 +46,7 @@ beforeAll(async () => {
   sb = await startTestSandbox();
   target = await resolveTarget({ target: 'sandbox', home: sb.home, env: {} });
   admin = adminClients(sb);
-}, 120_000);
+}, scaled(40_000));
 afterAll(async () => {
   target?.close();
   await sb?.stop();

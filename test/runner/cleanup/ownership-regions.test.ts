@@ -22,6 +22,7 @@ import { resolveTarget, type Target } from '../../../runner/target/index.ts';
 import { checkLab, loadDefinition, startLab } from '../../../runner/check/index.ts';
 import { getRun, openStore } from '../../../runner/store/index.ts';
 import { runCleanup } from '../../../runner/cleanup/index.ts';
+import { scaled } from '../../helpers/timeouts.ts';
 
 let sb: TestSandbox;
 let target: Target;
@@ -29,7 +30,7 @@ let target: Target;
 beforeAll(async () => {
   sb = await startTestSandbox();
   target = await resolveTarget({ target: 'sandbox', home: sb.home, env: {} });
-}, 120_000);
+}, scaled(40_000));
 afterAll(async () => {
   target?.close();
   await sb?.stop();
