@@ -29,6 +29,7 @@ const LITERAL_TEST_BOUNDS: Record<string, number> = {
   'runner/cleanup/ownership-record.test.ts': 6,
   'runner/cleanup/ownership-regions.test.ts': 1,
   'runner/test-command.test.ts': 4,
+  'sandbox/group-commit.test.ts': 1,
   'sandbox/snapshot-iam.test.ts': 1,
 };
 
