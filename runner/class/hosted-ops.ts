@@ -96,9 +96,9 @@ export async function endClass(
   const ops = needOps(s);
   await store.hosted.end(classId, now); // first: a join racing the end is refused
   const hosted = (await learnerAccounts(store, classId)).filter((l) => l.accountId);
-  // Wiped one after another, written to disk once at the last (the engine's snapshots hold
-  // every account: one write per account made ending 100 learners take 10.8 s, now 0.3 s).
-  for (const [i, l] of hosted.entries()) await ops.wipe(l.accountId!, i < hosted.length - 1);
+  // Each engine writes its snapshots once, after its last account (they hold every account:
+  // one write per account made ending 100 learners take 10.8 s, now 0.3 s).
+  await ops.wipeMany(hosted.map((l) => l.accountId!));
   const accounts = [];
   for (const l of hosted) {
     const remains = (await ops.inventory(l.accountId!)).holds as Holds;

@@ -53,7 +53,8 @@ export async function startHostedSandbox(o: {
       allowPlainHttp: o.allowPlainHttp,
       ops: {
         issueKeys: (id) => ops.issueKeys(o.home, id),
-        wipe: (id, defer) => ops.wipeAccount(o.home, id, defer),
+        wipe: (id) => ops.wipeAccount(o.home, id),
+        wipeMany: (ids) => ops.wipeAccounts(o.home, ids),
         inventory: (id) => ops.accountInventory(o.home, id),
         activity: (id, limit) => ops.accountActivity(o.home, id, limit),
         verifierKey: (id) => ops.verifierKey(o.home, id),

@@ -32,8 +32,10 @@ export interface HostedSandbox {
 export interface HostedOps {
   /** Fresh keys for the account's admin and runner; older ones stop working. */
   issueKeys(accountId: string): Promise<HostedAccount>;
-  /** Everything in the account removed, its keys included (`defer`: saved by the next wipe). */
-  wipe(accountId: string, defer?: boolean): Promise<string[]>;
+  /** Everything in the account removed, its keys included. */
+  wipe(accountId: string): Promise<string[]>;
+  /** Many accounts wiped, each engine writing its state once at the end (ending a class). */
+  wipeMany(accountIds: string[]): Promise<void>;
   inventory(accountId: string): Promise<AccountInventory>;
   activity(accountId: string, limit?: number): AccountEvent[];
   /** A short-lived key of the server's own hidden identity in the account, for verification. */

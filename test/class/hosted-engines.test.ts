@@ -89,6 +89,20 @@ it('spreads accounts over two engines and each learner works in their own, isola
     info.Di.accountId,
   );
 
+  // Ending the class empties every account on both engines, on disk too: each engine writes
+  // its snapshots once, after the last of its accounts (host-ops, runner/class/hosted-ops.ts).
+  const end = await lab(['class', 'end', '--yes', '--json'], {
+    ...labEnv(tempHome('lab-engines-instructor-')),
+    LAB_CLASS_URL: server.url,
+    LAB_CLASS_TOKEN: cls.instructorToken,
+  });
+  expect(end.code, end.stderr).toBe(0);
+  expect(JSON.parse(end.stdout).clean).toBe(true);
+  for (const dir of ['engine', join('shards', '1')]) {
+    const snapshot = readFileSync(join(serverHome, 'sandbox', dir, 'snapshots', 'iam.pickle'));
+    for (const n of NAMES) expect(snapshot.includes(info[n].accountId), `${dir}: ${n}`).toBe(false);
+  }
+
   // lab sandbox stop in the server's home stops the second engine too.
   const run = JSON.parse(readFileSync(join(serverHome, 'sandbox', 'shards-run.json'), 'utf8')) as {
     pid: number;
