@@ -67,6 +67,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import aws_ids  # noqa: E402
 import httpserver  # noqa: E402
 import snapshots  # noqa: E402
+import iam_shared_policies  # noqa: E402
 import s3_auth  # noqa: E402
 import s3_buckets  # noqa: E402
 import s3_regions  # noqa: E402
@@ -241,6 +242,7 @@ class Engine:
 
         self.state_dir = state_dir
         _fast_account_lookup()
+        iam_shared_policies.install()  # one copy of AWS managed policy texts for every account
         s3_auth.install()  # S3 signatures and denials as AWS checks them (s3_auth.py)
         s3_buckets.install()  # Block Public Access on by default and enforced (s3_buckets.py)
         s3_regions.install()  # a bucket asked for in another region: 301 (s3_regions.py)
