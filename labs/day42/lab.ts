@@ -14,6 +14,7 @@ import {
   hhmmss,
   ignoreNotFound,
   learnerProfiles,
+  ifLocal,
   notTried,
   answer,
   notYet,
@@ -59,7 +60,8 @@ function notWithKey(
 
 /** The profile holding one of the run's keys, by name, for a hint; a placeholder if none yet. */
 async function profileName(ctx: CheckContext, ids: string[]): Promise<string> {
-  return (await keyHolders(ctx, ids))[0]?.name ?? '<the profile holding the key>';
+  const held = await ifLocal(() => keyHolders(ctx, ids), []);
+  return held[0]?.name ?? '<the profile holding the key>';
 }
 
 export default defineLab({
@@ -163,6 +165,8 @@ export default defineLab({
     },
 
     configure: {
+      // The key is the account's evidence; the profile holding it is in the learner's CLI files.
+      evidence: 'mixed',
       async check(ctx): Promise<StepVerdict> {
         const keys = await labKeys(ctx);
         const ids = keys.lab.map((k) => k.id);
@@ -281,7 +285,7 @@ export default defineLab({
         // (the sandbox's event history is regional too, as AWS's).
         const regions = [
           ...new Set([
-            (await keyHolders(ctx, ids)).find((p) => p.region)?.region ?? REGION,
+            (await ifLocal(() => keyHolders(ctx, ids), [])).find((p) => p.region)?.region ?? REGION,
             ctx.target.region,
           ]),
         ];
@@ -419,7 +423,7 @@ export default defineLab({
       const ids = (await labKeys(ctx)).lab.map((k) => k.id);
       const regions = [
         ...new Set([
-          (await keyHolders(ctx, ids)).find((p) => p.region)?.region ?? REGION,
+          (await ifLocal(() => keyHolders(ctx, ids), [])).find((p) => p.region)?.region ?? REGION,
           ctx.target.region,
         ]),
       ];

@@ -164,6 +164,8 @@ export default defineLab({
     },
 
     'add-user': {
+      // The user, its group and its key are in the account; the profile holding the key is local.
+      evidence: 'mixed',
       async check(ctx) {
         const parts = await Promise.all([
           did(ctx, 'CreateUser', { userName: USER }, `aws iam create-user --user-name ${USER}`),

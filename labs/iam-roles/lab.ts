@@ -102,6 +102,8 @@ export default defineLab({
     },
 
     'configure-profile': {
+      // Only the learner's CLI config shows it: a class server cannot verify it.
+      evidence: 'local',
       async check(ctx) {
         const profiles = [...(await learnerProfiles(ctx)).values()];
         const p = profiles.find((x) => x.roleArn === roleArn(ctx));

@@ -1,26 +1,26 @@
 // The class server verifies (issue 21): in a class that hosts the sandbox, every learner's
-// account is on the server, so the server itself reads each learner's evidence there — their
-// keys and their event history — and marks what they reported as verified, or as not backed by
-// the account. A client can send any "passed" it likes; it cannot make the account show it.
+// account is on the server, so the server itself reads each learner's evidence there and marks
+// what they reported as verified, or as not backed by the account. A client can send any
+// "passed" it likes; it cannot make the account show it.
 //
-// The account is read with the same rules `lab report --verify` applies to a shared class
-// account (verify.ts: verifyLearner), for the lab's user in the learner's own account, with a
-// short-lived key of the server's hidden identity there (sandbox account_ops.py). Its reads are
-// the runner's, so they never appear in the learner's own history. Labs whose steps that
-// verifier does not know stay self-reported.
-import { ListAccessKeysCommand } from '@aws-sdk/client-iam';
-import type { Clients } from '../lab/define.ts';
-import { destroyClients, lookupEvents, makeClients, type TrailEvent } from '../aws/index.ts';
+// The evidence is judged by the lab's own step checks (account-checks.ts), run against the
+// learner's account with a short-lived key of the server's hidden identity there (sandbox
+// account_ops.py): its reads are the runner's, so they never appear in the learner's history.
+// Steps whose evidence is on the learner's machine (the lab says `evidence: 'local'`) are
+// recorded as self-reported, never as contradicted. Every lab in labs/ works the same way.
+import { loadDefinition } from '../check/load.ts';
+import type { LedgerEntry } from '../store/index.ts';
+import { accountTarget } from '../target/account.ts';
 import { buildReport } from './report.ts';
 import type { StepOrder } from './labs.ts';
 import { needOps, type HostedSandbox } from './hosted.ts';
 import type { ClassStore, VerificationRow } from './store/index.ts';
-import { verifyLearner } from './verify.ts';
+import { checkAccount } from './account-checks.ts';
 
-/** The lab's user whose key the learner makes and uses (labs/day42/evidence.ts USER). */
-const LAB_USER = 'iam-admin';
-/** Regions a learner's EC2 denial is looked for in: IAM's home and the lab's (day42 REGION). */
-const EC2_REGIONS = ['us-east-1', 'ap-southeast-2'];
+/** The hosted account's learner identity (sandbox/engine/identities.py USERS['learner']). */
+const LEARNER_USER = 'sandbox-admin';
+/** The region a hosted learner's profile is given (hosted.ts hostedJoin). */
+const REGION = 'us-east-1';
 
 export interface ServerVerifier {
   /** Verify this learner's reported steps of these labs soon (debounced, one learner at a time). */
@@ -56,14 +56,17 @@ export function serverVerifier(o: {
     }
   };
 
+  /** What the checks noted per learner and lab (the ledger a learner's lab home keeps). */
+  const ledgers = new Map<string, LedgerEntry[]>();
+
   async function verifyOne(classId: string, learnerId: string, labs: string[]) {
     const account = await o.store.hosted.account(learnerId);
     if (!account) return;
     const ops = needOps(o.sandbox);
-    const since = new Date((account.resetAt ?? account.createdAt) - 60_000);
+    const startedAt = new Date(account.resetAt ?? account.createdAt);
+    const done = await o.store.hosted.verifications(classId);
     const rows: VerificationRow[] = [];
-    let clients: { iam: Clients['iam']; trails: Clients['cloudtrail'][] } | undefined;
-    let all: Clients[] = [];
+    let target: ReturnType<typeof accountTarget> | undefined;
     try {
       for (const lab of labs) {
         const report = await buildReport(o.store, classId, {
@@ -71,36 +74,52 @@ export function serverVerifier(o: {
           stepOrder: o.stepOrder,
           now: o.now(),
         });
-        const labReport = report?.labs[0];
-        const learner = labReport?.learners.find((l) => l.id === learnerId);
-        if (!labReport || !learner || !labReport.steps.includes('create-key')) continue;
-        if (!clients) {
+        const learner = report?.labs[0]?.learners.find((l) => l.id === learnerId);
+        // Only what the learner claimed needs the account's word; once seen, it stays seen.
+        const already = (step: string) =>
+          done.some(
+            (v) =>
+              v.learnerId === learnerId &&
+              v.lab === lab &&
+              v.step === step &&
+              v.verdict === 'verified',
+          );
+        const claimed = Object.entries(learner?.cells ?? {})
+          .filter(([step, c]) => c.status === 'passed' && !already(step))
+          .map(([step]) => step);
+        if (!claimed.length) continue;
+        const def = await loadDefinition(lab).catch(() => undefined);
+        if (!def) continue; // a lab this server does not have: left self-reported
+        if (!target) {
           const key = await ops.verifierKey(account.accountId);
           if (!key) return; // the account is gone (reset or ended since)
-          all = EC2_REGIONS.map((region) =>
-            makeClients({ region, endpoint: o.endpoint, credentials: key }),
-          );
-          clients = { iam: all[0].iam, trails: all.map((c) => c.cloudtrail) };
+          target = accountTarget({
+            accountId: account.accountId,
+            learnerArn: `arn:aws:iam::${account.accountId}:user/${LEARNER_USER}`,
+            caller: key,
+            endpoint: o.endpoint,
+            region: REGION,
+          });
         }
-        const facts = await readFacts(clients, since);
-        const checked = verifyLearner(learner, LAB_USER, facts, since);
-        for (const [step, cell] of Object.entries(checked.cells)) {
-          // Only what the learner claimed needs the account's word.
-          if (learner.cells[step]?.status !== 'passed' || !cell.verification) continue;
-          if (cell.verification === 'self-reported') continue;
+        const ledgerKey = `${learnerId}\u0000${lab}\u0000${startedAt.getTime()}`;
+        const ledger = ledgers.get(ledgerKey) ?? [];
+        ledgers.set(ledgerKey, ledger);
+        // Every step the learner claimed, in the lab's order: what one check notes, the next reads.
+        const verdicts = await checkAccount({ def, target, steps: claimed, startedAt, ledger });
+        for (const v of verdicts) {
           rows.push({
             learnerId,
             lab,
-            step,
-            verdict: cell.verification,
-            evidence: cell.verifiedEvidence ?? null,
+            step: v.step,
+            verdict: v.verdict,
+            evidence: v.evidence,
             at: o.now(),
           });
         }
       }
     } finally {
-      for (const c of all) destroyClients(c);
-      if (clients) await ops.dropVerifier(account.accountId);
+      target?.close();
+      if (target) await ops.dropVerifier(account.accountId);
     }
     await o.store.hosted.saveVerifications(classId, rows);
   }
@@ -125,35 +144,5 @@ export function serverVerifier(o: {
         await running;
       } while (scheduled || queued.size);
     },
-  };
-}
-
-async function readFacts(c: { iam: Clients['iam']; trails: Clients['cloudtrail'][] }, since: Date) {
-  const [iamTrail] = c.trails;
-  const [created, deleted, deactivated, listUsers, ...describe] = await Promise.all([
-    lookupEvents(iamTrail, 'CreateAccessKey', since, 20),
-    lookupEvents(iamTrail, 'DeleteAccessKey', since, 20),
-    lookupEvents(iamTrail, 'UpdateAccessKey', since, 20),
-    lookupEvents(iamTrail, 'ListUsers', since, 20),
-    ...c.trails.map((t) => lookupEvents(t, 'DescribeInstances', since, 20)),
-  ]);
-  let keys: { id: string; status?: string; created?: Date }[] = [];
-  try {
-    const r = await c.iam.send(new ListAccessKeysCommand({ UserName: LAB_USER }));
-    keys = (r.AccessKeyMetadata ?? []).map((k) => ({
-      id: k.AccessKeyId!,
-      status: k.Status,
-      created: k.CreateDate,
-    }));
-  } catch (e) {
-    if ((e as { name?: string }).name !== 'NoSuchEntityException') throw e;
-  }
-  return {
-    keys,
-    created,
-    deleted,
-    deactivated,
-    listUsers,
-    describe: (describe as TrailEvent[][]).flat(),
   };
 }

@@ -41,6 +41,8 @@ export interface StepDefinition<Ctx> {
   check(ctx: Ctx): Promise<StepVerdict>;
   /** Step ids whose state this check needs; independent steps run concurrently. */
   after?: string[];
+  /** Where the step's evidence lives: the account (default), the learner's machine, or both. */
+  evidence?: 'account' | 'local' | 'mixed';
 }
 
 export interface LabDefinition<Ctx = any> {

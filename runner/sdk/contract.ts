@@ -16,6 +16,7 @@ const STATUSES = new Set(['passed', 'failed', 'pending', 'not-tried']);
 const VERDICT_TEXT = new Set(['evidence', 'expected', 'hint']);
 const DEFINITION_KEYS = new Set(['id', 'creates', 'regions', 'setup', 'steps', 'quiz']);
 const KINDS = new Set<string>(RESOURCE_KINDS);
+const EVIDENCE = new Set(['account', 'local', 'mixed']);
 
 /** A verdict exactly as verdictSchema wants it. */
 export function isVerdict(v: unknown): boolean {
@@ -47,8 +48,9 @@ export function isDefinition(d: unknown): boolean {
   return Object.values(d.steps).every(
     (s) =>
       plain(s) &&
-      Object.keys(s).every((k) => k === 'check' || k === 'after') &&
+      Object.keys(s).every((k) => k === 'check' || k === 'after' || k === 'evidence') &&
       typeof s.check === 'function' &&
+      (s.evidence === undefined || EVIDENCE.has(s.evidence as string)) &&
       (s.after === undefined ||
         (strings(s.after) && (s.after as string[]).every((a) => ids.has(a)))),
   );

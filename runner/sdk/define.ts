@@ -12,7 +12,16 @@ export interface StepDef<S extends string> {
   check(ctx: CheckContext): Promise<StepVerdict>;
   /** Step ids whose state this check needs; independent steps run concurrently. */
   after?: readonly NoInfer<S>[];
+  /**
+   * Where the step's evidence lives (default `'account'`). A class that hosts the sandbox runs
+   * the check itself against the learner's account, so `'account'` steps are verified there;
+   * `'local'` steps (CLI profiles, files on the learner's machine) stay self-reported; `'mixed'`
+   * steps are run too: the account part can contradict a claim, the local part cannot be proven.
+   */
+  evidence?: StepEvidence;
 }
+
+export type StepEvidence = 'account' | 'local' | 'mixed';
 
 export interface LabDef<S extends string = string> {
   /** The lab id: equals the folder name and README.md's `id`. */

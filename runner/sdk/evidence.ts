@@ -14,6 +14,7 @@ import {
   learnerArnOf,
 } from '../aws/index.ts';
 import { readProfiles, type Profile } from '../target/profiles.ts';
+import { LocalEvidenceElsewhere } from '../target/account.ts';
 
 /**
  * Where IAM's and STS's (global) events are: us-east-1's event history, on AWS and in the
@@ -137,6 +138,21 @@ export function missing(
 /** The learner's CLI profiles (the sandbox's isolated files, or ~/.aws on AWS). Secrets stay inside. */
 export const learnerProfiles = (ctx: CheckContext): Promise<Map<string, Profile>> =>
   ctx.memo('sdk:profiles', () => readProfiles(ctx.target.learnerFiles));
+
+/**
+ * `read()`'s answer, or `fallback` where the learner's machine is out of reach: a class that
+ * hosts the sandbox runs the lab's checks on its server, against the learner's account only
+ * (runner/target/account.ts). For a hint or an extra place to look, never for the verdict: a
+ * step whose verdict rests on local files declares `evidence: 'local'` or `'mixed'`.
+ */
+export async function ifLocal<T>(read: () => Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (e instanceof LocalEvidenceElsewhere) return fallback;
+    throw e;
+  }
+}
 
 /** "13:52:07 UTC": short, unambiguous times for evidence lines. */
 export { hhmmss, targetKeyId } from '../aws/index.ts';

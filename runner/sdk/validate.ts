@@ -14,6 +14,7 @@ const fn = z.custom<(...a: unknown[]) => unknown>((v) => typeof v === 'function'
 const stepSchema = z.strictObject({
   check: fn,
   after: z.array(z.string()).optional(),
+  evidence: z.enum(['account', 'local', 'mixed']).optional(),
 });
 
 export const labDefinitionSchema = z.strictObject({

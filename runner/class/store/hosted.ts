@@ -18,7 +18,7 @@ export interface VerificationRow {
   learnerId: string;
   lab: string;
   step: string;
-  verdict: 'verified' | 'contradicted';
+  verdict: 'verified' | 'contradicted' | 'self-reported';
   evidence: string | null;
   at: number;
 }
