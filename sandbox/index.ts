@@ -27,7 +27,11 @@ export async function sandboxAccountOps() {
   return import('./lifecycle/accounts.ts');
 }
 export type { AccountInventory, AccountEvent } from './lifecycle/accounts.ts';
-export { setLearnerRate, DEFAULT_LEARNER_RATE } from './lifecycle/learner-rate.ts';
+export {
+  setLearnerRate,
+  clearLearnerRate,
+  DEFAULT_LEARNER_RATE,
+} from './lifecycle/learner-rate.ts';
 /** A class sandbox over `engines` engine processes, accounts sharded by id (lifecycle/shards.ts). */
 export async function ensureSandboxEngines(
   home: string,

@@ -6,6 +6,7 @@ import {
   ensureSandboxEngines,
   sandboxAccountOps,
   setLearnerRate,
+  clearLearnerRate,
   type Env,
 } from '../../sandbox/index.ts';
 import { isLoopback } from '../http/index.ts';
@@ -59,6 +60,7 @@ export async function startHostedSandbox(o: {
         activity: (id, limit) => ops.accountActivity(o.home, id, limit),
         verifierKey: (id) => ops.verifierKey(o.home, id),
         dropVerifier: (id) => ops.dropVerifier(o.home, id),
+        unlimit: () => clearLearnerRate(o.home),
       },
     },
     lines,

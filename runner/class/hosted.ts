@@ -41,6 +41,8 @@ export interface HostedOps {
   /** A short-lived key of the server's own hidden identity in the account, for verification. */
   verifierKey(accountId: string): Promise<Identity | undefined>;
   dropVerifier(accountId: string): Promise<void>;
+  /** No hosted class is open any more, or the server stops: lift the per-learner rate limit. */
+  unlimit?(): void;
 }
 
 export const needOps = (s: HostedSandbox | undefined): HostedOps => {

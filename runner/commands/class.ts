@@ -135,6 +135,7 @@ const serve = defineCommand({
     await new Promise<void>((resolve) => {
       const off = onInterrupt(() => {
         off();
+        hosted?.sandbox.ops?.unlimit?.(); // the home's own sandbox is not a class's any more
         void srv.close().then(resolve);
       });
     });

@@ -264,6 +264,7 @@ export default defineCommand({
         terminal?.close();
         removeTokenFile(home, listenPort);
         void classServer?.store.close();
+        hosted?.sandbox.ops?.unlimit?.(); // the home's own sandbox is not a class's any more
         server.close(() => resolve());
         server.closeAllConnections();
       });

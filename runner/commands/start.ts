@@ -33,8 +33,14 @@ export default defineCommand({
 
     const kind = targetKind(args.target, env);
     if (kind === 'sandbox') {
-      const { ensureSandbox } = await import('../../sandbox/index.ts');
-      const spin = progress('Starting the local sandbox…', { quiet: args.json });
+      const { ensureSandbox, readSandboxInfo } = await import('../../sandbox/index.ts');
+      // A home that joined a class hosting the sandbox starts nothing here: its account is on
+      // the class's server (sandbox/lifecycle/remote.ts).
+      const hosted = readSandboxInfo(home)?.classUrl !== undefined;
+      const spin = progress(
+        hosted ? 'Reaching your account in the class’s sandbox…' : 'Starting the local sandbox…',
+        { quiet: args.json },
+      );
       setInterruptNote(SANDBOX_MAY_RUN);
       try {
         await ensureSandbox({ home, env, onProgress: (m) => spin.update(m) });

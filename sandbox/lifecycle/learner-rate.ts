@@ -1,5 +1,5 @@
 // The per-learner call rate of a class that hosts the sandbox (gateway/throttle.ts reads it).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { layout } from './layout.ts';
 
@@ -19,4 +19,12 @@ export function setLearnerRate(
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(join(dir, 'learner-rate.json'), JSON.stringify(rate) + '\n', { mode: 0o600 });
   return rate;
+}
+
+/**
+ * Lift the limit: the class that set it ended, or its server stopped. The file outlives the
+ * gateway otherwise, and this home's own sandbox (`lab start` here) would stay rate-limited.
+ */
+export function clearLearnerRate(home: string): void {
+  rmSync(join(layout(home).gatewayState, 'learner-rate.json'), { force: true });
 }

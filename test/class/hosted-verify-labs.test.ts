@@ -11,7 +11,7 @@
 // contradicted when its account part is missing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { readSandboxInfo, sandboxProcessEnv, stopSandbox, freePort } from '../../sandbox/index.ts';
@@ -20,6 +20,7 @@ import { lab, labEnv, must, serveClass, tempHome, type ServerProcess } from './h
 
 let server: ServerProcess;
 let serverHome: string;
+let serverEnv: Record<string, string>;
 let cls: { classId: string; joinCode: string; instructorToken: string };
 const homes: Record<string, string> = {};
 const accounts: Record<string, string> = {};
@@ -77,7 +78,7 @@ async function check(who: string, labId: string) {
 describe('a hosted class verifies every lab’s steps in the learner’s own account', () => {
   beforeAll(async () => {
     serverHome = tempHome('lab-hosted-verify-server-');
-    const serverEnv = labEnv(serverHome, { LAB_SANDBOX_PORT: String(await freePort()) });
+    serverEnv = labEnv(serverHome, { LAB_SANDBOX_PORT: String(await freePort()) });
     cls = JSON.parse(must(await lab(['class', 'create', 'Verify 1', '--json'], serverEnv)).stdout);
     server = await serveClass(['class', 'serve', '--port', '0', '--sandbox'], serverEnv);
     for (const who of ['Cy', 'Dee']) {
@@ -98,8 +99,10 @@ describe('a hosted class verifies every lab’s steps in the learner’s own acc
   });
 
   it('verifies real work in iam-groups and s3-basics, contradicts forged passes, and leaves local evidence self-reported', async () => {
-    // Cy, iam-groups step 1 with the real aws CLI.
-    must(await lab(['start', 'iam-groups'], labEnv(homes.Cy)));
+    // Cy, iam-groups step 1 with the real aws CLI. Her lab home starts nothing locally.
+    const started = must(await lab(['start', 'iam-groups'], labEnv(homes.Cy)));
+    expect(started.stderr).toContain('Reaching your account in the class’s sandbox');
+    expect(started.stderr).not.toContain('local sandbox');
     const made = await learnerAws('Cy', ['iam', 'create-group', '--group-name', 'lab-readers']);
     expect(made.code, made.stderr).toBe(0);
     expect((await check('Cy', 'iam-groups'))['create-group']).toBe('passed');
@@ -197,10 +200,41 @@ describe('a hosted class verifies every lab’s steps in the learner’s own acc
     expect(row('Dee')).toContain('(not verified)');
     const csv = await (await api(`/api/v1/classes/${cls.classId}/report?format=csv`)).text();
     const line = (who: string, labId: string, step: string) =>
-      csv.split('\n').find((l) => l.startsWith(`${labId},${who},`) && l.includes(`,${step},`)) ??
+      csv.split(/\r?\n/).find((l) => l.startsWith(`${labId},${who},`) && l.includes(`,${step},`)) ??
       '';
     expect(line('Cy', 's3-basics', 'create-bucket')).toContain(',verified,');
     expect(line('Dee', 's3-basics', 'create-bucket')).toContain(',contradicted,');
     expect(line('Dee', 'iam-roles', 'configure-profile')).toContain(',self-reported,');
+    // Each learner's account id, in the CSV (last column) and the terminal report.
+    expect(csv.split(/\r?\n/)[0]).toMatch(/,account_id$/);
+    expect(line('Cy', 's3-basics', 'create-bucket')).toMatch(new RegExp(`,${accounts.Cy}$`));
+    expect(line('Dee', 'iam-groups', 'add-user')).toMatch(new RegExp(`,${accounts.Dee}$`));
+    const table = must(
+      await lab(['report', 'iam-groups', '--class', server.url], {
+        ...labEnv(tempHome('lab-hosted-verify-instructor-')),
+        LAB_CLASS_TOKEN: cls.instructorToken,
+      }),
+    );
+    expect(table.stdout).toMatch(new RegExp(`Cy \\(account ${accounts.Cy}\\).*ok✓v`));
+    expect(table.stdout).toMatch(new RegExp(`Dee \\(account ${accounts.Dee}\\).*ok!v`));
+  });
+
+  it('lifts the per-learner rate limit of the server’s home when the server stops, and when the class ends', async () => {
+    const rateFile = join(serverHome, 'sandbox', 'gateway', 'learner-rate.json');
+    expect(existsSync(rateFile)).toBe(true);
+    await server.stop();
+    expect(existsSync(rateFile)).toBe(false);
+    // Served again (the sandbox still runs): the limit is back while the class is open…
+    server = await serveClass(['class', 'serve', '--port', '0', '--sandbox'], serverEnv);
+    expect(existsSync(rateFile)).toBe(true);
+    // …and lifted when it ends, with the server still running.
+    must(
+      await lab(['class', 'end', '--yes'], {
+        ...labEnv(tempHome('lab-hosted-verify-instructor-')),
+        LAB_CLASS_URL: server.url,
+        LAB_CLASS_TOKEN: cls.instructorToken,
+      }),
+    );
+    expect(existsSync(rateFile)).toBe(false);
   });
 });

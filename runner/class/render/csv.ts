@@ -20,6 +20,8 @@ export function reportCsv(report: ClassReport): string {
     'last_evidence',
     'verification',
     'last_activity',
+    // Last, so readers of the older columns by position keep working.
+    'account_id',
   ]);
   for (const lab of report.labs) {
     for (const l of lab.learners) {
@@ -39,6 +41,7 @@ export function reportCsv(report: ClassReport): string {
           c.evidence ?? '',
           c.verification ?? 'self-reported',
           iso(l.lastActivity),
+          l.accountId ?? '',
         ]);
       }
       // Knowledge checks: `quiz:<id>` rows; status right-first-try, right or wrong, the first
@@ -58,6 +61,7 @@ export function reportCsv(report: ClassReport): string {
           c.firstAnswer,
           'self-reported',
           iso(l.lastActivity),
+          l.accountId ?? '',
         ]);
       }
     }

@@ -22,7 +22,8 @@ function cell(name: string): string {
 }
 
 const LEGEND = 'ok passed, FAIL failed, wait pending, todo not tried, - not started';
-const VERIFY_LEGEND = '✓v confirmed by the account (--verify), !v contradicted by the account';
+const VERIFY_LEGEND =
+  '✓v confirmed by the account (--verify, or the server of a hosted class), !v contradicted by the account, ?s self-reported (its evidence is on the learner’s machine)';
 const steps = (l: LabReport['learners'][number]) => Object.values(l.cells);
 
 export function reportTable(report: ClassReport, paint: Paint = plain): string {
@@ -75,7 +76,9 @@ function labTable(lab: LabReport, p: Paint): string[] {
   );
   const header = ['learner', 'state', ...lab.steps, 'last activity'];
   const rows = lab.learners.map((l) => [
-    safe(cell(l.name)) + (l.keysAtRisk ? ' [key live]' : ''),
+    safe(cell(l.name)) +
+      (l.accountId ? ` (account ${l.accountId})` : '') +
+      (l.keysAtRisk ? ' [key live]' : ''),
     l.state === 'stuck' ? `stuck at ${l.currentStep}` : l.state,
     ...lab.steps.map((s) => {
       const c = l.cells[s];
@@ -87,7 +90,13 @@ function labTable(lab: LabReport, p: Paint): string[] {
         'not-started': '-',
       }[c.status];
       const v =
-        c.verification === 'verified' ? '✓v' : c.verification === 'contradicted' ? '!v' : '';
+        c.verification === 'verified'
+          ? '✓v'
+          : c.verification === 'contradicted'
+            ? '!v'
+            : c.verification === 'self-reported'
+              ? '?s'
+              : '';
       return mark + v;
     }),
     fmtTime(l.lastActivity),

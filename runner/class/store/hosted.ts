@@ -109,6 +109,16 @@ export class HostedStore {
     ]);
   }
 
+  /** Classes with hosted accounts that have not ended (the server's rate limit serves them). */
+  async openClasses(): Promise<number> {
+    const [r] = await this.sql.all<{ n: number }>(
+      `SELECT COUNT(DISTINCT h.class_id) AS n FROM hosted_accounts h
+         JOIN classes c ON c.id = h.class_id WHERE c.ended_at IS NULL`,
+      [],
+    );
+    return Number(r?.n ?? 0);
+  }
+
   /** Replace a learner's verdicts on the given steps of a lab. */
   async saveVerifications(classId: string, rows: VerificationRow[]) {
     if (rows.length === 0) return;
