@@ -205,6 +205,13 @@ describe('a hosted class verifies every lab’s steps in the learner’s own acc
     expect(line('Cy', 's3-basics', 'create-bucket')).toContain(',verified,');
     expect(line('Dee', 's3-basics', 'create-bucket')).toContain(',contradicted,');
     expect(line('Dee', 'iam-roles', 'configure-profile')).toContain(',self-reported,');
+    // The all-labs overview (three labs have results) names each learner's account.
+    const overview = await (await api(`/class/${cls.classId}/dashboard`)).text();
+    expect(overview).toContain('<h2 id="overview">Labs</h2>');
+    for (const who of ['Cy', 'Dee'])
+      expect(overview).toMatch(
+        new RegExp(`<bdi>${who}</bdi></a></th><td class="account">${accounts[who]}</td>`),
+      );
     // Each learner's account id, in the CSV (last column) and the terminal report.
     expect(csv.split(/\r?\n/)[0]).toMatch(/,account_id$/);
     expect(line('Cy', 's3-basics', 'create-bucket')).toMatch(new RegExp(`,${accounts.Cy}$`));

@@ -44,16 +44,42 @@ export interface DashboardLinks {
 }
 
 /** What <main> holds: a lab's section, or the overview of several labs. */
-export function dashboardBody(report: ClassReport | ClassOverview, links: DashboardLinks): string {
+export function dashboardBody(
+  report: ClassReport | ClassOverview,
+  links: DashboardLinks,
+  /** A class that hosts the sandbox: each learner's account, listed under the overview. */
+  accounts?: OverviewAccount[],
+): string {
   // Several labs: an overview (live keys first), each lab one click away; a lab's page
   // for 1,000 learners is big enough on its own.
-  return 'overview' in report
-    ? overview(report.overview, links)
-    : report.labs.length === 0
-      ? '<p>No results yet. Learners join with <code>lab join</code>, then run <code>lab check</code>.</p>'
-      : report.labs.length === 1
-        ? labSection(report.labs[0], report.generatedAt)
-        : overview(report.labs.map(overviewOf), links);
+  const several = 'overview' in report || report.labs.length > 1;
+  const body =
+    'overview' in report
+      ? overview(report.overview, links)
+      : report.labs.length === 0
+        ? '<p>No results yet. Learners join with <code>lab join</code>, then run <code>lab check</code>.</p>'
+        : report.labs.length === 1
+          ? labSection(report.labs[0], report.generatedAt)
+          : overview(report.labs.map(overviewOf), links);
+  return several && accounts?.length ? body + accountsSection(report.class.id, accounts) : body;
+}
+
+export interface OverviewAccount {
+  learnerId: string;
+  name: string;
+  accountId: string | null;
+}
+
+/** The overview names whose account is whose (a lab's grid says it beside each learner). */
+function accountsSection(classId: string, accounts: OverviewAccount[]): string {
+  const rows = accounts
+    .map(
+      (a) =>
+        `<tr><th scope="row">${a.accountId ? `<a href="/class/${e(classId)}/learners/${e(a.learnerId)}"><bdi>${e(a.name)}</bdi></a>` : `<bdi>${e(a.name)}</bdi>`}</th><td class="account">${e(a.accountId ?? '—')}</td></tr>`,
+    )
+    .join('');
+  return `<section aria-labelledby="accounts"><h2 id="accounts">Learners' accounts</h2>
+<div class="scroll" tabindex="0" role="region" aria-label="Learners' accounts"><table class="accounts"><thead><tr><th scope="col">Learner</th><th scope="col">Account</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
 /** "2026-11-23 14:05 UTC": the page's "generated" stamp. */
@@ -67,7 +93,7 @@ export function dashboardHtml(
   /** The signed-in dashboard: refreshes itself from `stamp` on (the class's change stamp when
    *  the report was read). A saved report (`lab report --format html`, the API's
    *  `format=html`) is a snapshot: opened from a file it must not fetch anything. */
-  opts: { live?: boolean; stamp?: string } = {},
+  opts: { live?: boolean; stamp?: string; accounts?: OverviewAccount[] } = {},
 ): string {
   const live = opts.live && opts.stamp != null;
   return page(
@@ -81,7 +107,7 @@ export function dashboardHtml(
         : ''
     } ·
 <a href="${e(links.csv)}" download>Download CSV</a>${links.all ? ` · <a href="${e(links.all)}">All labs</a>` : ''}${links.accounts ? ` · <a href="${e(links.accounts)}">Learners' accounts</a>` : ''}</p></header>
-<main${live ? ` data-stamp="${e(opts.stamp)}"` : ''}>${dashboardBody(report, links)}</main>`,
+<main${live ? ` data-stamp="${e(opts.stamp)}"` : ''}>${dashboardBody(report, links, opts.accounts)}</main>`,
     live,
   );
 }

@@ -25,6 +25,7 @@ import {
 import type { Access } from '../access.ts';
 import { dashboardLinks, fullReport, report, type ReportDeps } from './reports.ts';
 import { parseStamp, stampText } from '../store/changes.ts';
+import { learnerAccounts } from '../hosted-ops.ts';
 
 export const cookieName = (classId: string) => `lab_class_${classId.replace(/[^\w]/g, '_')}`;
 
@@ -73,7 +74,8 @@ export function dashboard(d: ReportDeps & { access: Access }): Hono<AppEnv> {
       ...dashboardLinks(id, q.lab),
       accounts: hosted ? `/class/${id}/learners` : undefined,
     };
-    return htmlPage(c, 200, (n) => dashboardHtml(r, links, n, { live: true, stamp }));
+    const accounts = hosted ? await learnerAccounts(store, id) : undefined;
+    return htmlPage(c, 200, (n) => dashboardHtml(r, links, n, { live: true, stamp, accounts }));
   });
 
   // What the open dashboard needs to catch up since its stamp: nothing when nothing arrived;
@@ -96,7 +98,9 @@ export function dashboard(d: ReportDeps & { access: Access }): Hono<AppEnv> {
     const { q, r } = await report(d, id, params, true);
     const generated = generatedText(r.generatedAt);
     if ('overview' in r || r.labs.length !== 1) {
-      const main = dashboardBody(r, dashboardLinks(id, q.lab));
+      const hosted = (await store.hosted.accounts(id)).length > 0;
+      const accounts = hosted ? await learnerAccounts(store, id) : undefined;
+      const main = dashboardBody(r, dashboardLinks(id, q.lab), accounts);
       return json(c, 200, { stamp, changed: true, generated, main });
     }
     const lab = r.labs[0];
