@@ -23,8 +23,18 @@ import {
 } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { blobPath, snapshotDir, SNAPSHOT_COMMANDS, type Manifest } from './where.ts';
+import {
+  belongsTo,
+  blobPath,
+  failedPath,
+  ownerPath,
+  snapshotDir,
+  SNAPSHOT_COMMANDS,
+  type BlobOwner,
+  type Manifest,
+} from './where.ts';
 import { snapshotPlugins } from './plugins.ts';
+import { pruneSnapshots } from './prune.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
 const dir = snapshotDir(ROOT);
@@ -40,7 +50,13 @@ if (!takeLock()) process.exit(0);
 const tmp = `${blob}.${process.pid}`;
 try {
   const started = Date.now();
-  const { build } = await import('esbuild');
+  const { build } = await import('esbuild').catch((e: Error) => {
+    // No bundler (a production install, esbuild's binary missing): `lab` runs from the sources,
+    // silently, and bin/lab.mjs does not ask again until the next install (where.ts).
+    writeFileSync(failedPath(blob), `esbuild: ${e.message}\n`);
+    throw e;
+  });
+  rmSync(failedPath(blob), { force: true });
   const out = await build({
     entryPoints: [join(ROOT, 'runner', 'snapshot', 'entry.ts')],
     bundle: true,
@@ -86,7 +102,14 @@ try {
   );
   if (r.status !== 0)
     throw new Error(`node --build-snapshot: ${r.status}\n${r.stderr.slice(-2000)}`);
+  // The blob's mtime is the Node binary's, to the nanosecond (`touch -r`; fs.utimes takes a
+  // double and rounds): the launcher uses the blob only while they are equal (where.ts).
+  const t = spawnSync('touch', ['-r', process.execPath, tmp], { encoding: 'utf8' });
+  if (t.status !== 0 || !belongsTo(tmp)) throw new Error(`touch -r: ${t.stderr || t.error}`);
+  const owner: BlobOwner = { root: ROOT, execPath: process.execPath, node: process.version };
+  writeFileSync(ownerPath(blob), JSON.stringify(owner));
   renameSync(tmp, blob);
+  pruneSnapshots(dir, blob, ROOT);
   say(`built ${blob} from ${inputs.length} files in ${Date.now() - started} ms`);
 } catch (e) {
   say(`no snapshot: ${(e as Error).message}`);

@@ -4,9 +4,14 @@
 // Runs in a copy of the checkout (its node_modules linked) so that the edit touches no real file.
 import { spawnSync } from 'node:child_process';
 import {
+  copyFileSync,
   cpSync,
+  existsSync,
+  mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -17,7 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pty from '@lydell/node-pty';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { blobPath } from '../../runner/snapshot/where.ts';
+import { blobPath, failedPath } from '../../runner/snapshot/where.ts';
 import { useTestSandbox } from '../helpers/sandbox.ts';
 import { scaled } from '../helpers/timeouts.ts';
 
@@ -51,38 +56,60 @@ function inTerminal(args: string[], extra: Record<string, string> = {}): Promise
   return new Promise((resolve) => p.onExit(() => resolve(raw)));
 }
 
-function build() {
-  const r = spawnSync(process.execPath, [join(copy, 'runner/snapshot/build.ts'), '--verbose'], {
+function build(node = process.execPath) {
+  const r = spawnSync(node, [join(copy, 'runner/snapshot/build.ts'), '--verbose'], {
     encoding: 'utf8',
   });
   expect(r.status, r.stderr).toBe(0);
 }
 
-beforeAll(() => {
-  for (const d of ['bin', 'runner', 'labs', 'sandbox', 'package.json']) {
-    cpSync(join(REPO, d), join(copy, d), { recursive: true });
-  }
-  symlinkSync(join(REPO, 'node_modules'), join(copy, 'node_modules'));
-  build();
-  // The launcher `lab shell` writes, from the copy's own code (so it names the copy's blob).
-  const dir = join(copy, 'shell-bin');
+/** The launcher `lab shell` writes, from the copy's own code, for the Node at `node`. */
+function writeLauncher(dir: string, node = process.execPath): string {
   const w = spawnSync(
     process.execPath,
     [
       '--input-type=module',
       '-e',
       `const m = await import(${JSON.stringify(join(copy, 'runner/commands/sandbox/launcher.ts'))});
-       process.stdout.write(m.writeLabLauncher(${JSON.stringify(dir)}));`,
+       process.stdout.write(m.labLauncher(${JSON.stringify(node)}));`,
     ],
     { encoding: 'utf8' },
   );
   expect(w.status, w.stderr).toBe(0);
-  lab = w.stdout;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'lab'), w.stdout, { mode: 0o755 });
+  return join(dir, 'lab');
+}
+
+/** The next rebuild of `blob` (a new file renamed in place), waited for. */
+async function rebuilt(blob: string, before?: bigint): Promise<void> {
+  const deadline = Date.now() + scaled(60_000);
+  for (;;) {
+    const ino = statSync(blob, { bigint: true, throwIfNoEntry: false })?.ino;
+    if (ino !== undefined && ino !== before) return;
+    if (Date.now() > deadline) throw new Error(`${blob} was not rebuilt`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+beforeAll(() => {
+  for (const d of ['bin', 'runner', 'labs', 'sandbox', 'package.json']) {
+    cpSync(join(REPO, d), join(copy, d), { recursive: true });
+  }
+  // node_modules: a link per package, so the copy has its own .cache (its blobs) and a test
+  // can take esbuild away.
+  mkdirSync(join(copy, 'node_modules'));
+  for (const name of readdirSync(join(REPO, 'node_modules'))) {
+    if (name !== '.cache')
+      symlinkSync(join(REPO, 'node_modules', name), join(copy, 'node_modules', name));
+  }
+  build();
+  // The launcher `lab shell` writes, from the copy's own code (so it names the copy's blob).
+  lab = writeLauncher(join(copy, 'shell-bin'));
   expect(run(['start', 'day42']).status).toBe(0);
 }, scaled(120_000));
 
 afterAll(() => {
-  rmSync(blobPath(copy), { force: true });
   rmSync(copy, { recursive: true, force: true });
 });
 
@@ -126,7 +153,7 @@ describe('the start-up snapshot', () => {
     const file = join(copy, 'labs/day42/lab.ts');
     const text = readFileSync(file, 'utf8');
     expect(text).toContain('Create one: IAM console');
-    const before = statSync(blobPath(copy)).mtimeMs;
+    const before = statSync(blobPath(copy), { bigint: true }).ino;
     writeFileSync(
       file,
       text.replace('Create one: IAM console', 'Create one (edited): IAM console'),
@@ -135,13 +162,95 @@ describe('the start-up snapshot', () => {
     expect(next.from).toBe('sources');
     expect(next.stdout).toContain('Create one (edited): IAM console');
     // That check started a rebuild in the background; the snapshot is used again once it is done.
-    const deadline = Date.now() + scaled(60_000);
-    while (statSync(blobPath(copy), { throwIfNoEntry: false })?.mtimeMs === before) {
-      if (Date.now() > deadline) throw new Error('the snapshot was not rebuilt');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await rebuilt(blobPath(copy), before);
     const after = run(['check', 'day42', '--no-cleanup']);
     expect(after.from).toBe('start-up snapshot');
     expect(after.stdout).toContain('Create one (edited): IAM console');
+  });
+});
+
+// A snapshot loads only in the Node binary that built it: any other exits 14 with Node's own
+// "built with Node.js version …" before our code runs. The learner must never see that.
+describe('a snapshot that does not belong to the Node that would run it', () => {
+  const sources = () => run(['check', 'day42', '--no-cleanup'], { LAB_SNAPSHOT: '0' });
+  const nodeMessage = /snapshot|Node\.js version/i;
+
+  test('another Node put in place of the one it was built with (apt upgrading /usr/bin/node)', async () => {
+    // A Node of our own at a path of our own, as /usr/bin/node is for apt.
+    const node = join(copy, 'node-bin', 'node');
+    mkdirSync(join(copy, 'node-bin'));
+    copyFileSync(process.execPath, node);
+    build(node);
+    const launcher = writeLauncher(join(copy, 'node-bin-shell'), node);
+    const first = spawnSync(launcher, ['check', 'day42', '--no-cleanup'], {
+      env: { ...sb.env, NO_COLOR: '1', LAB_SNAPSHOT_DEBUG: '1' },
+      encoding: 'utf8',
+    });
+    expect(first.stderr).toContain('lab: from the start-up snapshot');
+    // The upgrade: another version renamed into place, with the package's mtime (older than
+    // the blob), as dpkg does. /usr/bin/node is Debian's 20; bin/lab.mjs hands over from it.
+    copyFileSync('/usr/bin/node', `${node}.new`);
+    spawnSync('touch', ['-r', '/usr/bin/node', `${node}.new`]);
+    renameSync(`${node}.new`, node);
+    expect(statSync(node).mtimeMs).toBeLessThan(statSync(blobPath(copy, node)).mtimeMs + 1);
+    const after = spawnSync(launcher, ['check', 'day42', '--no-cleanup'], {
+      env: { ...sb.env, NO_COLOR: '1', LAB_SNAPSHOT_DEBUG: '1' },
+      encoding: 'utf8',
+    });
+    const src = sources();
+    expect(after.status).toBe(src.status);
+    expect(after.status).toBe(1); // nothing done yet; not 14
+    expect(after.stdout).toBe(src.stdout);
+    expect(after.stderr).not.toMatch(nodeMessage);
+  });
+
+  test('a blob written since its build (corrupted): the sources answer, then it is rebuilt', async () => {
+    const blob = blobPath(copy);
+    // The test above pruned it (another Node, same checkout); its check from the sources
+    // started the rebuild.
+    await rebuilt(blob);
+    const before = statSync(blob, { bigint: true }).ino;
+    writeFileSync(blob, Buffer.alloc(4096, 0x5a));
+    const src = sources();
+    for (const flags of [[], ['--json']]) {
+      const r = run(['check', 'day42', '--no-cleanup', ...flags]);
+      expect(r.from).toBeUndefined(); // straight to bin/lab.mjs
+      expect(r.status).toBe(1);
+      if (!flags.length) expect(r.stdout).toBe(src.stdout);
+      expect(r.stderr).not.toMatch(nodeMessage);
+    }
+    await rebuilt(blob, before);
+    expect(run(['check', 'day42', '--no-cleanup']).from).toBe('start-up snapshot');
+    // Built by this Node for this checkout: the other Node's blob above was pruned.
+    const blobs = readdirSync(join(copy, 'node_modules/.cache/labrunner')).filter((f) =>
+      f.endsWith('.blob'),
+    );
+    expect(blobs).toEqual([blob.split('/').pop()]);
+  });
+
+  test('without esbuild nothing is said: the sources answer, a note stands for the blob', async () => {
+    const blob = blobPath(copy);
+    const esbuild = join(copy, 'node_modules', 'esbuild');
+    rmSync(blob, { force: true });
+    rmSync(esbuild);
+    try {
+      const src = run(['check', 'day42', '--no-cleanup'], { LAB_SNAPSHOT: '0' });
+      const r = run(['check', 'day42', '--no-cleanup']);
+      expect(r.status).toBe(src.status);
+      expect(r.stdout).toBe(src.stdout);
+      expect(r.stderr).toBe(src.stderr);
+      // The build it started found no esbuild and left a note instead of a blob …
+      const deadline = Date.now() + scaled(60_000);
+      while (!existsSync(failedPath(blob))) {
+        if (Date.now() > deadline) throw new Error('no build was tried');
+        await new Promise((res) => setTimeout(res, 200));
+      }
+      // … and the next check, silent as well, starts none while the note is newer than the
+      // last install (where.ts).
+      expect(run(['check', 'day42', '--no-cleanup']).stderr).toBe(src.stderr);
+      expect(existsSync(blob)).toBe(false);
+    } finally {
+      symlinkSync(join(REPO, 'node_modules', 'esbuild'), esbuild);
+    }
   });
 });

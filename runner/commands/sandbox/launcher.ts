@@ -13,9 +13,12 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/,
 
 /**
  * `lab check` and `lab status` start from the start-up snapshot when one is built for this Node
- * (runner/snapshot/: the evaluated runner and SDK, ~0.1 s less CPU per start) and newer than
- * the Node binary; its main function runs the sources instead whenever a file it was built from
- * changed. LAB_SNAPSHOT=0 skips it. Everything else, and any start without it, as before.
+ * (runner/snapshot/: the evaluated runner and SDK, ~0.1 s less CPU per start) and it belongs to
+ * the binary now at that path: the same mtime, to the nanosecond (neither -nt nor -ot; shell
+ * built-ins, no fork). Another binary there (an upgrade in place) or a blob written since its
+ * build runs the sources, which rebuild it; Node never sees a blob it would refuse (exit 14).
+ * Its main function runs the sources too whenever a file it was built from changed.
+ * LAB_SNAPSHOT=0 skips it. Everything else, and any start without it, as before.
  */
 export function labLauncher(node = process.execPath, entry = LAB_ENTRY): string {
   const [n, e] = [shellQuote(node), shellQuote(entry)];
@@ -24,7 +27,8 @@ export function labLauncher(node = process.execPath, entry = LAB_ENTRY): string 
     '#!/bin/sh',
     `# labrunner: the lab command of ${entry}`,
     `case "$1" in ${SNAPSHOT_COMMANDS.join('|')})`,
-    `  if [ "$LAB_SNAPSHOT" != 0 ] && [ -r ${blob} ] && [ ${blob} -nt ${n} ]; then`,
+    `  if [ "$LAB_SNAPSHOT" != 0 ] && [ -r ${blob} ] &&`,
+    `    ! [ ${blob} -nt ${n} ] && ! [ ${blob} -ot ${n} ]; then`,
     `    exec ${n} --snapshot-blob ${blob} ${e} "$@"`,
     '  fi ;;',
     'esac',
