@@ -64,7 +64,6 @@ export function serverVerifier(o: {
     if (!account) return;
     const ops = needOps(o.sandbox);
     const startedAt = new Date(account.resetAt ?? account.createdAt);
-    const done = await o.store.hosted.verifications(classId);
     const rows: VerificationRow[] = [];
     let target: ReturnType<typeof accountTarget> | undefined;
     try {
@@ -76,6 +75,7 @@ export function serverVerifier(o: {
         });
         const learner = report?.labs[0]?.learners.find((l) => l.id === learnerId);
         // Only what the learner claimed needs the account's word; once seen, it stays seen.
+        const done = await o.store.hosted.verifications(classId, lab);
         const already = (step: string) =>
           done.some(
             (v) =>

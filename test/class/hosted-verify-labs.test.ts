@@ -105,7 +105,34 @@ describe('a hosted class verifies every lab’s steps in the learner’s own acc
     expect(started.stderr).not.toContain('local sandbox');
     const made = await learnerAws('Cy', ['iam', 'create-group', '--group-name', 'lab-readers']);
     expect(made.code, made.stderr).toBe(0);
-    expect((await check('Cy', 'iam-groups'))['create-group']).toBe('passed');
+    // …and step 3, a mixed one: the user, its group and key in her account, the profile local.
+    for (const args of [
+      ['iam', 'create-user', '--user-name', 'lab-reader'],
+      ['iam', 'add-user-to-group', '--group-name', 'lab-readers', '--user-name', 'lab-reader'],
+    ]) {
+      const r = await learnerAws('Cy', args);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const keyOut = await learnerAws('Cy', [
+      'iam',
+      'create-access-key',
+      '--user-name',
+      'lab-reader',
+      '--output',
+      'json',
+    ]);
+    expect(keyOut.code, keyOut.stderr).toBe(0);
+    const key = JSON.parse(keyOut.stdout).AccessKey;
+    for (const [k, v] of [
+      ['aws_access_key_id', key.AccessKeyId],
+      ['aws_secret_access_key', key.SecretAccessKey],
+    ]) {
+      const r = await learnerAws('Cy', ['configure', 'set', k, v, '--profile', 'lab-reader']);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const cyGroups = await check('Cy', 'iam-groups');
+    expect(cyGroups['create-group']).toBe('passed');
+    expect(cyGroups['add-user']).toBe('passed');
     // Cy, s3-basics step 1 with the SDK v3 and her class keys.
     must(await lab(['start', 's3-basics'], labEnv(homes.Cy)));
     const i = readSandboxInfo(homes.Cy)!;
@@ -153,6 +180,7 @@ describe('a hosted class verifies every lab’s steps in the learner’s own acc
 
     const groups = await verdicts('iam-groups', [
       ['Cy', 'create-group'],
+      ['Cy', 'add-user'],
       ['Dee', 'create-group'],
       ['Dee', 'add-user'],
     ]);
@@ -169,6 +197,9 @@ describe('a hosted class verifies every lab’s steps in the learner’s own acc
     // Mixed: the user, its group and key are the account's part; none exist, so contradicted.
     expect(groups.Dee['add-user']).toMatchObject({ verification: 'contradicted' });
     expect(groups.Dee['add-user'].verifiedEvidence).toContain('the account shows');
+    // Cy's mixed step: the account part is there, the profile only she can see.
+    expect(groups.Cy['add-user']).toMatchObject({ verification: 'self-reported' });
+    expect(groups.Cy['add-user'].verifiedEvidence).toContain('account part is in the account');
     // Cy reported nothing else: no verdict is made up for steps nobody claimed.
     expect(groups.Cy['attach-policy'].verification).toBeUndefined();
 
