@@ -105,7 +105,17 @@ export function serverVerifier(o: {
         const ledger = ledgers.get(ledgerKey) ?? [];
         ledgers.set(ledgerKey, ledger);
         // Every step the learner claimed, in the lab's order: what one check notes, the next reads.
-        const verdicts = await checkAccount({ def, target, steps: claimed, startedAt, ledger });
+        // A check that throws (the lab's bug, or the engine gone) costs that lab's verdicts only.
+        const verdicts = await checkAccount({
+          def,
+          target,
+          steps: claimed,
+          startedAt,
+          ledger,
+        }).catch((e: Error) => {
+          log(`class server: could not verify ${lab} for learner ${learnerId}: ${e.message}`);
+          return [];
+        });
         for (const v of verdicts) {
           rows.push({
             learnerId,
