@@ -86,14 +86,20 @@ async function start(): Promise<void> {
   // LAB_SNAPSHOT_DEBUG=1: say which code runs (the tests and bench/startup.mjs look).
   if (process.env.LAB_SNAPSHOT_DEBUG === '1') {
     const from = use ? 'from the start-up snapshot' : 'from the sources';
-    process.stderr.write(`lab: ${from} (main at ${(process.uptime() * 1000).toFixed(0)} ms)\n`);
+    const cpu = (process.cpuUsage().user + process.cpuUsage().system) / 1000;
+    const at = `${(process.uptime() * 1000).toFixed(0)} ms, CPU ${cpu.toFixed(0)} ms`;
+    process.stderr.write(`lab: ${from} (main at ${at})\n`);
     process.on('exit', () => {
       // Packages left out of the snapshot that this command loaded from node_modules after all.
       const late = (globalThis as Record<symbol, string[] | undefined>)[
         Symbol.for('labrunner.snapshot.external')
       ];
       const also = use && late?.length ? `; loaded from node_modules: ${late.join(', ')}` : '';
-      process.stderr.write(`lab: exit at ${(process.uptime() * 1000).toFixed(0)} ms${also}\n`);
+      const { user, system } = process.cpuUsage();
+      const cpu = ((user + system) / 1000).toFixed(0);
+      process.stderr.write(
+        `lab: exit at ${(process.uptime() * 1000).toFixed(0)} ms, CPU ${cpu} ms${also}\n`,
+      );
     });
   }
   if (!use) {
