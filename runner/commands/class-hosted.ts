@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import type { AccountEvent } from '../../sandbox/index.ts';
 import { LabError } from '../errors.ts';
 import { color, printJson } from '../ui.ts';
 
@@ -111,18 +112,10 @@ export const activity = defineCommand({
     const n = Number(args.limit);
     if (!Number.isInteger(n) || n < 1)
       throw new LabError('usage', `--limit ${args.limit} is not a count.`);
-    const out = await i.client.request<{
-      learner: Learner;
-      events: {
-        time: string;
-        service: string;
-        call: string;
-        region: string;
-        by: string;
-        result: string;
-        message?: string;
-      }[];
-    }>('GET', `${i.base}/learners/${encodeURIComponent(l.learnerId)}/activity?limit=${n}`);
+    const out = await i.client.request<{ learner: Learner; events: AccountEvent[] }>(
+      'GET',
+      `${i.base}/learners/${encodeURIComponent(l.learnerId)}/activity?limit=${n}`,
+    );
     if (args.json) return printJson(out);
     console.log(
       `${out.learner.name}, account ${out.learner.accountId}: ${out.events.length} call(s), newest first`,

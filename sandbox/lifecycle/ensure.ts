@@ -12,6 +12,7 @@ import { findMotoPython } from './moto.ts';
 import { botocoreDataDir } from './botocore.ts';
 import { freePort, portIsFree } from './ports.ts';
 import { isOurs, launch, sleep, stop } from './processes.ts';
+import { launchEngine, ROOT } from './engine-process.ts';
 import { engineHealthy, gatewayAnswers } from './probe.ts';
 import { newSecret, readSecret } from './secret.ts';
 import { runningProcesses } from './orphans.ts';
@@ -28,10 +29,6 @@ import {
 
 export const DEFAULT_PORT = 4566;
 export const DEFAULT_HOST = '127.0.0.1';
-const EXIT_PORT_BUSY = 3; // engine.py / gateway exit status when they cannot bind
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENGINE_SCRIPT = fileURLToPath(new URL('../engine/engine.py', import.meta.url));
 const GATEWAY_MAIN = fileURLToPath(new URL('../gateway/main.ts', import.meta.url));
 
 export function gatewayScript(): string {
@@ -195,40 +192,16 @@ async function startEngine(
   say: (m: string) => void,
 ): Promise<ProcessRecord> {
   say('Starting the sandbox engine (moto)…');
-  let port = initialPort;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const started = await launch({
-        name: 'engine',
-        command: python,
-        args: [
-          ENGINE_SCRIPT,
-          '--host',
-          '127.0.0.1',
-          '--port',
-          String(port),
-          '--state-dir',
-          l.engineState,
-        ],
-        env: {
-          ...(env as NodeJS.ProcessEnv),
-          PYTHONUNBUFFERED: '1',
-          PYTHONDONTWRITEBYTECODE: '1',
-          LAB_ENGINE_SECRET: secret,
-        },
-        cwd: ROOT,
-        logFile: l.engineLog,
-      });
-      return { pid: started.pid, port, host: '127.0.0.1' };
-    } catch (e) {
-      // Lost a race for the port between our check and its bind: take another one.
-      if ((e as { exitStatus?: number }).exitStatus === EXIT_PORT_BUSY && attempt < 3) {
-        port = await freePort();
-        continue;
-      }
-      throw e;
-    }
-  }
+  const { pid, port } = await launchEngine({
+    name: 'engine',
+    python,
+    port: initialPort,
+    stateDir: l.engineState,
+    env,
+    secret,
+    logFile: l.engineLog,
+  });
+  return { pid, port, host: '127.0.0.1' };
 }
 
 async function startGateway(

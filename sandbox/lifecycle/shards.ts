@@ -7,19 +7,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Env } from '../paths.ts';
 import { layout, type Layout } from './layout.ts';
 import { findMotoPython } from './moto.ts';
 import { freePort } from './ports.ts';
 import { engineHealthy } from './probe.ts';
-import { isOurs, launch, stop } from './processes.ts';
+import { isOurs, stop } from './processes.ts';
+import { launchEngine } from './engine-process.ts';
 import { readSecret } from './secret.ts';
 import { readRun, writeJson } from './state.ts';
 import { shardOf, SHARDS_FILE, type ShardsFile } from '../gateway/shards-file.ts';
-
-const ENGINE_SCRIPT = fileURLToPath(new URL('../engine/engine.py', import.meta.url));
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 interface ShardRecord {
   pid: number;
@@ -79,21 +76,16 @@ export async function ensureShards(home: string, n: number, env: Env = process.e
     }
     if (had && isOurs(had.pid, dir)) await stop(had.pid, 10_000);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const port = await freePort();
-    const started = await launch({
+    const started = await launchEngine({
       name: `engine ${k}`,
-      command: findMotoPython(env, l.motoPythonFile),
-      args: [ENGINE_SCRIPT, '--host', '127.0.0.1', '--port', String(port), '--state-dir', dir],
-      env: {
-        ...(env as NodeJS.ProcessEnv),
-        PYTHONUNBUFFERED: '1',
-        PYTHONDONTWRITEBYTECODE: '1',
-        LAB_ENGINE_SECRET: secret,
-      },
-      cwd: ROOT,
+      python: findMotoPython(env, l.motoPythonFile),
+      port: await freePort(),
+      stateDir: dir,
+      env,
+      secret,
       logFile: join(l.dir, 'logs', `engine-${k}.log`),
     });
-    records.push({ pid: started.pid, port, secretId: secretId(secret) });
+    records.push({ pid: started.pid, port: started.port, secretId: secretId(secret) });
   }
   for (const extra of old.slice(n - 1)) if (isOurs(extra.pid, l.dir)) await stop(extra.pid, 10_000);
   writeJson(runFile(l), records);

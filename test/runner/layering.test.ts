@@ -67,6 +67,18 @@ describe('runner layering', () => {
   test('check, cleanup and class do not import each other upward or sideways', () => {
     expect(upward('check', ['class', 'serve', 'labtest'])).toEqual([]);
     expect(upward('cleanup', ['check', 'class', 'serve', 'labtest'])).toEqual([]);
-    expect(upward('class', ['check', 'cleanup', 'serve', 'labtest'])).toEqual([]);
+    expect(upward('class', ['cleanup', 'serve', 'labtest'])).toEqual([]);
+  });
+
+  test('class reaches check only where a hosted class verifies: by running the lab’s own checks', () => {
+    // A hosted class's server judges a learner's reported passes with the lab's check functions
+    // against their account (issue 21); nothing else in runner/class runs checks.
+    const uses = RUNNER.filter((f) => layerOf(f) === 'class').filter((f) =>
+      importsOf(f).some((i) => i.startsWith('runner/check/')),
+    );
+    expect(uses.sort()).toEqual([
+      'runner/class/account-checks.ts',
+      'runner/class/server-verify.ts',
+    ]);
   });
 });
