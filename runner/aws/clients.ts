@@ -49,6 +49,17 @@ function tagged<C>(client: C, service: string, o: ClientOptions): C {
   return client;
 }
 
+/**
+ * The HTTP handler's options for a sandbox endpoint. Over plain http:// no https Agent is ever
+ * used, yet the SDK's handler makes one with each client unless given one (an object with
+ * destroy()): given this, `lab check` from the start-up snapshot never loads node:https and
+ * node:tls, which the snapshot cannot hold (~10 ms of a check's CPU; bench/README.md).
+ */
+function sandboxHandler(endpoint: string) {
+  const plain = endpoint.startsWith('http:');
+  return { connectionTimeout: 2_000, ...(plain ? { httpsAgent: { destroy() {} } } : {}) };
+}
+
 export function makeClients(o: ClientOptions): Clients {
   const config = {
     region: o.region,
@@ -57,7 +68,7 @@ export function makeClients(o: ClientOptions): Clients {
     ...(o.credentials ? { credentials: o.credentials } : {}),
     ...(o.profile ? { profile: o.profile } : {}),
     // A local sandbox answers in milliseconds or not at all: fail fast when it is down.
-    ...(o.endpoint ? { maxAttempts: 2, requestHandler: { connectionTimeout: 2_000 } } : {}),
+    ...(o.endpoint ? { maxAttempts: 2, requestHandler: sandboxHandler(o.endpoint) } : {}),
   };
   const cache: Partial<Clients> = {};
   const lazy = <K extends keyof Clients>(key: K, build: () => Clients[K]) => ({

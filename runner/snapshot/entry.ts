@@ -94,7 +94,13 @@ async function start(): Promise<void> {
       const late = (globalThis as Record<symbol, string[] | undefined>)[
         Symbol.for('labrunner.snapshot.external')
       ];
-      const also = use && late?.length ? `; loaded from node_modules: ${late.join(', ')}` : '';
+      // And built-ins the snapshot could not hold that were compiled at run time after all
+      // (node:https and node:tls cost ~13 ms of CPU; nothing needs them against the sandbox).
+      const loads = (process as { moduleLoadList?: string[] }).moduleLoadList ?? [];
+      const builtins = ['https', 'tls', 'http2'].filter((m) => loads.includes(`NativeModule ${m}`));
+      const also =
+        (use && late?.length ? `; loaded from node_modules: ${late.join(', ')}` : '') +
+        (use && builtins.length ? `; built-ins loaded: ${builtins.join(', ')}` : '');
       const { user, system } = process.cpuUsage();
       const cpu = ((user + system) / 1000).toFixed(0);
       process.stderr.write(

@@ -28,8 +28,21 @@ const stand = (get) => new Proxy(function () {}, {
   apply: (_, self, args) => Reflect.apply(get(), self, args),
   construct: (_, args) => Reflect.construct(get(), args),
 });
+// https.Agent before anything loaded https: \`x instanceof Agent\` (the SDK's handler asks it of
+// the agent it is given) answers without loading it: nothing can be an instance yet.
+const loaded = () => real || process.moduleLoadList?.includes('NativeModule ${name}');
+const lazyAgent = new Proxy(function () {}, {
+  get: (_, k) =>
+    k === Symbol.hasInstance && !loaded() ? () => false : Reflect.get(load().Agent, k),
+  construct: (_, args) => Reflect.construct(load().Agent, args),
+});
 module.exports = new Proxy({}, {
-  get: (_, k) => (building() ? stand(() => load()[k]) : load()[k]),
+  get: (_, k) =>
+    building()
+      ? stand(() => load()[k])
+      : ${JSON.stringify(name)} === 'https' && k === 'Agent' && !loaded()
+        ? lazyAgent
+        : load()[k],
   has: (_, k) => (building() ? keys.includes(k) : k in load()),
   ownKeys: () => (building() ? keys : Reflect.ownKeys(load())),
   getOwnPropertyDescriptor: (_, k) => {
