@@ -37,6 +37,12 @@ afterAll(async () => {
 // gateway-cloudtrail.test.ts), not by the generic validation.
 const OWN = new Set(['cloudtrail.LookupEvents']);
 const { ops, cases } = casesFor(testModelsDir());
+// Operations sent as HTTP HEAD, from the models themselves.
+const HEADS = new Set(
+  ops
+    .filter(([svc, op]) => modelStore(testModelsDir())(svc)?.operations[op].http?.method === 'HEAD')
+    .map(([svc, op]) => `${svc}.${op}`),
+);
 const PACKAGES: Record<string, Record<string, unknown>> = {
   iam: iamSdk,
   sts: stsSdk,
@@ -157,10 +163,14 @@ describe('generated invalid inputs, every operation the labs use (SDK v3)', () =
     async (_, c) => {
       const err = await failure(send(c.service, c.operation, c.input));
       const want = expected(c);
-      expect({ name: err.name, status: err.status }).toEqual({
-        name: want.name,
-        status: c.kind === 'required' && c.location === 'payload' ? 400 : 400,
-      });
+      if (HEADS.has(`${c.service}.${c.operation}`)) {
+        // A HEAD answer has no body (RFC 9110 §9.3.2), so S3 can send only the status: "the HEAD
+        // request does not return a response body" (minio/minio#17283, on S3's HeadObject and
+        // HeadBucket). The SDK cannot read a code from it; the 400 is what the learner sees.
+        expect(err.status).toBe(400);
+        return;
+      }
+      expect({ name: err.name, status: err.status }).toEqual({ name: want.name, status: 400 });
       if (want.message) expect(err.message).toMatch(want.message);
     },
   );

@@ -1,6 +1,6 @@
 // Invalid inputs generated from botocore's models for every operation the labs use: the
 // operations named in labs/*/solve.mjs (`aws <service> <command>`) and in the fidelity table's
-// rows (test/fidelity/table.ts `command: ['<service>', '<command>', …]`). For each operation's
+// rows (every file in test/fidelity/: `command: ['<service>', '<command>', …]`). For each operation's
 // input members: a required member left out, a value outside its enum, a string longer than its
 // max (or shorter than its min), a number out of range, a string that breaks its pattern, and for
 // EC2 an undocumented filter name. Each case starts from a valid input (also generated), so the
@@ -62,9 +62,13 @@ export function labOperations(models: (s: string) => ServiceModel | undefined): 
     for (const m of text.matchAll(/\baws\s+([a-z0-9]+)\s+([a-z][a-z0-9-]*)/g))
       commands.push([m[1], m[2]]);
   }
-  const table = readFileSync(path.join(ROOT, 'test/fidelity/table.ts'), 'utf8');
-  for (const m of table.matchAll(/command:\s*\[\s*'([a-z0-9]+)',\s*'([a-z][a-z0-9-]*)'/g)) {
-    commands.push([m[1], m[2]]);
+  // Every file of the fidelity table: its rows live in several (table.ts, next-steps-*.ts…).
+  const fidelity = path.join(ROOT, 'test/fidelity');
+  for (const file of readdirSync(fidelity).filter((f) => f.endsWith('.ts'))) {
+    const rows = readFileSync(path.join(fidelity, file), 'utf8');
+    for (const m of rows.matchAll(/command:\s*\[\s*'([a-z0-9]+)',\s*'([a-z][a-z0-9-]*)'/g)) {
+      commands.push([m[1], m[2]]);
+    }
   }
   const ops = new Map<string, [string, string]>();
   for (const [svc, cmd] of commands) {
