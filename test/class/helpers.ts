@@ -32,17 +32,27 @@ export function labEnv(home: string, extra: Record<string, string | undefined> =
   return env;
 }
 
-/** Run `lab <args>` to completion. */
-export function lab(args: string[], env: Record<string, string>): Promise<Run> {
+/** Run a program to completion, collecting what it prints; `input` goes to its stdin. */
+export function runProcess(
+  command: string,
+  args: string[],
+  o: { env: Record<string, string | undefined>; cwd?: string; input?: string },
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LAB, ...args], { env, cwd: ROOT });
+    const child = spawn(command, args, { env: o.env, cwd: o.cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    if (o.input !== undefined) child.stdin.end(o.input);
   });
+}
+
+/** Run `lab <args>` to completion. */
+export function lab(args: string[], env: Record<string, string>): Promise<Run> {
+  return runProcess(process.execPath, [LAB, ...args], { env, cwd: ROOT });
 }
 
 export interface ServerProcess {

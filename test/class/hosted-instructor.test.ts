@@ -30,7 +30,15 @@ import {
 } from '../../sandbox/index.ts';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { scaled } from '../helpers/timeouts.ts';
-import { lab, labEnv, must, serveClass, tempHome, type ServerProcess } from './helpers.ts';
+import {
+  lab,
+  labEnv,
+  must,
+  serveClass,
+  tempHome,
+  type ServerProcess,
+  runProcess,
+} from './helpers.ts';
 
 let pgServer: TestPostgres;
 let databaseUrl: string;
@@ -71,24 +79,16 @@ async function joinAs(who: string) {
 
 /** The real aws CLI v2 with a learner's keys, against the class gateway. */
 function awsCli(args: string[], i: SandboxInfo, extra: Record<string, string> = {}) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    // aws CLI v2.9 predates AWS_ENDPOINT_URL: the endpoint goes on the command line.
-    const c = spawn('/usr/bin/aws', [...args, '--endpoint-url', i.endpoint], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: tempHome('lab-hosted-cli-'),
-        AWS_ACCESS_KEY_ID: i.learner.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: i.learner.secretAccessKey,
-        AWS_DEFAULT_REGION: 'us-east-1',
-        ...extra,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d) => (stdout += d));
-    c.stderr.on('data', (d) => (stderr += d));
-    c.on('error', reject);
-    c.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  // aws CLI v2.9 predates AWS_ENDPOINT_URL: the endpoint goes on the command line.
+  return runProcess('/usr/bin/aws', [...args, '--endpoint-url', i.endpoint], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: tempHome('lab-hosted-cli-'),
+      AWS_ACCESS_KEY_ID: i.learner.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: i.learner.secretAccessKey,
+      AWS_DEFAULT_REGION: 'us-east-1',
+      ...extra,
+    },
   });
 }
 

@@ -4,7 +4,6 @@
 // keys, buckets or event history; a forged `x-moto-account-id` changes nothing; and a learner
 // whose PATH has no Python and no moto does day42's first steps and `lab check day42` passes them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -27,7 +26,15 @@ import {
   stopSandbox,
   type SandboxInfo,
 } from '../../sandbox/index.ts';
-import { lab, labEnv, must, serveClass, tempHome, type ServerProcess } from './helpers.ts';
+import {
+  lab,
+  labEnv,
+  must,
+  serveClass,
+  tempHome,
+  type ServerProcess,
+  runProcess,
+} from './helpers.ts';
 import { scaled } from '../helpers/timeouts.ts';
 
 const NAMES = ['Ada', 'Bo', 'Cy'] as const;
@@ -183,16 +190,7 @@ describe('a class that hosts the sandbox', () => {
     expect(start.stdout).toContain(`account ${joined.Cy.accountId}`);
     const awsEnv = { ...sandboxProcessEnv(info.Cy, { ...env, PATH: bin }), LAB_HOME: home };
     const aws = (args: string[], input?: string) =>
-      new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-        const c = spawn(join(home, 'sandbox', 'bin', 'aws'), args, { env: awsEnv });
-        let stdout = '';
-        let stderr = '';
-        c.stdout.on('data', (d) => (stdout += d));
-        c.stderr.on('data', (d) => (stderr += d));
-        c.on('error', reject);
-        c.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-        c.stdin.end(input ?? '');
-      });
+      runProcess(join(home, 'sandbox', 'bin', 'aws'), args, { env: awsEnv, input });
     const made = await aws(['iam', 'create-access-key', '--user-name', 'iam-admin']);
     expect(made.code, made.stderr).toBe(0);
     const k = JSON.parse(made.stdout).AccessKey;

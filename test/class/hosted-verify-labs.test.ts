@@ -10,13 +10,20 @@
 // (iam-groups' add-user: user, group and key in the account, the profile holding it local) is
 // contradicted when its account part is missing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { readSandboxInfo, sandboxProcessEnv, stopSandbox, freePort } from '../../sandbox/index.ts';
 import { scaled } from '../helpers/timeouts.ts';
-import { lab, labEnv, must, serveClass, tempHome, type ServerProcess } from './helpers.ts';
+import {
+  lab,
+  labEnv,
+  must,
+  serveClass,
+  tempHome,
+  type ServerProcess,
+  runProcess,
+} from './helpers.ts';
 
 let server: ServerProcess;
 let serverHome: string;
@@ -55,16 +62,8 @@ async function verdicts(labId: string, want: [string, string][]) {
 function learnerAws(who: string, args: string[]) {
   const env = labEnv(homes[who]);
   const i = readSandboxInfo(homes[who])!;
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    const c = spawn(join(homes[who], 'sandbox', 'bin', 'aws'), args, {
-      env: { ...sandboxProcessEnv(i, env), LAB_HOME: homes[who] },
-    });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d) => (stdout += d));
-    c.stderr.on('data', (d) => (stderr += d));
-    c.on('error', reject);
-    c.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  return runProcess(join(homes[who], 'sandbox', 'bin', 'aws'), args, {
+    env: { ...sandboxProcessEnv(i, env), LAB_HOME: homes[who] },
   });
 }
 
