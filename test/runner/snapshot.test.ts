@@ -92,6 +92,18 @@ async function rebuilt(blob: string, before?: bigint): Promise<void> {
   }
 }
 
+/** This Node's blob in place and no build of it running (build.ts holds `<blob>.lock`). */
+async function ownBlobSettled(blob: string): Promise<void> {
+  const node = statSync(process.execPath, { bigint: true }).mtimeNs;
+  const deadline = Date.now() + scaled(60_000);
+  for (;;) {
+    const b = statSync(blob, { bigint: true, throwIfNoEntry: false });
+    if (b?.mtimeNs === node && !existsSync(`${blob}.lock`)) return;
+    if (Date.now() > deadline) throw new Error(`${blob}: no settled build for this Node`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 beforeAll(() => {
   for (const d of ['bin', 'runner', 'labs', 'sandbox', 'package.json']) {
     cpSync(join(REPO, d), join(copy, d), { recursive: true });
@@ -211,18 +223,29 @@ describe('a snapshot that does not belong to the Node that would run it', () => 
   test('a blob written since its build (corrupted): the sources answer, then it is rebuilt', async () => {
     const blob = blobPath(copy);
     // The test above pruned it (another Node, same checkout); its check from the sources
-    // started the rebuild.
-    await rebuilt(blob);
+    // started the rebuild. Wait until that build is over (this Node's blob, no lock): on a busy
+    // machine it was still running, and its blob replaced the corrupted one below.
+    await ownBlobSettled(blob);
     const before = statSync(blob, { bigint: true }).ino;
     writeFileSync(blob, Buffer.alloc(4096, 0x5a));
     const src = sources();
-    for (const flags of [[], ['--json']]) {
-      const r = run(['check', 'day42', '--no-cleanup', ...flags]);
-      expect(r.from).toBeUndefined(); // straight to bin/lab.mjs
-      expect(r.status).toBe(1);
-      if (!flags.length) expect(r.stdout).toBe(src.stdout);
-      expect(r.stderr).not.toMatch(nodeMessage);
+    // Both checks must meet the corrupted blob: the rebuild the first one starts is held off by
+    // a lock of ours, as a build in progress holds it (on a busy machine it finished in time to
+    // replace the blob before the second check).
+    writeFileSync(`${blob}.lock`, String(process.pid));
+    try {
+      for (const flags of [[], ['--json']]) {
+        const r = run(['check', 'day42', '--no-cleanup', ...flags]);
+        expect(r.from).toBeUndefined(); // straight to bin/lab.mjs
+        expect(r.status).toBe(1);
+        if (!flags.length) expect(r.stdout).toBe(src.stdout);
+        expect(r.stderr).not.toMatch(nodeMessage);
+      }
+    } finally {
+      rmSync(`${blob}.lock`, { force: true });
     }
+    // The next check, from the sources again, starts the rebuild that replaces it.
+    expect(run(['check', 'day42', '--no-cleanup']).from).toBeUndefined();
     await rebuilt(blob, before);
     expect(run(['check', 'day42', '--no-cleanup']).from).toBe('start-up snapshot');
     // Built by this Node for this checkout: the other Node's blob above was pruned.
