@@ -2,31 +2,12 @@
 // learner who joins again from the same lab home (their learner token, the same code, the same
 // name) is the same learner with the same account; the report shows each learner's account;
 // the server's verdicts mark the cells; a reset forgets them; no secret is ever stored.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openClassStore, type ClassStore } from '../../runner/class/store/index.ts';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { buildReport } from '../../runner/class/report.ts';
-import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
-import { scaled } from '../helpers/timeouts.ts';
+import { storeKinds } from './store-kinds.ts';
 
-let pgServer: TestPostgres;
-const tmp = mkdtempSync(join(tmpdir(), 'labrunner-hosted-store-'));
-
-beforeAll(async () => {
-  pgServer = await startTestPostgres();
-}, scaled(40_000));
-afterAll(async () => {
-  await pgServer?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-let n = 0;
-const stores: [string, () => Promise<ClassStore>][] = [
-  ['sqlite', () => openClassStore({ sqlitePath: join(tmp, `s${++n}.db`) })],
-  ['postgres', async () => openClassStore({ databaseUrl: await pgServer.createDatabase() })],
-];
+const { stores, lastSqlite } = storeKinds('labrunner-hosted-store-');
 const steps = async () => ['create-key', 'configure'];
 
 describe.each(stores)('hosted accounts in the class store on %s', (kind, open) => {
@@ -125,7 +106,7 @@ describe.each(stores)('hosted accounts in the class store on %s', (kind, open) =
     }
     if (kind === 'sqlite') {
       // Nothing in the file looks like a secret access key or a key id.
-      const bytes = readFileSync(join(tmp, `s${n}.db`)).toString('latin1');
+      const bytes = readFileSync(lastSqlite()).toString('latin1');
       expect(bytes).not.toMatch(/AKIA[A-Z0-9]{16}/);
     }
   });

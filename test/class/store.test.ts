@@ -1,28 +1,12 @@
 // The class store, run unchanged against SQLite and PostgreSQL: same
 // statements, same semantics (idempotency, progress aggregation, tokens).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { openClassStore, type ClassStore } from '../../runner/class/store/index.ts';
-import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { openClassStore } from '../../runner/class/store/index.ts';
+import { storeKinds } from './store-kinds.ts';
 
-let pgServer: TestPostgres;
-const tmp = mkdtempSync(join(tmpdir(), 'labrunner-class-store-'));
-
-beforeAll(async () => {
-  pgServer = await startTestPostgres();
-});
-afterAll(async () => {
-  await pgServer?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-let n = 0;
-const stores: [string, () => Promise<ClassStore>][] = [
-  ['sqlite', () => openClassStore({ sqlitePath: join(tmp, `s${++n}.db`) })],
-  ['postgres', async () => openClassStore({ databaseUrl: await pgServer.createDatabase() })],
-];
+const { tmp, stores, postgres } = storeKinds('labrunner-class-store-');
 
 describe.each(stores)('class store on %s', (_kind, open) => {
   it('creates a class, joins learners, and authenticates only real tokens', async () => {
@@ -233,7 +217,7 @@ describe.each(stores)('class store on %s', (_kind, open) => {
   });
 
   it('migrates idempotently: opening an existing store twice keeps its data', async () => {
-    const url = _kind === 'postgres' ? await pgServer.createDatabase() : undefined;
+    const url = _kind === 'postgres' ? await postgres().createDatabase() : undefined;
     const path = join(tmp, `reopen-${_kind}.db`);
     const first = await openClassStore({ databaseUrl: url, sqlitePath: path });
     const c = await first.createClass('kept');
