@@ -1,5 +1,14 @@
 import { defineConfig } from 'vitest/config';
-import { scaled } from './test/helpers/timeouts.ts';
+import { machineFactor, scaled } from './test/helpers/timeouts.ts';
+
+// One factor for the whole run, from how busy the machine is as it starts (or as set): every
+// worker and every process the tests start inherit it, so a bound means the same everywhere.
+if (!process.env.LAB_TEST_TIMEOUT_FACTOR) {
+  process.env.LAB_TEST_TIMEOUT_FACTOR = String(machineFactor());
+  if (Number(process.env.LAB_TEST_TIMEOUT_FACTOR) > 3) {
+    console.log(`A busy machine: test time bounds ×${process.env.LAB_TEST_TIMEOUT_FACTOR}`);
+  }
+}
 
 export default defineConfig({
   test: {
@@ -7,6 +16,8 @@ export default defineConfig({
     // One scope per run: a temp root and an environment marker for everything the tests start;
     // after the run and on Ctrl-C/SIGTERM, what is left of it (and only that) is stopped.
     globalSetup: ['test/global-setup.ts'],
+    // LAB_TEST_CPU_LOG=<file>: each file's CPU, for bench/suite-cpu.mjs (nothing without it).
+    setupFiles: ['test/helpers/cpu-log.ts'],
     // Tests start real sandboxes (moto + gateway), browsers and databases. Bounds catch hangs,
     // not slow machines: they scale with LAB_TEST_TIMEOUT_FACTOR (test/helpers/timeouts.ts).
     testTimeout: scaled(60_000),

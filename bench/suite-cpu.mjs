@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Where the suite's CPU goes (issue 22): runs vitest (all files, or the ones given) with
+// LAB_TEST_CPU_LOG, then prints each file's CPU — the worker's own and that of the processes it
+// started and waited for (AWS CLIs, `lab`, browsers, sandboxes it stopped) — heaviest first, and
+// the run's total. The total minus the files' sum is what no worker waited for (sandboxes that
+// outlived their worker, the vitest main process).
+//   node bench/suite-cpu.mjs [--top 30] [vitest args…]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+const args = process.argv.slice(2);
+let top = 30;
+const t = args.indexOf('--top');
+if (t >= 0) top = Number(args.splice(t, 2)[1]);
+const log = join(mkdtempSync(join(tmpdir(), 'suite-cpu-')), 'cpu.jsonl');
+
+/** CPU (s) of this process's waited-for children, from /proc/self/stat (cutime + cstime). */
+function childrenCpu() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) / 100;
+}
+
+const t0 = Date.now();
+const child = spawn('npx', ['vitest', 'run', ...args], {
+  stdio: 'inherit',
+  env: { ...process.env, LAB_TEST_CPU_LOG: log },
+});
+child.on('exit', (code) => {
+  const wall = (Date.now() - t0) / 1000;
+  const total = childrenCpu();
+  const rows = existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
+  const cpu = (r) => (r.selfMs + r.childrenMs) / 1000;
+  rows.sort((a, b) => cpu(b) - cpu(a));
+  const sum = rows.reduce((s, r) => s + cpu(r), 0);
+  const fmt = (n) => n.toFixed(1).padStart(7);
+  console.log(
+    `\n${'cpu s'.padStart(7)} ${'worker'.padStart(7)} ${'waited'.padStart(7)} ${'wall s'.padStart(7)}  file`,
+  );
+  for (const r of rows.slice(0, top)) {
+    const file = relative(process.cwd(), r.file);
+    console.log(
+      `${fmt(cpu(r))} ${fmt(r.selfMs / 1000)} ${fmt(r.childrenMs / 1000)} ${fmt(r.wallMs / 1000)}  ${file}`,
+    );
+  }
+  console.log(
+    `\n${rows.length} files: ${sum.toFixed(0)} s of CPU in the files, ${total.toFixed(0)} s in the run ` +
+      `(${(total - sum).toFixed(0)} s waited for by no file), ${wall.toFixed(0)} s of wall time.`,
+  );
+  process.exit(code ?? 1);
+});
