@@ -2,7 +2,7 @@
 // Where the suite's CPU goes (issue 22): runs vitest (all files, or the ones given) with
 // LAB_TEST_CPU_LOG, then prints each file's CPU — the worker's own and that of the processes it
 // started and waited for (AWS CLIs, `lab`, browsers, sandboxes it stopped) — heaviest first, and
-// the run's total. The total minus the files' sum is what no worker waited for (sandboxes that
+// the run's total, and how many assertions the tests made (a faster suite must not check less). The total minus the files' sum is what no worker waited for (sandboxes that
 // outlived their worker, the vitest main process).
 //   node bench/suite-cpu.mjs [--top 30] [vitest args…]
 import { spawn } from 'node:child_process';
@@ -41,6 +41,8 @@ child.on('exit', (code) => {
   const cpu = (r) => (r.selfMs + r.childrenMs) / 1000;
   rows.sort((a, b) => cpu(b) - cpu(a));
   const sum = rows.reduce((s, r) => s + cpu(r), 0);
+  const tests = rows.reduce((s, r) => s + (r.tests ?? 0), 0);
+  const assertions = rows.reduce((s, r) => s + (r.assertions ?? 0), 0);
   const fmt = (n) => n.toFixed(1).padStart(7);
   console.log(
     `\n${'cpu s'.padStart(7)} ${'worker'.padStart(7)} ${'waited'.padStart(7)} ${'wall s'.padStart(7)}  file`,
@@ -53,7 +55,8 @@ child.on('exit', (code) => {
   }
   console.log(
     `\n${rows.length} files: ${sum.toFixed(0)} s of CPU in the files, ${total.toFixed(0)} s in the run ` +
-      `(${(total - sum).toFixed(0)} s waited for by no file), ${wall.toFixed(0)} s of wall time.`,
+      `(${(total - sum).toFixed(0)} s waited for by no file), ${wall.toFixed(0)} s of wall time.\n` +
+      `${tests} tests made ${assertions} assertions.`,
   );
   process.exit(code ?? 1);
 });
