@@ -4,7 +4,8 @@
 // Screenshots go to test-results/ (a CI artifact).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser.ts';
 import pg_ from 'pg';
 import { startClassServer, type RunningClassServer } from '../../runner/class/server.ts';
 import { ClassClient } from '../../runner/class/client.ts';
@@ -18,13 +19,7 @@ let pg: TestPostgres;
 let browser: Browser;
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [pg, browser] = await Promise.all([
-    startTestPostgres(),
-    chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    }),
-  ]);
+  [pg, browser] = await Promise.all([startTestPostgres(), launchBrowser()]);
 });
 afterAll(async () => {
   await browser?.close();

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListAccessKeysCommand, ListUsersCommand, CreateUserCommand } from '@aws-sdk/client-iam';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layout } from '../../sandbox/lifecycle/layout.ts';
 import { readRun } from '../../sandbox/lifecycle/state.ts';
@@ -27,7 +27,7 @@ import {
 import { learnerServices, type LearnerServices } from '../../runner/serve/learner.ts';
 import { labsRoot } from '../../runner/lab/paths.ts';
 import { adminClients, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
-import { CHROMIUM } from '../site/helpers.ts';
+import { launchBrowser } from '../helpers/browser.ts';
 import { scaled } from '../helpers/timeouts.ts';
 
 let sb: TestSandbox;
@@ -83,17 +83,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
   evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      // DNS rebinding, without DNS: the attacker's names resolve to 127.0.0.1.
-      '--host-resolver-rules=MAP evil.test 127.0.0.1, MAP rebind.evil.test 127.0.0.1',
-    ],
-  });
+  browser = await launchBrowser([
+    // DNS rebinding, without DNS: the attacker's names resolve to 127.0.0.1.
+    '--host-resolver-rules=MAP evil.test 127.0.0.1, MAP rebind.evil.test 127.0.0.1',
+  ]);
   page = await (await browser.newContext()).newPage();
   page.on('response', (r) =>
     statuses.push({ url: r.url(), status: r.status(), method: r.request().method() }),

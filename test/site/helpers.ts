@@ -3,30 +3,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type Locator,
-  type Page,
-} from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { buildSite, PROJECT_ROOT } from '../../runner/serve/index.ts';
 import { labsRoot } from '../../runner/lab/paths.ts';
 import { scaled } from '../helpers/timeouts.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
-
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (.ci/run does).`,
-    );
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-}
+export { CHROMIUM, launchBrowser } from '../helpers/browser.ts';
 
 /**
  * The site built from `labsDir` (default: the repository's labs/). The repository's labs are
