@@ -1,0 +1,104 @@
+# The warm AWS CLI's client (server.py says why). install.ts writes it as `<dir>/python3`, with
+# the shebang `#!<real interpreter> -SE` and REAL/SERVER/DIR set above this text, so a script
+# whose shebang names it (`aws`, or the sandbox wrapper's `python3 .aws-endpoint.py`) runs as
+# `python3 script args` would, in a child forked from a server that has imported awscli.
+# It runs the real interpreter instead (exec: an ordinary cold run) whenever the warm run could
+# differ or cannot happen: a TTY (pager, /dev/tty, job control), interpreter options,
+# AWS_DATA_PATH (awscli reads it on import), LABRUNNER_COLD_AWS_CLI=1, no server yet.
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+
+# Variables that decide an interpreter's start-up state (locale, encodings, flags, paths): one
+# server per set of their values.
+_KEYS = ("LANG", "LC_ALL", "LC_CTYPE")
+
+
+def cold():
+    os.execv(REAL, [REAL, *sys.argv[1:]])
+
+
+def start_server(path):
+    env = {k: v for k, v in os.environ.items() if k.startswith("PYTHON") or k in _KEYS}
+    # The suite's reaper stops what carries the run's marker (test/helpers/run-scope.ts).
+    for k in ("LABRUNNER_TEST_RUN", "LABRUNNER_WARM_CLI_CPU_LOG", "PATH", "TMPDIR"):
+        if k in os.environ:
+            env[k] = os.environ[k]
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        os.posix_spawn(
+            REAL,
+            [REAL, SERVER, path],
+            env,
+            file_actions=[(os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, null, 1),
+                          (os.POSIX_SPAWN_DUP2, null, 2)],
+            setsid=True,
+        )
+    except OSError:
+        pass
+    os.close(null)
+
+
+def main():
+    args = sys.argv[1:]
+    if (
+        not args
+        or args[0].startswith("-")
+        or os.environ.get("LABRUNNER_COLD_AWS_CLI") == "1"
+        or "AWS_DATA_PATH" in os.environ
+        or any(os.isatty(fd) for fd in (0, 1, 2))
+    ):
+        cold()
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        cold()
+    key = repr(sorted((k, v) for k, v in os.environ.items() if k.startswith("PYTHON") or k in _KEYS))
+    # A short, stable name per key (str hashes are salted per process; this is not).
+    h = 0
+    for c in key.encode():
+        h = (h * 131 + c) % (1 << 61)
+    path = "%s/srv-%x.sock" % (DIR, h)
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect(path)
+    except OSError:
+        conn.close()
+        start_server(path)
+        cold()  # this once; the next call finds the server
+    umask = os.umask(0)
+    os.umask(umask)
+    body = json.dumps(
+        {"argv": args, "env": dict(os.environ), "cwd": cwd, "umask": umask}
+    ).encode()
+    try:
+        socket.send_fds(conn, [struct.pack("!I", len(body))], [0, 1, 2])
+        conn.sendall(body)
+    except OSError:
+        # The server refused us before it read anything (nothing ran): run cold.
+        conn.close()
+        cold()
+    reply = b""
+    while True:
+        try:
+            chunk = conn.recv(4096)
+        except InterruptedError:
+            continue
+        if not chunk:
+            break
+        reply += chunk
+    if not reply:
+        # The command's process died without a word (killed by a signal): as a shell shows it.
+        sys.stderr.write("aws: the warm CLI's process died without an exit status\n")
+        os._exit(1)
+    result = json.loads(reply)
+    if result.get("signal"):
+        signal.signal(result["signal"], signal.SIG_DFL)
+        os.kill(os.getpid(), result["signal"])
+    os._exit(result["status"])
+
+
+main()
