@@ -11,6 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RUN_VAR, selfAndAncestors, type RunScope } from './helpers/run-scope.ts';
 import { sweep } from './helpers/reap.ts';
+import { installWarmCli, WARM_V1_VAR, WARM_V2_VAR } from './helpers/warm-cli/install.ts';
 
 const REAPER = fileURLToPath(new URL('./helpers/reap.ts', import.meta.url));
 
@@ -46,6 +47,15 @@ export default function setup() {
   process.env.LAB_ENGINE_WARM_EC2 ??= '0';
   const direct = pyenvBinDir();
   if (direct) process.env.PATH = `${direct}:${process.env.PATH ?? ''}`;
+  // The real CLIs, run warm: a fresh process per command forked after awscli's imports
+  // (test/helpers/warm-cli/server.py; docs/testing.md). `aws` on PATH is the warm v1;
+  // debianCli() the warm v2. LABRUNNER_COLD_AWS_CLI=1 runs both cold.
+  if (direct) {
+    const v1 = installWarmCli(join(root, 'warm-cli', 'v1'), join(direct, 'aws'));
+    process.env[WARM_V1_VAR] = v1;
+    process.env.PATH = `${v1}:${process.env.PATH}`;
+  }
+  process.env[WARM_V2_VAR] = installWarmCli(join(root, 'warm-cli', 'v2'), '/usr/bin/aws');
 
   // Vitest exits at once on SIGINT/SIGTERM without running the teardown below; its watchdog
   // stops the workers, but not the detached sandboxes they started. A detached reaper waits
@@ -72,7 +82,10 @@ export default function setup() {
   return async function teardown() {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    const left = await sweep(scope, selfAndAncestors());
+    // The warm CLI's servers live for the whole run by design: stopped, not named as leaks.
+    const left = (await sweep(scope, selfAndAncestors())).filter(
+      (p) => !p.args.includes('/warm-cli/server.py '),
+    );
     if (left.length) {
       console.warn(
         `Stopped ${left.length} process(es) this run's tests left running:\n` +

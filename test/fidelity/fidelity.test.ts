@@ -34,6 +34,7 @@ import { TABLE, type Profile, type Row } from './table.ts';
 import { setupStateRules } from './state-rules-setup.ts';
 import { setupNextSteps } from './next-steps-setup.ts';
 import { scaled } from '../helpers/timeouts.ts';
+import { debianCli } from '../helpers/warm-cli/install.ts';
 
 // ~160 rows through two CLIs each, a sandbox restart and their setup: minutes on a busy machine.
 // Measured on 2 cores: 73 rows 625 s at load ~34 (1003 s at load 47); 162 rows 599 s at load ~22.
@@ -41,7 +42,7 @@ const SLOW = scaled(400_000); // 1200 s at the default factor
 
 /** One CLI run's bound: 90 s at the default factor. */
 const RUN_MS = scaled(30_000);
-const CLIS = { v1: 'aws', v2: '/usr/bin/aws' } as const;
+const CLIS = { v1: 'aws', v2: debianCli() } as const;
 type Cli = keyof typeof CLIS;
 const PARALLEL = 6;
 const ENDPOINT_SHIM = fileURLToPath(

@@ -7,6 +7,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { execFile } from 'node:child_process';
 import { REGION } from './gateway-fixture.ts';
 import { scaled } from '../helpers/timeouts.ts';
+import { debianCli } from '../helpers/warm-cli/install.ts';
 
 export interface Creds {
   accessKeyId: string;
@@ -25,8 +26,11 @@ export function sdk(endpoint: string, credentials: Creds, extra: Record<string, 
   };
 }
 
-/** The AWS CLIs: v1 (pyenv, on PATH) and Debian's v2.9 (.ci/run installs it). Both required. */
-export const CLIS = ['aws', '/usr/bin/aws'];
+/**
+ * The AWS CLIs: v1 (pyenv, on PATH) and Debian's v2.9 (.ci/run installs it). Both required.
+ * Both warm in the suite (test/helpers/warm-cli): the same CLI code, a fresh process each.
+ */
+export const CLIS = ['aws', debianCli()];
 
 export interface CliResult {
   code: number;

@@ -11,6 +11,7 @@ import { DescribeKeyPairsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminClients, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { aws, CLIS, type Creds } from './clients.ts';
+import { debianCli } from '../helpers/warm-cli/install.ts';
 
 let sb: TestSandbox;
 let nobody: Creds & { arn: string };
@@ -49,7 +50,7 @@ afterAll(() => sb?.stop());
 
 // The journey runs once (Debian's v2); the error lines below run on both CLIs.
 describe('first instance', () => {
-  const bin = '/usr/bin/aws';
+  const bin = debianCli();
   const tag = 'v2';
   it('key pair, SSH from one address, launch, stop, terminate, delete (v2)', async () => {
     let r = await cli(bin, ['ec2', 'create-key-pair', '--key-name', `kp-${tag}`]);

@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { scaled } from '../helpers/timeouts.ts';
+import { WARM_V2_VAR } from '../helpers/warm-cli/install.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LAB = fileURLToPath(new URL('../../bin/lab.mjs', import.meta.url));
@@ -54,5 +55,7 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
  */
 export function withDebianCli(env: Record<string, string>): Record<string, string> {
   const [wrapperDir, ...rest] = env.PATH.split(':');
-  return { ...env, PATH: [wrapperDir, '/usr/bin', ...rest].join(':') };
+  // The suite's warm v2.9 (test/helpers/warm-cli) before /usr/bin: the same CLI, started warm.
+  const warm = process.env[WARM_V2_VAR] ? [process.env[WARM_V2_VAR]] : [];
+  return { ...env, PATH: [wrapperDir, ...warm, '/usr/bin', ...rest].join(':') };
 }

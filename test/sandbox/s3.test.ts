@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminClients, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { aws, CLIS, type Creds } from './clients.ts';
+import { debianCli } from '../helpers/warm-cli/install.ts';
 
 let sb: TestSandbox;
 let tmp: string;
@@ -298,7 +299,7 @@ describe('bucket lifecycle as a learner meets it', () => {
       'An error occurred (IllegalLocationConstraintException) when calling the CreateBucket operation: The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.',
     );
     r = await cli(
-      '/usr/bin/aws',
+      debianCli(),
       [
         's3api',
         'create-bucket',
@@ -401,14 +402,14 @@ describe('a bucket asked for in another region (sandbox/engine/s3_regions.py)', 
   );
 
   it('a presigned URL signed for the wrong region is refused; the right region works', async () => {
-    const wrong = await cli('/usr/bin/aws', ['s3', 'presign', `s3://${FAR}/far.txt`]);
+    const wrong = await cli(debianCli(), ['s3', 'presign', `s3://${FAR}/far.txt`]);
     let res = await fetch(wrong.stdout.trim(), { redirect: 'manual' });
     expect(res.status).toBe(301);
     expect(await res.text()).toContain(
       `<Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.</Message><Endpoint>${FAR}.s3.ap-southeast-2.amazonaws.com</Endpoint><Bucket>${FAR}</Bucket>`,
     );
     const right = await cli(
-      '/usr/bin/aws',
+      debianCli(),
       ['s3', 'presign', `s3://${FAR}/far.txt`],
       undefined,
       'ap-southeast-2',

@@ -114,7 +114,7 @@ describe('a role session', () => {
 describe('a presigned S3 URL', () => {
   // CLI v2 signs `s3 presign` with SigV4 (X-Amz-Expires); CLI v1 (botocore 1.43) still signs
   // it with SigV2 (`Expires=<epoch>`), which has no week limit and is not judged here.
-  it.each(CLIS.filter((b) => b === '/usr/bin/aws'))(
+  it.each(CLIS.filter((b) => b !== 'aws'))(
     'made with `aws s3 presign` lives at most a week (%s)',
     async (bin) => {
       const presign = async (seconds: number) => {
