@@ -146,6 +146,10 @@ describe.each(['v1', 'v2'] as const)('%s: cold and warm give the same result', (
     const tty = await parent(WARM[v], {}, true);
     expect(tty).not.toContain(SERVER);
     expect(tty).toContain(join(dirname(WARM[v]), 'aws')); // it was the warm `aws`, run cold
+    // awscli reads HOME on import (assumerole's cache folder, ...): another HOME runs cold,
+    // or v1 would cache a role's session in the server's ~/.aws/cli/cache.
+    const home = mkdtempSync(join(root, 'home-'));
+    expect(await parent(WARM[v], { HOME: home })).not.toContain(SERVER);
   });
 
   it('a killed client takes its command down with it (no orphan)', async () => {
@@ -213,7 +217,7 @@ it('refuses a connection from another uid (the socket opened to all only for thi
     // As `python3 script` through the server: sends the request with fds 0/1/2, prints the reply.
     const caller = `import json, os, socket, struct
 s = socket.socket(socket.AF_UNIX); s.connect(${JSON.stringify(sock)})
-b = json.dumps({"argv": [${JSON.stringify(script)}], "env": {}, "cwd": "/", "umask": 18}).encode()
+b = json.dumps({"argv": [${JSON.stringify(script)}], "env": dict(os.environ), "cwd": "/", "umask": 18}).encode()
 socket.send_fds(s, [struct.pack("!I", len(b))], [0, 1, 2]); s.sendall(b)
 print("reply:", s.recv(100))`;
     const other = spawnSync(py, ['-c', caller], {

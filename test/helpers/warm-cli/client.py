@@ -22,11 +22,10 @@ def cold():
 
 
 def start_server(path):
-    env = {k: v for k, v in os.environ.items() if k.startswith("PYTHON") or k in _KEYS}
-    # The suite's reaper stops what carries the run's marker (test/helpers/run-scope.ts).
-    for k in ("LABRUNNER_TEST_RUN", "LABRUNNER_WARM_CLI_CPU_LOG", "PATH", "TMPDIR"):
-        if k in os.environ:
-            env[k] = os.environ[k]
+    # The caller's whole environment: what the imports read (HOME, ...) is then this caller's,
+    # and later callers whose values differ run cold (server.py). It carries the run's marker:
+    # the suite's reaper stops the server (test/helpers/run-scope.ts).
+    env = dict(os.environ)
     null = os.open(os.devnull, os.O_RDWR)
     try:
         os.posix_spawn(
@@ -97,6 +96,8 @@ def main():
         sys.stderr.write("aws: the warm CLI's process died without an exit status\n")
         os._exit(1)
     result = json.loads(reply)
+    if result.get("cold"):
+        cold()  # a variable awscli reads on import differs from the server's: nothing ran
     if result.get("signal"):
         signal.signal(result["signal"], signal.SIG_DFL)
         os.kill(os.getpid(), result["signal"])

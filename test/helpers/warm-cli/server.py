@@ -37,8 +37,60 @@ if __name__ == "__main__":
 
 # What the child would have imported anyway (awscli.clidriver.main loads awscli.handlers on
 # every call); imported once here. Measured: bench/README.md ("Warm AWS CLI").
-import awscli.clidriver  # noqa: F401
-import awscli.handlers  # noqa: F401
+# Some modules read the environment on import (awscli/customizations/assumerole.py:
+# CACHE_DIR = expanduser('~/.aws/cli/cache'); botocore's BOTO_DISABLE_CRT, ...): a child would
+# keep the values this process had. So every variable read during the imports is recorded, and
+# a caller whose value differs for any of them is told to run cold (client.py).
+class _Recording(dict):
+    def __init__(self, real):
+        super().__init__()
+        self.real, self.read = real, set()
+
+    def __getitem__(self, k):
+        self.read.add(k)
+        return self.real[k]
+
+    def __contains__(self, k):
+        self.read.add(k)
+        return k in self.real
+
+    def get(self, k, default=None):
+        self.read.add(k)
+        return self.real.get(k, default)
+
+    def __setitem__(self, k, v):
+        self.real[k] = v
+
+    def __delitem__(self, k):
+        del self.real[k]
+
+    def __iter__(self):
+        self.read.add("*")
+        return iter(self.real)
+
+    def copy(self):
+        self.read.add("*")
+        return self.real.copy()
+
+    def __len__(self):
+        return len(self.real)
+
+    def keys(self):
+        self.read.add("*")
+        return self.real.keys()
+
+    def items(self):
+        self.read.add("*")
+        return self.real.items()
+
+
+_real_environ, os.environ = os.environ, _Recording(os.environ)
+try:
+    import awscli.clidriver  # noqa: F401
+    import awscli.handlers  # noqa: F401
+finally:
+    _IMPORT_READ = os.environ.read
+    os.environ = _real_environ
 
 # Environment variables the imports above set (awscli/__init__.py sets AWS_DATA_PATH): a fresh
 # process sets them the same way, so each child gets them on top of the caller's environment.
@@ -118,12 +170,27 @@ def _flush_std():
     return status
 
 
-def _child(conn):
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def _read_request(conn):
     head, fds, _flags, _addr = socket.recv_fds(conn, 4, 3)
     if len(fds) != 3 or len(head) != 4:
-        os._exit(70)
-    req = json.loads(_recv_exact(conn, struct.unpack("!I", head)[0]))
+        for fd in fds:
+            os.close(fd)
+        raise EOFError("no request")
+    return json.loads(_recv_exact(conn, struct.unpack("!I", head)[0])), fds
+
+
+def _differs(env):
+    """A variable read during the imports whose value the caller has different (or all)."""
+    if "*" in _IMPORT_READ:
+        return "*"
+    for k in _IMPORT_READ:
+        if env.get(k) != _ENV_AT_START.get(k):
+            return k
+    return None
+
+
+def _child(conn, req, fds):
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
         os.close(fd)
@@ -215,10 +282,25 @@ def serve(path):
         except (socket.timeout, InterruptedError):
             continue
         idle_since = time.monotonic()
-        conn.settimeout(None)
         # Another local user must never run code as us (a config's credential_process runs
         # commands): the socket's directory is 0700 and the socket 0600, and the peer is checked.
         if _peer_uid(conn) != me:
+            conn.close()
+            continue
+        try:
+            conn.settimeout(5)  # a caller sends at once; never let one hold the server
+            req, fds = _read_request(conn)
+            conn.settimeout(None)
+        except (OSError, EOFError, ValueError):
+            conn.close()
+            continue
+        if _differs(req["env"]):
+            for fd in fds:
+                os.close(fd)
+            try:
+                conn.sendall(b'{"cold": true}')
+            except OSError:
+                pass
             conn.close()
             continue
         pid = os.fork()
@@ -226,9 +308,11 @@ def serve(path):
             listener.close()
             os.close(_LOCK)
             try:
-                _child(conn)
+                _child(conn, req, fds)
             finally:
                 os._exit(70)
+        for fd in fds:
+            os.close(fd)
         conn.close()
     _leave(path)
 
