@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import pty from '@lydell/node-pty';
 import xterm from '@xterm/headless';
 import { scaled } from '../helpers/timeouts.ts';
+import { withoutWarmCli } from '../helpers/warm-cli/install.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const LAB = fileURLToPath(new URL('../../bin/lab.mjs', import.meta.url));
@@ -60,7 +61,7 @@ export function spawnTerm(
     cols,
     rows,
     cwd: opts.cwd ?? ROOT,
-    env: personsTerminal({ TERM: 'xterm-256color', ...opts.env }),
+    env: personsTerminal({ TERM: 'xterm-256color', ...withoutWarmCli(opts.env) }),
   });
   const vt = new xterm.Terminal({ cols, rows, scrollback: 5000, allowProposedApi: true });
   let raw = '';

@@ -46,3 +46,19 @@ export function debianCli(env: NodeJS.ProcessEnv = process.env): string {
   const dir = env[WARM_V2_VAR];
   return dir ? join(dir, 'aws') : '/usr/bin/aws';
 }
+
+/**
+ * `env` without the warm folders on PATH: a pseudo-terminal journey runs what a learner runs
+ * (the TTY would make the client run cold anyway, but `aws` found on PATH must be the real
+ * one: pyenv's `system` version, `lab shell`'s banner, `type -p aws` name it).
+ */
+export function withoutWarmCli(env: Record<string, string>): Record<string, string> {
+  const warm = new Set([process.env[WARM_V1_VAR], process.env[WARM_V2_VAR]].filter(Boolean));
+  if (!env.PATH || warm.size === 0) return env;
+  return {
+    ...env,
+    PATH: env.PATH.split(':')
+      .filter((d) => !warm.has(d))
+      .join(':'),
+  };
+}
