@@ -1,6 +1,6 @@
 // The warm AWS CLI (server.py says what and why): for a real CLI script, a folder holding
-// `python3` (client.py with the script's interpreter in its shebang) and `aws` (a script run by
-// that `python3`, which runs the real script). Put the folder first on PATH and `aws` is the
+// `client/python3` (client.py with the script's interpreter in its shebang) and `aws` (a script
+// run by that `python3`, which runs the real script). Put the folder first on PATH and `aws` is the
 // real CLI, run in a process forked from a server that has imported awscli already.
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,15 +23,19 @@ export function shebangInterpreter(script: string): string {
  */
 export function installWarmCli(dir: string, real: string): string {
   const interp = shebangInterpreter(real);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // The client (and its sockets) one level down: a `python3` on PATH would stand in for the
+  // real one in everything else the tests run.
+  const client = join(dir, 'client');
+  mkdirSync(client, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
+  chmodSync(client, 0o700);
   const header =
     `#!${interp} -SE\n` +
-    `REAL = ${JSON.stringify(interp)}\nSERVER = ${JSON.stringify(SERVER)}\nDIR = ${JSON.stringify(dir)}\n`;
-  writeFileSync(join(dir, 'python3'), header + readFileSync(CLIENT, 'utf8'), { mode: 0o700 });
+    `REAL = ${JSON.stringify(interp)}\nSERVER = ${JSON.stringify(SERVER)}\nDIR = ${JSON.stringify(client)}\n`;
+  writeFileSync(join(client, 'python3'), header + readFileSync(CLIENT, 'utf8'), { mode: 0o700 });
   writeFileSync(
     join(dir, 'aws'),
-    `#!${join(dir, 'python3')}\nimport runpy\nrunpy.run_path(${JSON.stringify(real)}, run_name="__main__")\n`,
+    `#!${join(client, 'python3')}\nimport runpy\nrunpy.run_path(${JSON.stringify(real)}, run_name="__main__")\n`,
     { mode: 0o700 },
   );
   return dir;
