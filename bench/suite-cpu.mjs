@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Where the suite's CPU goes (issue 22): runs vitest (all files, or the ones given) with
 // LAB_TEST_CPU_LOG, then prints each file's CPU — the worker's own and that of the processes it
-// started and waited for (AWS CLIs, `lab`, browsers, sandboxes it stopped) — heaviest first, and
-// the run's total, and how many assertions the tests made (a faster suite must not check less). The total minus the files' sum is what no worker waited for (sandboxes that
-// outlived their worker, the vitest main process).
+// started and waited for (AWS CLIs, `lab`, browsers, sandboxes it stopped) — heaviest first; the
+// run's total, with the part spent in the warm AWS CLI servers (they run the tests' CLI commands,
+// so a file's own figure leaves those out) and the part no file waited for (sandboxes that
+// outlived their worker, vitest itself); and how many assertions the tests made (a faster suite
+// must not check less).
 //   node bench/suite-cpu.mjs [--top 30] [vitest args…]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
@@ -14,7 +16,11 @@ const args = process.argv.slice(2);
 let top = 30;
 const t = args.indexOf('--top');
 if (t >= 0) top = Number(args.splice(t, 2)[1]);
-const log = join(mkdtempSync(join(tmpdir(), 'suite-cpu-')), 'cpu.jsonl');
+const dir = mkdtempSync(join(tmpdir(), 'suite-cpu-'));
+const log = join(dir, 'cpu.jsonl');
+// The warm AWS CLI servers (test/helpers/warm-cli) run the tests' CLI commands in their own
+// forks, which no test process waits for: each server adds its CPU here when the run stops it.
+const warmLog = join(dir, 'warm-cli.jsonl');
 
 /** CPU (s) of this process's waited-for children, from /proc/self/stat (cutime + cstime). */
 function childrenCpu() {
@@ -26,18 +32,19 @@ function childrenCpu() {
 const t0 = Date.now();
 const child = spawn('npx', ['vitest', 'run', ...args], {
   stdio: 'inherit',
-  env: { ...process.env, LAB_TEST_CPU_LOG: log },
+  env: { ...process.env, LAB_TEST_CPU_LOG: log, LABRUNNER_WARM_CLI_CPU_LOG: warmLog },
 });
 child.on('exit', (code) => {
   const wall = (Date.now() - t0) / 1000;
-  const total = childrenCpu();
-  const rows = existsSync(log)
-    ? readFileSync(log, 'utf8')
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-    : [];
+  const lines = (f) => (existsSync(f) ? readFileSync(f, 'utf8').trim().split('\n') : []);
+  const warm = lines(warmLog)
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .reduce((s, w) => s + w.server + w.children, 0);
+  const total = childrenCpu() + warm;
+  const rows = lines(log)
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   const cpu = (r) => (r.selfMs + r.childrenMs) / 1000;
   rows.sort((a, b) => cpu(b) - cpu(a));
   const sum = rows.reduce((s, r) => s + cpu(r), 0);
@@ -55,7 +62,8 @@ child.on('exit', (code) => {
   }
   console.log(
     `\n${rows.length} files: ${sum.toFixed(0)} s of CPU in the files, ${total.toFixed(0)} s in the run ` +
-      `(${(total - sum).toFixed(0)} s waited for by no file), ${wall.toFixed(0)} s of wall time.\n` +
+      `(${warm.toFixed(0)} s of it in the warm AWS CLI servers, ${(total - sum - warm).toFixed(0)} s ` +
+      `elsewhere: sandboxes no file waited for, vitest), ${wall.toFixed(0)} s of wall time.\n` +
       `${tests} tests made ${assertions} assertions.`,
   );
   process.exit(code ?? 1);
