@@ -244,6 +244,7 @@ def saved_services(state_dir: str) -> list[str]:
 
 def load(state_dir: str, service: str) -> None:
     """Load one snapshot into moto's live BackendDict (before any request uses that service)."""
+    from moto.core import base_backend
     from moto.core.base_backend import BackendDict
 
     import snapshot_iam
@@ -264,8 +265,17 @@ def load(state_dir: str, service: str) -> None:
             "starts afresh (it deletes everything in the sandbox)."
         ) from e
     live = _backend_dict(service)
-    # Keep the module-level object (moto modules hold references to it); swap its contents.
-    for account_id, account_backend in accounts.items():
-        dict.__setitem__(live, account_id, account_backend)
-    if accounts and live not in BackendDict._instances:
-        BackendDict._instances.append(live)
+    # Keep the module-level object (moto modules hold references to it); swap its contents,
+    # under moto's own backend_lock. moto creates an account's backend on first use by
+    # check-then-set under that lock (BackendDict._create_account_specific_backend), and a
+    # request does so before it waits for this load: the first EC2 request builds its Flask
+    # app from `ec2_backends[DEFAULT_ACCOUNT_ID]` (werkzeug_app.create_backend_app), which is
+    # the sandbox's account. A swap landing between moto's check and its set was overwritten
+    # by an empty backend: every instance, group and key pair gone after a restart, and gone
+    # for good at the next snapshot (test/sandbox/snapshot-load-race.test.ts). Under the lock,
+    # moto either sees the loaded backend or its empty one is replaced by it.
+    with base_backend.backend_lock:
+        for account_id, account_backend in accounts.items():
+            dict.__setitem__(live, account_id, account_backend)
+        if accounts and live not in BackendDict._instances:
+            BackendDict._instances.append(live)
