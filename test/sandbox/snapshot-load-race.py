@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -85,6 +86,7 @@ def main() -> None:
 
     groups = ec2_backends[ACCOUNT]["us-east-1"].groups
     kept = any(group.id in by_id for by_id in groups.values())
+    shutil.rmtree(state, ignore_errors=True)
     print(json.dumps({"groupId": group.id, "kept": kept, "loadWaitedForMoto": lock.contended.is_set()}))
 
 
