@@ -175,9 +175,13 @@ it('HEAD, HTTP/1.0 and chunked bodies keep the stream in step', async () => {
     },
     body,
   });
+  // Its own agent, destroyed at the end: Node's global agent keeps an idle socket for 5 s, which
+  // the next test would count among the gateway's engine connections until it expired.
+  const agent = new http.Agent({ keepAlive: true });
   const text = await new Promise<string>((resolve, reject) => {
     const r = http.request(
       {
+        agent,
         host: '127.0.0.1',
         port,
         method: 'POST',
@@ -193,7 +197,7 @@ it('HEAD, HTTP/1.0 and chunked bodies keep the stream in step', async () => {
     r.on('error', reject);
     r.write(body.slice(0, 10)); // no Content-Length and two writes: Node sends it chunked
     r.end(body.slice(10));
-  });
+  }).finally(() => agent.destroy());
   expect(Object.keys(signed.headers).map((h) => h.toLowerCase())).not.toContain('content-length');
   expect(text).toMatch(/^200 /);
   expect(text).toContain(`<Arn>${runner.arn}</Arn>`);
@@ -222,7 +226,11 @@ it('a gateway in front forwards many calls over the same engine connection', asy
   }
 });
 
-/** Inodes of the engine's connected TCP sockets to its own port (Linux /proc). */
+/**
+ * Inodes of the engine's connected TCP sockets to its own port (Linux /proc). Throws when
+ * engine.proc is not the process that listens (a `python3` wrapper on PATH that runs the
+ * script in another process, as the warm CLI's client once did): its sockets are not there.
+ */
 function engineConnections(): string[] {
   const inodes = new Set<string>();
   for (const fd of fs.readdirSync(`/proc/${engine.proc.pid}/fd`)) {
@@ -235,14 +243,18 @@ function engineConnections(): string[] {
   }
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
   const connected: string[] = [];
+  let listening = false;
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     if (!fs.existsSync(table)) continue;
     for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
       // local address is ours, state 01 = ESTABLISHED, inode belongs to the engine
-      if (f.length > 9 && f[1].endsWith(`:${hexPort}`) && f[3] === '01' && inodes.has(f[9]))
-        connected.push(f[9]);
+      if (f.length > 9 && f[1].endsWith(`:${hexPort}`) && inodes.has(f[9])) {
+        if (f[3] === '01') connected.push(f[9]);
+        if (f[3] === '0A') listening = true;
+      }
     }
   }
+  if (!listening) throw new Error(`pid ${engine.proc.pid} does not listen on the engine's port`);
   return connected.sort();
 }
