@@ -342,11 +342,12 @@ describe.each(['postgres', 'sqlite'] as const)(
         return Object.fromEntries(r.labs[0].learners.map((l) => [l.name, l.cells]));
       };
       // The server verifies shortly after results arrive: wait for its verdicts (bounded).
+      // 30 s on a quiet machine, scaled: under 8 busy loops the fixed 120 polls ran out.
+      const deadline = Date.now() + scaled(30_000);
       let c = await cells();
-      for (
-        let i = 0;
-        i < 120 && !(c.Ada['create-key'].verification && c.Bo['create-key'].verification);
-        i++
+      while (
+        Date.now() < deadline &&
+        !(c.Ada['create-key'].verification && c.Bo['create-key'].verification)
       ) {
         await new Promise((r) => setTimeout(r, 250));
         c = await cells();

@@ -50,8 +50,10 @@ async function cells(labId: string): Promise<Record<string, Record<string, Cell>
 
 /** The server verifies shortly after results arrive: wait until these cells have its word. */
 async function verdicts(labId: string, want: [string, string][]) {
+  // Bounded like every wait (a loaded machine verifies slower): 40 s quiet, scaled.
+  const deadline = Date.now() + scaled(40_000);
   let c = await cells(labId);
-  for (let i = 0; i < 160 && !want.every(([who, step]) => c[who]?.[step]?.verification); i++) {
+  while (Date.now() < deadline && !want.every(([who, step]) => c[who]?.[step]?.verification)) {
     await new Promise((r) => setTimeout(r, 250));
     c = await cells(labId);
   }
