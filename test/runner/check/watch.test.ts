@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { expect, test } from 'vitest';
 import { useTestSandbox } from '../../helpers/sandbox.ts';
+import { scaled } from '../../helpers/timeouts.ts';
 
 const BIN = new URL('../../../bin/lab.mjs', import.meta.url).pathname;
 const sb = useTestSandbox();
@@ -65,7 +66,12 @@ test('piped --watch: a pass prints only the steps that changed, and nothing when
 
 /** How many step results the progress store holds (each pass records one per step). */
 function resultRows(home: string): number {
-  const db = new DatabaseSync(join(home, 'progress.db'), { readOnly: true });
+  // A busy timeout, as the store itself opens it (runner/store/db.ts): the watching `lab check`
+  // may be writing its pass right now (under 8 busy loops: "database is locked").
+  const db = new DatabaseSync(join(home, 'progress.db'), {
+    readOnly: true,
+    timeout: scaled(10_000),
+  });
   try {
     return (db.prepare('SELECT COUNT(*) n FROM results').get() as { n: number }).n;
   } finally {
