@@ -4,13 +4,15 @@
 # `python3 script args` would, in a child forked from a server that has imported awscli.
 # It runs the real interpreter instead (exec: an ordinary cold run) whenever the warm run could
 # differ or cannot happen: a TTY (pager, /dev/tty, job control), interpreter options,
-# AWS_DATA_PATH (awscli reads it on import), LABRUNNER_COLD_AWS_CLI=1, no server yet.
+# LABRUNNER_COLD_AWS_CLI=1, no server yet, or a variable the server's imports read (HOME,
+# AWS_DATA_PATH, …) set otherwise than in the server (the server says so: `cold`).
 import json
 import os
 import signal
 import socket
 import struct
 import sys
+import zlib
 
 # Variables that decide an interpreter's start-up state (locale, encodings, flags, paths): one
 # server per set of their values.
@@ -47,7 +49,6 @@ def main():
         not args
         or args[0].startswith("-")
         or os.environ.get("LABRUNNER_COLD_AWS_CLI") == "1"
-        or "AWS_DATA_PATH" in os.environ
         or any(os.isatty(fd) for fd in (0, 1, 2))
     ):
         cold()
@@ -56,11 +57,8 @@ def main():
     except OSError:
         cold()
     key = repr(sorted((k, v) for k, v in os.environ.items() if k.startswith("PYTHON") or k in _KEYS))
-    # A short, stable name per key (str hashes are salted per process; this is not).
-    h = 0
-    for c in key.encode():
-        h = (h * 131 + c) % (1 << 61)
-    path = "%s/srv-%x.sock" % (DIR, h)
+    # A short, stable name per key (str hashes are salted per process; crc32 is not).
+    path = "%s/srv-%08x.sock" % (DIR, zlib.crc32(key.encode()))
     if len(path.encode()) > 100:
         cold()  # too long for a Unix socket's address (108 bytes): no server can bind it
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

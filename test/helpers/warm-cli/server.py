@@ -94,7 +94,7 @@ finally:
 
 # Environment variables the imports above set (awscli/__init__.py sets AWS_DATA_PATH): a fresh
 # process sets them the same way, so each child gets them on top of the caller's environment.
-# client.py runs cold when the caller sets AWS_DATA_PATH itself (the import reads it).
+# A caller that sets AWS_DATA_PATH itself runs cold: the import reads it (_differs).
 _IMPORT_ENV = {k: v for k, v in os.environ.items() if _ENV_AT_START.get(k) != v}
 _IDLE_SECONDS = 1800  # nobody called for this long: the suite is gone
 _REAP_SECONDS = 2
