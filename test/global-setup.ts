@@ -45,6 +45,12 @@ export default function setup() {
   // after the first call as a learner's does: most of the suite's 60+ sandboxes never call EC2.
   // test/sandbox/engine-lazy-ec2.test.ts covers the learner's default.
   process.env.LAB_ENGINE_WARM_EC2 ??= '0';
+  // Node's stdio pipes are sockets, and a `bash` started on one with SHLVL unset or 0 (a suite
+  // started by `npm test &`, by an editor, or by a `bash -c` that exec'd it) takes itself for a
+  // remote shell and sources ~/.bashrc: pyenv's init (~0.2 s of CPU per shell) and its shims put
+  // back ahead of the warm CLIs, in every `bash -c` the tests and `lab` start. Measured:
+  // bench/README.md ("Stop 18"). The suite's shells are plain ones, as from a terminal.
+  if (!(Number(process.env.SHLVL) >= 1)) process.env.SHLVL = '1';
   const direct = pyenvBinDir();
   if (direct) process.env.PATH = `${direct}:${process.env.PATH ?? ''}`;
   // The real CLIs, run warm: a fresh process per command forked after awscli's imports

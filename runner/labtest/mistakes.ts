@@ -19,7 +19,8 @@ import type { StepVerdict } from '../lab/define.ts';
 import type { Mistake, RecoverContext } from '../sdk/define.ts';
 import { checkLab, startLab, type RunnableLab } from '../check/index.ts';
 import { resolveTarget, type Target } from '../target/index.ts';
-import { resetSandbox, sandboxProcessEnv, type SandboxInfo } from '../../sandbox/index.ts';
+import { resetSandbox, type SandboxInfo } from '../../sandbox/index.ts';
+import { learnerEnv as learnerShellEnv } from './learner-env.ts';
 import { fillCommand, hintCommands } from './hint.ts';
 import type { SolveStep } from './run.ts';
 
@@ -133,7 +134,7 @@ export async function runMistakes(o: MistakesRun): Promise<Target | undefined> {
       labsDir: o.labsDir,
       learner: 'lab-test',
     });
-    learnerEnv = { ...sandboxProcessEnv(info, o.env), LAB_HOME: o.home };
+    learnerEnv = learnerShellEnv(info, o.env, o.home);
     $ = zx({ env: learnerEnv, cwd: o.home, quiet: true, verbose: false });
     state = {};
     done = 0;

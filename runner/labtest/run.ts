@@ -20,16 +20,11 @@ import { checkLab, loadDefinition, startLab } from '../check/index.ts';
 import { getRun, ledgerFor, openStore } from '../store/index.ts';
 import { resolveTarget, type Target } from '../target/index.ts';
 import { runCleanup } from '../cleanup/index.ts';
-import {
-  ensureSandbox,
-  freePort,
-  sandboxProcessEnv,
-  stopSandbox,
-  type SandboxInfo,
-} from '../../sandbox/index.ts';
+import { ensureSandbox, freePort, stopSandbox, type SandboxInfo } from '../../sandbox/index.ts';
 import { KIND_NAMES } from '../resources/index.ts';
 import { diffFiles, diffSnapshots, snapshotAccount, snapshotFiles } from './snapshot.ts';
 import { loadMistakes, runMistakes } from './mistakes.ts';
+import { learnerEnv } from './learner-env.ts';
 import {
   beHostile,
   hostileText,
@@ -139,8 +134,8 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
     );
 
     // Each step: not passed before its solve step, passed after.
-    const learnerEnv = { ...sandboxProcessEnv(info, env), LAB_HOME: home };
-    const $ = zx({ env: learnerEnv, cwd: home, quiet: true, verbose: false });
+    const cmdEnv = learnerEnv(info, env, home);
+    const $ = zx({ env: cmdEnv, cwd: home, quiet: true, verbose: false });
     const state: Record<string, unknown> = {};
     const check = async (step: string) =>
       (
@@ -166,7 +161,7 @@ export async function testLab(o: LabTestOptions): Promise<PhaseVerdict[]> {
         continue;
       }
       try {
-        await fn({ $, env: learnerEnv, state });
+        await fn({ $, env: cmdEnv, state });
       } catch (e) {
         verdict(step, false, `its solve step failed: ${firstLine(e)}`, {
           before: before.status,
