@@ -5,7 +5,8 @@
 // run's total, with the part spent in the warm AWS CLI servers (they run the tests' CLI commands,
 // so a file's own figure leaves those out) and the part no file waited for (sandboxes that
 // outlived their worker, vitest itself); and how many assertions the tests made (a faster suite
-// must not check less).
+// must not check less); and how fast the cores were (a fixed loop's CPU before and after: a busy
+// host makes every figure larger, so runs compare through it).
 //   node bench/suite-cpu.mjs [--top 30] [vitest args…]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
@@ -28,6 +29,21 @@ function childrenCpu() {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[13]) + Number(f[14])) / 100;
 }
+
+/**
+ * How fast this machine's cores are right now: the CPU (s) of a fixed loop. A virtual machine's
+ * host may be busy, and then every figure here grows with it, the suite's CPU included (a guest
+ * that is not told of the time its host takes away counts it as the task's): compare runs
+ * through this (bench/README.md, "Stop 18").
+ */
+function referenceLoop() {
+  const start = process.cpuUsage();
+  let x = 0;
+  for (let i = 0; i < 3e8; i++) x = (x + i) % 1000003;
+  const { user, system } = process.cpuUsage(start);
+  return { cpu: (user + system) / 1e6, x };
+}
+const speedBefore = referenceLoop().cpu;
 
 const t0 = Date.now();
 const child = spawn('npx', ['vitest', 'run', ...args], {
@@ -64,7 +80,9 @@ child.on('exit', (code) => {
     `\n${rows.length} files: ${sum.toFixed(0)} s of CPU in the files, ${total.toFixed(0)} s in the run ` +
       `(${warm.toFixed(0)} s of it in the warm AWS CLI servers, ${(total - sum - warm).toFixed(0)} s ` +
       `elsewhere: sandboxes no file waited for, vitest), ${wall.toFixed(0)} s of wall time.\n` +
-      `${tests} tests made ${assertions} assertions.`,
+      `${tests} tests made ${assertions} assertions.\n` +
+      `The reference loop (the cores' speed; lower is faster): ${speedBefore.toFixed(2)} s before, ` +
+      `${referenceLoop().cpu.toFixed(2)} s after.`,
   );
   process.exit(code ?? 1);
 });
