@@ -32,9 +32,8 @@ function childrenCpu() {
 
 /**
  * How fast this machine's cores are right now: the CPU (s) of a fixed loop. A virtual machine's
- * host may be busy, and then every figure here grows with it, the suite's CPU included (a guest
- * that is not told of the time its host takes away counts it as the task's): compare runs
- * through this (bench/README.md, "Stop 18").
+ * host may be busy, and then every figure here grows with it, the suite's CPU included: compare
+ * runs through this (bench/README.md, "Stop 18").
  */
 function referenceLoop() {
   const start = process.cpuUsage();
