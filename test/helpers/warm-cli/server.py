@@ -12,6 +12,7 @@ Usage: python server.py <socket path>   (started by client.py; see docs/testing.
 
 import atexit
 import fcntl
+import gc
 import io
 import json
 import os
@@ -91,6 +92,14 @@ try:
 finally:
     _IMPORT_READ = os.environ.read
     os.environ = _real_environ
+
+# Every object alive now goes to the collector's permanent generation: a child's collections then
+# skip them, instead of writing to every page of the inherited heap (a copy-on-write fault each;
+# dear on a hypervisor). Nothing is collected differently in a child: these objects live for the
+# server's life anyway. `aws sts` against a closed port: 0.25 s -> 0.16 s of CPU per command
+# (bench/README.md, "Stop 18").
+gc.collect()
+gc.freeze()
 
 # Environment variables the imports above set (awscli/__init__.py sets AWS_DATA_PATH): a fresh
 # process sets them the same way, so each child gets them on top of the caller's environment.
