@@ -20,7 +20,7 @@ import type { Mistake, RecoverContext } from '../sdk/define.ts';
 import { checkLab, startLab, type RunnableLab } from '../check/index.ts';
 import { resolveTarget, type Target } from '../target/index.ts';
 import { resetSandbox, type SandboxInfo } from '../../sandbox/index.ts';
-import { learnerEnv as learnerShellEnv } from './learner-env.ts';
+import { learnerEnv } from './learner-env.ts';
 import { fillCommand, hintCommands } from './hint.ts';
 import type { SolveStep } from './run.ts';
 
@@ -104,7 +104,7 @@ export async function runMistakes(o: MistakesRun): Promise<Target | undefined> {
   let state: Record<string, unknown> = {};
   let done = -1; // steps done in the current account; -1: it needs a fresh start
   let fresh = 0;
-  let learnerEnv: Record<string, string> = {};
+  let cmdEnv: Record<string, string> = {};
   let $ = zx({ quiet: true });
 
   const check = async (step: string) =>
@@ -134,8 +134,8 @@ export async function runMistakes(o: MistakesRun): Promise<Target | undefined> {
       labsDir: o.labsDir,
       learner: 'lab-test',
     });
-    learnerEnv = learnerShellEnv(info, o.env, o.home);
-    $ = zx({ env: learnerEnv, cwd: o.home, quiet: true, verbose: false });
+    cmdEnv = learnerEnv(info, o.env, o.home);
+    $ = zx({ env: cmdEnv, cwd: o.home, quiet: true, verbose: false });
     state = {};
     done = 0;
   };
@@ -148,14 +148,14 @@ export async function runMistakes(o: MistakesRun): Promise<Target | undefined> {
       if (done < 0 || done > at) await startAfresh();
       for (; done < at; done++) {
         try {
-          await o.solve[ids[done]!]!({ $, env: learnerEnv, state });
+          await o.solve[ids[done]!]!({ $, env: cmdEnv, state });
         } catch (e) {
           throw new Error(`solve.mjs's step ${ids[done]} failed on the way: ${firstLine(e)}`);
         }
       }
       done = -1; // until the recovery proves the step done
       try {
-        await m.act({ $, env: learnerEnv, state });
+        await m.act({ $, env: cmdEnv, state });
       } catch (e) {
         throw new Error(`its act threw: ${firstLine(e)}`);
       }
@@ -187,7 +187,7 @@ export async function runMistakes(o: MistakesRun): Promise<Target | undefined> {
       };
       const ctx: RecoverContext = {
         $,
-        env: learnerEnv,
+        env: cmdEnv,
         state,
         verdict: got,
         solve: o.solve,
